@@ -1,0 +1,43 @@
+"""orggraph: grassroots governance organisations (基层治理, 党建) as a typed graph.
+
+>>> import orggraph as og
+>>> g = og.OrgGraph()
+>>> g.add_node("Street", "s1", name="石臼街道")
+>>> len(g)
+1
+"""
+
+from __future__ import annotations
+
+from .errors import (
+    BackendError,
+    LedgerError,
+    NodeNotFound,
+    OrgGraphError,
+    QueryNotSupportedError,
+    ScenarioError,
+    SchemaError,
+)
+from .graph import OrgGraph
+from .ledger import check_ledger, read_ledger, write_ledger
+from .samples import list_samples, load_sample, sample_path
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "OrgGraph",
+    "read_ledger",
+    "write_ledger",
+    "check_ledger",
+    "list_samples",
+    "load_sample",
+    "sample_path",
+    "OrgGraphError",
+    "LedgerError",
+    "SchemaError",
+    "NodeNotFound",
+    "QueryNotSupportedError",
+    "BackendError",
+    "ScenarioError",
+    "__version__",
+]

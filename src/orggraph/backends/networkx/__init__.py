@@ -1,0 +1,86 @@
+"""The in-memory backend (``"networkx"``): typed tables, vectorised queries, networkx on demand."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+
+from ...schema import EDGE_TYPES, NODE_KINDS
+from ..base import Backend
+from .store import TableStore
+
+__all__ = ["NetworkXBackend", "TableStore"]
+
+
+def _query_mixins():
+    from .queries import QueryMixin
+
+    return QueryMixin
+
+
+class _Core(Backend):
+    name = "networkx"
+
+    def __init__(self, store: TableStore | None = None):
+        self.store = store if store is not None else TableStore()
+
+    def nodes(self, kind: str) -> pd.DataFrame:
+        return self.store.nodes(kind)
+
+    def edges(self, type: str) -> pd.DataFrame:
+        return self.store.edges(type)
+
+    def kinds_of(self, ids) -> pd.Series:
+        return self.store.kinds_of(ids)
+
+    def counts(self) -> dict[str, int]:
+        return self.store.counts()
+
+    def copy(self) -> "NetworkXBackend":
+        return NetworkXBackend(self.store.copy())
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The whole graph as a :class:`networkx.MultiDiGraph` (cached until the next change).
+
+        Nodes carry ``label`` (the node kind) and their attributes; edges are keyed by their type and
+        carry ``type`` and their attributes. Missing values are left out.
+        """
+        return self.store.cached("nx", self._build_nx)
+
+    def _build_nx(self) -> nx.MultiDiGraph:
+        g = nx.MultiDiGraph()
+        for kind in NODE_KINDS:
+            f = self.store.node_frame(kind)
+            if not len(f):
+                continue
+            recs = f.to_dict("records")
+            g.add_nodes_from(
+                (r["id"], {"label": kind, **{k: v for k, v in r.items() if k != "id" and not _missing(v)}})
+                for r in recs
+            )
+        for etype in EDGE_TYPES:
+            f = self.store.edge_frame(etype)
+            if not len(f):
+                continue
+            recs = f.to_dict("records")
+            g.add_edges_from(
+                (
+                    r["source"],
+                    r["target"],
+                    etype,
+                    {"type": etype, **{k: v for k, v in r.items() if k not in ("source", "target") and not _missing(v)}},
+                )
+                for r in recs
+            )
+        return g
+
+
+def _missing(v) -> bool:
+    try:
+        return v is None or bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+class NetworkXBackend(_Core, _query_mixins()):
+    """In-memory backend: the graph as typed tables; queries vectorised with pandas."""

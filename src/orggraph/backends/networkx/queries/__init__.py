@@ -1,0 +1,9 @@
+"""Query implementations of the in-memory backend, one module per topic (see :mod:`orggraph.queries`)."""
+
+from __future__ import annotations
+
+__all__ = ["QueryMixin"]
+
+
+class QueryMixin:
+    """All query implementations of the in-memory backend, composed from the topic mixins."""

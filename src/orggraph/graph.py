@@ -1,0 +1,216 @@
+"""The :class:`OrgGraph`: one API over the in-memory and the Neo4j backends."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable
+
+import networkx as nx
+import pandas as pd
+
+from .backends.base import Backend
+from .errors import NodeNotFound, QueryNotSupportedError
+from .schema import EDGE_TYPES, ENUMS, NODE_KINDS, TERRITORY_KINDS, edge_type, node_kind
+
+__all__ = ["OrgGraph"]
+
+
+class OrgGraph:
+    """A grassroots governance organisation (基层治理组织) as a typed graph.
+
+    Nodes are territories (district 区, street 街道, community 社区, grid 网格,
+    area 小区/楼栋), bodies (party organisations 党组织, units 单位) and people
+    (cadres 干部); edges are containment, posts (任职), coverage, 双报到 reports,
+    liaisons (挂点联系) and adjacency. The default backend keeps the graph in
+    memory as one table per node kind and per edge type; :func:`orggraph.connect`
+    gives the same API over a Neo4j database.
+
+    Examples
+    --------
+    >>> import orggraph as og
+    >>> g = og.OrgGraph()
+    >>> g.add_node("Street", "s1", name="东城街道")
+    >>> g.add_node("Community", "c1", name="安宁社区", kind="urban", street_id="s1")
+    >>> g.nodes("Community")[["id", "name", "street_id"]]
+       id  name street_id
+    0  c1  安宁社区        s1
+    """
+
+    def __init__(self, backend: Backend | None = None):
+        if backend is None:
+            from .backends.networkx import NetworkXBackend
+
+            backend = NetworkXBackend()
+        self.backend = backend
+
+    # ------------------------------------------------------------ backend access
+    @property
+    def backend_name(self) -> str:
+        return self.backend.name
+
+    @property
+    def _store(self):
+        store = getattr(self.backend, "store", None)
+        if store is None:
+            raise QueryNotSupportedError(
+                f"this operation needs the in-memory graph; on the {self.backend.name} backend "
+                "call .to_networkx() first"
+            )
+        return store
+
+    def __repr__(self) -> str:
+        c = self.backend.counts()
+        n = sum(c[k] for k in NODE_KINDS)
+        m = sum(c[t] for t in EDGE_TYPES)
+        return f"<OrgGraph on {self.backend.describe()}: {n:,} nodes, {m:,} edges>"
+
+    # ------------------------------------------------------------ building
+    def add_node(self, kind: str, id: str, /, **attrs) -> None:
+        """Add one node. Reference columns (``street_id``, ``parent_id`` …) become edges."""
+        self._store.add_node(kind, id, **attrs)
+
+    def add_nodes(self, kind: str, data: pd.DataFrame | Iterable[dict]) -> None:
+        """Add nodes of one kind from a DataFrame (or records) with ledger columns."""
+        self._store.add_nodes(kind, data)
+
+    def add_edge(self, type: str, source: str, target: str, /, **attrs) -> None:
+        """Add one edge of ``type`` (``HOLDS_POST``, ``COVERS`` …) from ``source`` to ``target``."""
+        self._store.add_edge(type, source, target, **attrs)
+
+    def add_edges(self, type: str, data: pd.DataFrame | Iterable[dict]) -> None:
+        """Add edges of one type from a DataFrame with ``source``, ``target`` and attribute columns."""
+        self._store.add_edges(type, data)
+
+    # ------------------------------------------------------------ reading
+    def nodes(self, kind: str | None = None) -> pd.DataFrame:
+        """Nodes of ``kind`` as a DataFrame; with no ``kind``, every node's ``id``, ``label`` (its kind) and ``name``."""
+        if kind is not None:
+            return self.backend.nodes(node_kind(kind).name)
+        frames = []
+        for k in NODE_KINDS:
+            f = self.backend.nodes(k)
+            if len(f):
+                frames.append(f.assign(label=k)[["id", "label", "name"]])
+        if not frames:
+            return pd.DataFrame({"id": [], "label": [], "name": []}, dtype=object)
+        return pd.concat(frames, ignore_index=True)
+
+    def edges(self, type: str | None = None) -> pd.DataFrame:
+        """Edges of ``type`` as a DataFrame (``source``, ``target``, attributes); all types when None."""
+        if type is not None:
+            return self.backend.edges(edge_type(type).name)
+        frames = [self.backend.edges(t).assign(type=t)[["source", "target", "type"]] for t in EDGE_TYPES]
+        return pd.concat(frames, ignore_index=True)
+
+    def node(self, id: str) -> dict:
+        """One node's attributes as a dict, with its node kind under ``label``."""
+        kind = self.kind_of(id)
+        f = self.backend.nodes(kind)
+        rec = f[f["id"] == id].iloc[0].to_dict()
+        return {"label": kind, **rec}
+
+    def kind_of(self, id: str) -> str:
+        k = self.backend.kinds_of([id]).iloc[0]
+        if k is None or k != k:
+            raise NodeNotFound(f"no node with id {id!r}")
+        return k
+
+    def __contains__(self, id) -> bool:
+        k = self.backend.kinds_of([id]).iloc[0]
+        return isinstance(k, str)
+
+    def __len__(self) -> int:
+        c = self.backend.counts()
+        return sum(c[k] for k in NODE_KINDS)
+
+    def summary(self) -> pd.DataFrame:
+        """Counts per node kind, per area kind, per party-organisation level, per unit kind and per edge type.
+
+        Columns: ``section`` (nodes, Area.kind, PartyOrg.level, Unit.kind, edges),
+        ``item``, ``zh`` (the Chinese term) and ``count``.
+        """
+        rows = []
+        c = self.backend.counts()
+        for k, spec in NODE_KINDS.items():
+            rows.append(("nodes", k, spec.zh, c[k]))
+        for kind, col, enum in (("Area", "kind", "area_kind"), ("PartyOrg", "level", "party_level"), ("Unit", "kind", "unit_kind")):
+            vc = self.backend.nodes(kind)[col].value_counts() if c[kind] else pd.Series(dtype=int)
+            for value, aliases in ENUMS[enum].values.items():
+                rows.append((f"{kind}.{col}", value, aliases[0], int(vc.get(value, 0))))
+        for t, spec in EDGE_TYPES.items():
+            rows.append(("edges", t, spec.zh, c[t]))
+        return pd.DataFrame(rows, columns=["section", "item", "zh", "count"])
+
+    # ------------------------------------------------------------ whole-graph operations
+    def copy(self) -> "OrgGraph":
+        """An independent in-memory copy."""
+        return OrgGraph(self.backend.copy())
+
+    @property
+    def nx(self) -> nx.MultiDiGraph:
+        """The graph as a :class:`networkx.MultiDiGraph`, built on first use and cached until the next change."""
+        return self.backend.to_networkx()
+
+    def within(self, territory_id: str) -> "OrgGraph":
+        """The sub-graph of a territory (a street or community …) with the bodies and people attached to it.
+
+        Included: the territory and every territory it contains; bodies that cover
+        one of them, bodies subordinate to those and party organisations inside
+        their units; people holding posts in those bodies or grids, liaising with
+        those territories or reporting (双报到) to those communities, and the
+        units and organisations that report there. Edges between included nodes.
+        """
+        from .scope import subgraph_ids
+
+        store = self._store
+        keep = subgraph_ids(store, territory_id)
+        new = self.copy()
+        drop = store.id_index().index.difference(keep)
+        new._store.remove_nodes(drop)
+        return new
+
+    def equals(self, other: "OrgGraph") -> bool:
+        """True when both graphs hold the same nodes, attributes and edges (order ignored)."""
+        from .compare import graph_differences
+
+        return not graph_differences(self, other)
+
+    # ------------------------------------------------------------ export
+    def write_ledger(self, path: str | Path) -> Path:
+        """Write the graph as a ledger: a folder of CSV files, or one .xlsx workbook."""
+        from .ledger import write_ledger
+
+        return write_ledger(self, path)
+
+    def to_graphml(self, path: str | Path) -> Path:
+        """Write the graph as GraphML (dates as ISO strings, missing values left out)."""
+        path = Path(path)
+        nx.write_graphml(_exportable(self.nx), path)
+        return path
+
+    def to_json(self, path: str | Path | None = None) -> dict:
+        """The graph in networkx's node-link JSON form; also written to ``path`` when given."""
+        data = nx.node_link_data(_exportable(self.nx), edges="edges")
+        if path is not None:
+            Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        return data
+
+
+def _exportable(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy whose attribute values are plain str/int/float/bool (GraphML and JSON need that)."""
+    out = nx.MultiDiGraph()
+
+    def plain(d):
+        res = {}
+        for k, v in d.items():
+            if hasattr(v, "isoformat"):
+                v = v.date().isoformat() if hasattr(v, "date") else v.isoformat()
+            elif hasattr(v, "item"):
+                v = v.item()
+            res[k] = v
+        return res
+
+    out.add_nodes_from((n, plain(d)) for n, d in g.nodes(data=True))
+    out.add_edges_from((u, v, k, plain(d)) for u, v, k, d in g.edges(keys=True, data=True))
+    return out

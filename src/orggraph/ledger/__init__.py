@@ -1,0 +1,126 @@
+"""Reading and writing ledgers (台账): folders of CSV files or .xlsx workbooks.
+
+The format is documented in ``docs/ledger.md``, generated from :mod:`orggraph.schema`.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import LedgerError
+from ..schema import EDGE_TABLES, EDGE_TYPES, NODE_KINDS
+from .io import read_raw_tables
+from .validate import validate_tables
+
+__all__ = ["read_ledger", "write_ledger", "check_ledger"]
+
+log = logging.getLogger("orggraph.ledger")
+
+
+def check_ledger(path: str | Path) -> pd.DataFrame:
+    """Every problem of the ledger at ``path`` as a DataFrame (empty when it is valid).
+
+    Columns: ``file``, ``table``, ``row`` (spreadsheet numbering: the header is
+    row 1), ``column``, ``value``, ``problem``, ``suggestion``.
+    """
+    tables, read_problems = read_raw_tables(path)
+    _, _, problems = validate_tables(tables, read_problems)
+    return problems
+
+
+def read_ledger(path: str | Path):
+    """Read and validate a ledger; return an in-memory :class:`~orggraph.OrgGraph`.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder of CSV files (``communities.csv``, ``posts.csv`` …) or one .xlsx
+        workbook with one sheet per table. Chinese headers, table names and
+        values are accepted (see ``docs/ledger.md``).
+
+    Raises
+    ------
+    LedgerError
+        When anything is wrong; its ``.problems`` DataFrame lists every problem
+        with file, row, column, value and a suggestion. Nothing is loaded.
+
+    Examples
+    --------
+    >>> import orggraph as og
+    >>> g = og.read_ledger(og.sample_path("jiaohe"))
+    >>> int((g.nodes("Community")["kind"] == "rural").sum())
+    4
+    """
+    from ..graph import OrgGraph
+
+    path = Path(path)
+    tables, read_problems = read_raw_tables(path)
+    nodes, edges, problems = validate_tables(tables, read_problems)
+    if len(problems):
+        raise LedgerError(problems, source=str(path))
+    g = OrgGraph()
+    store = g._store
+    ref_cols = {k: [r.column for r in spec.refs] for k, spec in NODE_KINDS.items()}
+    for kind, frame in nodes.items():
+        store.add_nodes(kind, frame.drop(columns=ref_cols[kind], errors="ignore"), validate=False)
+    # column edges first (they are the primary parents), then the edge tables
+    for etype in EDGE_TYPES:
+        for _, frame in edges[etype]:
+            store.add_edges(etype, frame, validate=False)
+    log.info("read ledger %s: %s", path.name, g)
+    return g
+
+
+def _fmt(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for c in out.columns:
+        col = out[c]
+        if pd.api.types.is_datetime64_any_dtype(col.dtype):
+            out[c] = col.dt.strftime("%Y-%m-%d").where(col.notna(), None)
+        elif str(col.dtype) == "boolean" or col.dtype == bool:
+            out[c] = col.map(lambda v: None if v is pd.NA or v is None else ("true" if v else "false"))
+    return out
+
+
+def ledger_frames(g) -> dict[str, pd.DataFrame]:
+    """The graph as ledger tables (table name → DataFrame with ledger columns)."""
+    store = g._store
+    out: dict[str, pd.DataFrame] = {}
+    consumed: dict[str, pd.Series] = {t: pd.Series(False, index=store.edge_frame(t).index) for t in EDGE_TYPES}
+    idx = store.id_index()
+    for kind, spec in NODE_KINDS.items():
+        out[spec.table] = _fmt(store.nodes(kind))
+        for ref in spec.refs:
+            e = store.edge_frame(ref.edge)
+            mine, other = (e["target"], e["source"]) if ref.incoming else (e["source"], e["target"])
+            ok = (idx.reindex(mine).to_numpy() == kind) & idx.reindex(other).isin(list(ref.targets)).to_numpy()
+            first = pd.Series(ok, index=e.index) & ~mine.where(ok).duplicated(keep="first")
+            consumed[ref.edge] |= first & ok
+    for table, spec in EDGE_TABLES.items():
+        e = store.edge_frame(spec.edge)
+        rest = e[~consumed[spec.edge].to_numpy()]
+        rest = rest.rename(columns={"source": spec.source.name, "target": spec.target.name})
+        out[table] = _fmt(rest.reset_index(drop=True))
+    return out
+
+
+def write_ledger(g, path: str | Path) -> Path:
+    """Write ``g`` as a ledger: a folder of CSV files, or an .xlsx workbook when ``path`` ends in .xlsx.
+
+    Reading the result back gives an equal graph.
+    """
+    path = Path(path)
+    frames = ledger_frames(g)
+    if path.suffix.lower() == ".xlsx":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with pd.ExcelWriter(path, engine="openpyxl") as xw:
+            for table, frame in frames.items():
+                frame.to_excel(xw, sheet_name=table, index=False)
+        return path
+    path.mkdir(parents=True, exist_ok=True)
+    for table, frame in frames.items():
+        frame.to_csv(path / f"{table}.csv", index=False, encoding="utf-8")
+    return path

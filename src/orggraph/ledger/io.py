@@ -1,0 +1,219 @@
+"""Finding and reading the raw tables of a ledger (台账): CSV folders and .xlsx workbooks.
+
+Raw tables are read as text (every cell a string or missing), with the header
+mapped to canonical column names; typing and validation happen in
+:mod:`orggraph.ledger.validate`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..schema import EDGE_TABLES, NODE_TABLES
+
+__all__ = ["RawTable", "read_raw_tables", "TABLE_ALIASES", "ENCODINGS"]
+
+#: Chinese names accepted for table files and sheets
+TABLE_ALIASES = {
+    "districts": ("区县", "区", "县"),
+    "streets": ("街道", "乡镇"),
+    "communities": ("社区",),
+    "grids": ("网格",),
+    "areas": ("区域", "小区", "小区楼栋"),
+    "party_orgs": ("党组织",),
+    "units": ("单位", "组织"),
+    "cadres": ("人员", "干部"),
+    "posts": ("任职", "职务"),
+    "contains": ("包含", "隶属区域"),
+    "subordination": ("隶属",),
+    "covers": ("覆盖", "服务范围"),
+    "reports": ("双报到", "报到"),
+    "liaisons": ("挂点联系", "联系"),
+    "adjacency": ("相邻",),
+}
+
+#: encodings tried in order when reading a CSV file (what Chinese Excel writes comes last)
+ENCODINGS = ("utf-8-sig", "gb18030")
+
+#: cells larger than this are refused rather than loaded
+MAX_CELL_CHARS = 1_000_000
+#: header lines longer than this are refused
+MAX_HEADER_CHARS = 1_000_000
+
+
+@dataclass
+class RawTable:
+    """One table as read: text cells, canonical headers, and where each row came from."""
+
+    table: str
+    file: str
+    frame: pd.DataFrame
+    first_row: int = 2  # spreadsheet row number of the frame's first row
+    renamed: dict[str, str] = field(default_factory=dict)  # canonical column -> header as written
+    problems: list[dict] = field(default_factory=list)
+
+    def row_number(self, positions) -> pd.Series:
+        return pd.Series(positions, dtype="int64") + self.first_row
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", str(text)).strip().lower()
+
+
+def _table_for(stem: str) -> str | None:
+    key = _fold(stem)
+    for table, aliases in TABLE_ALIASES.items():
+        if key == table or key in (_fold(a) for a in aliases):
+            return table
+    return None
+
+
+def _columns_of(table: str):
+    if table in NODE_TABLES:
+        spec = NODE_TABLES[table]
+        return [(a.name, a.aliases) for a in spec.attrs] + [(r.column, r.aliases) for r in spec.refs]
+    spec = EDGE_TABLES[table]
+    return [(a.name, a.aliases) for a in (spec.source, spec.target, *spec.attrs)]
+
+
+def _header_map(table: str) -> dict[str, str]:
+    out = {}
+    for name, aliases in _columns_of(table):
+        for spelling in (name, *aliases):
+            out.setdefault(_fold(spelling), name)
+    return out
+
+
+def _find_header(frame: pd.DataFrame, table: str) -> int:
+    """Index of the header row: the first row (of the first five) naming a known column.
+
+    A title row or merged-cell artefact above the header is common in exported
+    spreadsheets.
+    """
+    known = _header_map(table)
+    for i in range(min(5, len(frame))):
+        cells = [_fold(v) for v in frame.iloc[i].tolist() if isinstance(v, str)]
+        if sum(c in known for c in cells) >= 1 and ("id" in {known.get(c) for c in cells} or sum(c in known for c in cells) >= 2):
+            return i
+    return 0
+
+
+def _canonical(table: str, raw: pd.DataFrame, file: str, header_row: int) -> RawTable:
+    """Turn a frame whose row ``header_row`` is the header into a RawTable with canonical columns."""
+    header = [("" if (v is None or v != v) else str(v)) for v in raw.iloc[header_row].tolist()]
+    body = raw.iloc[header_row + 1 :].reset_index(drop=True)
+    body.columns = range(body.shape[1])
+    known = _header_map(table)
+    problems: list[dict] = []
+    cols, renamed, keep = [], {}, []
+    for pos, h in enumerate(header):
+        folded = _fold(h)
+        if not folded:
+            if body[pos].notna().any():
+                problems.append(dict(file=file, table=table, row=header_row + 1, column=f"#{pos + 1}", value="",
+                                     problem="a column with values has no header"))
+            continue
+        name = known.get(folded, h.strip())
+        if name in cols:
+            problems.append(dict(file=file, table=table, row=header_row + 1, column=h, value=h,
+                                 problem=f"column {name!r} appears twice in the header"))
+            continue
+        cols.append(name)
+        keep.append(pos)
+        if name != h:
+            renamed[name] = h
+    frame = body[keep]
+    frame.columns = cols
+    # blank rows (every cell empty) are spreadsheet artefacts, not records
+    blank = frame.apply(lambda c: c.isna() | c.astype(str).str.strip().eq("")).all(axis=1) if len(frame) else pd.Series([], dtype=bool)
+    first_row = header_row + 2
+    rows = pd.Series(range(len(frame)), dtype="int64") + first_row
+    frame = frame[~blank.to_numpy()] if len(frame) else frame
+    rt = RawTable(table, file, frame.reset_index(drop=True), first_row, renamed, problems)
+    rt.frame.attrs["rows"] = rows[~blank.to_numpy()].reset_index(drop=True) if len(blank) else rows
+    return rt
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame | None, list[dict]]:
+    """Read a CSV file as text, trying the encodings in :data:`ENCODINGS`."""
+    with open(path, "rb") as fh:
+        head = fh.read(MAX_HEADER_CHARS + 1)
+    first_line = head.split(b"\n", 1)[0]
+    if len(first_line) > MAX_HEADER_CHARS:
+        return None, [dict(file=path.name, row=1, column="", value="",
+                           problem=f"the first line is longer than {MAX_HEADER_CHARS:,} bytes: not a ledger table")]
+    last_error = None
+    for enc in ENCODINGS:
+        try:
+            frame = pd.read_csv(path, dtype=str, header=None, encoding=enc, keep_default_na=False,
+                                na_values=[""], skip_blank_lines=False, engine="c")
+            return frame, []
+        except UnicodeDecodeError as exc:
+            last_error = exc
+        except pd.errors.ParserError as exc:
+            return None, [dict(file=path.name, row=None, column="", value="", problem=f"not a readable CSV file: {exc}")]
+        except pd.errors.EmptyDataError:
+            return pd.DataFrame(), []
+    return None, [dict(file=path.name, row=None, column="", value="",
+                       problem=f"cannot decode as UTF-8 or GB18030 ({last_error.reason if last_error else ''})")]
+
+
+def read_raw_tables(path: str | Path) -> tuple[dict[str, RawTable], list[dict]]:
+    """Read every table of the ledger at ``path`` (folder of CSV files or .xlsx workbook).
+
+    Returns the tables by canonical name and the problems met while reading.
+    """
+    path = Path(path)
+    tables: dict[str, RawTable] = {}
+    problems: list[dict] = []
+    if path.is_dir():
+        sources = []
+        for f in sorted(path.iterdir()):
+            if f.suffix.lower() != ".csv" or not f.is_file():
+                continue
+            table = _table_for(f.stem)
+            if table is None:
+                continue
+            sources.append((table, f))
+        for table, f in sources:
+            raw, probs = _read_csv(f)
+            problems += [dict(table=table, **p) for p in probs]
+            if raw is None:
+                continue
+            if table in tables:
+                problems.append(dict(file=f.name, table=table, row=None, column="", value="",
+                                     problem=f"a second file for table {table!r} ({tables[table].file})"))
+                continue
+            if raw.empty:
+                tables[table] = RawTable(table, f.name, pd.DataFrame())
+                continue
+            rt = _canonical(table, raw, f.name, _find_header(raw, table))
+            problems += rt.problems
+            tables[table] = rt
+    elif path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError("reading .xlsx ledgers needs openpyxl: pip install 'orggraph[excel]'") from exc
+        for sheet, raw in sheets.items():
+            table = _table_for(sheet)
+            if table is None:
+                continue
+            fname = f"{path.name}[{sheet}]"
+            if raw.empty:
+                tables[table] = RawTable(table, fname, pd.DataFrame())
+                continue
+            raw = raw.astype(object).where(raw.notna(), None)
+            rt = _canonical(table, raw, fname, _find_header(raw, table))
+            problems += rt.problems
+            tables[table] = rt
+    elif not path.exists():
+        raise FileNotFoundError(f"no ledger at {path}")
+    else:
+        problems.append(dict(file=path.name, table="", row=None, column="", value="",
+                             problem="a ledger is a folder of CSV files or one .xlsx workbook"))
+    return tables, problems

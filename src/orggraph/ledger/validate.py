@@ -1,0 +1,294 @@
+"""Validation of a ledger: every problem collected, none loaded until there are none.
+
+Each problem names the file, the row as a spreadsheet user counts it (the
+header is row 1), the column, the value and what is wrong, with a suggestion
+where one exists. Values of personal columns (a cadre's name, phone) are never
+repeated in a problem.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import _types
+from ..schema import EDGE_TABLES, EDGE_TYPES, ENUMS, NODE_KINDS, NODE_TABLES, suggest
+from .io import MAX_CELL_CHARS, RawTable
+
+__all__ = ["validate_tables", "PROBLEM_COLUMNS"]
+
+PROBLEM_COLUMNS = ["file", "table", "row", "column", "value", "problem", "suggestion"]
+_REDACTED = "<personal data>"
+
+
+class _Collector:
+    def __init__(self):
+        self.rows: list[dict] = []
+
+    def add(self, rt: RawTable, mask, column: str, problem, suggestion=None, value=None, personal=False):
+        """Record ``problem`` for every row of ``rt`` where ``mask`` is true."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        idx = np.flatnonzero(mask)
+        rows = rt.frame.attrs.get("rows")
+        numbers = rows.to_numpy()[idx] if rows is not None else idx + rt.first_row
+        header = rt.renamed.get(column)
+        header = f"{header} ({column})" if header else column
+        if value is None:
+            vals = rt.frame[column].to_numpy()[idx] if column in rt.frame.columns else [""] * len(idx)
+        else:
+            vals = value if isinstance(value, (list, np.ndarray, pd.Series)) else [value] * len(idx)
+            vals = np.asarray(vals, dtype=object)
+        probs = problem if isinstance(problem, (list, np.ndarray, pd.Series)) else [problem] * len(idx)
+        sugg = suggestion if isinstance(suggestion, (list, np.ndarray, pd.Series)) else [suggestion] * len(idx)
+        for n, v, p, s in zip(numbers, vals, np.asarray(probs, dtype=object), np.asarray(sugg, dtype=object)):
+            shown = _REDACTED if personal and v is not None and v == v else ("" if v is None or v != v else str(v))
+            self.rows.append(dict(file=rt.file, table=rt.table, row=int(n), column=header, value=shown,
+                                  problem=p, suggestion=s))
+
+    def extend(self, problems):
+        for p in problems:
+            self.rows.append({c: p.get(c) for c in PROBLEM_COLUMNS})
+
+    def frame(self) -> pd.DataFrame:
+        f = pd.DataFrame(self.rows, columns=PROBLEM_COLUMNS)
+        f["row"] = f["row"].astype("Int64")
+        return f
+
+
+def _attr_columns(table: str):
+    if table in NODE_TABLES:
+        return list(NODE_TABLES[table].attrs)
+    spec = EDGE_TABLES[table]
+    return list(spec.attrs)
+
+
+def _parse_attrs(rt: RawTable, attrs, col: _Collector) -> pd.DataFrame:
+    """Type every schema attribute of the table; record bad values."""
+    frame = rt.frame
+    out = pd.DataFrame(index=frame.index)
+    for a in attrs:
+        if a.name not in frame.columns:
+            out[a.name] = _types.empty_column(a.type, frame.index)
+            continue
+        raw = frame[a.name]
+        vals, bad = _types.parse(raw, a.type)
+        if bad.any():
+            col.add(rt, bad, a.name, f"is not a valid {_TYPE_WORDS[a.type]}", personal=a.personal)
+        given = vals.notna()
+        if a.enum:
+            lookup = ENUMS[a.enum].lookup()
+            present = vals.notna()
+            mapped = vals.map(lambda v: lookup.get(v, lookup.get(str(v).lower())) if isinstance(v, str) else None)
+            unknown = present & mapped.isna()
+            if unknown.any():
+                what = {"party_level": "level", "role": "role"}.get(a.enum, "kind")
+                sugg = [suggest(a.enum, v) for v in vals[unknown]]
+                col.add(rt, unknown, a.name, f"is not a known {what}", sugg)
+            vals = mapped
+        if a.minimum is not None:
+            low = (vals.astype("float64") < a.minimum).fillna(False).astype(bool)
+            if low.any():
+                col.add(rt, low, a.name, f"is below the minimum {a.minimum:g}")
+        if a.required:
+            missing = ~given & ~bad
+            if missing.any():
+                col.add(rt, missing, a.name, "a value is required here", value="")
+        out[a.name] = vals
+    return out
+
+
+_TYPE_WORDS = {"int": "whole number", "float": "number", "bool": "yes/no value (是/否, true/false)",
+               "date": "date (YYYY-MM-DD)", "str": "text", "wkt": "WKT geometry"}
+
+
+def _check_oversized(rt: RawTable, col: _Collector) -> None:
+    for c in rt.frame.columns:
+        if not (rt.frame[c].dtype == object or pd.api.types.is_string_dtype(rt.frame[c].dtype)):
+            continue
+        big = (rt.frame[c].str.len() > MAX_CELL_CHARS).fillna(False).astype(bool)
+        if big.any():
+            col.add(rt, big, c, f"a cell of more than {MAX_CELL_CHARS:,} characters", value="<oversized>")
+            rt.frame.loc[big, c] = None
+
+
+def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
+    """Validate raw tables. Returns ``(nodes, edges, problems)``.
+
+    ``nodes`` maps node kind → typed frame (attributes and extras, with the
+    reference columns still in it); ``edges`` maps edge type → list of
+    ``(table name, typed frame with source/target)``; ``problems`` is a DataFrame
+    (empty when the ledger is valid).
+    """
+    col = _Collector()
+    col.extend(read_problems)
+    nodes: dict[str, pd.DataFrame] = {}
+    sources: dict[str, RawTable] = {}
+
+    # ---- required columns and typed attributes per node table
+    for table, spec in NODE_TABLES.items():
+        rt = tables.get(table)
+        if rt is None or rt.frame.empty and not len(rt.frame.columns):
+            continue
+        _check_oversized(rt, col)
+        missing_cols = [c for c in ("id", "name") if c not in rt.frame.columns]
+        for c in missing_cols:
+            col.rows.append(dict(file=rt.file, table=table, row=rt.first_row - 1, column=c, value="",
+                                 problem=f"required column {c!r} is missing", suggestion=_alias_hint(spec, c)))
+        if missing_cols:
+            continue
+        typed = _parse_attrs(rt, spec.attrs, col)
+        for r in spec.refs:
+            typed[r.column] = _types.clean_text(rt.frame[r.column]) if r.column in rt.frame.columns else None
+        known = set(typed.columns)
+        for extra in rt.frame.columns:
+            if extra not in known:
+                typed[extra] = _types.clean_text(rt.frame[extra])
+        typed.attrs["rows"] = rt.frame.attrs.get("rows")
+        nodes[spec.name] = typed
+        sources[spec.name] = rt
+
+    # ---- ids unique across the whole ledger
+    id_frames = [pd.DataFrame({"id": f["id"], "kind": k, "pos": np.arange(len(f))}) for k, f in nodes.items()]
+    all_ids = pd.concat(id_frames, ignore_index=True) if id_frames else pd.DataFrame({"id": [], "kind": [], "pos": []})
+    present = all_ids["id"].notna()
+    dup = present & all_ids["id"].duplicated(keep="first")
+    if dup.any():
+        first = all_ids[present].drop_duplicates("id").set_index("id")
+        for kind in nodes:
+            rt = sources[kind]
+            d = all_ids[dup & all_ids["kind"].eq(kind)]
+            if len(d):
+                mask = np.zeros(len(rt.frame), dtype=bool)
+                mask[d["pos"].to_numpy()] = True
+                where = [f"{sources[first.loc[i, 'kind']].file} row {_row(sources[first.loc[i, 'kind']], first.loc[i, 'pos'])}"
+                         for i in d["id"]]
+                col.add(rt, mask, "id", [f"is a duplicate id (first used in {w})" for w in where])
+    kind_of = all_ids[present].drop_duplicates("id").set_index("id")["kind"]
+
+    # ---- reference columns of node tables, and reference attributes (unit_id)
+    edges: dict[str, list] = {t: [] for t in EDGE_TYPES}
+    for kind, typed in nodes.items():
+        spec = NODE_KINDS[kind]
+        rt = sources[kind]
+        for a in spec.attrs:
+            if a.ref:
+                _check_ref(rt, typed[a.name], a.name, a.ref, kind_of, col)
+        for r in spec.refs:
+            vals = typed[r.column]
+            if vals is None or (isinstance(vals, pd.Series) and vals.isna().all()):
+                continue
+            ok = _check_ref(rt, vals, r.column, r.targets, kind_of, col)
+            has = vals.notna() & ok & typed["id"].notna()
+            here, there = typed["id"][has], vals[has]
+            src, dst = (there, here) if r.incoming else (here, there)
+            edges[r.edge].append((f"{spec.table}.{r.column}", pd.DataFrame({"source": src.to_numpy(), "target": dst.to_numpy()})))
+
+    # ---- edge tables
+    for table, spec in EDGE_TABLES.items():
+        rt = tables.get(table)
+        if rt is None or rt.frame.empty and not len(rt.frame.columns):
+            continue
+        _check_oversized(rt, col)
+        missing_cols = [a.name for a in (spec.source, spec.target) if a.name not in rt.frame.columns]
+        for c in missing_cols:
+            col.rows.append(dict(file=rt.file, table=table, row=rt.first_row - 1, column=c, value="",
+                                 problem=f"required column {c!r} is missing", suggestion=None))
+        if missing_cols:
+            continue
+        typed = _parse_attrs(rt, spec.attrs, col)
+        src = _types.clean_text(rt.frame[spec.source.name])
+        dst = _types.clean_text(rt.frame[spec.target.name])
+        for name, vals in ((spec.source.name, src), (spec.target.name, dst)):
+            if vals.isna().any():
+                col.add(rt, vals.isna(), name, "a value is required here", value="")
+        ok_s = _check_ref(rt, src, spec.source.name, spec.source.ref, kind_of, col)
+        ok_t = _check_ref(rt, dst, spec.target.name, spec.target.ref, kind_of, col)
+        ok = ok_s & ok_t & src.notna() & dst.notna()
+        # the pair of kinds must be an allowed triple
+        etype = EDGE_TYPES[spec.edge]
+        sk, tk = src.map(kind_of), dst.map(kind_of)
+        allowed_pairs = {f"{a}|{b}" for a, b in etype.triples}
+        if etype.undirected:
+            allowed_pairs |= {f"{b}|{a}" for a, b in etype.triples}
+        pairs_ok = (sk.astype(str) + "|" + tk.astype(str)).isin(allowed_pairs) | sk.isna() | tk.isna()
+        bad_pair = ok & ~pairs_ok
+        if bad_pair.any():
+            col.add(rt, bad_pair, spec.target.name,
+                    [f"is a {b}: {spec.edge} from a {a} to a {b} is not allowed" for a, b in zip(sk[bad_pair], tk[bad_pair])])
+        if spec.edge == "HOLDS_POST":
+            before = (typed["end"] < typed["start"]).fillna(False).astype(bool)
+            if before.any():
+                col.add(rt, before, "end", [f"is before the post's start {s:%Y-%m-%d}" for s in typed["start"][before]],
+                        value=[f"{e:%Y-%m-%d}" for e in typed["end"][before]])
+        frame = pd.concat([pd.DataFrame({"source": src, "target": dst}), typed], axis=1)
+        for extra in rt.frame.columns:
+            if extra not in frame.columns and extra not in (spec.source.name, spec.target.name):
+                frame[extra] = _types.clean_text(rt.frame[extra])
+        frame = frame[(ok & pairs_ok).to_numpy()]
+        edges[spec.edge].append((table, frame.reset_index(drop=True)))
+
+    # ---- cycles in containment and subordination
+    for etype in ("CONTAINS", "SUBORDINATE_TO"):
+        parts = [f[["source", "target"]] for _, f in edges[etype]]
+        if parts:
+            for cycle in _cycles(pd.concat(parts, ignore_index=True)):
+                first = cycle[0]
+                kind = kind_of.get(first)
+                rt = sources.get(kind)
+                if rt is None:
+                    continue
+                mask = nodes[kind]["id"].eq(first).to_numpy()
+                chain = " → ".join(cycle + [cycle[0]])
+                col.add(rt, mask, "id", f"is in a {etype} cycle: {chain}")
+    return nodes, edges, col.frame()
+
+
+def _row(rt: RawTable, pos) -> int:
+    rows = rt.frame.attrs.get("rows")
+    return int(rows.iloc[int(pos)]) if rows is not None else int(pos) + rt.first_row
+
+
+def _alias_hint(spec, column: str) -> str | None:
+    a = spec.attr(column)
+    if a and a.aliases:
+        return f"the header may be written {column} or {' / '.join(a.aliases)}"
+    return None
+
+
+def _check_ref(rt: RawTable, vals: pd.Series, column: str, allowed, kind_of: pd.Series, col: _Collector) -> pd.Series:
+    """Record references to unknown ids or to ids of the wrong kind; return the mask of good ones."""
+    present = vals.notna()
+    kinds = vals.map(kind_of)
+    unknown = present & kinds.isna()
+    if unknown.any():
+        col.add(rt, unknown, column, f"is not the id of any {' or '.join(allowed)}")
+    wrong = present & kinds.notna() & ~kinds.isin(list(allowed))
+    if wrong.any():
+        col.add(rt, wrong, column, [f"is the id of a {k}, not of a {' or '.join(allowed)}" for k in kinds[wrong]])
+    return ~(unknown | wrong)
+
+
+def _cycles(edges: pd.DataFrame) -> list[list[str]]:
+    """Cycles among ``edges`` (source → target): strip leaves vectorised, then name what remains."""
+    e = edges.drop_duplicates()
+    while len(e):
+        has_children = e["source"].unique()
+        keep = e["target"].isin(has_children)
+        if keep.all():
+            break
+        e = e[keep]
+    if not len(e):
+        return []
+    import networkx as nx
+
+    g = nx.DiGraph()
+    g.add_edges_from(zip(e["source"], e["target"]))
+    out = []
+    for comp in nx.strongly_connected_components(g):
+        if len(comp) > 1 or any(g.has_edge(n, n) for n in comp):
+            sub = g.subgraph(comp)
+            cyc = nx.find_cycle(sub)
+            out.append([u for u, _ in cyc])
+    return out
