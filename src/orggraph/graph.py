@@ -9,11 +9,25 @@ from typing import Iterable
 import networkx as nx
 import pandas as pd
 
+from . import queries as _q
 from .backends.base import Backend
 from .errors import NodeNotFound, QueryNotSupportedError
 from .schema import EDGE_TYPES, ENUMS, NODE_KINDS, TERRITORY_KINDS, edge_type, node_kind
 
 __all__ = ["OrgGraph"]
+
+
+def _query_method(func):
+    """Expose a query function of :mod:`orggraph.queries` as a method of :class:`OrgGraph`."""
+
+    def method(self, *args, **kwargs):
+        return func(self, *args, **kwargs)
+
+    method.__name__ = func.__name__
+    method.__qualname__ = f"OrgGraph.{func.__name__}"
+    method.__doc__ = func.__doc__
+    method.__wrapped__ = func
+    return method
 
 
 class OrgGraph:
@@ -43,6 +57,10 @@ class OrgGraph:
 
             backend = NetworkXBackend()
         self.backend = backend
+
+    # ------------------------------------------------------------ queries (defined in orggraph.queries)
+    cross_appointment_rate = _query_method(_q.cross_appointment_rate)
+    one_shoulder = _query_method(_q.one_shoulder)
 
     # ------------------------------------------------------------ backend access
     @property

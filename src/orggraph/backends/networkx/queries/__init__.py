@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from .appointments import AppointmentsMixin
+
 __all__ = ["QueryMixin"]
 
 
-class QueryMixin:
+class QueryMixin(AppointmentsMixin):
     """All query implementations of the in-memory backend, composed from the topic mixins."""

@@ -1,0 +1,155 @@
+"""Vectorised building blocks of the in-memory query implementations.
+
+Each takes the :class:`~orggraph.backends.networkx.store.TableStore` and returns
+a small DataFrame of id pairs; the expensive ones are cached on the store until
+the graph changes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import numpy as np
+import pandas as pd
+
+from ....schema import NODE_KINDS
+from ....scope import descendants
+
+COMMUNITY_PARTY_LEVELS = ("committee", "general_branch")
+
+
+def ts(as_of: _dt.date) -> pd.Timestamp:
+    return pd.Timestamp(as_of)
+
+
+def current_mask(start: pd.Series, end: pd.Series | None, as_of: _dt.date) -> np.ndarray:
+    """start ≤ as_of < end, a missing start or end being open."""
+    t = ts(as_of)
+    ok = (start.isna() | (start <= t)).to_numpy(dtype=bool, copy=True)
+    if end is not None:
+        ok &= (end.isna() | (end > t)).to_numpy(dtype=bool)
+    return ok
+
+
+def current_posts(store, as_of: _dt.date, roles=None) -> pd.DataFrame:
+    """Current posts: ``cadre``, ``body``, ``role``."""
+    e = store.edge_frame("HOLDS_POST")
+    ok = current_mask(e["start"], e["end"], as_of)
+    if roles is not None:
+        ok = ok & e["role"].isin(list(roles)).to_numpy(dtype=bool)
+    return pd.DataFrame({"cadre": e["source"].to_numpy()[ok], "body": e["target"].to_numpy()[ok], "role": e["role"].to_numpy()[ok]})
+
+
+def names(store, kind: str) -> pd.Series:
+    f = store.node_frame(kind)
+    return pd.Series(f["name"].to_numpy(), index=pd.Index(f["id"].to_numpy(), dtype=object), dtype=object)
+
+
+def attr(store, kind: str, column: str) -> pd.Series:
+    f = store.node_frame(kind)
+    return pd.Series(f[column].to_numpy(), index=pd.Index(f["id"].to_numpy(), dtype=object))
+
+
+def ref(store, kind: str, column: str) -> pd.Series:
+    """Primary reference column (e.g. a community's ``street_id``) as a Series id → id."""
+    spec = NODE_KINDS[kind]
+    r = next(r for r in spec.refs if r.column == column)
+    return store.cached(("ref", kind, column), lambda: store.primary_refs(kind, r))
+
+
+def territory_community(store) -> pd.DataFrame:
+    """Pairs ``territory, community``: each community with itself and every territory it contains.
+
+    A territory contained by two communities (contested) appears twice.
+    """
+
+    def build():
+        comms = store.node_frame("Community")["id"].to_numpy()
+        frame = pd.DataFrame({"territory": comms, "community": comms})
+        c = store.edge_frame("CONTAINS")
+        contains = pd.DataFrame({"territory": c["source"].to_numpy(), "child": c["target"].to_numpy()})
+        frontier = frame
+        parts = [frame]
+        seen = frame
+        while len(frontier):
+            step = frontier.merge(contains, on="territory")[["child", "community"]].rename(columns={"child": "territory"})
+            step = step.drop_duplicates()
+            # stop at already-known pairs (and at cycles)
+            step = step.merge(seen, how="left", indicator=True)
+            step = step[step["_merge"] == "left_only"].drop(columns="_merge")
+            if not len(step):
+                break
+            parts.append(step)
+            seen = pd.concat([seen, step], ignore_index=True)
+            frontier = step
+        return pd.concat(parts, ignore_index=True).drop_duplicates().reset_index(drop=True)
+
+    return store.cached("territory_community", build)
+
+
+def body_community(store) -> pd.DataFrame:
+    """Pairs ``body, community``: a body covering a community or a territory inside it."""
+
+    def build():
+        cov = store.edge_frame("COVERS")
+        f = pd.DataFrame({"body": cov["source"].to_numpy(), "territory": cov["target"].to_numpy()})
+        return f.merge(territory_community(store), on="territory")[["body", "community"]].drop_duplicates().reset_index(drop=True)
+
+    return store.cached("body_community", build)
+
+
+def bodies_of(store, selector: str) -> pd.Index:
+    """Ids of the bodies a selector names: a party level, a unit kind, or ``committee``.
+
+    ``committee`` is a community's party organisation: level committee or
+    general_branch, not inside a unit (a cooperative's 党总支 is not a 两委 body).
+    """
+    party = store.node_frame("PartyOrg")
+    if selector == "committee":
+        ok = party["level"].isin(COMMUNITY_PARTY_LEVELS) & party["unit_id"].isna()
+        return pd.Index(party.loc[ok, "id"])
+    if selector in ("working_committee", "general_branch", "branch", "group", "household"):
+        return pd.Index(party.loc[party["level"] == selector, "id"])
+    units = store.node_frame("Unit")
+    return pd.Index(units.loc[units["kind"] == selector, "id"])
+
+
+def scope_ids(store, within: str | None, kind: str) -> pd.Index:
+    """Ids of the nodes of territory ``kind`` inside ``within`` (all of them when None).
+
+    For a territory kind above ``within`` (the street of a community) the
+    containing one is returned.
+    """
+    ids = pd.Index(store.node_frame(kind)["id"])
+    if within is None:
+        return ids
+    inside = descendants(store, [within])
+    return ids[ids.isin(inside)]
+
+
+def community_groups(store, communities: pd.Index, by: str) -> pd.DataFrame:
+    """``community, group, group_name`` for a roll-up by street or district."""
+    street = ref(store, "Community", "street_id").reindex(communities)
+    frame = pd.DataFrame({"community": communities, "street": street.to_numpy()})
+    if by == "street":
+        frame["group"] = frame["street"]
+        frame["group_name"] = names(store, "Street").reindex(frame["group"]).to_numpy()
+    else:
+        district = ref(store, "Street", "district_id")
+        frame["group"] = district.reindex(frame["street"]).to_numpy()
+        frame["group_name"] = names(store, "District").reindex(frame["group"]).to_numpy()
+    return frame
+
+
+def empty_index() -> pd.Index:
+    return pd.Index([], dtype=object)
+
+
+def sorted_lists(pairs: pd.DataFrame, key: str, value: str, index: pd.Index) -> pd.Series:
+    """For each id in ``index``: the sorted list of ``value`` paired with it (``[]`` when none)."""
+    if len(pairs):
+        grouped = pairs.drop_duplicates([key, value]).sort_values(value).groupby(key)[value].agg(list)
+    else:
+        grouped = pd.Series(dtype=object)
+    out = grouped.reindex(index)
+    return out.map(lambda v: v if isinstance(v, list) else [])

@@ -1,0 +1,78 @@
+"""In-memory implementations of :mod:`orggraph.queries.appointments`."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import _common as c
+
+
+def _rate(num, den) -> np.ndarray:
+    num = np.asarray(num, dtype="float64")
+    den = np.asarray(den, dtype="float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+
+
+def _body_kinds(store, bodies) -> pd.DataFrame:
+    parts = [pd.DataFrame({"body": c.bodies_of(store, k), "bkind": k}) for k in bodies]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _rollup(store, per: pd.DataFrame, by: str, sums: list[str], out: str, num: str, den: str) -> pd.DataFrame:
+    """Sum ``sums`` over the communities of each street or district; ``out = num / den`` of the sums."""
+    groups = c.community_groups(store, pd.Index(per["community_id"]), by)
+    f = per.assign(group=groups["group"].to_numpy(), group_name=groups["group_name"].to_numpy())
+    agg = f.groupby("group", dropna=False).agg(
+        name=("group_name", "first"), communities=("community_id", "size"), **{k: (k, "sum") for k in sums}
+    ).reset_index()
+    agg[out] = _rate(agg[num], agg[den])
+    agg = agg.rename(columns={"group": f"{by}_id", "name": f"{by}_name"})
+    return agg.sort_values(f"{by}_id").reset_index(drop=True)
+
+
+class AppointmentsMixin:
+    def cross_appointment_rate(self, *, bodies, by, roles, within, as_of) -> pd.DataFrame:
+        store = self.store
+        comms = c.scope_ids(store, within, "Community")
+        posts = c.current_posts(store, as_of, roles)
+        held = (
+            posts.merge(_body_kinds(store, bodies), on="body")
+            .merge(c.body_community(store), on="body")
+        )
+        held = held[held["community"].isin(comms)]
+        kinds_per_person = held.drop_duplicates(["community", "cadre", "bkind"]).groupby(["community", "cadre"]).size()
+        members = kinds_per_person.groupby(level="community").size()
+        cross = (kinds_per_person >= 2).groupby(level="community").sum()
+        per = pd.DataFrame({"community_id": comms.to_numpy()})
+        per["community_name"] = c.names(store, "Community").reindex(comms).to_numpy()
+        per["street_id"] = c.ref(store, "Community", "street_id").reindex(comms).to_numpy()
+        per["members"] = members.reindex(comms).fillna(0).astype("int64").to_numpy()
+        per["cross_appointed"] = cross.reindex(comms).fillna(0).astype("int64").to_numpy()
+        per["rate"] = _rate(per["cross_appointed"], per["members"])
+        if by == "community":
+            return per.sort_values("community_id").reset_index(drop=True)
+        return _rollup(store, per, by, ["members", "cross_appointed"], "rate", "cross_appointed", "members")
+
+    def one_shoulder(self, *, by, within, as_of) -> pd.DataFrame:
+        store = self.store
+        comms = c.scope_ids(store, within, "Community")
+        posts = c.current_posts(store, as_of, ("secretary", "director"))
+        bc = c.body_community(store)
+        party = posts[(posts["role"] == "secretary") & posts["body"].isin(c.bodies_of(store, "committee"))]
+        rc = posts[(posts["role"] == "director") & posts["body"].isin(c.bodies_of(store, "residents_committee"))]
+        sec = party.merge(bc, on="body")[["community", "cadre"]]
+        dire = rc.merge(bc, on="body")[["community", "cadre"]]
+        both = sec.merge(dire, on=["community", "cadre"]).drop_duplicates()
+        per = pd.DataFrame({"community_id": comms.to_numpy()})
+        per["community_name"] = c.names(store, "Community").reindex(comms).to_numpy()
+        per["street_id"] = c.ref(store, "Community", "street_id").reindex(comms).to_numpy()
+        per["secretaries"] = c.sorted_lists(sec, "community", "cadre", comms).to_numpy()
+        per["directors"] = c.sorted_lists(dire, "community", "cadre", comms).to_numpy()
+        per["one_shoulder"] = comms.isin(both["community"])
+        per = per.sort_values("community_id").reset_index(drop=True)
+        if by == "community":
+            return per
+        counts = per.assign(one_shoulder=per["one_shoulder"].astype("int64"))
+        return _rollup(store, counts, by, ["one_shoulder"], "share", "one_shoulder", "communities")

@@ -1,0 +1,114 @@
+"""The machinery shared by every query definition.
+
+A query is defined once, engine-free: a public function in one of the topic
+modules (``appointments``, ``coverage`` …) owns the signature, the docstring,
+the argument checks and the output columns. It normalises its arguments, calls
+the backend method of the same name, and passes the result through
+:func:`conform`, which checks and orders the columns so that both backends
+return the same shape.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+from ..errors import NodeNotFound, QueryNotSupportedError, SchemaError
+from ..schema import ENUMS, TERRITORY_KINDS
+
+__all__ = ["QueryDef", "QUERIES", "register", "normalize_as_of", "check_within", "conform", "dispatch", "BODY_SELECTORS", "check_bodies"]
+
+
+@dataclass(frozen=True)
+class QueryDef:
+    """A query: its public name, the function that defines it, and its output columns (by variant)."""
+
+    name: str
+    func: Callable
+    columns: dict[str, list[str]]
+    zh: str = ""
+
+
+QUERIES: dict[str, QueryDef] = {}
+
+
+def register(columns: dict[str, list[str]] | list[str], zh: str = ""):
+    """Decorator registering a public query function and its output columns."""
+
+    def deco(func):
+        cols = columns if isinstance(columns, dict) else {"": columns}
+        QUERIES[func.__name__] = QueryDef(func.__name__, func, cols, zh)
+        return func
+
+    return deco
+
+
+def normalize_as_of(as_of) -> _dt.date:
+    """``None`` → today; a date, datetime, Timestamp or string (any ledger date form) → a date."""
+    if as_of is None:
+        return _dt.date.today()
+    if isinstance(as_of, pd.Timestamp):
+        return as_of.date()
+    if isinstance(as_of, _dt.datetime):
+        return as_of.date()
+    if isinstance(as_of, _dt.date):
+        return as_of
+    from .._types import parse
+
+    parsed, bad = parse(pd.Series([as_of]), "date")
+    if bad.iloc[0] or pd.isna(parsed.iloc[0]):
+        raise ValueError(f"as_of={as_of!r} is not a date (YYYY-MM-DD)")
+    return parsed.iloc[0].date()
+
+
+def check_within(g, within: str | None) -> str | None:
+    """Check that ``within`` is the id of a territory of ``g`` (None: the whole graph)."""
+    if within is None:
+        return None
+    kinds = g.backend.kinds_of([within])
+    kind = kinds.iloc[0]
+    if not isinstance(kind, str):
+        raise NodeNotFound(f"within={within!r}: no node with this id")
+    if kind not in TERRITORY_KINDS:
+        raise SchemaError(f"within={within!r} is a {kind}, not a territory ({', '.join(TERRITORY_KINDS)})")
+    return within
+
+
+#: body selectors accepted by ``bodies=``: party-organisation levels, unit kinds, and ``committee``
+#: which stands for a community's party organisation (社区党委 or 党总支)
+BODY_SELECTORS = tuple(ENUMS["party_level"].values) + tuple(ENUMS["unit_kind"].values)
+
+
+def check_bodies(bodies) -> tuple[str, ...]:
+    if isinstance(bodies, str):
+        bodies = (bodies,)
+    out = []
+    for b in bodies:
+        canonical = ENUMS["party_level"].lookup().get(b) or ENUMS["unit_kind"].lookup().get(b)
+        if canonical is None:
+            raise ValueError(f"unknown body kind {b!r}; use a party level or unit kind: {', '.join(BODY_SELECTORS)}")
+        out.append(canonical)
+    if len(set(out)) != len(out):
+        raise ValueError(f"bodies={tuple(bodies)!r} names the same kind twice")
+    if len(out) < 2:
+        raise ValueError("bodies needs at least two body kinds (e.g. ('committee', 'residents_committee'))")
+    return tuple(out)
+
+
+def conform(result: pd.DataFrame, columns: list[str], query: str) -> pd.DataFrame:
+    """Check that ``result`` has exactly the defined columns and put them in order."""
+    missing = [c for c in columns if c not in result.columns]
+    if missing:
+        raise AssertionError(f"{query}: backend result lacks columns {missing}")
+    return result[columns].reset_index(drop=True)
+
+
+def dispatch(g, name: str, **params):
+    """Call the backend's implementation of query ``name``."""
+    impl = getattr(g.backend, name, None)
+    if impl is None:
+        raise QueryNotSupportedError(f"the {g.backend.name} backend does not implement {name}()")
+    return impl(**params)
