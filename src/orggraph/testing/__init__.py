@@ -1,0 +1,19 @@
+"""Test helpers for orggraph: a throw-away Bolt server, a pytest plugin and a
+Cypher lint harness.
+
+* :class:`BoltTestServer` - ArcadeDB (Bolt + OpenCypher) in a child process.
+* :func:`server_from_env` - settings of an external Neo4j from ORGGRAPH_NEO4J_*.
+* ``orggraph.testing.pytest_plugin`` - fixtures ``bolt_server``, ``neo4j_driver``,
+  ``fresh_database``.
+* ``orggraph.testing.cypher_lint.lint_statements`` - lint Cypher with the Neo4j
+  language-support package (needs ``npm ci --prefix tools/cypher-lint``).
+"""
+
+from orggraph.testing.bolt_server import (
+    BoltSettings,
+    BoltTestServer,
+    BoltTestServerError,
+    server_from_env,
+)
+
+__all__ = ["BoltSettings", "BoltTestServer", "BoltTestServerError", "server_from_env"]

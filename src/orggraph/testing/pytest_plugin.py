@@ -1,0 +1,104 @@
+"""pytest fixtures for tests that need a Bolt (Neo4j protocol) server.
+
+Register it from ``tests/conftest.py``::
+
+    pytest_plugins = ["orggraph.testing.pytest_plugin"]
+
+Fixtures
+--------
+``bolt_server`` (session)
+    An object with ``.uri``, ``.auth`` and ``.database``.  When
+    ``ORGGRAPH_NEO4J_URI`` is set it is a :class:`~orggraph.testing.bolt_server.BoltSettings`
+    for that server; otherwise a :class:`~orggraph.testing.bolt_server.BoltTestServer`
+    (ArcadeDB in a child process, database ``orggraph``) started once per
+    session and stopped at its end.  Only the latter has ``create_database`` /
+    ``drop_database`` / ``restart``.
+``neo4j_driver`` (function)
+    ``neo4j.GraphDatabase.driver`` on ``bolt_server``, closed afterwards.
+    Always pass ``database=bolt_server.database`` (see docs/arcadedb-notes.md).
+``fresh_database`` (function)
+    Name of an empty database for one test: with the ArcadeDB server a new
+    database (created in ~10 ms, dropped afterwards).  With an external
+    server the configured database is wiped first, but only if
+    ``ORGGRAPH_NEO4J_ALLOW_WIPE=1``; otherwise the test is skipped.
+
+Every test that uses one of these fixtures gets the ``neo4j`` marker, so
+``pytest -m "not neo4j"`` runs without any server.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+from typing import Iterator
+
+import pytest
+
+from orggraph.testing.bolt_server import BoltSettings, BoltTestServer, BoltTestServerError, server_from_env
+
+_BOLT_FIXTURES = {"bolt_server", "neo4j_driver", "fresh_database"}
+_counter = itertools.count(1)
+_started: list[BoltTestServer] = []
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if _BOLT_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.neo4j)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
+    for server in _started:
+        if server.startup_seconds is not None:
+            terminalreporter.write_line(
+                f"Bolt test server (ArcadeDB): last start took {server.startup_seconds:.2f} s"
+            )
+
+
+@pytest.fixture(scope="session")
+def bolt_server() -> Iterator[BoltTestServer | BoltSettings]:
+    env = server_from_env()
+    if env is not None:
+        yield env
+        return
+    try:
+        server = BoltTestServer().start()
+    except BoltTestServerError as exc:
+        pytest.fail(f"could not start the Bolt test server: {exc}", pytrace=False)
+    _started.append(server)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def neo4j_driver(bolt_server: BoltTestServer | BoltSettings):
+    neo4j = pytest.importorskip("neo4j", reason="pip install neo4j (the orggraph[neo4j] extra)")
+    driver = neo4j.GraphDatabase.driver(bolt_server.uri, auth=bolt_server.auth)
+    try:
+        yield driver
+    finally:
+        driver.close()
+
+
+@pytest.fixture
+def fresh_database(bolt_server: BoltTestServer | BoltSettings) -> Iterator[str | None]:
+    if isinstance(bolt_server, BoltTestServer):
+        name = f"t{next(_counter)}_{uuid.uuid4().hex[:8]}"
+        bolt_server.create_database(name)
+        try:
+            yield name
+        finally:
+            if bolt_server.is_running():
+                bolt_server.drop_database(name)
+        return
+    if os.environ.get("ORGGRAPH_NEO4J_ALLOW_WIPE") != "1":
+        pytest.skip("fresh_database on an external server wipes it: set ORGGRAPH_NEO4J_ALLOW_WIPE=1 to allow")
+    import neo4j
+
+    with neo4j.GraphDatabase.driver(bolt_server.uri, auth=bolt_server.auth) as driver:
+        with driver.session(database=bolt_server.database) as session:
+            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    yield bolt_server.database

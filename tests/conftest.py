@@ -1,0 +1,1 @@
+pytest_plugins = ["orggraph.testing.pytest_plugin"]
