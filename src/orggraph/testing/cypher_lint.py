@@ -1,0 +1,224 @@
+"""Lint Cypher statements with Neo4j's own language-support package (Node.js).
+
+ArcadeDB accepts some Cypher that Neo4j 5 rejects (and the reverse), so the
+Neo4j backend's statements are checked against Neo4j's grammar and semantic
+analysis, offline, through ``tools/cypher-lint/lint.mjs``::
+
+    from orggraph.testing.cypher_lint import lint_statements, errors
+    found = lint_statements({"by_id": ("MATCH (n:Community {id: $id}) RETURN n", ["id"])})
+    assert not errors(found)
+
+Severity numbers are the LSP ``DiagnosticSeverity`` used by the package:
+1 = Error (syntax error, semantic error such as an undefined variable, removed
+Neo4j 4 syntax, undeclared ``$parameter``), 2 = Warning (deprecations, unknown
+label / relationship type / property key when a schema is given),
+3 = Information, 4 = Hint.
+
+Needs Node.js >= 18 and ``npm ci --prefix tools/cypher-lint`` once.  Linting
+costs about 50-100 ms per statement (Neo4j's semantic analysis compiled to JS)
+plus ~0.5 s start-up per process; large batches are split over processes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence, Union
+
+__all__ = [
+    "ERROR",
+    "WARNING",
+    "INFORMATION",
+    "HINT",
+    "CypherLintUnavailable",
+    "Diagnostic",
+    "errors",
+    "find_lint_dir",
+    "format_diagnostics",
+    "lint_statements",
+]
+
+ERROR, WARNING, INFORMATION, HINT = 1, 2, 3, 4
+_SEVERITY_NAMES = {ERROR: "error", WARNING: "warning", INFORMATION: "information", HINT: "hint"}
+
+INSTALL_HINT = "npm ci --prefix tools/cypher-lint   (from the repository root; needs Node.js >= 18 and npm)"
+
+
+class CypherLintUnavailable(RuntimeError):
+    """Node.js or the linter's node_modules are missing."""
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    severity: int  # LSP DiagnosticSeverity: 1 error, 2 warning, 3 information, 4 hint
+    message: str
+    start: int  # character offsets into the query
+    end: int
+    line: int  # 0-based, of the start
+    column: int  # 0-based, of the start
+
+    @property
+    def severity_name(self) -> str:
+        return _SEVERITY_NAMES.get(self.severity, str(self.severity))
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def __str__(self) -> str:
+        return f"{self.line + 1}:{self.column + 1} {self.severity_name}: {self.message}"
+
+
+Statement = Union[str, tuple[str, Iterable[str]]]
+
+
+def find_lint_dir() -> Path:
+    """``tools/cypher-lint`` of the checkout this package runs from.
+
+    ``ORGGRAPH_CYPHER_LINT_DIR`` overrides; otherwise the parents of this file
+    are searched (works for a ``src`` layout checkout and an editable install).
+    """
+    override = os.environ.get("ORGGRAPH_CYPHER_LINT_DIR")
+    if override:
+        path = Path(override)
+        if not (path / "lint.mjs").is_file():
+            raise CypherLintUnavailable(f"ORGGRAPH_CYPHER_LINT_DIR={override!r} has no lint.mjs")
+        return path
+    for parent in Path(__file__).resolve().parents:
+        candidate = parent / "tools" / "cypher-lint"
+        if (candidate / "lint.mjs").is_file():
+            return candidate
+    raise CypherLintUnavailable(
+        "tools/cypher-lint/lint.mjs not found above "
+        f"{Path(__file__).resolve().parent}: the Cypher linter needs a source checkout "
+        "(or set ORGGRAPH_CYPHER_LINT_DIR)"
+    )
+
+
+def _check_ready(lint_dir: Path) -> str:
+    node = shutil.which("node")
+    if node is None:
+        raise CypherLintUnavailable(
+            "Node.js ('node') is not on PATH; install it (e.g. apt-get install nodejs npm), then: " + INSTALL_HINT
+        )
+    if not (lint_dir / "node_modules" / "@neo4j-cypher" / "language-support" / "package.json").is_file():
+        raise CypherLintUnavailable(
+            f"the Cypher linter's packages are not installed in {lint_dir / 'node_modules'}; run: " + INSTALL_HINT
+        )
+    return node
+
+
+def _run_node(node: str, lint_dir: Path, payload: dict[str, Any], timeout: float) -> list[dict[str, Any]]:
+    try:
+        proc = subprocess.run(
+            [node, str(lint_dir / "lint.mjs")],
+            input=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+            capture_output=True,
+            cwd=lint_dir,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise RuntimeError(f"cypher-lint timed out after {timeout:.0f}s") from exc
+    if proc.returncode != 0:
+        raise RuntimeError(
+            f"cypher-lint failed (exit {proc.returncode}): {proc.stderr.decode('utf-8', 'replace').strip()}"
+        )
+    return json.loads(proc.stdout)
+
+
+def lint_statements(
+    statements: Mapping[str, Statement],
+    *,
+    schema: Mapping[str, Any] | None = None,
+    jobs: int | None = None,
+    timeout: float = 600.0,
+) -> dict[str, list[Diagnostic]]:
+    """Lint named Cypher statements; return ``{name: [Diagnostic, ...]}`` (empty list = clean).
+
+    ``statements`` maps a name to ``(query, param_names)`` or to a bare query
+    string (no parameters).  Parameter names may carry a leading ``$``.
+    ``schema`` (optional) is the package's DbSchema: ``labels``,
+    ``relationshipTypes``, ``propertyKeys`` (lists of names: others are then
+    warned about), ``graphSchema``, ``defaultLanguage`` (default "CYPHER 5").
+    ``jobs``: Node processes to use (default: up to 2, one per ~20 statements).
+    """
+    lint_dir = find_lint_dir()
+    node = _check_ready(lint_dir)
+    items: list[dict[str, Any]] = []
+    for name, spec in statements.items():
+        if isinstance(spec, str):
+            query, params = spec, ()
+        else:
+            query, params = spec
+        if not isinstance(query, str):
+            raise TypeError(f"statement {name!r}: query must be a str, got {type(query).__name__}")
+        items.append({"name": name, "query": query, "params": sorted({str(p).lstrip("$") for p in params})})
+    if not items:
+        return {}
+
+    # Identical statements are linted once.
+    unique: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
+    for item in items:
+        unique.setdefault((item["query"], tuple(item["params"])), {**item, "name": str(len(unique))})
+    work = list(unique.values())
+    if jobs is None:
+        jobs = min(2, os.cpu_count() or 1, len(work) // 20)
+    jobs = max(1, min(jobs, len(work)))
+    chunks = [work[i::jobs] for i in range(jobs)]
+    shared = dict(schema or {})
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        outputs = list(pool.map(lambda c: _run_node(node, lint_dir, {"schema": shared, "statements": c}, timeout),
+                                chunks))
+    by_key: dict[str, list[Diagnostic]] = {}
+    for out in outputs:
+        for entry in out:
+            by_key[entry["name"]] = [_diagnostic(d) for d in entry["diagnostics"]]
+    return {
+        item["name"]: by_key[unique[(item["query"], tuple(item["params"]))]["name"]] for item in items
+    }
+
+
+def _diagnostic(raw: Mapping[str, Any]) -> Diagnostic:
+    offsets = raw.get("offsets") or {}
+    start = (raw.get("range") or {}).get("start") or {}
+    return Diagnostic(
+        severity=int(raw.get("severity", ERROR)),
+        message=str(raw.get("message", "")),
+        start=int(offsets.get("start", 0)),
+        end=int(offsets.get("end", 0)),
+        line=int(start.get("line", 0)),
+        column=int(start.get("character", 0)),
+    )
+
+
+def errors(result: Mapping[str, Sequence[Diagnostic]], *, min_severity: int = ERROR) -> dict[str, list[Diagnostic]]:
+    """Only the statements with diagnostics at least as severe as ``min_severity``
+    (1 = errors only, 2 = errors and warnings)."""
+    out = {name: [d for d in diags if d.severity <= min_severity] for name, diags in result.items()}
+    return {name: diags for name, diags in out.items() if diags}
+
+
+def format_diagnostics(result: Mapping[str, Sequence[Diagnostic]],
+                       queries: Mapping[str, Statement] | None = None) -> str:
+    """Human-readable report, one block per statement that has diagnostics."""
+    lines: list[str] = []
+    for name, diags in result.items():
+        if not diags:
+            continue
+        lines.append(f"{name}:")
+        query = None
+        if queries is not None and name in queries:
+            spec = queries[name]
+            query = spec if isinstance(spec, str) else spec[0]
+        for d in diags:
+            lines.append(f"  {d}")
+            if query is not None:
+                snippet = query[max(0, d.start - 30):d.end + 30].replace("\n", " ")
+                lines.append(f"      near: {snippet}")
+    return "\n".join(lines)
