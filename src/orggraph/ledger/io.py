@@ -55,9 +55,12 @@ class RawTable:
     first_row: int = 2  # spreadsheet row number of the frame's first row
     renamed: dict[str, str] = field(default_factory=dict)  # canonical column -> header as written
     problems: list[dict] = field(default_factory=list)
+    rows: "pd.Series | None" = None  # spreadsheet row number of each row of frame (blank rows skipped)
 
-    def row_number(self, positions) -> pd.Series:
-        return pd.Series(positions, dtype="int64") + self.first_row
+    def row_numbers(self) -> "pd.Series":
+        if self.rows is not None:
+            return self.rows
+        return pd.Series(range(len(self.frame)), dtype="int64") + self.first_row
 
 
 def _fold(text: str) -> str:
@@ -133,9 +136,8 @@ def _canonical(table: str, raw: pd.DataFrame, file: str, header_row: int) -> Raw
     first_row = header_row + 2
     rows = pd.Series(range(len(frame)), dtype="int64") + first_row
     frame = frame[~blank.to_numpy()] if len(frame) else frame
-    rt = RawTable(table, file, frame.reset_index(drop=True), first_row, renamed, problems)
-    rt.frame.attrs["rows"] = rows[~blank.to_numpy()].reset_index(drop=True) if len(blank) else rows
-    return rt
+    kept_rows = rows[~blank.to_numpy()].reset_index(drop=True) if len(blank) else rows
+    return RawTable(table, file, frame.reset_index(drop=True), first_row, renamed, problems, kept_rows)
 
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame | None, list[dict]]:

@@ -31,8 +31,7 @@ class _Collector:
         if not mask.any():
             return
         idx = np.flatnonzero(mask)
-        rows = rt.frame.attrs.get("rows")
-        numbers = rows.to_numpy()[idx] if rows is not None else idx + rt.first_row
+        numbers = rt.row_numbers().to_numpy()[idx]
         header = rt.renamed.get(column)
         header = f"{header} ({column})" if header else column
         if value is None:
@@ -54,7 +53,10 @@ class _Collector:
     def frame(self) -> pd.DataFrame:
         f = pd.DataFrame(self.rows, columns=PROBLEM_COLUMNS)
         f["row"] = f["row"].astype("Int64")
-        return f
+        # file by file, row by row, as a user works through them
+        order = {name: i for i, name in enumerate(dict.fromkeys(f["file"]))}
+        f = f.assign(_f=f["file"].map(order)).sort_values(["_f", "row"], kind="stable", na_position="first")
+        return f.drop(columns="_f").reset_index(drop=True)
 
 
 def _attr_columns(table: str):
@@ -107,7 +109,10 @@ def _check_oversized(rt: RawTable, col: _Collector) -> None:
     for c in rt.frame.columns:
         if not (rt.frame[c].dtype == object or pd.api.types.is_string_dtype(rt.frame[c].dtype)):
             continue
-        big = (rt.frame[c].str.len() > MAX_CELL_CHARS).fillna(False).astype(bool)
+        try:
+            big = (rt.frame[c].str.len() > MAX_CELL_CHARS).fillna(False).astype(bool)
+        except AttributeError:  # no strings in the column (numbers or blanks from a workbook)
+            continue
         if big.any():
             col.add(rt, big, c, f"a cell of more than {MAX_CELL_CHARS:,} characters", value="<oversized>")
             rt.frame.loc[big, c] = None
@@ -145,7 +150,6 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
         for extra in rt.frame.columns:
             if extra not in known:
                 typed[extra] = _types.clean_text(rt.frame[extra])
-        typed.attrs["rows"] = rt.frame.attrs.get("rows")
         nodes[spec.name] = typed
         sources[spec.name] = rt
 
@@ -246,8 +250,7 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
 
 
 def _row(rt: RawTable, pos) -> int:
-    rows = rt.frame.attrs.get("rows")
-    return int(rows.iloc[int(pos)]) if rows is not None else int(pos) + rt.first_row
+    return int(rt.row_numbers().iloc[int(pos)])
 
 
 def _alias_hint(spec, column: str) -> str | None:

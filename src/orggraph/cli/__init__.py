@@ -1,0 +1,74 @@
+"""The ``orggraph`` command line: a thin layer over the public API.
+
+Exit codes: 0 success; 1 invalid input (a ledger with problems, an unknown
+sample or id); 2 ``audit`` found norm violations (for scheduled checks);
+3 an unexpected error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from .. import __version__
+from ..errors import LedgerError, OrgGraphError
+
+__all__ = ["main", "build_parser"]
+
+log = logging.getLogger("orggraph.cli")
+
+
+def _add_source(p: argparse.ArgumentParser) -> None:
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("ledger", nargs="?", help="a ledger: folder of CSV files or .xlsx workbook")
+    src.add_argument("--sample", metavar="NAME", help="a bundled sample instead of a ledger (see `orggraph samples`)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import commands
+
+    parser = argparse.ArgumentParser(
+        prog="orggraph",
+        description="Grassroots governance organisations (基层治理) as a typed graph: summaries, validation, audits.",
+    )
+    parser.add_argument("--version", action="version", version=f"orggraph {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("summary", help="counts of nodes and edges by kind (概况)")
+    _add_source(p)
+    p.set_defaults(func=commands.summary)
+
+    p = sub.add_parser("validate", help="check a ledger; exit 0 when valid, 1 with the problem table when not")
+    p.add_argument("ledger", help="a ledger: folder of CSV files or .xlsx workbook")
+    p.add_argument("--out", metavar="PATH", help="also write the problems as CSV")
+    p.set_defaults(func=commands.validate)
+
+    p = sub.add_parser("samples", help="list the bundled samples")
+    p.set_defaults(func=commands.samples)
+
+    for extra in commands.EXTRA_PARSERS:
+        extra(sub, _add_source)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args) or 0)
+    except LedgerError as exc:
+        from .render import print_problems
+
+        print_problems(exc.problems, source=exc.source)
+        return 1
+    except (OrgGraphError, KeyError, FileNotFoundError, ValueError) as exc:
+        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"orggraph: error: {msg}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""Terminal output for the command line: rich tables when rich is there, plain text otherwise."""
+
+from __future__ import annotations
+
+import sys
+
+import pandas as pd
+
+__all__ = ["print_table", "print_problems", "console"]
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def _cell(v) -> str:
+    if v is None or v is pd.NA:
+        return ""
+    if isinstance(v, float):
+        if v != v:
+            return "–"
+        return f"{v:.3f}" if abs(v) < 1 else f"{v:,.1f}"
+    if isinstance(v, (list, tuple)):
+        return ", ".join(map(str, v))
+    try:
+        if pd.isna(v):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(v)
+
+
+def print_table(frame: pd.DataFrame, title: str | None = None, *, max_rows: int | None = None, stderr: bool = False) -> None:
+    """Print a DataFrame as a table."""
+    from rich.table import Table
+
+    shown = frame if max_rows is None else frame.head(max_rows)
+    t = Table(title=title, title_justify="left", show_lines=False)
+    for c in shown.columns:
+        numeric = pd.api.types.is_numeric_dtype(shown[c].dtype) and not pd.api.types.is_bool_dtype(shown[c].dtype)
+        t.add_column(str(c), justify="right" if numeric else "left", overflow="fold")
+    for rec in shown.itertuples(index=False):
+        t.add_row(*[_cell(v) for v in rec])
+    con = console(stderr)
+    con.print(t)
+    if max_rows is not None and len(frame) > max_rows:
+        con.print(f"… {len(frame) - max_rows} more rows")
+
+
+def print_problems(problems: pd.DataFrame, source: str | None = None) -> None:
+    """The problem table of an invalid ledger, on stdout (it is the command's answer).
+
+    A table on a terminal; one line per problem when the output is a file or pipe
+    (a log or a scheduled job reads lines better than boxes).
+    """
+    n = len(problems)
+    title = f"{n} problem{'s' if n != 1 else ''} in ledger {source or ''} (行号按表格计: 表头为第1行)"
+    if not sys.stdout.isatty():
+        from ..errors import format_problem
+
+        print(title)
+        for rec in problems.to_dict("records"):
+            print("  " + format_problem(rec))
+        sys.stdout.flush()
+        return
+    cols = [c for c in ("file", "row", "column", "value", "problem", "suggestion") if c in problems.columns]
+    print_table(problems[cols], title=title)

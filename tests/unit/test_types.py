@@ -1,0 +1,35 @@
+"""Parsing of ledger values as spreadsheets hold them."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from orggraph._types import parse
+
+
+def _vals(raw, typ):
+    typed, bad = parse(pd.Series(raw, dtype=object), typ)
+    return [None if pd.isna(v) else v for v in typed], list(bad)
+
+
+def test_integers_fullwidth_separators_and_bad():
+    vals, bad = _vals(["１２０", " 3,400 ", "x", None, "　", "12.5", "7.0"], "int")
+    assert vals == [120, 3400, None, None, None, None, 7]
+    assert bad == [False, False, True, False, False, True, False]
+
+
+def test_dates_in_every_accepted_form():
+    vals, bad = _vals(["2021年12月5日", "2021/12/5", "2021.12.5", "2021-12-05", "44535", "2021-12-05 08:30", "bad", None], "date")
+    assert [v.date().isoformat() if v is not None else None for v in vals] == ["2021-12-05"] * 6 + [None, None]
+    assert bad == [False] * 6 + [True, False]
+
+
+def test_booleans():
+    vals, bad = _vals(["是", "否", "Y", "n", "√", "×", "true", "0", "maybe", None], "bool")
+    assert vals == [True, False, True, False, True, False, True, False, None, None]
+    assert bad == [False] * 8 + [True, False]
+
+
+def test_text_is_folded_and_stripped():
+    vals, _ = _vals(["　御景小区 ", "", None, 12.0, "ＡＢＣ"], "str")
+    assert vals == ["御景小区", None, None, "12", "ABC"]
