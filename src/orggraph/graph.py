@@ -61,6 +61,10 @@ class OrgGraph:
     # ------------------------------------------------------------ queries (defined in orggraph.queries)
     cross_appointment_rate = _query_method(_q.cross_appointment_rate)
     one_shoulder = _query_method(_q.one_shoulder)
+    interlocks = _query_method(_q.interlocks)
+    connectors = _query_method(_q.connectors)
+    interlock_network = _query_method(_q.interlock_network)
+    interlock_metrics = _query_method(_q.interlock_metrics)
 
     # ------------------------------------------------------------ backend access
     @property

@@ -9,6 +9,10 @@ query                      topic
 =========================  ==========================================
 cross_appointment_rate     交叉任职率 (appointments)
 one_shoulder               一肩挑 (appointments)
+interlocks                 交叉任职网络 (interlocks)
+connectors                 一人多职 (interlocks)
+interlock_network          交叉任职网络 as a networkx.Graph (interlocks)
+interlock_metrics          交叉任职网络中心性 (interlocks)
 =========================  ==========================================
 """
 
@@ -16,5 +20,6 @@ from __future__ import annotations
 
 from ._base import QUERIES
 from .appointments import cross_appointment_rate, one_shoulder
+from .interlocks import connectors, interlock_metrics, interlock_network, interlocks
 
-__all__ = ["QUERIES", "cross_appointment_rate", "one_shoulder"]
+__all__ = ["QUERIES", "cross_appointment_rate", "one_shoulder", "interlocks", "connectors", "interlock_network", "interlock_metrics"]

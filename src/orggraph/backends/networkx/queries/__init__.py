@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from .appointments import AppointmentsMixin
+from .interlocks import InterlocksMixin
 
 __all__ = ["QueryMixin"]
 
 
-class QueryMixin(AppointmentsMixin):
+class QueryMixin(AppointmentsMixin, InterlocksMixin):
     """All query implementations of the in-memory backend, composed from the topic mixins."""
