@@ -61,6 +61,8 @@ class OrgGraph:
     # ------------------------------------------------------------ queries (defined in orggraph.queries)
     cross_appointment_rate = _query_method(_q.cross_appointment_rate)
     one_shoulder = _query_method(_q.one_shoulder)
+    coverage_gaps = _query_method(_q.coverage_gaps)
+    check_norms = _query_method(_q.check_norms)
     interlocks = _query_method(_q.interlocks)
     connectors = _query_method(_q.connectors)
     interlock_network = _query_method(_q.interlock_network)

@@ -9,6 +9,8 @@ query                      topic
 =========================  ==========================================
 cross_appointment_rate     交叉任职率 (appointments)
 one_shoulder               一肩挑 (appointments)
+coverage_gaps              覆盖空白: 组建率 and 覆盖率 (coverage)
+check_norms                配置标准 (norms)
 interlocks                 交叉任职网络 (interlocks)
 connectors                 一人多职 (interlocks)
 interlock_network          交叉任职网络 as a networkx.Graph (interlocks)
@@ -20,6 +22,8 @@ from __future__ import annotations
 
 from ._base import QUERIES
 from .appointments import cross_appointment_rate, one_shoulder
+from .coverage import CoverageReport, coverage_gaps
+from .norms import Norms, check_norms
 from .interlocks import connectors, interlock_metrics, interlock_network, interlocks
 
-__all__ = ["QUERIES", "cross_appointment_rate", "one_shoulder", "interlocks", "connectors", "interlock_network", "interlock_metrics"]
+__all__ = ["QUERIES", "cross_appointment_rate", "one_shoulder", "interlocks", "connectors", "interlock_network", "interlock_metrics", "coverage_gaps", "CoverageReport", "check_norms", "Norms"]

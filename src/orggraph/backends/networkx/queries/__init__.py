@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from .appointments import AppointmentsMixin
+from .coverage import CoverageMixin
+from .norms import NormsMixin
 from .interlocks import InterlocksMixin
 
 __all__ = ["QueryMixin"]
 
 
-class QueryMixin(AppointmentsMixin, InterlocksMixin):
+class QueryMixin(AppointmentsMixin, InterlocksMixin, CoverageMixin, NormsMixin):
     """All query implementations of the in-memory backend, composed from the topic mixins."""

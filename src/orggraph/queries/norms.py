@@ -1,0 +1,391 @@
+"""Staffing norms (配置标准): grid size, zone managers, work-station staff and population, grid workers.
+
+The norms come from the source documents: grids of about 300 households
+(以每300户为基础划分网格, 栖霞), one zone manager (片区管理员) per 300–400
+households, work stations (社区工作站) with 10–20 staff serving 7,000–20,000
+people (东城), and a grid worker (网格员) in every grid. Their numbers live in
+``orggraph/data/norms.toml`` (documented there) and in :class:`Norms`, which
+reads that file for its defaults; :func:`check_norms` lists every violation.
+
+Definitions shared by both backends
+-----------------------------------
+*Scope.* A grid is in scope when it is ``within`` or contained by it
+(``CONTAINS*``); a work station (Unit of kind ``workstation``) when it
+``COVERS`` such a territory; everything when ``within`` is None.
+
+*A station's communities.* The communities a work station belongs to: those it
+``COVERS``, and those containing (``CONTAINS*``) a territory it covers — one
+station serves several communities under 一站多居.
+
+*Current post.* ``start`` missing or ≤ ``as_of`` and ``end`` missing or >
+``as_of``. People are counted once however many posts they hold.
+
+*Location.* ``community_id`` is the entity's community (for a station serving
+several, the smallest id); ``street_id`` that community's street, or for an
+entity with no community the smallest id of a street containing it (for a
+station: containing or being a territory it covers).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from fractions import Fraction
+from importlib import resources
+from numbers import Real
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from ..errors import OrgGraphError
+from ._base import check_within, conform, dispatch, normalize_as_of, register
+from .coverage import text_frame
+
+__all__ = ["Norms", "NormsError", "Range", "check_norms", "NORM_RULES"]
+
+
+class NormsError(OrgGraphError, ValueError):
+    """A norms file or value that cannot be used (unknown key, minimum above maximum …)."""
+
+
+class Range(NamedTuple):
+    """An inclusive range ``minimum … maximum``."""
+
+    minimum: float
+    maximum: float
+
+
+#: rule → (Chinese name, node kind judged, what is measured)
+NORM_RULES: dict[str, tuple[str, str, str]] = {
+    "grid_households": ("网格规模(户)", "Grid", "households of the grid"),
+    "grid_workers": ("网格员配备(人)", "Grid", "people holding a current grid_worker post on the grid"),
+    "households_per_zone_manager": (
+        "片区管理员服务户数(户/人)",
+        "Unit",
+        "households of the station's communities ÷ people holding a current zone_manager post at the station",
+    ),
+    "workstation_population": ("工作站服务人口(人)", "Unit", "population of the station's communities"),
+    "workstation_staff": ("工作站工作人员(人)", "Unit", "people holding a current post at the station"),
+}
+
+# TOML section → keys; the file layout of orggraph/data/norms.toml
+_SECTIONS: dict[str, tuple[str, ...]] = {
+    "grid_households": ("target", "tolerance"),
+    "households_per_zone_manager": ("minimum", "maximum"),
+    "workstation_staff": ("minimum", "maximum"),
+    "workstation_population": ("minimum", "maximum"),
+    "grid_workers": ("minimum",),
+}
+
+COLUMNS = [
+    "rule",
+    "zh",
+    "label",
+    "entity_id",
+    "entity_name",
+    "measured",
+    "minimum",
+    "maximum",
+    "community_id",
+    "street_id",
+]
+#: the columns a backend returns (the public function adds ``zh``, ``minimum``, ``maximum``)
+BACKEND_COLUMNS = ["rule", "label", "entity_id", "entity_name", "measured", "community_id", "street_id"]
+
+
+def _load_toml(text: str, source: str) -> dict:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise NormsError(f"{source}: not valid TOML: {exc}") from None
+
+
+def _number(value, where: str, *, integer: bool = False):
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+        raise NormsError(f"{where}: {value!r} is not a finite number")
+    if value < 0:
+        raise NormsError(f"{where}: {value!r} is negative")
+    if integer and value != int(value):
+        raise NormsError(f"{where}: {value!r} is not a whole number")
+    return int(value) if isinstance(value, int) or (integer and value == int(value)) else value
+
+
+def _fraction(value, where: str) -> Fraction:
+    if isinstance(value, str):
+        try:
+            out = Fraction(value.strip())
+        except (ValueError, ZeroDivisionError):
+            raise NormsError(f"{where}: {value!r} is not a number or fraction such as '1/3'") from None
+    elif isinstance(value, Fraction):
+        out = value
+    else:
+        out = Fraction(str(_number(value, where)))
+    if not 0 <= out <= 1:
+        raise NormsError(f"{where}: {value!r} is outside 0 … 1")
+    return out
+
+
+def _range(value, where: str) -> Range:
+    try:
+        lo, hi = value
+    except (TypeError, ValueError):
+        raise NormsError(f"{where}: {value!r} is not a (minimum, maximum) pair") from None
+    lo, hi = _number(lo, f"{where} minimum"), _number(hi, f"{where} maximum")
+    if lo > hi:
+        raise NormsError(f"{where}: minimum {lo} is above maximum {hi}")
+    return Range(lo, hi)
+
+
+def _bundled() -> dict:
+    text = resources.files("orggraph").joinpath("data/norms.toml").read_text(encoding="utf-8")
+    data = _load_toml(text, "orggraph/data/norms.toml")
+    # the bundled file holds every key, and no other
+    found = {(s, k) for s, keys in data.items() for k in keys}
+    wanted = {(s, k) for s, keys in _SECTIONS.items() for k in keys}
+    if found != wanted:
+        raise NormsError(f"orggraph/data/norms.toml: keys differ from the schema: {sorted(found ^ wanted)}")
+    return data
+
+
+_DEFAULTS = _bundled()
+
+
+def _default_range(section: str) -> tuple:
+    return (_DEFAULTS[section]["minimum"], _DEFAULTS[section]["maximum"])
+
+
+@dataclass(frozen=True)
+class Norms:
+    """Staffing norms (配置标准); the defaults are those of ``orggraph/data/norms.toml``.
+
+    Attributes
+    ----------
+    grid_households : int
+        Target households per grid (每300户划分一个网格), default 300.
+    grid_households_tolerance : fractions.Fraction
+        Allowed relative deviation from the target, default 1/3: a grid is
+        within the norm from 200 to 400 households (inclusive).
+    households_per_zone_manager : Range
+        Households per zone manager (片区管理员 300–400户/人), default (300, 400).
+    workstation_staff : Range
+        People working at a work station (工作人员10—20人), default (10, 20).
+    workstation_population : Range
+        People a work station serves (服务人口7000—20000人), default (7000, 20000).
+    grid_worker_min : int
+        Grid workers (网格员) each grid needs at least, default 1.
+
+    Examples
+    --------
+    >>> from orggraph.queries.norms import Norms
+    >>> n = Norms.default()
+    >>> n.grid_households_range
+    Range(minimum=200.0, maximum=400.0)
+    >>> Norms(workstation_staff=(8, 20)).to_dict()["workstation_staff"]
+    {'minimum': 8, 'maximum': 20}
+    """
+
+    grid_households: int = _DEFAULTS["grid_households"]["target"]
+    grid_households_tolerance: Fraction = _DEFAULTS["grid_households"]["tolerance"]
+    households_per_zone_manager: Range = _default_range("households_per_zone_manager")
+    workstation_staff: Range = _default_range("workstation_staff")
+    workstation_population: Range = _default_range("workstation_population")
+    grid_worker_min: int = _DEFAULTS["grid_workers"]["minimum"]
+
+    def __post_init__(self):
+        set_ = object.__setattr__
+        set_(self, "grid_households", _number(self.grid_households, "grid_households"))
+        set_(self, "grid_households_tolerance", _fraction(self.grid_households_tolerance, "grid_households_tolerance"))
+        for name in ("households_per_zone_manager", "workstation_staff", "workstation_population"):
+            set_(self, name, _range(getattr(self, name), name))
+        set_(self, "grid_worker_min", _number(self.grid_worker_min, "grid_worker_min", integer=True))
+
+    # ------------------------------------------------------------ construction
+    @classmethod
+    def default(cls) -> "Norms":
+        """The norms of the source documents (``orggraph/data/norms.toml``)."""
+        return cls()
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> "Norms":
+        """Norms from a mapping laid out like the TOML file (sections of keys); missing keys keep the defaults.
+
+        Raises
+        ------
+        NormsError
+            For an unknown section or key (named in the message) or an unusable value.
+        """
+        if not isinstance(data, Mapping):
+            raise NormsError(f"norms must be a mapping of sections, not {type(data).__name__}")
+        for section, values in data.items():
+            if section not in _SECTIONS:
+                raise NormsError(f"unknown norms section {section!r}; known: {', '.join(_SECTIONS)}")
+            if not isinstance(values, Mapping):
+                raise NormsError(f"norms section {section!r} must be a table of {', '.join(_SECTIONS[section])}")
+            for key in values:
+                if key not in _SECTIONS[section]:
+                    raise NormsError(
+                        f"unknown norms key {section}.{key!r}; known in [{section}]: {', '.join(_SECTIONS[section])}"
+                    )
+        d = cls.default()
+
+        def get(section, key, current):
+            return data.get(section, {}).get(key, current)
+
+        return cls(
+            grid_households=get("grid_households", "target", d.grid_households),
+            grid_households_tolerance=get("grid_households", "tolerance", d.grid_households_tolerance),
+            households_per_zone_manager=(
+                get("households_per_zone_manager", "minimum", d.households_per_zone_manager.minimum),
+                get("households_per_zone_manager", "maximum", d.households_per_zone_manager.maximum),
+            ),
+            workstation_staff=(
+                get("workstation_staff", "minimum", d.workstation_staff.minimum),
+                get("workstation_staff", "maximum", d.workstation_staff.maximum),
+            ),
+            workstation_population=(
+                get("workstation_population", "minimum", d.workstation_population.minimum),
+                get("workstation_population", "maximum", d.workstation_population.maximum),
+            ),
+            grid_worker_min=get("grid_workers", "minimum", d.grid_worker_min),
+        )
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> "Norms":
+        """Norms from a TOML file laid out like ``orggraph/data/norms.toml``; see :meth:`from_dict`."""
+        path = Path(path)
+        return cls.from_dict(_load_toml(path.read_text(encoding="utf-8"), str(path)))
+
+    def to_dict(self) -> dict:
+        """The norms laid out like the TOML file (``tolerance`` as a string fraction such as ``'1/3'``)."""
+        tol = self.grid_households_tolerance
+        return {
+            "grid_households": {"target": self.grid_households, "tolerance": str(tol)},
+            "households_per_zone_manager": dict(self.households_per_zone_manager._asdict()),
+            "workstation_staff": dict(self.workstation_staff._asdict()),
+            "workstation_population": dict(self.workstation_population._asdict()),
+            "grid_workers": {"minimum": self.grid_worker_min},
+        }
+
+    # ------------------------------------------------------------ derived
+    @property
+    def grid_households_range(self) -> Range:
+        """``target × (1 − tolerance) … target × (1 + tolerance)``, computed exactly (200–400 by default)."""
+        t, tol = Fraction(str(self.grid_households)), self.grid_households_tolerance
+        return Range(float(t * (1 - tol)), float(t * (1 + tol)))
+
+    def bounds(self) -> dict[str, tuple[float, float]]:
+        """Rule → ``(minimum, maximum)`` as floats; ``maximum`` is ``inf`` when unbounded."""
+        return {
+            "grid_households": tuple(self.grid_households_range),
+            "grid_workers": (float(self.grid_worker_min), math.inf),
+            "households_per_zone_manager": tuple(map(float, self.households_per_zone_manager)),
+            "workstation_population": tuple(map(float, self.workstation_population)),
+            "workstation_staff": tuple(map(float, self.workstation_staff)),
+        }
+
+
+def _as_norms(norms) -> Norms:
+    if norms is None:
+        return Norms.default()
+    if isinstance(norms, Norms):
+        return norms
+    if isinstance(norms, (str, Path)):
+        return Norms.from_toml(norms)
+    if isinstance(norms, Mapping):
+        return Norms.from_dict(norms)
+    raise TypeError(f"norms={norms!r}: give a Norms, a mapping laid out like norms.toml, or a path to a TOML file")
+
+
+@register(COLUMNS, zh="配置标准")
+def check_norms(g, norms=None, *, within: str | None = None, as_of=None) -> pd.DataFrame:
+    """List violations of the staffing norms (配置标准): grid size, zone managers, work stations, grid workers.
+
+    One row per entity outside a rule's inclusive range ``[minimum, maximum]``:
+
+    ``grid_households`` (网格规模, label ``Grid``)
+        ``measured`` = the grid's ``households``; allowed
+        ``target × (1 ± tolerance)``, 200–400 by default. Every grid is judged
+        (二级网格 included) except one with missing ``households``, which is
+        not judged on size.
+    ``grid_workers`` (网格员配备, ``Grid``)
+        ``measured`` = distinct people holding a current ``grid_worker`` post
+        whose target is the grid; at least ``grid_worker_min`` (1); ``maximum``
+        is ``inf``.
+    ``households_per_zone_manager`` (片区管理员服务户数, ``Unit``)
+        Per work station: ``measured`` = the sum of ``households`` of the
+        station's communities ÷ distinct people holding a current
+        ``zone_manager`` post at the station; 300–400 by default. A station with
+        households but no zone manager has ``measured = inf`` (a violation); a
+        station whose communities have 0 households and no zone manager is not
+        judged (0/0); a station is not judged when one of its communities has
+        missing ``households``.
+    ``workstation_population`` (工作站服务人口, ``Unit``)
+        ``measured`` = the sum of ``population`` of the station's communities;
+        7,000–20,000 by default. Not judged when one of its communities has
+        missing ``population``; a station serving no community measures 0.
+    ``workstation_staff`` (工作站工作人员, ``Unit``)
+        ``measured`` = distinct people holding a current post (any role) at the
+        station; 10–20 by default.
+
+    Parameters
+    ----------
+    g : OrgGraph
+    norms : Norms, mapping, str or path, optional
+        The norms (default :meth:`Norms.default`); a mapping laid out like the
+        TOML file, or the path of a TOML file, is read with
+        :meth:`Norms.from_dict` / :meth:`Norms.from_toml`.
+    within : str, optional
+        Territory id limiting the grids (inside it) and the stations (covering
+        a territory inside it).
+    as_of : date or str, optional
+        The date at which posts must be current; default today.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rule, zh, label, entity_id, entity_name, measured, minimum, maximum,
+        community_id, street_id``: ``label`` is the node kind judged (``Grid``
+        or ``Unit``), ``measured``, ``minimum`` and ``maximum`` are floats.
+        Sorted by ``rule`` then ``entity_id``. Empty when every norm is met.
+
+    Raises
+    ------
+    NormsError
+        When ``norms`` names an unknown section or key or holds an unusable value.
+
+    Examples
+    --------
+    >>> import orggraph as og
+    >>> g = og.OrgGraph()
+    >>> g.add_node("Community", "c1", name="龙腾社区", households=600, population=1500)
+    >>> g.add_node("Grid", "g1", name="第一网格", community_id="c1", households=310)
+    >>> g.add_node("Grid", "g2", name="第二网格", community_id="c1", households=450)
+    >>> g.add_node("Cadre", "p1", name="网格员甲")
+    >>> g.add_edge("HOLDS_POST", "p1", "g1", role="grid_worker", start="2020-01-01")
+    >>> v = g.check_norms(as_of="2024-01-01")
+    >>> v[["rule", "entity_id", "measured"]].values.tolist()
+    [['grid_households', 'g2', 450.0], ['grid_workers', 'g2', 0.0]]
+    """
+    norms = _as_norms(norms)
+    bounds = norms.bounds()
+    within = check_within(g, within)
+    as_of = normalize_as_of(as_of)
+    result = dispatch(g, "check_norms", bounds=bounds, within=within, as_of=as_of)
+    result = conform(result, BACKEND_COLUMNS, "check_norms")
+    out = result.assign(
+        zh=result["rule"].map(lambda r: NORM_RULES[r][0]),
+        minimum=result["rule"].map(lambda r: bounds[r][0]).astype("float64"),
+        maximum=result["rule"].map(lambda r: bounds[r][1]).astype("float64"),
+        measured=result["measured"].astype("float64"),
+    )
+    out = out.sort_values(["rule", "entity_id"], kind="stable")
+    text = [c for c in COLUMNS if c not in ("measured", "minimum", "maximum")]
+    out = out.assign(**text_frame(out[text]))
+    return conform(out, COLUMNS, "check_norms")
