@@ -66,7 +66,6 @@ DEFAULT_HEAP = "1g"
 BASE_JVM_ARGS: tuple[str, ...] = (
     "-XX:+UseSerialGC",
     "-XX:+UseCompactObjectHeaders",
-    "-Xss512k",
     "-Djava.awt.headless=true",
     "-Dfile.encoding=UTF-8",
     "-Dpolyglot.engine.WarnInterpreterOnly=false",
@@ -85,6 +84,9 @@ QUIET_SERVER_CONFIG: dict[str, str] = {
     "arcadedb.support.autoRegister": "false",
     "arcadedb.backup.enabled": "false",
     "arcadedb.asyncWorkerThreads": "1",
+    # No GraalVM scripting languages (js, python) as query engines: saves heap
+    # and class loading; Cypher and SQL are unaffected.
+    "arcadedb.polyglotEngineEnabled": "false",
 }
 
 _BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
@@ -449,6 +451,10 @@ class BoltTestServer:
             "arcadedb.bolt.host": HOST,
             "arcadedb.bolt.port": str(self.bolt_port),
         }
+        if self.database is not None:
+            # A *new* Bolt connection without a database goes here.  (A pooled
+            # connection keeps the database it last used: always pass database=.)
+            config.setdefault("arcadedb.bolt.defaultDatabase", self.database)
         return [
             str(_java_executable(home)),
             f"-Xmx{self.heap}",

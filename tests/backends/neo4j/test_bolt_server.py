@@ -7,6 +7,7 @@ No mocks: every test talks to a real ArcadeDB process through the neo4j driver.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -227,24 +228,23 @@ def test_server_dies_with_a_killed_parent():
         print(s.pid, s.root_dir, flush=True)
         time.sleep(120)
     """)
-    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-    java_pid = None
-    try:
-        line = parent.stdout.readline().split()
-        assert line, "child did not start a server"
-        java_pid, root = int(line[0]), Path(line[1])
-        assert _alive(java_pid)
-        parent.kill()
-        parent.wait(timeout=10)
-        assert _wait_dead(java_pid), "Java server outlived its killed parent"
-    finally:
-        parent.kill()
-        parent.wait(timeout=10)
-        if java_pid is not None and _alive(java_pid):
-            os.kill(java_pid, 9)
-    import shutil
-
-    shutil.rmtree(root, ignore_errors=True)
+    java_pid = root = None
+    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True) as parent:
+        try:
+            line = parent.stdout.readline().split()
+            assert line, "child did not start a server"
+            java_pid, root = int(line[0]), Path(line[1])
+            assert _alive(java_pid)
+            parent.kill()
+            parent.wait(timeout=10)
+            assert _wait_dead(java_pid), "Java server outlived its killed parent"
+        finally:
+            parent.kill()
+            parent.wait(timeout=10)
+            if java_pid is not None and _alive(java_pid):
+                os.kill(java_pid, 9)
+            if root is not None:
+                shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.mark.neo4j
