@@ -7,15 +7,22 @@ is missing or on/before ``as_of`` and its ``end`` is missing or after
 ``as_of`` (half-open: a post that ends on a date is no longer held that day, so
 a hand-over on one date is never counted twice).
 
-*A community's bodies.* A body (party organisation or unit) belongs to
-community C when it ``COVERS`` C or a territory C contains (its grids, compounds,
-buildings). A work station covering several communities (一站多居) belongs to
-each of them.
+*A community's bodies.* The 两委 are the community's own bodies: its party
+organisation (``"committee"``: 社区党委, level ``committee``, or 党总支, level
+``general_branch``, with no ``unit_id``) and its residents' committee
+(``"residents_committee"``), each one that ``COVERS`` the community itself. A
+小区大党委 covering a compound, a cooperative's 党总支 or a village committee
+inside a rural community is not one of them. Bodies of any other kind belong to
+community C when they ``COVERS`` C or a territory C contains (the 业委会 of its
+compounds); a work station covering several communities (一站多居) belongs to
+each of them. ``bodies=`` names party-organisation levels and unit kinds
+(English or Chinese).
 
-*Body kinds.* ``bodies=`` names party-organisation levels and unit kinds
-(English or Chinese). ``"committee"`` stands for a community's party
-organisation, 社区党委 (level ``committee``) or 党总支 (level
-``general_branch``): both are the party side of the 两委.
+*Committee roles.* The 两委 are counted over their members (班子成员): by
+default only the roles in :data:`COMMITTEE_ROLES` (secretary, deputy secretary,
+member, director, deputy director). Staff (社区工作者), part-time members
+(兼职委员 from resident units) and grid posts are left out unless ``roles=``
+names them; ``roles="all"`` counts every post.
 """
 
 from __future__ import annotations
@@ -24,7 +31,10 @@ import pandas as pd
 
 from ._base import check_bodies, check_within, conform, dispatch, normalize_as_of, register
 
-__all__ = ["cross_appointment_rate", "one_shoulder"]
+__all__ = ["cross_appointment_rate", "one_shoulder", "COMMITTEE_ROLES"]
+
+#: roles of a committee's members (班子成员), the default of ``roles=``
+COMMITTEE_ROLES = ("deputy_director", "deputy_secretary", "director", "member", "secretary")
 
 _BY = ("community", "street", "district")
 _RATE_COLUMNS = {
@@ -46,7 +56,7 @@ def cross_appointment_rate(
     bodies=("committee", "residents_committee"),
     by: str = "community",
     *,
-    roles=None,
+    roles=COMMITTEE_ROLES,
     within: str | None = None,
     as_of=None,
 ) -> pd.DataFrame:
@@ -72,8 +82,9 @@ def cross_appointment_rate(
         communities' ``members`` and ``cross_appointed`` (a person serving two
         communities counts in each), and the rate of those sums — never an
         average of rates.
-    roles : sequence of str, optional
-        Count only posts with these roles (e.g. exclude ``part_time_member``).
+    roles : sequence of str or "all"
+        Count only posts with these roles; default the committee members'
+        roles (:data:`COMMITTEE_ROLES`); ``"all"`` counts every post.
     within : str, optional
         Territory id (district, street or community) limiting the communities.
     as_of : date or str, optional
@@ -110,7 +121,7 @@ def cross_appointment_rate(
 
 
 def _check_roles(roles):
-    if roles is None:
+    if roles is None or roles == "all":
         return None
     from ..schema import ENUMS
 

@@ -114,6 +114,46 @@ def bodies_of(store, selector: str) -> pd.Index:
     return pd.Index(units.loc[units["kind"] == selector, "id"])
 
 
+#: selectors naming a community's own bodies (两委): they must COVER the community itself
+COMMUNITY_LEVEL_SELECTORS = ("committee", "residents_committee")
+
+
+def community_level_bodies(store, selector: str) -> pd.DataFrame:
+    """Pairs ``body, community`` for a community's own bodies of ``selector`` (两委).
+
+    A body of the selector that COVERS the community itself: a 小区大党委 covering
+    a compound, a cooperative's 党总支 or a village committee inside a rural
+    community is not the community's own party organisation or residents' committee.
+    """
+
+    def build():
+        cov = store.edge_frame("COVERS")
+        comms = pd.Index(store.node_frame("Community")["id"])
+        ok = cov["source"].isin(bodies_of(store, selector)) & cov["target"].isin(comms)
+        return pd.DataFrame({"body": cov.loc[ok, "source"].to_numpy(), "community": cov.loc[ok, "target"].to_numpy()}).drop_duplicates()
+
+    return store.cached(("community_level_bodies", selector), build)
+
+
+def community_party_orgs(store) -> pd.DataFrame:
+    """Pairs ``body, community``: each community's own party organisation (社区党委/党总支)."""
+    return community_level_bodies(store, "committee")
+
+
+def selector_community(store, selector: str) -> pd.DataFrame:
+    """Pairs ``body, community`` for the bodies a selector names.
+
+    ``committee`` and ``residents_committee``: the community's own bodies
+    (:func:`community_level_bodies`); any other selector: bodies of that level or
+    kind belonging to the community (:func:`body_community`: covering it or a
+    territory inside it, e.g. the 业委会 of its compounds).
+    """
+    if selector in COMMUNITY_LEVEL_SELECTORS:
+        return community_level_bodies(store, selector)
+    bc = body_community(store)
+    return bc[bc["body"].isin(bodies_of(store, selector))]
+
+
 def scope_ids(store, within: str | None, kind: str) -> pd.Index:
     """Ids of the nodes of territory ``kind`` inside ``within`` (all of them when None).
 

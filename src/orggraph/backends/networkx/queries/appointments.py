@@ -16,7 +16,8 @@ def _rate(num, den) -> np.ndarray:
 
 
 def _body_kinds(store, bodies) -> pd.DataFrame:
-    parts = [pd.DataFrame({"body": c.bodies_of(store, k), "bkind": k}) for k in bodies]
+    """``body, community, bkind`` for every body kind of ``bodies``."""
+    parts = [c.selector_community(store, k).assign(bkind=k) for k in bodies]
     return pd.concat(parts, ignore_index=True)
 
 
@@ -37,10 +38,7 @@ class AppointmentsMixin:
         store = self.store
         comms = c.scope_ids(store, within, "Community")
         posts = c.current_posts(store, as_of, roles)
-        held = (
-            posts.merge(_body_kinds(store, bodies), on="body")
-            .merge(c.body_community(store), on="body")
-        )
+        held = posts.merge(_body_kinds(store, bodies), on="body")
         held = held[held["community"].isin(comms)]
         kinds_per_person = held.drop_duplicates(["community", "cadre", "bkind"]).groupby(["community", "cadre"]).size()
         members = kinds_per_person.groupby(level="community").size()
@@ -59,11 +57,10 @@ class AppointmentsMixin:
         store = self.store
         comms = c.scope_ids(store, within, "Community")
         posts = c.current_posts(store, as_of, ("secretary", "director"))
-        bc = c.body_community(store)
-        party = posts[(posts["role"] == "secretary") & posts["body"].isin(c.bodies_of(store, "committee"))]
-        rc = posts[(posts["role"] == "director") & posts["body"].isin(c.bodies_of(store, "residents_committee"))]
-        sec = party.merge(bc, on="body")[["community", "cadre"]]
-        dire = rc.merge(bc, on="body")[["community", "cadre"]]
+        party = posts[posts["role"] == "secretary"]
+        rc = posts[posts["role"] == "director"]
+        sec = party.merge(c.selector_community(store, "committee"), on="body")[["community", "cadre"]]
+        dire = rc.merge(c.selector_community(store, "residents_committee"), on="body")[["community", "cadre"]]
         both = sec.merge(dire, on=["community", "cadre"]).drop_duplicates()
         per = pd.DataFrame({"community_id": comms.to_numpy()})
         per["community_name"] = c.names(store, "Community").reindex(comms).to_numpy()
