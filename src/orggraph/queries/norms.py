@@ -380,9 +380,9 @@ def check_norms(g, norms=None, *, within: str | None = None, as_of=None) -> pd.D
     result = dispatch(g, "check_norms", bounds=bounds, within=within, as_of=as_of)
     result = conform(result, BACKEND_COLUMNS, "check_norms")
     out = result.assign(
-        zh=result["rule"].map(lambda r: NORM_RULES[r][0]),
-        minimum=result["rule"].map(lambda r: bounds[r][0]).astype("float64"),
-        maximum=result["rule"].map(lambda r: bounds[r][1]).astype("float64"),
+        zh=result["rule"].map({r: v[0] for r, v in NORM_RULES.items()}),
+        minimum=result["rule"].map({r: b[0] for r, b in bounds.items()}).astype("float64"),
+        maximum=result["rule"].map({r: b[1] for r, b in bounds.items()}).astype("float64"),
         measured=result["measured"].astype("float64"),
     )
     out = out.sort_values(["rule", "entity_id"], kind="stable")

@@ -68,6 +68,18 @@ def body_street(store) -> pd.DataFrame:
     return store.cached(("coverage", "body_street"), build)
 
 
+def _smallest(pairs: pd.DataFrame, value: str) -> pd.Series:
+    """For each ``key`` of ``pairs``: its smallest ``value`` (string order), as a Series key → value.
+
+    Sorting then keeping the first row per key (a groupby ``min`` on strings runs per group in Python).
+    """
+    keys = pairs["key"].to_numpy(dtype=object)
+    vals = pairs[value].to_numpy(dtype=object)
+    order = np.lexsort((vals.astype(str), keys.astype(str)))
+    first = pd.DataFrame({"key": keys[order], "value": vals[order]}).drop_duplicates("key", keep="first")
+    return pd.Series(first["value"].to_numpy(dtype=object), index=_obj(first["key"]), dtype=object)
+
+
 def _locate(store, ids, communities: pd.DataFrame, streets: pd.DataFrame) -> pd.DataFrame:
     """``community_id, community_name, street_id, street_name`` for ``ids``, indexed by id.
 
@@ -78,12 +90,12 @@ def _locate(store, ids, communities: pd.DataFrame, streets: pd.DataFrame) -> pd.
     """
     ids = _obj(pd.unique(np.asarray(ids, dtype=object)))
     cp = communities[communities["key"].isin(ids)]
-    comm = cp.groupby("key")["community"].min().reindex(ids).to_numpy(dtype=object)
+    comm = _smallest(cp, "community").reindex(ids).to_numpy(dtype=object)
     has_comm = pd.notna(comm)
     street = c.ref(store, "Community", "street_id").reindex(_obj(comm)).to_numpy(dtype=object)
     if (~has_comm).any():
         sp = streets[streets["key"].isin(ids[~has_comm])]
-        fallback = sp.groupby("key")["street"].min().reindex(ids).to_numpy(dtype=object)
+        fallback = _smallest(sp, "street").reindex(ids).to_numpy(dtype=object)
         street = np.where(has_comm, street, fallback)
     comm_name = c.names(store, "Community").reindex(_obj(comm)).to_numpy(dtype=object)
     street_name = c.names(store, "Street").reindex(_obj(street)).to_numpy(dtype=object)
