@@ -178,9 +178,10 @@ def coverage_gaps(g, *, large_compound=500, within: str | None = None, as_of=Non
         Grids (网格, 二级网格 included) in scope with no current ``grid_worker``
         (网格员) post whose target is the grid itself.
     ``communities_without_part_time_member`` (大党委兼职委员覆盖率, ``part_time_member_rate``)
-        Communities in scope whose party organisation — the party organisations
-        of level ``committee`` or ``general_branch`` with no ``unit_id`` that
-        belong to the community — has no current ``part_time_member`` (兼职委员)
+        Communities in scope whose own party organisation — a party
+        organisation of level ``committee`` or ``general_branch`` with no
+        ``unit_id`` that ``COVERS`` the community itself (a 小区大党委 covering
+        a compound is not it) — has no current ``part_time_member`` (兼职委员)
         post held by a person who also holds a current post (any role) in a unit
         of kind ``resident_unit`` (驻区单位), or in a party organisation whose
         ``unit_id`` is a resident unit. The resident unit may be anywhere. A

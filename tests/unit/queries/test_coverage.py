@@ -86,6 +86,9 @@ def build_city() -> og.OrgGraph:
     post("p9", "pc_c2", "part_time_member", "2019-01-01", "2022-01-01")  # ended: not counted at all
     post("p10", "ru_po", "part_time_member", "2021-01-01")  # the unit's own committee: no community's
     post("p10", "ru1", "staff", "2021-01-01")
+    # a 小区大党委 covering c3's compound a4 is not c3's party organisation: p10 sitting on it changes nothing
+    g.add_node("PartyOrg", "pc_a4", name="龙腾小区大党委", level="committee", territory_id="a4")
+    post("p10", "pc_a4", "part_time_member", "2021-01-01")
     # 双报到
     g.add_edge("REPORTS_TO", "ru_po", "c1", date="2022-01-01")  # ru1 reports through its party committee
     g.add_edge("REPORTS_TO", "ru2", "c2", date="2024-01-01")  # after as_of: does not count
@@ -181,7 +184,7 @@ def ids_and(t: pd.DataFrame, *cols) -> list[tuple]:
 def test_communities_without_part_time_member(city):
     t = city.coverage_gaps(as_of=AS_OF)["communities_without_part_time_member"]
     # c2: p8 is a current part-time member, but his resident-unit post ended (p9's post ended: not counted) → 1
-    # c3: no party organisation → 0
+    # c3: no party organisation of its own (pc_a4 covers a compound) → 0
     assert ids_and(t, "community_id", "community_name", "street_id", "part_time_members") == [
         ("c2", "辽河社区", "s1", 1),
         ("c3", "龙腾社区", "s2", 0),

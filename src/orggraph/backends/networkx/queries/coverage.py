@@ -231,8 +231,8 @@ class CoverageMixin:
         # 大党委兼职委员覆盖率: a current part_time_member of the community's party organisation
         # who also holds a current post in a resident unit or in a party organisation inside one
         communities = scope.kind("Community")
-        ptm = posts[(posts["role"] == "part_time_member") & posts["body"].isin(c.bodies_of(store, "committee"))]
-        ptm = ptm.merge(c.body_community(store), on="body")[["community", "cadre"]]
+        ptm = posts[posts["role"] == "part_time_member"]
+        ptm = ptm.merge(c.community_party_orgs(store), on="body")[["community", "cadre"]]
         resident_units = _ids(store, "Unit", "kind", "resident_unit")
         ru_bodies = resident_units.union(_obj(party.loc[party["unit_id"].isin(resident_units), "id"]))
         from_units = posts.loc[posts["body"].isin(ru_bodies), "cadre"]
