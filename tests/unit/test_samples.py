@@ -1,0 +1,221 @@
+"""Every bundled sample loads and reproduces the figures its source document reports.
+
+The numbers below are the sources' own (seeds 000–004 in shared/seeds), written
+here from the text, not read from the sample: a sample that drifts from its
+source fails. Counting is done from the tables, independently of the queries.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import orggraph as og
+
+
+def _current(posts: pd.DataFrame, day: str) -> pd.DataFrame:
+    t = pd.Timestamp(day)
+    ok = (posts["start"].isna() | (posts["start"] <= t)) & (posts["end"].isna() | (posts["end"] > t))
+    return posts[ok]
+
+
+class Sample:
+    def __init__(self, name, state=None):
+        self.g = og.load_sample(name, state)
+        self.nodes = {k: self.g.nodes(k) for k in ("Community", "Grid", "Area", "PartyOrg", "Unit", "Cadre", "Street")}
+        self.posts = self.g.edges("HOLDS_POST")
+        self.covers = self.g.edges("COVERS")
+
+    def count(self, label, /, **eq) -> int:
+        f = self.nodes[label]
+        for col, val in eq.items():
+            f = f[f[col] == val]
+        return len(f)
+
+    def ids(self, label, /, **eq) -> set:
+        f = self.nodes[label]
+        for col, val in eq.items():
+            f = f[f[col] == val]
+        return set(f["id"])
+
+
+def test_all_samples_are_listed():
+    assert og.list_samples() == ["dongcheng", "jiaohe", "qixia", "shijiu", "xiaonan"]
+
+
+def test_shijiu_before_the_merger():
+    """Seed 000: 原有的16个“村改居”社区; 撤销振兴、隆华等9个“村改居”社区并入相应城市社区;
+    原中盛社区、原华林社区、碧海社区、幸福社区; 为九个股份经济合作社党组织揭牌."""
+    s = Sample("shijiu")
+    c = s.nodes["Community"]
+    assert s.count("Community", kind="converted") == 16
+    merging = c[c["merge_into"].notna()]
+    assert len(merging) == 9
+    assert {"振兴社区", "隆华社区"} <= set(merging["name"])
+    assert (merging["kind"] == "converted").all()
+    targets = c[c["id"].isin(merging["merge_into"])]
+    assert set(targets["name"]) == {"中盛社区", "华林社区", "碧海社区", "幸福社区"}
+    assert (targets["kind"] == "urban").all()
+    # one cooperative (股份经济合作社) per converted community, and a party organisation in each merging one's
+    coops = s.nodes["Unit"][s.nodes["Unit"]["kind"] == "cooperative"]
+    coop_territory = s.covers[s.covers["source"].isin(coops["id"])]
+    assert sorted(coop_territory["target"]) == sorted(c.loc[c["kind"] == "converted", "id"])
+    merging_coops = set(coop_territory.loc[coop_territory["target"].isin(merging["id"]), "source"])
+    assert s.nodes["PartyOrg"]["unit_id"].isin(merging_coops).sum() == 9
+
+
+def test_dongcheng_after_separating_stations():
+    """Seed 001: 共设立社区工作站8个,其中7个实行“一站多居”; 居委会17个,保留3个,新设26个,现有29个;
+    500户以上的规模小区全部成立了居委会."""
+    s = Sample("dongcheng")
+    stations = s.ids("Unit", kind="workstation")
+    assert len(stations) == 8
+    served = s.covers[s.covers["source"].isin(stations) & s.covers["target"].isin(s.ids("Community"))]
+    per_station = served.groupby("source")["target"].nunique()
+    assert (per_station >= 2).sum() == 7 and (per_station == 1).sum() == 1
+    rcs = s.nodes["Unit"][s.nodes["Unit"]["kind"] == "residents_committee"]
+    assert len(rcs) == 29 and s.count("Community") == 29
+    assert (rcs["origin"] == "kept").sum() == 3 and (rcs["origin"] == "new").sum() == 26
+    # every compound of 500+ households has its own residents' committee
+    big = s.nodes["Area"][(s.nodes["Area"]["kind"] == "compound") & (s.nodes["Area"]["households"] >= 500)]
+    assert len(big) > 0
+    rc_covered = set(s.covers.loc[s.covers["source"].isin(rcs["id"]), "target"])
+    assert set(big["id"]) <= rc_covered
+    before = Sample("dongcheng", "before")
+    assert before.count("Unit", kind="residents_committee") == 17 and before.count("Unit", kind="workstation") == 0
+
+
+def test_xiaonan_district_figures():
+    """Seed 002: 43个社区、251个网格, 增设2个社区、91个网格, 厘清8个社区交界区域管辖主体;
+    大工委4个、大党委49个, 20名区直单位 + 263名单位党组织书记 担任兼职委员; 业委会94个、自管委656个、
+    物业服务企业党支部20个; 志愿服务组织170个; 29名区级领导挂点联系; 67家单位党组织、4643名党员报到;
+    社区工作者710名; 应急突击队48支; 3名书记纳入事业岗位 + 其他40名."""
+    s = Sample("xiaonan")
+    day = "2022-01-01"
+    assert s.count("Community") == 43 and s.count("Grid") == 251
+    assert (s.nodes["Community"]["established"] == "2020").sum() == 2
+    assert (s.nodes["Grid"]["established"] == "2020").sum() == 91
+    zones = s.nodes["Area"][(s.nodes["Area"]["kind"] == "boundary_zone") & (s.nodes["Area"]["assigned"] == "2020")]
+    assert len(zones) == 8 and zones["parent_id"].nunique() == 8
+    party = s.nodes["PartyOrg"]
+    posts = _current(s.posts, day)
+    ptm = posts[posts["role"] == "part_time_member"]
+    wcs = set(party.loc[party["level"] == "working_committee", "id"])
+    assert len(wcs) == 4 and set(ptm.loc[ptm["target"].isin(wcs), "target"]) == wcs
+    assert ptm.loc[ptm["target"].isin(wcs), "source"].nunique() == 20
+    big = party[(party["level"] == "committee") & party["unit_id"].isna()]
+    assert len(big) == 49
+    assert ptm.loc[ptm["target"].isin(big["id"]), "source"].nunique() == 263
+    assert s.count("Unit", kind="owners_committee") == 94
+    assert s.count("Unit", kind="self_management_committee") == 656
+    companies = s.ids("Unit", kind="property_company")
+    assert party["unit_id"].isin(companies).sum() == 20
+    units = s.nodes["Unit"]
+    assert ((units["kind"] == "social_org") & (units["subkind"] == "volunteer_org")).sum() == 170
+    assert ((units["kind"] == "social_org") & (units["subkind"] == "emergency_team")).sum() == 48
+    reports = s.g.edges("REPORTS_TO")
+    district_units = set(units.loc[units["admin_level"] == "district", "id"])
+    unit_orgs = set(party.loc[party["unit_id"].isin(district_units), "id"])
+    assert reports.loc[reports["source"].isin(unit_orgs), "source"].nunique() == 67
+    assert reports.loc[reports["source"].isin(s.ids("Cadre")), "source"].nunique() == 4643
+    rcs = s.ids("Unit", kind="residents_committee")
+    assert posts.loc[(posts["role"] == "staff") & posts["target"].isin(rcs), "source"].nunique() == 710
+    assert s.g.edges("LIAISES")["source"].nunique() == 29
+    comm_orgs = set(big.loc[big["territory_id"].isin(s.ids("Community")), "id"])
+    secretaries = posts[(posts["role"] == "secretary") & posts["target"].isin(comm_orgs)]
+    assert len(secretaries) == 43
+    assert (secretaries["career_post"] == "true").sum() == 3 and (secretaries["career_post"] == "false").sum() == 40
+
+
+def test_jiaohe_rural_communities():
+    """Seed 003: 成立立柱、塔桥、下泊和柏乡等四个社区, 每个社区设立一个党总支部; 胶河马铃薯专业合作社党总支;
+    每个服务队设民事调解组、环境卫生组、公益事业组、服务组、农村财务管理组、党员志愿组等6个工作组."""
+    s = Sample("jiaohe")
+    assert set(s.nodes["Community"]["name"]) == {"立柱社区", "塔桥社区", "下泊社区", "柏乡社区"}
+    assert (s.nodes["Community"]["kind"] == "rural").all()
+    party = s.nodes["PartyOrg"]
+    gb = party[(party["level"] == "general_branch") & party["unit_id"].isna()]
+    assert sorted(gb["territory_id"]) == sorted(s.ids("Community"))
+    coop = s.nodes["Unit"][s.nodes["Unit"]["name"] == "胶河马铃薯专业合作社"]
+    assert len(coop) == 1 and ((party["unit_id"] == coop["id"].iloc[0]) & (party["level"] == "general_branch")).sum() == 1
+    units = s.nodes["Unit"]
+    teams = units[(units["kind"] == "service_team") & units["parent_id"].isna()]
+    assert len(teams) == 4
+    groups = units[units["parent_id"].isin(teams["id"])]
+    suffixes = {"民事调解组", "环境卫生组", "公益事业组", "服务组", "农村财务管理组", "党员志愿组"}
+    for team in teams.itertuples():
+        names = set(groups.loc[groups["parent_id"] == team.id, "name"])
+        assert len(names) == 6 and {n.removeprefix(team.name) for n in names} == suffixes
+    # 党总支书记由区工委领导班子成员兼任: the secretary also holds a post in the district leadership
+    posts = _current(s.posts, "2022-01-01")
+    secs = posts[(posts["role"] == "secretary") & posts["target"].isin(gb["id"])]
+    leadership = set(party.loc[party["level"] == "working_committee", "id"]) | set(
+        units.loc[units["subkind"] == "management_committee", "id"])
+    leaders = set(posts.loc[posts["target"].isin(leadership) & (posts["role"] != "part_time_member"), "source"])
+    assert len(secs) == 4 and set(secs["source"]) <= leaders
+
+
+def test_qixia_after_the_reform():
+    """Seed 004: 将原有8个社区扩增为12个; 以每300户为基础划分97个基础网格,选派网格员97名; 小区党支部7个、
+    物业公司党支部5个, 19个小区党支部正在谋划成立; 龙腾社区 (庄园街道); 御景小区党支部 2020年3月20日成立."""
+    s = Sample("qixia")
+    day = "2020-06-30"
+    assert s.count("Community") == 12 and s.count("Grid") == 97
+    posts = _current(s.posts, day)
+    workers = posts[(posts["role"] == "grid_worker") & posts["target"].isin(s.ids("Grid"))]
+    assert workers["source"].nunique() == 97 and workers["target"].nunique() == 97
+    hh = s.nodes["Grid"]["households"]
+    assert 250 <= hh.mean() <= 350
+    party = s.nodes["PartyOrg"]
+    compounds = s.ids("Area", kind="compound")
+    branches = party[(party["level"] == "branch") & party["unit_id"].isna() & party["territory_id"].isin(compounds)]
+    assert len(branches) == 7
+    assert party["unit_id"].isin(s.ids("Unit", kind="property_company")).sum() == 5
+    first = branches.sort_values("founded").iloc[0]
+    assert first["name"] == "御景小区党支部" and first["founded"] == "2020-03-20"
+    planned = s.nodes["Area"][s.nodes["Area"]["branch_planned"] == "true"]
+    assert len(planned) == 19 and not planned["id"].isin(branches["territory_id"]).any()
+    streets = s.nodes["Street"].set_index("id")["name"]
+    longteng = s.nodes["Community"][s.nodes["Community"]["name"] == "龙腾社区"].iloc[0]
+    assert streets[longteng["street_id"]] == "庄园街道"
+    before = Sample("qixia", "before")
+    assert before.count("Community") == 8
+    assert set(before.ids("Area", kind="compound")) == compounds
+
+
+# ---------------------------------------------------------------- what each sample was built to contain
+
+import json  # noqa: E402
+
+FIGURES = json.loads((og.samples.samples_dir() / "FIGURES.json").read_text(encoding="utf-8"))
+SAMPLES = [("shijiu", None), ("dongcheng", None), ("dongcheng", "before"), ("xiaonan", None), ("jiaohe", None), ("qixia", None)]
+
+
+def _fig(name, state, key):
+    entry = FIGURES[f"{name}/{state}" if state else name].get(key)
+    return None if entry is None else (entry["value"], entry["as_of"])
+
+
+@pytest.mark.parametrize("name,state", SAMPLES)
+def test_queries_find_what_the_sample_contains(name, state):
+    g = og.load_sample(name, state)
+    value, day = _fig(name, state, "cross_rates")
+    rates = g.cross_appointment_rate(as_of=day).dropna(subset=["rate"])
+    got = {r.community_id: round(r.rate, 4) for r in rates.itertuples()}
+    assert {k: v for k, v in got.items() if k in value} == value
+    report = g.coverage_gaps(as_of=day)
+    expect = {
+        "compounds_without_branch": "compounds_without_branch",
+        "grids_without_worker": "grids_without_current_grid_worker",
+        "property_companies_without_branch": "property_companies_without_branch",
+        "communities_without_part_time_member": "communities_without_part_time_member",
+        "units_not_reporting": "resident_units_not_reporting",
+        "communities_without_reports": "communities_without_unit_report",
+        "large_compounds_without_committee": "compounds_500_without_own_rc",
+    }
+    for table, key in expect.items():
+        fig = _fig(name, state, key)
+        if fig is not None:
+            assert len(report[table]) == fig[0], table
+    shoulder = g.one_shoulder(as_of=day)
+    assert int(shoulder["one_shoulder"].sum()) == _fig(name, state, "yijiantiao_communities")[0]
