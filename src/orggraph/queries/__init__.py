@@ -9,6 +9,10 @@ query                      topic
 =========================  ==========================================
 cross_appointment_rate     交叉任职率 (appointments)
 one_shoulder               一肩挑 (appointments)
+unassigned_areas           治理真空带 (boundaries)
+boundary_zones             交界区域管辖主体 (boundaries)
+boundary_geometry          社区边界缝隙与重叠, from WKT polygons (boundaries)
+chain_breaks               组织链条 (chains)
 coverage_gaps              覆盖空白: 组建率 and 覆盖率 (coverage)
 check_norms                配置标准 (norms)
 interlocks                 交叉任职网络 (interlocks)
@@ -22,8 +26,10 @@ from __future__ import annotations
 
 from ._base import QUERIES
 from .appointments import cross_appointment_rate, one_shoulder
+from .boundaries import boundary_geometry, boundary_zones, unassigned_areas
+from .chains import chain_breaks
 from .coverage import CoverageReport, coverage_gaps
 from .norms import Norms, check_norms
 from .interlocks import connectors, interlock_metrics, interlock_network, interlocks
 
-__all__ = ["QUERIES", "cross_appointment_rate", "one_shoulder", "interlocks", "connectors", "interlock_network", "interlock_metrics", "coverage_gaps", "CoverageReport", "check_norms", "Norms"]
+__all__ = ["QUERIES", "cross_appointment_rate", "one_shoulder", "interlocks", "connectors", "interlock_network", "interlock_metrics", "coverage_gaps", "CoverageReport", "check_norms", "Norms", "unassigned_areas", "boundary_zones", "boundary_geometry", "chain_breaks"]

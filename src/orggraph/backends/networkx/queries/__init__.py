@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from .appointments import AppointmentsMixin
+from .boundaries import BoundariesMixin
+from .chains import ChainsMixin
 from .coverage import CoverageMixin
 from .norms import NormsMixin
 from .interlocks import InterlocksMixin
@@ -10,5 +12,5 @@ from .interlocks import InterlocksMixin
 __all__ = ["QueryMixin"]
 
 
-class QueryMixin(AppointmentsMixin, InterlocksMixin, CoverageMixin, NormsMixin):
+class QueryMixin(AppointmentsMixin, InterlocksMixin, CoverageMixin, NormsMixin, BoundariesMixin, ChainsMixin):
     """All query implementations of the in-memory backend, composed from the topic mixins."""

@@ -1,0 +1,276 @@
+"""In-memory implementations of :mod:`orggraph.queries.boundaries` (治理真空带, 交界区域管辖主体).
+
+Vectorised over the edge tables: claimants come from the cached
+``territory → community`` closure, streets from a ``territory → street``
+closure built the same way, and ``inherited`` from an upward walk over the
+``CONTAINS`` edges between grids and areas, one merge per level.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import _common as c
+from ....scope import descendants
+
+_SEP = "\x1f"  # joins sorted claimant ids into a comparable key
+
+
+# --------------------------------------------------------------------------- closures (shared with chains)
+
+
+def reach_pairs(store, key: str, roots) -> pd.DataFrame:
+    """Pairs ``territory, root``: each root with itself and every territory it contains (``CONTAINS*``).
+
+    Cached on the store under ``("boundaries", key)`` until the graph changes;
+    ``roots`` is only evaluated when the cache is cold.
+    """
+
+    def build():
+        ids = np.asarray(roots(), dtype=object)
+        frame = pd.DataFrame({"territory": ids, "root": ids})
+        e = store.edge_frame("CONTAINS")
+        contains = pd.DataFrame({"territory": e["source"].to_numpy(), "child": e["target"].to_numpy()})
+        parts, seen, frontier = [frame], frame, frame
+        while len(frontier):
+            step = frontier.merge(contains, on="territory")[["child", "root"]].rename(columns={"child": "territory"})
+            step = step.drop_duplicates()
+            step = step.merge(seen, how="left", indicator=True)  # stop at known pairs (and cycles)
+            step = step[step["_merge"] == "left_only"].drop(columns="_merge")
+            if not len(step):
+                break
+            parts.append(step)
+            seen = pd.concat([seen, step], ignore_index=True)
+            frontier = step
+        return pd.concat(parts, ignore_index=True).drop_duplicates().reset_index(drop=True)
+
+    return store.cached(("boundaries", key), build)
+
+
+def territory_street(store) -> pd.DataFrame:
+    """Pairs ``territory, street``: each street with itself and every territory it contains."""
+    pairs = reach_pairs(store, "street", lambda: store.node_frame("Street")["id"].to_numpy())
+    return pairs.rename(columns={"root": "street"})
+
+
+def territory_compound(store) -> pd.DataFrame:
+    """Pairs ``territory, compound``: the territories a compound contains (``CONTAINS+``, not itself)."""
+
+    def compounds():
+        a = store.node_frame("Area")
+        return a.loc[a["kind"] == "compound", "id"].to_numpy()
+
+    pairs = reach_pairs(store, "compound", compounds).rename(columns={"root": "compound"})
+    return pairs[pairs["territory"] != pairs["compound"]]
+
+
+def id_codes(store) -> pd.Index:
+    """Every node id, sorted (cached): positions in it are integer codes that sort like the ids."""
+    return store.cached(
+        ("boundaries", "id_codes"), lambda: pd.Index(np.sort(store.id_index().index.to_numpy(dtype=object)), dtype=object)
+    )
+
+
+def coded_pairs(store, name: str) -> pd.DataFrame:
+    """A closure as int64 codes (see :func:`id_codes`), cached: ``territory`` and ``street``,
+    ``community`` or ``compound`` for ``name`` in street / community / compound."""
+
+    def build():
+        order = id_codes(store)
+        if name == "community":
+            pairs = c.territory_community(store)
+        elif name == "street":
+            pairs = territory_street(store)
+        else:
+            pairs = territory_compound(store)
+        return pd.DataFrame(
+            {
+                "territory": order.get_indexer(pairs["territory"].to_numpy(dtype=object)).astype(np.int64),
+                name: order.get_indexer(pairs[name].to_numpy(dtype=object)).astype(np.int64),
+            }
+        )
+
+    return store.cached(("boundaries", "coded", name), build)
+
+
+def smallest(pairs: pd.DataFrame, key: str, value: str) -> pd.Series:
+    """key → the smallest ``value`` paired with it (sort + first: a groupby ``min`` on text is a Python loop)."""
+    first = pairs[[key, value]].dropna().sort_values([key, value]).drop_duplicates(key)
+    return pd.Series(first[value].to_numpy(dtype=object), index=pd.Index(first[key].to_numpy(dtype=object)), dtype=object)
+
+
+def id_lists(pairs: pd.DataFrame, key: str, value: str, index: pd.Index) -> list:
+    """For each id of ``index``: the sorted list of distinct ``value`` paired with it (``[]`` when none).
+
+    One sort and one split of the value array, not a groupby with a Python aggregation.
+    """
+    f = pairs[[key, value]].dropna().drop_duplicates()
+    f = f[f[key].isin(index)].sort_values([key, value])
+    keys = f[key].to_numpy(dtype=object)
+    values = f[value].to_numpy(dtype=object).tolist()
+    if not len(keys):
+        return [[] for _ in range(len(index))]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    ends = np.r_[starts[1:], len(keys)]
+    groups = dict(zip(keys[starts].tolist(), (values[a:b] for a, b in zip(starts, ends))))
+    return [groups.get(k, []) for k in index.tolist()]
+
+
+def claims_of(store, ids: pd.Index) -> pd.DataFrame:
+    """Pairs ``territory, community`` for the territories in ``ids`` (their claimant communities)."""
+    tc = c.territory_community(store)
+    return tc[tc["territory"].isin(ids)].drop_duplicates()
+
+
+def street_of(store, ids: pd.Index, community: pd.Series) -> pd.Series:
+    """Street of each territory: the street of ``community`` (id → community id or missing),
+    else the smallest street containing the territory, else missing."""
+    via_comm = c.ref(store, "Community", "street_id").reindex(community.reindex(ids).to_numpy())
+    ts = territory_street(store)
+    direct = smallest(ts[ts["territory"].isin(ids)], "territory", "street").reindex(ids)
+    out = pd.Series(via_comm.to_numpy(), index=ids, dtype=object)
+    out = out.where(out.notna(), direct.to_numpy())
+    return out.astype(object).where(out.notna(), None)
+
+
+# --------------------------------------------------------------------------- the report rows
+
+
+def as_text(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """Text columns as ``object`` with None for missing (pandas 3 would infer ``str`` with NaN)."""
+    for col in columns:
+        s = pd.Series(frame[col].to_numpy(dtype=object), index=frame.index, dtype=object)
+        frame[col] = s.where(s.notna(), None)
+    return frame
+
+
+def _scope(store, within) -> pd.Index | None:
+    return None if within is None else descendants(store, [within])
+
+
+def _in_scope(frame: pd.DataFrame, inside) -> pd.DataFrame:
+    return frame if inside is None else frame[frame["id"].isin(inside)]
+
+
+def status_of(store, ids: pd.Index) -> tuple[np.ndarray, pd.DataFrame]:
+    """``status`` of each id (unassigned / assigned / contested) and the ``territory, community`` claims."""
+    claims = claims_of(store, ids)
+    n = claims["territory"].value_counts().reindex(ids).fillna(0).to_numpy()
+    status = np.where(n == 0, "unassigned", np.where(n == 1, "assigned", "contested")).astype(object)
+    return status, claims
+
+
+def _describe(store, frame: pd.DataFrame, status: np.ndarray, claims: pd.DataFrame) -> pd.DataFrame:
+    """Add ``status, claimants, street_id, adjacent_communities, governing_bodies`` to ``frame`` (column ``id``)."""
+    ids = pd.Index(frame["id"], dtype=object)
+    claims = claims[claims["territory"].isin(ids)]
+    out = frame.copy()
+    out["status"] = status
+    out["claimants"] = id_lists(claims, "territory", "community", ids)
+    out["street_id"] = street_of(store, ids, smallest(claims, "territory", "community")).to_numpy()
+    adj = store.edge_frame("ADJACENT")
+    both = pd.DataFrame(
+        {
+            "territory": np.concatenate([adj["source"].to_numpy(), adj["target"].to_numpy()]),
+            "other": np.concatenate([adj["target"].to_numpy(), adj["source"].to_numpy()]),
+        }
+    )
+    comms = store.node_frame("Community")["id"]
+    both = both[both["territory"].isin(ids) & both["other"].isin(comms)]
+    out["adjacent_communities"] = id_lists(both, "territory", "other", ids)
+    cov = store.edge_frame("COVERS")
+    cov = pd.DataFrame({"territory": cov["target"].to_numpy(), "body": cov["source"].to_numpy()})
+    out["governing_bodies"] = id_lists(cov, "territory", "body", ids)
+    return out
+
+
+def _claim_keys(store, ids: pd.Index) -> pd.Series:
+    """id → its sorted claimant ids joined into one string (``""`` when unassigned)."""
+    lists = id_lists(claims_of(store, ids), "territory", "community", ids)
+    return pd.Series([_SEP.join(x) for x in lists], index=ids, dtype=object)
+
+
+def _inherited(store, problems: pd.DataFrame) -> np.ndarray:
+    """For each problem row: a grid or area containing it (CONTAINS+) has the same claimants."""
+    if not len(problems):
+        return np.zeros(0, dtype=bool)
+    kinds = store.id_index()
+    e = store.edge_frame("CONTAINS")
+    up = pd.DataFrame({"cur": e["target"].to_numpy(), "anc": e["source"].to_numpy()})
+    up = up[kinds.reindex(up["anc"]).isin(["Grid", "Area"]).to_numpy()]
+    start = pd.DataFrame({"node": problems["id"].to_numpy(), "cur": problems["id"].to_numpy()})
+    parts, seen, frontier = [], start.rename(columns={"cur": "anc"}), start
+    while len(frontier):
+        step = frontier.merge(up, on="cur")[["node", "anc"]].drop_duplicates()
+        step = step.merge(seen, how="left", indicator=True)
+        step = step[step["_merge"] == "left_only"].drop(columns="_merge")
+        if not len(step):
+            break
+        parts.append(step)
+        seen = pd.concat([seen, step], ignore_index=True)
+        frontier = step.rename(columns={"anc": "cur"})
+    if not parts:
+        return np.zeros(len(problems), dtype=bool)
+    pairs = pd.concat(parts, ignore_index=True)
+    pairs = pairs[pairs["node"] != pairs["anc"]]
+    keys = _claim_keys(store, pd.Index(pd.unique(pd.concat([pairs["node"], pairs["anc"]])), dtype=object))
+    same = keys.reindex(pairs["node"]).to_numpy() == keys.reindex(pairs["anc"]).to_numpy()
+    return problems["id"].isin(pairs.loc[same, "node"]).to_numpy()
+
+
+def _grids_and_areas(store, inside) -> pd.DataFrame:
+    grids = _in_scope(store.node_frame("Grid"), inside)
+    areas = _in_scope(store.node_frame("Area"), inside)
+    hh = "Int64"
+    parts = [
+        pd.DataFrame(
+            {
+                "id": grids["id"].to_numpy(dtype=object),
+                "label": "Grid",
+                "name": grids["name"].to_numpy(dtype=object),
+                "kind": pd.Series([None] * len(grids), dtype=object).to_numpy(),
+                "households": pd.array(grids["households"], dtype=hh),
+            }
+        ),
+        pd.DataFrame(
+            {
+                "id": areas["id"].to_numpy(dtype=object),
+                "label": "Area",
+                "name": areas["name"].to_numpy(dtype=object),
+                "kind": areas["kind"].to_numpy(dtype=object),
+                "households": pd.array(areas["households"], dtype=hh),
+            }
+        ),
+    ]
+    out = pd.concat(parts, ignore_index=True)
+    out["label"] = out["label"].astype(object)
+    out["households"] = out["households"].astype(hh)
+    return out
+
+
+class BoundariesMixin:
+    def unassigned_areas(self, *, within, as_of) -> pd.DataFrame:
+        store = self.store
+        frame = _grids_and_areas(store, _scope(store, within))
+        status, claims = status_of(store, pd.Index(frame["id"], dtype=object))
+        problem = status != "assigned"
+        out = _describe(store, frame[problem].reset_index(drop=True), status[problem], claims)
+        out["inherited"] = _inherited(store, out)
+        out = as_text(out, ["id", "label", "name", "kind", "status", "street_id"])
+        return out.sort_values(["status", "id"]).reset_index(drop=True)
+
+    def boundary_zones(self, *, within, as_of) -> pd.DataFrame:
+        store = self.store
+        areas = _in_scope(store.node_frame("Area"), _scope(store, within))
+        zones = areas[areas["kind"] == "boundary_zone"]
+        frame = pd.DataFrame(
+            {
+                "id": zones["id"].to_numpy(dtype=object),
+                "name": zones["name"].to_numpy(dtype=object),
+                "households": pd.array(zones["households"], dtype="Int64"),
+            }
+        )
+        status, claims = status_of(store, pd.Index(frame["id"], dtype=object))
+        out = as_text(_describe(store, frame, status, claims), ["id", "name", "status", "street_id"])
+        return out.sort_values("id").reset_index(drop=True)
