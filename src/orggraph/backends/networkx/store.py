@@ -304,10 +304,16 @@ class TableStore:
         self._changed()
 
     def copy(self) -> "TableStore":
+        """A copy that shares the tables until one side changes them: O(number of tables).
+
+        Safe because a table is never modified in place: every change (append,
+        replace, removal) builds a new DataFrame and rebinds it. Code reading
+        :meth:`node_frame` / :meth:`edge_frame` must not modify what it gets;
+        :meth:`nodes` and :meth:`edges` hand out copies.
+        """
         new = TableStore.__new__(TableStore)
-        # DataFrames are copied lazily by pandas' copy-on-write; .copy() keeps pandas 2 safe too
-        new._nodes = {k: _Table(t.frame.copy()) for k, t in self._nodes.items()}
-        new._edges = {k: _Table(t.frame.copy()) for k, t in self._edges.items()}
+        new._nodes = {k: _Table(t.frame) for k, t in self._nodes.items()}
+        new._edges = {k: _Table(t.frame) for k, t in self._edges.items()}
         new.version = 0
         new._cache = {}
         return new
