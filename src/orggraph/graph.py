@@ -71,6 +71,7 @@ class OrgGraph:
     connectors = _query_method(_q.connectors)
     interlock_network = _query_method(_q.interlock_network)
     interlock_metrics = _query_method(_q.interlock_metrics)
+    audit = _query_method(_q.audit)
 
     # ------------------------------------------------------------ backend access
     @property
@@ -216,6 +217,17 @@ class OrgGraph:
         path = Path(path)
         nx.write_graphml(_exportable(self.nx), path)
         return path
+
+    def to_neo4j(self, uri: str | None = None, auth=None, database: str | None = None, batch_size: int = 10_000):
+        """Load the graph into a Neo4j database (see :func:`orggraph.connect` and ``docs/neo4j.md``).
+
+        Batched, idempotent and all-or-nothing; the connection is closed afterwards.
+        Returns the :class:`~orggraph.backends.neo4j.LoadReport`.
+        """
+        from .connect import connect
+
+        with connect(uri, auth=auth, database=database) as target:
+            return target.load(self, batch_size=batch_size)
 
     def to_json(self, path: str | Path | None = None) -> dict:
         """The graph in networkx's node-link JSON form; also written to ``path`` when given."""

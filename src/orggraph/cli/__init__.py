@@ -45,6 +45,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="PATH", help="also write the problems as CSV")
     p.set_defaults(func=commands.validate)
 
+    p = sub.add_parser(
+        "audit",
+        help="audit a ledger (体检): headline indicators and the largest gaps; exit 2 when a staffing norm is violated",
+        description="Run every query and print the headline indicators and the largest gaps. "
+        "Exit status: 0 no norm violated, 2 some norm violated (for scheduled checks), 1 invalid input.",
+    )
+    _add_source(p)
+    p.add_argument("--within", metavar="ID", help="limit to a district, street or community id")
+    p.add_argument("--as-of", metavar="DATE", help="date at which posts must be current (default today)")
+    p.add_argument("--norms", metavar="FILE", help="staffing norms as a TOML file (default: the sources' norms)")
+    p.add_argument("--out", metavar="PATH", help="write the report: a folder of CSV files, or an .xlsx workbook")
+    p.add_argument("--top", type=int, default=5, metavar="N", help="rows shown per gap table (default 5)")
+    p.set_defaults(func=commands.audit)
+
     p = sub.add_parser("samples", help="list the bundled samples")
     p.set_defaults(func=commands.samples)
 

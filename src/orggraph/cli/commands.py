@@ -54,3 +54,60 @@ def samples(args) -> int:
         rows.append((name, title))
     print_table(pd.DataFrame(rows, columns=["sample", "reproduces"]))
     return 0
+
+
+#: gap tables shown by ``orggraph audit``, with the column that ranks the largest first
+_GAPS = [
+    ("compounds_without_branch", "小区无党支部", "households"),
+    ("large_compounds_without_committee", "500户以上小区无居委会", "households"),
+    ("grids_without_worker", "网格无网格员", "households"),
+    ("property_companies_without_branch", "物业企业无党组织", "compounds"),
+    ("communities_without_part_time_member", "大党委无兼职委员", None),
+    ("units_not_reporting", "单位未双报到", None),
+    ("communities_without_reports", "社区无单位报到", None),
+    ("unassigned_areas", "治理真空带/争议区域", "households"),
+    ("chain_breaks", "组织链条断点", None),
+    ("norm_violations", "配置标准不达标", None),
+]
+
+
+def audit(args) -> int:
+    import pandas as pd
+
+    from ..queries.audit import audit as run_audit
+    from ..queries.norms import Norms
+
+    g, label = load_source(args)
+    norms = Norms.from_toml(args.norms) if args.norms else None
+    report = run_audit(g, norms, within=args.within, as_of=args.as_of)
+    con = console()
+    con.print(f"[bold]{label}[/bold]: {report._heading()}")
+    head = report.headline.copy()
+    head["value"] = [
+        f"{int(v):,}" if m == "数量" and v == v else ("–" if v != v else f"{v:.1%}")
+        for v, m in zip(head["value"], head["measure"])
+    ]
+    for c in ("numerator", "denominator"):
+        head[c] = head[c].map(lambda v: "" if v != v else f"{int(v):,}")
+    print_table(head, title="Headline indicators 主要指标")
+    for name, zh, rank in _GAPS:
+        frame = report[name]
+        if not len(frame):
+            continue
+        if rank and rank in frame.columns:
+            frame = frame.sort_values(rank, ascending=False, na_position="last", kind="stable")
+        cols = [c for c in frame.columns if not c.endswith("_name") or c in ("area_name", "grid_name", "unit_name", "community_name")]
+        print_table(frame[cols[:8]], title=f"{zh} {name}: {len(frame)}", max_rows=args.top)
+    if args.out:
+        out = Path(args.out)
+        if out.suffix.lower() == ".xlsx":
+            report.to_excel(out)
+        elif out.suffix:
+            raise ValueError(f"--out {out}: write an .xlsx workbook or a folder of CSV files (no suffix)")
+        else:
+            report.to_csv(out)
+        con.print(f"report written to {out}")
+    if not report.ok:
+        con.print(f"[yellow]{len(report.violations)} staffing norm violation(s) 配置标准不达标: exit status 2[/yellow]")
+        return 2
+    return 0

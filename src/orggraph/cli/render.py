@@ -12,7 +12,10 @@ __all__ = ["print_table", "print_problems", "console"]
 def console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    # a log or pipe gets wide tables rather than 80 folded columns
+    width = None if stream.isatty() else 160
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
 
 
 def _cell(v) -> str:

@@ -19,6 +19,7 @@ interlocks                 交叉任职网络 (interlocks)
 connectors                 一人多职 (interlocks)
 interlock_network          交叉任职网络 as a networkx.Graph (interlocks)
 interlock_metrics          交叉任职网络中心性 (interlocks)
+audit                      体检: every query in one report (audit)
 =========================  ==========================================
 """
 
@@ -31,5 +32,6 @@ from .chains import chain_breaks
 from .coverage import CoverageReport, coverage_gaps
 from .norms import Norms, check_norms
 from .interlocks import connectors, interlock_metrics, interlock_network, interlocks
+from .audit import AuditReport, audit
 
-__all__ = ["QUERIES", "cross_appointment_rate", "one_shoulder", "interlocks", "connectors", "interlock_network", "interlock_metrics", "coverage_gaps", "CoverageReport", "check_norms", "Norms", "unassigned_areas", "boundary_zones", "boundary_geometry", "chain_breaks"]
+__all__ = ["QUERIES", "cross_appointment_rate", "one_shoulder", "interlocks", "connectors", "interlock_network", "interlock_metrics", "coverage_gaps", "CoverageReport", "check_norms", "Norms", "unassigned_areas", "boundary_zones", "boundary_geometry", "chain_breaks", "audit", "AuditReport"]

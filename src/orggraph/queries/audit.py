@@ -1,0 +1,226 @@
+"""The audit (体检): every query of :mod:`orggraph.queries` in one report.
+
+:func:`audit` runs the public queries (so it works the same on every backend)
+and gathers their answers into an :class:`AuditReport`: one headline row per
+indicator (in English and Chinese, with its value, numerator and denominator)
+and the detail tables behind them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._base import check_within, normalize_as_of
+
+__all__ = ["audit", "AuditReport", "HEADLINE_COLUMNS"]
+
+HEADLINE_COLUMNS = ["indicator", "zh", "measure", "value", "numerator", "denominator"]
+
+#: the three-body form of the cross-appointment rate (三委: 两委 + 业委会)
+THREE_BODIES = ("committee", "residents_committee", "owners_committee")
+
+
+class AuditReport(Mapping):
+    """The answer of :func:`audit`: headline indicators and detail tables.
+
+    A read-only mapping of table name → DataFrame (``report["grids_without_worker"]``);
+    ``report.headline`` holds one row per indicator with the columns
+    ``indicator, zh, measure, value, numerator, denominator``; ``measure`` says
+    what kind of number it is: 交叉任职率, 组建率 (bodies that have an
+    organisation ÷ bodies that should), 覆盖率 (units reached), 完整率, or 数量
+    (a count, with no denominator).
+    """
+
+    def __init__(self, headline: pd.DataFrame, tables: Mapping[str, pd.DataFrame], *, within, as_of, norms):
+        self.headline = headline.reset_index(drop=True)
+        self._tables = dict(tables)
+        self.within = within
+        self.as_of = as_of
+        self.norms = norms
+
+    # mapping protocol
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self._tables[name]
+
+    def __iter__(self):
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+    @property
+    def violations(self) -> pd.DataFrame:
+        """The norm violations (配置标准), one row each."""
+        return self._tables["norm_violations"]
+
+    @property
+    def ok(self) -> bool:
+        """True when no staffing norm is violated."""
+        return len(self.violations) == 0
+
+    def to_frames(self) -> dict[str, pd.DataFrame]:
+        """``{"headline": …, <table>: …}``, every frame of the report."""
+        return {"headline": self.headline, **self._tables}
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write one sheet per table, the headline first (needs openpyxl: ``orggraph[excel]``)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with pd.ExcelWriter(path, engine="openpyxl") as xw:
+            for name, frame in self.to_frames().items():
+                _plain(frame).to_excel(xw, sheet_name=name[:31], index=False)
+        return path
+
+    def to_csv(self, folder: str | Path) -> Path:
+        """Write one CSV file per table (UTF-8 with BOM, so Excel opens the Chinese right)."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, frame in self.to_frames().items():
+            _plain(frame).to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig")
+        return folder
+
+    def _heading(self) -> str:
+        scope = f"within {self.within}" if self.within else "whole graph"
+        return f"Audit 体检 ({scope}, as of {self.as_of})"
+
+    def __repr__(self) -> str:
+        lines = [self._heading()]
+        for rec in self.headline.itertuples(index=False):
+            lines.append(f"  {rec.zh:<18} {rec.indicator:<34} {_fmt(rec.value, rec.measure)}"
+                         + (f"  ({_num(rec.numerator)}/{_num(rec.denominator)})" if rec.denominator == rec.denominator else ""))
+        lines.append(f"  tables: {', '.join(self._tables)}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return f"<h4>{self._heading()}</h4>" + self.headline.to_html(index=False, na_rep="–", float_format=lambda v: f"{v:.3f}")
+
+
+def _num(v) -> str:
+    return "–" if v != v else f"{int(v):,}" if float(v).is_integer() else f"{v:.3f}"
+
+
+def _fmt(value, measure) -> str:
+    if value != value:
+        return "–"
+    if measure == "数量":
+        return f"{int(value):,}"
+    return f"{value:.1%}"
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """List cells as comma-separated text (spreadsheets hold no lists)."""
+    out = frame.copy()
+    for c in out.columns:
+        if out[c].dtype == object and out[c].map(lambda v: isinstance(v, (list, tuple))).any():
+            out[c] = out[c].map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+    return out
+
+
+def _rate(num: float, den: float) -> float:
+    return float(num) / float(den) if den else float("nan")
+
+
+def _rollup(rates: pd.DataFrame, num: str, den: str) -> tuple[float, float]:
+    return float(rates[num].sum()), float(rates[den].sum())
+
+
+def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compound=500) -> AuditReport:
+    """Run every query and gather the answers into an :class:`AuditReport` (体检报告).
+
+    Headline indicators (one row each, computed from counts, never by averaging rates):
+
+    ======================================  ==========================  =================================================
+    indicator                               中文                        numerator / denominator
+    ======================================  ==========================  =================================================
+    cross_appointment_rate                  两委交叉任职率              people in both 两委 / people in either (summed over communities)
+    three_committee_cross_appointment_rate  三委交叉任职率              people in ≥2 of 党组织, 居委会, 业委会 / people in any
+    one_shoulder_share                      一肩挑比例                  communities whose secretary is the director / communities
+    (the seven coverage rates)              组建率 / 覆盖率             see :func:`~orggraph.queries.coverage.coverage_gaps`
+    chain_completeness                      组织链条完整率              compounds and buildings the chain reaches / all of them
+    unassigned_areas                        治理真空带 (无主区域)       a count
+    contested_areas                         交界争议区域                a count
+    norm_violations                         配置标准不达标              a count (see :func:`~orggraph.queries.norms.check_norms`)
+    multi_post_people                       一人多职人数                a count (people with posts in two or more bodies)
+    ======================================  ==========================  =================================================
+
+    Parameters
+    ----------
+    g : OrgGraph
+    norms : Norms, dict or path to a TOML file, optional
+        Staffing norms; the sources' defaults when None.
+    within, as_of
+        As for every query: a territory id, and the date posts must be current at.
+    large_compound : int
+        Households from which a compound should have its own residents' committee.
+
+    Examples
+    --------
+    >>> import orggraph as og
+    >>> report = og.load_sample("qixia").audit(as_of="2020-06-30")
+    >>> report.headline.set_index("indicator").loc["grid_worker_rate", "value"]
+    1.0
+    """
+    from .appointments import cross_appointment_rate, one_shoulder
+    from .boundaries import boundary_zones, unassigned_areas
+    from .chains import chain_breaks
+    from .coverage import coverage_gaps
+    from .interlocks import connectors, interlocks
+    from .norms import check_norms
+
+    within = check_within(g, within)
+    day = normalize_as_of(as_of)
+    kw = dict(within=within, as_of=day)
+    rows: list[tuple] = []
+
+    two = cross_appointment_rate(g, **kw)
+    three = cross_appointment_rate(g, THREE_BODIES, **kw)
+    for name, zh, frame in (("cross_appointment_rate", "两委交叉任职率", two),
+                            ("three_committee_cross_appointment_rate", "三委交叉任职率", three)):
+        num, den = _rollup(frame, "cross_appointed", "members")
+        rows.append((name, zh, "交叉任职率", _rate(num, den), num, den))
+    shoulder = one_shoulder(g, **kw)
+    num, den = float(shoulder["one_shoulder"].sum()), float(len(shoulder))
+    rows.append(("one_shoulder_share", "一肩挑比例", "比例", _rate(num, den), num, den))
+
+    coverage = coverage_gaps(g, large_compound=large_compound, **kw)
+    for rec in coverage.rates.itertuples(index=False):
+        rows.append((rec.indicator, rec.zh, rec.measure, rec.rate, float(rec.numerator), float(rec.denominator)))
+
+    chains = chain_breaks(g, **kw)
+    num, den = float(chains["complete"].sum()), float(len(chains))
+    rows.append(("chain_completeness", "组织链条完整率", "完整率", _rate(num, den), num, den))
+
+    areas = unassigned_areas(g, **kw)
+    zones = boundary_zones(g, **kw)
+    for status, name, zh in (("unassigned", "unassigned_areas", "治理真空带(无主区域)"),
+                             ("contested", "contested_areas", "交界争议区域")):
+        n = float((areas["status"] == status).sum())
+        rows.append((name, zh, "数量", n, n, np.nan))
+
+    violations = check_norms(g, norms, **kw)
+    n = float(len(violations))
+    rows.append(("norm_violations", "配置标准不达标", "数量", n, n, np.nan))
+
+    people = connectors(g, top=None, **kw)
+    n = float(len(people))
+    rows.append(("multi_post_people", "一人多职人数", "数量", n, n, np.nan))
+
+    headline = pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
+    tables = {
+        "cross_appointment": two,
+        "three_committee_cross_appointment": three,
+        "one_shoulder": shoulder,
+        **{name: frame for name, frame in coverage.items()},
+        "unassigned_areas": areas,
+        "boundary_zones": zones,
+        "chain_breaks": chains[~chains["complete"].astype(bool)].reset_index(drop=True),
+        "norm_violations": violations,
+        "connectors": people,
+        "interlocks": interlocks(g, **kw),
+    }
+    return AuditReport(headline, tables, within=within, as_of=day, norms=norms)

@@ -1,0 +1,81 @@
+"""The audit gathers every query; its headline is computed from the detail tables' counts."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+import orggraph as og
+from orggraph.cli import main
+from orggraph.queries.audit import HEADLINE_COLUMNS
+
+
+@pytest.fixture(scope="module")
+def report():
+    return og.load_sample("qixia").audit(as_of="2020-06-30")
+
+
+def test_headline_rows_and_columns(report):
+    h = report.headline.set_index("indicator")
+    assert list(report.headline.columns) == HEADLINE_COLUMNS
+    for name in ("cross_appointment_rate", "three_committee_cross_appointment_rate", "one_shoulder_share",
+                 "compound_branch_rate", "grid_worker_rate", "chain_completeness", "unassigned_areas",
+                 "contested_areas", "norm_violations", "multi_post_people"):
+        assert name in h.index
+    rates = h[h["measure"] != "数量"]
+    assert ((rates["value"] >= 0) & (rates["value"] <= 1)).all()
+    # value = numerator / denominator for every rate, and a count has no denominator
+    assert all(math.isclose(r.value, r.numerator / r.denominator) for r in rates.itertuples())
+    assert h.loc[["unassigned_areas", "norm_violations"], "denominator"].isna().all()
+
+
+def test_headline_agrees_with_the_queries(report):
+    g = og.load_sample("qixia")
+    h = report.headline.set_index("indicator")
+    rates = g.cross_appointment_rate(as_of="2020-06-30")
+    # the district figure is the ratio of the summed counts, not the mean of the communities' rates
+    assert h.loc["cross_appointment_rate", "numerator"] == rates["cross_appointed"].sum()
+    assert h.loc["cross_appointment_rate", "denominator"] == rates["members"].sum()
+    # the source: 97 grids, 97 grid workers
+    assert h.loc["grid_worker_rate", ["numerator", "denominator", "value"]].tolist() == [97, 97, 1.0]
+    # the source: 7 compound branches
+    assert h.loc["compound_branch_rate", "numerator"] == 7
+    assert h.loc["norm_violations", "value"] == len(report["norm_violations"]) == len(g.check_norms(as_of="2020-06-30"))
+    assert len(report["compounds_without_branch"]) == h.loc["compound_branch_rate", "denominator"] - 7
+
+
+def test_within_a_street_is_a_part_of_the_whole(report):
+    g = og.load_sample("qixia")
+    streets = g.nodes("Street")["id"]
+    parts = [g.audit(within=s, as_of="2020-06-30").headline.set_index("indicator") for s in streets]
+    whole = report.headline.set_index("indicator")
+    for ind in ("cross_appointment_rate", "compound_branch_rate", "grid_worker_rate"):
+        assert sum(p.loc[ind, "numerator"] for p in parts) == whole.loc[ind, "numerator"]
+        assert sum(p.loc[ind, "denominator"] for p in parts) == whole.loc[ind, "denominator"]
+
+
+def test_exports(report, tmp_path):
+    frames = report.to_frames()
+    assert list(frames)[0] == "headline" and set(report) <= set(frames)
+    xlsx = report.to_excel(tmp_path / "audit.xlsx")
+    sheets = pd.read_excel(xlsx, sheet_name=None)
+    assert list(sheets)[0] == "headline" and len(sheets["headline"]) == len(report.headline)
+    folder = report.to_csv(tmp_path / "csv")
+    back = pd.read_csv(folder / "compounds_without_branch.csv", encoding="utf-8-sig")
+    assert len(back) == len(report["compounds_without_branch"])
+    assert "交叉任职率" in repr(report) and "<h4>" in report._repr_html_()
+
+
+def test_cli_audit_exit_codes(tmp_path, capsys):
+    # two of qixia's grids are out of the ~300-household norm: violations → exit 2
+    assert main(["audit", "--sample", "qixia", "--as-of", "2020-06-30", "--out", str(tmp_path / "r.xlsx")]) == 2
+    out = capsys.readouterr().out
+    assert "两委交叉任职率" in out and "norm violation" in out
+    assert (tmp_path / "r.xlsx").exists()
+    # the two violations are grids of 154 and 160 households (norm 200–400); with a grid norm
+    # of 0–600 households nothing is violated → exit 0
+    lax = tmp_path / "lax.toml"
+    lax.write_text("[grid_households]\ntarget = 300\ntolerance = \"1\"\n", encoding="utf-8")
+    assert main(["audit", "--sample", "qixia", "--as-of", "2020-06-30", "--norms", str(lax)]) == 0
