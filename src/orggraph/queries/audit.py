@@ -141,7 +141,8 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
     three_committee_cross_appointment_rate  三委交叉任职率              people in ≥2 of 党组织, 居委会, 业委会 / people in any
     one_shoulder_share                      一肩挑比例                  communities whose secretary is the director / communities
     (the seven coverage rates)              组建率 / 覆盖率             see :func:`~orggraph.queries.coverage.coverage_gaps`
-    chain_completeness                      组织链条完整率              compounds and buildings the chain reaches / all of them
+    chain_completeness                      组织链条完整率(楼栋)        buildings the five-level chain reaches down to 党员中心户 / buildings
+    compound_chain_completeness             小区组织链条完整率          compounds reached by 党工委—党委—小区党支部 / compounds
     unassigned_areas                        治理真空带 (无主区域)       a count
     contested_areas                         交界争议区域                a count
     norm_violations                         配置标准不达标              a count (see :func:`~orggraph.queries.norms.check_norms`)
@@ -192,8 +193,13 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
         rows.append((rec.indicator, rec.zh, rec.measure, rec.rate, float(rec.numerator), float(rec.denominator)))
 
     chains = chain_breaks(g, **kw)
-    num, den = float(chains["complete"].sum()), float(len(chains))
-    rows.append(("chain_completeness", "组织链条完整率", "完整率", _rate(num, den), num, den))
+    # the five-level chain ends at a building (楼栋党小组—党员中心户); a compound's chain has three levels
+    buildings = chains[chains["kind"] == "building"]
+    num, den = float(buildings["complete"].sum()), float(len(buildings))
+    rows.append(("chain_completeness", "组织链条完整率(楼栋)", "完整率", _rate(num, den), num, den))
+    compounds = chains[chains["kind"] == "compound"]
+    num, den = float(compounds["complete"].sum()), float(len(compounds))
+    rows.append(("compound_chain_completeness", "小区组织链条完整率", "完整率", _rate(num, den), num, den))
 
     areas = unassigned_areas(g, **kw)
     zones = boundary_zones(g, **kw)
