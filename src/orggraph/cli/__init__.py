@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a ledger; exit 0 when valid, 1 with the problem table when not")
     p.add_argument("ledger", help="a ledger: folder of CSV files or .xlsx workbook")
     p.add_argument("--out", metavar="PATH", help="also write the problems as CSV")
+    p.add_argument("--strict", action="store_true", help="consistency warnings are errors too (exit 1)")
     p.set_defaults(func=commands.validate)
 
     p = sub.add_parser(

@@ -31,14 +31,18 @@ def summary(args) -> int:
 def validate(args) -> int:
     import orggraph as og
 
-    problems = og.check_ledger(args.ledger)
+    problems = og.check_ledger(args.ledger, strict=args.strict)
     if args.out:
         problems.to_csv(Path(args.out), index=False, encoding="utf-8-sig")
-    if len(problems):
-        print_problems(problems, source=args.ledger)
+    errors = problems[problems["severity"] == "error"]
+    if len(errors):
+        print_problems(errors, source=args.ledger)
         return 1
-    g = og.read_ledger(args.ledger)
-    console().print(f"[green]valid[/green] 校验通过: {args.ledger}: {g!r}")
+    if len(problems):
+        print_problems(problems, source=args.ledger, what="consistency warning")
+        console().print("[yellow]valid, with warnings[/yellow] 校验通过(有提醒); --strict makes them errors")
+        return 0
+    console().print(f"[green]valid[/green] 校验通过: {args.ledger}")
     return 0
 
 

@@ -52,14 +52,14 @@ def print_table(frame: pd.DataFrame, title: str | None = None, *, max_rows: int 
         con.print(f"… {len(frame) - max_rows} more rows")
 
 
-def print_problems(problems: pd.DataFrame, source: str | None = None) -> None:
+def print_problems(problems: pd.DataFrame, source: str | None = None, what: str = "problem") -> None:
     """The problem table of an invalid ledger, on stdout (it is the command's answer).
 
     A table on a terminal; one line per problem when the output is a file or pipe
     (a log or a scheduled job reads lines better than boxes).
     """
     n = len(problems)
-    title = f"{n} problem{'s' if n != 1 else ''} in ledger {source or ''} (行号按表格计: 表头为第1行)"
+    title = f"{n} {what}{'s' if n != 1 else ''} in ledger {source or ''} (行号按表格计: 表头为第1行)"
     if not sys.stdout.isatty():
         from ..errors import format_problem
 

@@ -20,18 +20,45 @@ __all__ = ["read_ledger", "write_ledger", "check_ledger"]
 log = logging.getLogger("orggraph.ledger")
 
 
-def check_ledger(path: str | Path) -> pd.DataFrame:
-    """Every problem of the ledger at ``path`` as a DataFrame (empty when it is valid).
+def _load(path: Path):
+    """Read and validate; return ``(graph or None, problems)``: errors, or else consistency warnings."""
+    from ..graph import OrgGraph
+    from .consistency import consistency_warnings
+
+    tables, read_problems = read_raw_tables(path)
+    nodes, edges, problems = validate_tables(tables, read_problems)
+    if len(problems):
+        return None, problems
+    g = OrgGraph()
+    store = g._store
+    ref_cols = {k: [r.column for r in spec.refs] for k, spec in NODE_KINDS.items()}
+    for kind, frame in nodes.items():
+        store.add_nodes(kind, frame.drop(columns=ref_cols[kind], errors="ignore"), validate=False)
+    # column edges first (they are the primary parents), then the edge tables
+    for etype in EDGE_TYPES:
+        for _, frame in edges[etype]:
+            store.add_edges(etype, frame, validate=False)
+    rows = {t: rt.row_numbers() for t, rt in tables.items()}
+    files = {t: rt.file for t, rt in tables.items()}
+    return g, consistency_warnings(g, rows, files)
+
+
+def check_ledger(path: str | Path, strict: bool = False) -> pd.DataFrame:
+    """Every problem of the ledger at ``path`` as a DataFrame (empty when there is none).
 
     Columns: ``file``, ``table``, ``row`` (spreadsheet numbering: the header is
-    row 1), ``column``, ``value``, ``problem``, ``suggestion``.
+    row 1), ``column``, ``value``, ``problem``, ``suggestion``, ``severity``
+    (``"error"``: the ledger cannot be loaded; ``"warning"``: a consistency
+    doubt, see :mod:`orggraph.ledger.consistency`). Warnings are only looked for
+    once there are no errors. With ``strict=True`` warnings count as errors.
     """
-    tables, read_problems = read_raw_tables(path)
-    _, _, problems = validate_tables(tables, read_problems)
+    _, problems = _load(Path(path))
+    if strict and len(problems):
+        problems = problems.assign(severity="error")
     return problems
 
 
-def read_ledger(path: str | Path):
+def read_ledger(path: str | Path, strict: bool = False):
     """Read and validate a ledger; return an in-memory :class:`~orggraph.OrgGraph`.
 
     Parameters
@@ -40,6 +67,8 @@ def read_ledger(path: str | Path):
         A folder of CSV files (``communities.csv``, ``posts.csv`` …) or one .xlsx
         workbook with one sheet per table. Chinese headers, table names and
         values are accepted (see ``docs/ledger.md``).
+    strict : bool
+        Refuse a ledger with consistency warnings too (``orggraph validate --strict``).
 
     Raises
     ------
@@ -54,24 +83,21 @@ def read_ledger(path: str | Path):
     >>> int((g.nodes("Community")["kind"] == "rural").sum())
     4
     """
-    from ..graph import OrgGraph
-
     path = Path(path)
-    tables, read_problems = read_raw_tables(path)
-    nodes, edges, problems = validate_tables(tables, read_problems)
+    g, problems = _load(path)
+    if g is None or (strict and len(problems)):
+        raise LedgerError(problems.assign(severity="error") if strict else problems, source=str(path))
     if len(problems):
-        raise LedgerError(problems, source=str(path))
-    g = OrgGraph()
-    store = g._store
-    ref_cols = {k: [r.column for r in spec.refs] for k, spec in NODE_KINDS.items()}
-    for kind, frame in nodes.items():
-        store.add_nodes(kind, frame.drop(columns=ref_cols[kind], errors="ignore"), validate=False)
-    # column edges first (they are the primary parents), then the edge tables
-    for etype in EDGE_TYPES:
-        for _, frame in edges[etype]:
-            store.add_edges(etype, frame, validate=False)
+        log.warning("ledger %s: %d consistency warning(s), e.g. %s (see orggraph validate / og.check_ledger)",
+                    path.name, len(problems), _first(problems))
     log.info("read ledger %s: %s", path.name, g)
     return g
+
+
+def _first(problems: pd.DataFrame) -> str:
+    from ..errors import format_problem
+
+    return format_problem(problems.iloc[0].to_dict())
 
 
 def _fmt(frame: pd.DataFrame) -> pd.DataFrame:

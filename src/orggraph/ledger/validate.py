@@ -17,7 +17,7 @@ from .io import MAX_CELL_CHARS, RawTable
 
 __all__ = ["validate_tables", "PROBLEM_COLUMNS"]
 
-PROBLEM_COLUMNS = ["file", "table", "row", "column", "value", "problem", "suggestion"]
+PROBLEM_COLUMNS = ["file", "table", "row", "column", "value", "problem", "suggestion", "severity"]
 _REDACTED = "<personal data>"
 
 
@@ -44,15 +44,16 @@ class _Collector:
         for n, v, p, s in zip(numbers, vals, np.asarray(probs, dtype=object), np.asarray(sugg, dtype=object)):
             shown = _REDACTED if personal and v is not None and v == v else ("" if v is None or v != v else str(v))
             self.rows.append(dict(file=rt.file, table=rt.table, row=int(n), column=header, value=shown,
-                                  problem=p, suggestion=s))
+                                  problem=p, suggestion=s, severity="error"))
 
     def extend(self, problems):
         for p in problems:
-            self.rows.append({c: p.get(c) for c in PROBLEM_COLUMNS})
+            self.rows.append({**{c: p.get(c) for c in PROBLEM_COLUMNS}, "severity": "error"})
 
     def frame(self) -> pd.DataFrame:
         f = pd.DataFrame(self.rows, columns=PROBLEM_COLUMNS)
         f["row"] = f["row"].astype("Int64")
+        f["severity"] = f["severity"].fillna("error")
         # file by file, row by row, as a user works through them
         order = {name: i for i, name in enumerate(dict.fromkeys(f["file"]))}
         f = f.assign(_f=f["file"].map(order)).sort_values(["_f", "row"], kind="stable", na_position="first")
@@ -140,7 +141,8 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
         missing_cols = [c for c in ("id", "name") if c not in rt.frame.columns]
         for c in missing_cols:
             col.rows.append(dict(file=rt.file, table=table, row=rt.first_row - 1, column=c, value="",
-                                 problem=f"required column {c!r} is missing", suggestion=_alias_hint(spec, c)))
+                                 problem=f"required column {c!r} is missing", suggestion=_alias_hint(spec, c),
+                                 severity="error"))
         if missing_cols:
             continue
         typed = _parse_attrs(rt, spec.attrs, col)
@@ -198,7 +200,7 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
         missing_cols = [a.name for a in (spec.source, spec.target) if a.name not in rt.frame.columns]
         for c in missing_cols:
             col.rows.append(dict(file=rt.file, table=table, row=rt.first_row - 1, column=c, value="",
-                                 problem=f"required column {c!r} is missing", suggestion=None))
+                                 problem=f"required column {c!r} is missing", suggestion=None, severity="error"))
         if missing_cols:
             continue
         typed = _parse_attrs(rt, spec.attrs, col)

@@ -1,0 +1,131 @@
+"""Consistency checks beyond the format: warnings, not errors (``--strict`` makes them errors).
+
+A ledger can be well-formed and still say something unlikely: the same person
+holding the same post twice over overlapping dates, a grid with more households
+than its community, a post in a body that was dissolved, a community with no
+party organisation. These are reported as warnings (severity ``"warning"``)
+in the same problem table as the format errors, naming file and row. They name
+ids, never a person's name or phone.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .validate import PROBLEM_COLUMNS
+
+__all__ = ["consistency_warnings", "DISSOLVED_COLUMN"]
+
+#: extra column (on party_orgs or units) holding the date a body was dissolved or merged away
+DISSOLVED_COLUMN = "dissolved_on"
+
+
+def _where(rows: dict | None, files: dict | None, table: str, positions) -> tuple[str, list]:
+    file = (files or {}).get(table, table)
+    if rows is None or table not in rows:
+        return file, [None] * len(positions)
+    numbers = rows[table].to_numpy()
+    return file, [int(numbers[p]) if p < len(numbers) else None for p in positions]
+
+
+def _emit(out: list, table: str, file: str, rows: list, column: str, values, problems) -> None:
+    for r, v, p in zip(rows, values, problems):
+        out.append(dict(file=file, table=table, row=r, column=column, value=str(v), problem=p,
+                        suggestion=None, severity="warning"))
+
+
+def consistency_warnings(g, rows: dict | None = None, files: dict | None = None) -> pd.DataFrame:
+    """Warnings about an in-memory graph (from a ledger: pass its row numbers and file names).
+
+    Parameters
+    ----------
+    g : OrgGraph
+    rows : dict, optional
+        Table name → Series of spreadsheet row numbers, one per row in table order.
+    files : dict, optional
+        Table name → file name as the user knows it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The problem columns (file, table, row, column, value, problem,
+        suggestion, severity) with ``severity`` = ``"warning"``.
+    """
+    store = g._store
+    out: list[dict] = []
+
+    # 1. the same person, the same role, the same body, overlapping dates
+    posts = store.edge_frame("HOLDS_POST")
+    if len(posts):
+        p = pd.DataFrame({
+            "pos": np.arange(len(posts)), "cadre": posts["source"].to_numpy(), "body": posts["target"].to_numpy(),
+            "role": posts["role"].to_numpy(),
+            "start": posts["start"].fillna(pd.Timestamp.min).to_numpy(),
+            "end": posts["end"].fillna(pd.Timestamp.max).to_numpy(),
+        })
+        dup = p[p.duplicated(["cadre", "body", "role"], keep=False)].sort_values(["cadre", "body", "role", "start", "pos"])
+        if len(dup):
+            key = dup[["cadre", "body", "role"]].astype(str).agg("|".join, axis=1)
+            prev_end = dup.groupby(key.to_numpy())["end"].transform(lambda s: s.cummax().shift())
+            prev_pos = dup.groupby(key.to_numpy())["pos"].shift()
+            overlap = dup["start"] < prev_end
+            hits = dup[overlap.fillna(False).to_numpy()]
+            if len(hits):
+                file, rws = _where(rows, files, "posts", hits["pos"].tolist())
+                _, first = _where(rows, files, "posts", prev_pos[hits.index].astype(int).tolist())
+                _emit(out, "posts", file, rws, "cadre_id", hits["cadre"],
+                      [f"holds the same role ({r}) in {b} as in row {f if f is not None else '?'}, over overlapping dates"
+                       for r, b, f in zip(hits["role"], hits["body"], first)])
+
+    # 2. a grid with more households than its community
+    grids = store.nodes("Grid")
+    comms = store.node_frame("Community")
+    if len(grids) and len(comms):
+        hh = pd.Series(comms["households"].to_numpy(), index=comms["id"].to_numpy())
+        ch = hh.reindex(grids["community_id"]).to_numpy()
+        gh = grids["households"].to_numpy()
+        over = pd.notna(ch) & pd.notna(gh)
+        over[over] = gh[over].astype(float) > ch[over].astype(float)
+        if over.any():
+            pos = np.flatnonzero(over)
+            file, rws = _where(rows, files, "grids", pos.tolist())
+            _emit(out, "grids", file, rws, "households", grids["households"].to_numpy()[pos],
+                  [f"is more than its community {c}'s {int(h)} households" for c, h in
+                   zip(grids["community_id"].to_numpy()[pos], ch[pos])])
+
+    # 3. posts current after their body was dissolved or merged away
+    ends = []
+    for kind in ("PartyOrg", "Unit"):
+        f = store.node_frame(kind)
+        if DISSOLVED_COLUMN in f.columns:
+            d = pd.to_datetime(f[DISSOLVED_COLUMN], errors="coerce")
+            ends.append(pd.Series(d.to_numpy(), index=f["id"].to_numpy()))
+    if ends and len(posts):
+        dissolved = pd.concat(ends).dropna()
+        when = dissolved.reindex(posts["target"]).to_numpy()
+        has = pd.notna(when)
+        late = has.copy()
+        end = posts["end"].to_numpy()
+        late[has] = pd.isna(end[has]) | (end[has] > when[has])
+        if late.any():
+            pos = np.flatnonzero(late)
+            file, rws = _where(rows, files, "posts", pos.tolist())
+            _emit(out, "posts", file, rws, "body_id", posts["target"].to_numpy()[pos],
+                  [f"was dissolved on {pd.Timestamp(w):%Y-%m-%d} but this post runs on" for w in when[pos]])
+
+    # 4. a community with no party organisation (社区党委/党总支 covering it)
+    if len(comms):
+        from ..backends.networkx.queries._common import community_party_orgs
+
+        with_org = set(community_party_orgs(store)["community"])
+        none = ~comms["id"].isin(with_org).to_numpy()
+        if none.any():
+            pos = np.flatnonzero(none)
+            file, rws = _where(rows, files, "communities", pos.tolist())
+            _emit(out, "communities", file, rws, "id", comms["id"].to_numpy()[pos],
+                  ["has no party organisation (社区党委/党总支) covering it"] * len(pos))
+
+    frame = pd.DataFrame(out, columns=PROBLEM_COLUMNS)
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
