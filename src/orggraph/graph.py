@@ -199,6 +199,12 @@ class OrgGraph:
         new._store.remove_nodes(drop)
         return new
 
+    def pseudonymize(self, salt: str) -> "OrgGraph":
+        """A copy with cadres' names and phones replaced by stable pseudonyms (see :func:`orggraph.privacy.pseudonymize`)."""
+        from .privacy import pseudonymize
+
+        return pseudonymize(self, salt)
+
     def equals(self, other: "OrgGraph") -> bool:
         """True when both graphs hold the same nodes, attributes and edges (order ignored)."""
         from .compare import graph_differences

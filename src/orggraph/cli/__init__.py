@@ -25,6 +25,16 @@ def _add_source(p: argparse.ArgumentParser) -> None:
     src.add_argument("--sample", metavar="NAME", help="a bundled sample instead of a ledger (see `orggraph samples`)")
 
 
+def _add_pseudonymize(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--pseudonymize",
+        action="store_true",
+        help="replace cadres' names and phones by stable pseudonyms (个人信息脱敏); the salt comes from "
+        "--salt or ORGGRAPH_SALT, else a random one (pseudonyms then hold for this run only)",
+    )
+    p.add_argument("--salt", metavar="SECRET", help="salt for --pseudonymize (prefer the ORGGRAPH_SALT variable)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import commands
 
@@ -58,7 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--norms", metavar="FILE", help="staffing norms as a TOML file (default: the sources' norms)")
     p.add_argument("--out", metavar="PATH", help="write the report: a folder of CSV files, or an .xlsx workbook")
     p.add_argument("--top", type=int, default=5, metavar="N", help="rows shown per gap table (default 5)")
+    _add_pseudonymize(p)
     p.set_defaults(func=commands.audit)
+
+    p = sub.add_parser("export", help="write a ledger (or a sample) as CSV files or an .xlsx workbook, optionally pseudonymised")
+    _add_source(p)
+    p.add_argument("--out", metavar="PATH", required=True, help="a folder of CSV files, or an .xlsx workbook")
+    _add_pseudonymize(p)
+    p.set_defaults(func=commands.export)
 
     p = sub.add_parser("samples", help="list the bundled samples")
     p.set_defaults(func=commands.samples)

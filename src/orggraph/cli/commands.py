@@ -19,6 +19,28 @@ def load_source(args):
     return og.read_ledger(args.ledger), str(args.ledger)
 
 
+def pseudonymized(g, args):
+    """The graph as the command should show it: pseudonymised when ``--pseudonymize`` is given."""
+    if not getattr(args, "pseudonymize", False):
+        return g
+    import os
+    import secrets
+
+    salt = args.salt or os.environ.get("ORGGRAPH_SALT")
+    if not salt:
+        salt = secrets.token_hex(16)
+        console(stderr=True).print("no --salt or ORGGRAPH_SALT: a random salt, so pseudonyms hold for this run only")
+    return g.pseudonymize(salt)
+
+
+def export(args) -> int:
+    g, label = load_source(args)
+    g = pseudonymized(g, args)
+    out = g.write_ledger(args.out)
+    console().print(f"{label} written to {out}")
+    return 0
+
+
 def summary(args) -> int:
     g, label = load_source(args)
     s = g.summary()
@@ -82,6 +104,7 @@ def audit(args) -> int:
     from ..queries.norms import Norms
 
     g, label = load_source(args)
+    g = pseudonymized(g, args)
     norms = Norms.from_toml(args.norms) if args.norms else None
     report = run_audit(g, norms, within=args.within, as_of=args.as_of)
     con = console()

@@ -19,6 +19,8 @@ __all__ = ["validate_tables", "PROBLEM_COLUMNS"]
 
 PROBLEM_COLUMNS = ["file", "table", "row", "column", "value", "problem", "suggestion", "severity"]
 _REDACTED = "<personal data>"
+#: tables of node kinds with personal attributes (cadres): their values are never repeated
+_PRIVATE_TABLES = {k.table for k in NODE_KINDS.values() if any(a.personal for a in k.attrs)}
 
 
 class _Collector:
@@ -41,6 +43,9 @@ class _Collector:
             vals = np.asarray(vals, dtype=object)
         probs = problem if isinstance(problem, (list, np.ndarray, pd.Series)) else [problem] * len(idx)
         sugg = suggestion if isinstance(suggestion, (list, np.ndarray, pd.Series)) else [suggestion] * len(idx)
+        # in a table holding personal data every value but the id is withheld: a name or phone
+        # typed into the wrong column must not come back in an error message
+        personal = personal or (rt.table in _PRIVATE_TABLES and column != "id")
         for n, v, p, s in zip(numbers, vals, np.asarray(probs, dtype=object), np.asarray(sugg, dtype=object)):
             shown = _REDACTED if personal and v is not None and v == v else ("" if v is None or v != v else str(v))
             self.rows.append(dict(file=rt.file, table=rt.table, row=int(n), column=header, value=shown,
