@@ -41,8 +41,10 @@ ENCODINGS = ("utf-8-sig", "gb18030")
 
 #: cells larger than this are refused rather than loaded
 MAX_CELL_CHARS = 1_000_000
-#: header lines longer than this are refused
+#: header lines longer than this (in bytes) are refused
 MAX_HEADER_CHARS = 1_000_000
+#: any other line longer than this (in bytes) is refused before parsing
+MAX_LINE_BYTES = 16_000_000
 
 
 @dataclass
@@ -140,14 +142,45 @@ def _canonical(table: str, raw: pd.DataFrame, file: str, header_row: int) -> Raw
     return RawTable(table, file, frame.reset_index(drop=True), first_row, renamed, problems, kept_rows)
 
 
-def _read_csv(path: Path) -> tuple[pd.DataFrame | None, list[dict]]:
-    """Read a CSV file as text, trying the encodings in :data:`ENCODINGS`."""
+def _overlong_line(path: Path) -> tuple[int, int] | None:
+    """``(line number, limit)`` of the first line longer than allowed, or None.
+
+    Streams the file in 4 MiB chunks, so a file with a gigantic line (a
+    billion-column header, a 100 MB cell) is refused before anything is parsed
+    into memory. The header may hold :data:`MAX_HEADER_CHARS` bytes, any other
+    line :data:`MAX_LINE_BYTES`; lines between two newlines of one chunk are
+    shorter than the chunk, so only a line spanning chunks needs counting.
+    """
     with open(path, "rb") as fh:
         head = fh.read(MAX_HEADER_CHARS + 1)
-    first_line = head.split(b"\n", 1)[0]
-    if len(first_line) > MAX_HEADER_CHARS:
-        return None, [dict(file=path.name, row=1, column="", value="",
-                           problem=f"the first line is longer than {MAX_HEADER_CHARS:,} bytes: not a ledger table")]
+        if b"\n" not in head and len(head) > MAX_HEADER_CHARS:
+            return 1, MAX_HEADER_CHARS
+        line = 1 + head.count(b"\n")
+        since = len(head) - head.rfind(b"\n") - 1
+        while True:
+            chunk = fh.read(1 << 22)
+            if not chunk:
+                return None
+            first = chunk.find(b"\n")
+            if first < 0:
+                since += len(chunk)
+            else:
+                if since + first > MAX_LINE_BYTES:
+                    return line, MAX_LINE_BYTES
+                line += chunk.count(b"\n")
+                since = len(chunk) - chunk.rfind(b"\n") - 1
+            if since > MAX_LINE_BYTES:
+                return line, MAX_LINE_BYTES
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame | None, list[dict]]:
+    """Read a CSV file as text, trying the encodings in :data:`ENCODINGS`."""
+    too_long = _overlong_line(path)
+    if too_long is not None:
+        line, limit = too_long
+        what = "the header line" if line == 1 else f"line {line}"
+        return None, [dict(file=path.name, row=line, column="", value="",
+                           problem=f"{what} is longer than {limit:,} bytes: refused (not a ledger table)")]
     last_error = None
     for enc in ENCODINGS:
         try:
