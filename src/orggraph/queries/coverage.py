@@ -167,9 +167,10 @@ def coverage_gaps(g, *, large_compound=500, within: str | None = None, as_of=Non
     ``rate == 1 - len(report[table]) / denominator``.
 
     ``compounds_without_branch`` (小区党组织组建率, ``compound_branch_rate``)
-        Areas of kind ``compound`` (小区) in scope that no party organisation of
-        level ``branch`` (党支部) ``COVERS`` directly. A branch covering the
-        compound's grid or community does not count.
+        Areas of kind ``compound`` (小区) in scope that no 小区党支部 ``COVERS``
+        directly: a party organisation of level ``branch`` (党支部) with no
+        ``unit_id``. A branch covering the compound's grid or community does not
+        count, nor does a property company's branch (物业公司党支部) covering it.
     ``property_companies_without_branch`` (物业企业党组织组建率, ``property_company_branch_rate``)
         Units of kind ``property_company`` (物业公司) in scope that no party
         organisation (any level) has as its ``unit_id``. ``compounds`` is the

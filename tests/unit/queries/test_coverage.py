@@ -119,8 +119,8 @@ def ids(report: CoverageReport, table: str) -> list[str]:
 def test_whole_graph_rates(city):
     report = city.coverage_gaps(as_of=AS_OF)
     assert rates(report) == {
-        # compounds a1..a5; a branch covers a1 (b_a1) and a4 (b_pc, a property company's branch) → 2/5
-        "compound_branch_rate": (2, 5),
+        # compounds a1..a5; a 小区党支部 covers a1 (b_a1) only; b_pc covering a4 is a property company's → 1/5
+        "compound_branch_rate": (1, 5),  # only a1 has a 小区党支部; a4's branch is its property company's
         # pc1 has b_pc; pc2 and pc3 have none → 1/3
         "property_company_branch_rate": (1, 3),
         # g1 (p1 starts on as_of); g2's worker left on as_of, g3's starts after, g5 has none → 2/5
@@ -135,7 +135,7 @@ def test_whole_graph_rates(city):
         "large_compound_committee_rate": (1, 3),
     }
     r = report.rates
-    assert r["rate"].tolist() == pytest.approx([2 / 5, 1 / 3, 2 / 5, 1 / 3, 2 / 4, 2 / 3, 1 / 3])
+    assert r["rate"].tolist() == pytest.approx([1 / 5, 1 / 3, 2 / 5, 1 / 3, 2 / 4, 2 / 3, 1 / 3])
     assert r["zh"].tolist()[0] == "小区党组织组建率"
     assert r["measure"].tolist() == ["组建率", "组建率", "覆盖率", "覆盖率", "覆盖率", "覆盖率", "组建率"]
     assert list(r.columns) == ["indicator", "zh", "measure", "numerator", "denominator", "rate"]
@@ -151,6 +151,8 @@ def test_compounds_without_branch(city):
         ["a2", "和平小区", 180, "c1", "安宁社区", "s1", "东城街道"],
         # contested between c1 and c2: placed in the smaller id, c1
         ["a3", "交界小区", 800, "c1", "安宁社区", "s1", "东城街道"],
+        # covered only by its property company's branch, which is not a 小区党支部
+        ["a4", "龙腾小区", None, "c3", "龙腾社区", "s2", "西城街道"],
         # under s2 directly: no community, street s2
         ["a5", "无主小区", 510, None, None, "s2", "西城街道"],
     ]
@@ -292,7 +294,7 @@ def test_report_is_a_mapping(city):
         report["nope"]
     assert report == report
     text = repr(report)
-    assert "小区党组织组建率" in text and "2 / 5" in text and "compounds_without_branch: 3" in text
+    assert "小区党组织组建率" in text and "1 / 5" in text and "compounds_without_branch: 4" in text
     assert "as of 2023-06-30" in text
     html = report._repr_html_()
     assert "<table" in html and "网格员配备率" in html
@@ -439,3 +441,21 @@ def test_rates_are_consistent_and_add_up(streets):
         for ind in additive:
             summed = tuple(sum(p[ind][i] for p in parts) for i in (0, 1))
             assert total[ind] == summed, ind
+
+
+def test_a_property_company_branch_is_not_a_compound_branch():
+    """栖霞 counts 小区党支部 and 物业公司党支部 apart: only the first covers a compound."""
+    g = og.OrgGraph()
+    g.add_node("Street", "s1", name="翠屏街道")
+    g.add_node("Community", "c1", name="龙腾社区", street_id="s1")
+    g.add_node("Area", "a1", name="御景小区", kind="compound", parent_id="c1")
+    g.add_node("Area", "a2", name="光明苑", kind="compound", parent_id="c1")
+    g.add_node("Unit", "pc", name="物业公司", kind="property_company", territory_id="a2")
+    g.add_node("PartyOrg", "b1", name="御景小区党支部", level="branch", territory_id="a1")
+    g.add_node("PartyOrg", "b2", name="物业公司党支部", level="branch", territory_id="a2", unit_id="pc")
+    report = g.coverage_gaps(as_of="2021-01-01")
+    # a1 has its own branch; a2 only its property company's: 1 of 2 compounds
+    assert report["compounds_without_branch"]["area_id"].tolist() == ["a2"]
+    assert report.rates.set_index("indicator").loc["compound_branch_rate", ["numerator", "denominator"]].tolist() == [1, 2]
+    # and the company itself has a branch
+    assert report["property_companies_without_branch"].empty

@@ -211,9 +211,11 @@ class CoverageMixin:
         # per indicator: (table, indicator, the entities in scope, mask of those that have it)
         checks = []
 
-        # 小区党组织组建率: a branch COVERS the compound itself
+        # 小区党组织组建率: a compound branch (level branch, not inside a unit) COVERS the compound itself
         compounds = scope.territories(all_compounds)
-        with_branch = _covered_by(store, c.bodies_of(store, "branch"))
+        party = store.node_frame("PartyOrg")
+        compound_branches = pd.Index(party.loc[(party["level"] == "branch") & party["unit_id"].isna(), "id"])
+        with_branch = _covered_by(store, compound_branches)
         checks.append(("compounds_without_branch", "compound_branch_rate", compounds, compounds.isin(with_branch)))
 
         # 物业企业党组织组建率: some party organisation has the company as its unit_id
