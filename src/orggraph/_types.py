@@ -40,25 +40,23 @@ def is_missing(s: pd.Series) -> pd.Series:
     return miss
 
 
+def _clean(v):
+    if isinstance(v, str):
+        v = v.strip() if v.isascii() else unicodedata.normalize("NFKC", v).strip()
+        return v or None
+    if v is None or v != v:  # None, NaN, NaT
+        return None
+    return v
+
+
 def clean_text(s: pd.Series) -> pd.Series:
     """NFKC-fold (full-width digits and spaces), strip, and turn blanks into missing.
 
-    Only non-ASCII strings go through :func:`unicodedata.normalize`, so a large
-    ASCII column costs two vectorised passes.
+    Only non-ASCII strings go through :func:`unicodedata.normalize`; one pass
+    in Python over the values (pandas' ``.str`` methods loop in Python too, with
+    more overhead per call on the small tables most ledgers have).
     """
-    out = s.astype(object)
-    if len(out) == 0:
-        return out
-    is_str = pd.Series([isinstance(v, str) for v in out.array], index=out.index, dtype=bool)
-    out = out.where(out.notna(), None)
-    if is_str.any():
-        sv = out[is_str].str.strip()
-        wide = ~sv.str.isascii().astype(bool)
-        if wide.any():
-            sv[wide] = sv[wide].map(lambda v: unicodedata.normalize("NFKC", v).strip())
-        sv[sv.eq("")] = None
-        out[is_str] = sv
-    return out
+    return pd.Series([_clean(v) for v in s.tolist()], index=s.index, dtype=object)
 
 
 def _numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
