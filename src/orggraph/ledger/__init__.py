@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import LedgerError
+from ..progress import LARGE_BYTES, progress, size_of
 from ..schema import EDGE_TABLES, EDGE_TYPES, NODE_KINDS
 from .io import read_raw_tables
 from .validate import validate_tables
@@ -25,22 +26,33 @@ def _load(path: Path):
     from ..graph import OrgGraph
     from .consistency import consistency_warnings
 
-    tables, read_problems = read_raw_tables(path)
-    nodes, edges, problems = validate_tables(tables, read_problems)
-    if len(problems):
-        return None, problems
-    g = OrgGraph()
-    store = g._store
-    ref_cols = {k: [r.column for r in spec.refs] for k, spec in NODE_KINDS.items()}
-    for kind, frame in nodes.items():
-        store.add_nodes(kind, frame.drop(columns=ref_cols[kind], errors="ignore"), validate=False)
-    # column edges first (they are the primary parents), then the edge tables
-    for etype in EDGE_TYPES:
-        for _, frame in edges[etype]:
-            store.add_edges(etype, frame, validate=False)
-    rows = {t: rt.row_numbers() for t, rt in tables.items()}
-    files = {t: rt.file for t, rt in tables.items()}
-    return g, consistency_warnings(g, rows, files)
+    # a progress bar on a terminal or in a notebook when the ledger is large (orggraph.progress)
+    with progress(3 + len(NODE_KINDS) + len(EDGE_TYPES), f"reading ledger {path.name}",
+                  large=size_of(path) >= LARGE_BYTES, unit="step") as bar:
+        tables, read_problems = read_raw_tables(path)
+        bar.update(1, f"validating {path.name}")
+        nodes, edges, problems = validate_tables(tables, read_problems)
+        if len(problems):
+            return None, problems
+        bar.update(1, "building the graph")
+        g = OrgGraph()
+        store = g._store
+        ref_cols = {k: [r.column for r in spec.refs] for k, spec in NODE_KINDS.items()}
+        for kind, frame in nodes.items():
+            store.add_nodes(kind, frame.drop(columns=ref_cols[kind], errors="ignore"), validate=False)
+            bar.update(1, f"building the graph: {kind}")
+        bar.update(len(NODE_KINDS) - len(nodes))  # kinds the ledger has no table for
+        # column edges first (they are the primary parents), then the edge tables
+        for etype in EDGE_TYPES:
+            for _, frame in edges[etype]:
+                store.add_edges(etype, frame, validate=False)
+            bar.update(1, f"building the graph: {etype}")
+        bar.describe("checking consistency")
+        rows = {t: rt.row_numbers() for t, rt in tables.items()}
+        files = {t: rt.file for t, rt in tables.items()}
+        warnings = consistency_warnings(g, rows, files)
+        bar.update(1)
+    return g, warnings
 
 
 def check_ledger(path: str | Path, strict: bool = False) -> pd.DataFrame:
