@@ -21,6 +21,13 @@ from .errors import (
 from .graph import OrgGraph
 from .ledger import check_ledger, read_ledger, write_ledger
 from .samples import list_samples, load_sample, sample_path
+from . import compare as _compare_module  # the module first: `import orggraph.compare` keeps working
+from .scenarios import Scenario, compare_scenarios
+from .scenarios.comparison import make_callable as _make_callable
+
+#: ``orggraph.compare(baseline, scenario)`` compares a scenario with its baseline; the same object is
+#: the module ``orggraph.compare`` (``graph_differences`` …), made callable so both spellings work
+compare = _make_callable(_compare_module)
 
 __version__ = "0.1.0"
 
@@ -32,6 +39,9 @@ __all__ = [
     "list_samples",
     "load_sample",
     "sample_path",
+    "Scenario",
+    "compare",
+    "compare_scenarios",
     "OrgGraphError",
     "LedgerError",
     "SchemaError",

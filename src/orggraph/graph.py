@@ -205,6 +205,17 @@ class OrgGraph:
 
         return pseudonymize(self, salt)
 
+    def scenario(self, name: str, date=None, description: str = ""):
+        """Branch a what-if scenario (改革推演) from this graph; see :class:`orggraph.Scenario`.
+
+        The scenario shares this graph's tables and never changes them; its
+        operations (``merge_communities``, ``split_community``, ``regrid`` …) change
+        ``scenario.graph`` only. ``date`` is when the changes take effect (default today).
+        """
+        from .scenarios import Scenario
+
+        return Scenario(self, name, date=date, description=description)
+
     def equals(self, other: "OrgGraph") -> bool:
         """True when both graphs hold the same nodes, attributes and edges (order ignored)."""
         from .compare import graph_differences

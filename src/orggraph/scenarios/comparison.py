@@ -1,0 +1,328 @@
+"""Comparing a scenario with its baseline (改革前后对比): structure, posts, people and every audit indicator.
+
+The module is named ``comparison`` (not ``compare``) so that the function
+:func:`compare` and its module never share a name; the function is exported as
+``orggraph.compare`` (see :mod:`orggraph`).
+"""
+
+from __future__ import annotations
+
+import types
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..schema import NODE_KINDS
+
+__all__ = ["compare", "Comparison", "NODE_COLUMNS", "POST_COLUMNS", "PEOPLE_COLUMNS", "INDICATOR_COLUMNS"]
+
+NODE_COLUMNS = ["id", "label", "name", "change", "detail"]
+POST_COLUMNS = ["cadre_id", "body_id", "body_label", "body_name", "role", "start", "end_before", "end_after", "change"]
+PEOPLE_COLUMNS = ["cadre_id", "lost", "gained", "n_lost", "n_gained"]
+INDICATOR_COLUMNS = ["indicator", "zh", "measure", "before", "after", "change"]
+
+
+@dataclass
+class Comparison:
+    """The answer of :func:`compare`: what a scenario changed, as DataFrames.
+
+    Attributes
+    ----------
+    nodes : DataFrame
+        ``id, label, name, change, detail``: one row per node ``added``,
+        ``removed``, ``moved`` (a reference column such as ``community_id`` or
+        ``parent_id`` changed) or ``changed`` (another attribute changed);
+        ``detail`` says what (``community_id: c08 → c01``).
+    posts : DataFrame
+        ``cadre_id, body_id, body_label, body_name, role, start, end_before,
+        end_after, change``: posts ``created``, ``ended`` (an end date set or
+        brought forward) or ``removed`` (with their body or grid).
+    people : DataFrame
+        ``cadre_id, lost, gained, n_lost, n_gained``: everyone whose current
+        posts (at ``as_of``) differ; ``lost`` and ``gained`` list
+        ``body_id:role``. Ids only (names are personal data).
+    indicators : DataFrame
+        ``indicator, zh, measure, before, after, change``: every headline
+        indicator of :func:`~orggraph.queries.audit.audit`.
+    before, after : AuditReport
+        The two audits.
+    """
+
+    nodes: pd.DataFrame
+    posts: pd.DataFrame
+    people: pd.DataFrame
+    indicators: pd.DataFrame
+    before: object
+    after: object
+    as_of: object
+    within: str | None
+
+    def summary(self) -> pd.DataFrame:
+        """Counts of the structural changes: ``table, change, count``."""
+        rows = []
+        for table, frame in (("nodes", self.nodes), ("posts", self.posts)):
+            for change, n in frame["change"].value_counts().sort_index().items():
+                rows.append((table, change, int(n)))
+        rows.append(("people", "lost a post", int((self.people["n_lost"] > 0).sum())))
+        rows.append(("people", "gained a post", int((self.people["n_gained"] > 0).sum())))
+        return pd.DataFrame(rows, columns=["table", "change", "count"])
+
+    def changed_indicators(self) -> pd.DataFrame:
+        """The indicators whose value changed."""
+        i = self.indicators
+        moved = ~((i["before"] == i["after"]) | (i["before"].isna() & i["after"].isna()))
+        return i[moved].reset_index(drop=True)
+
+    def plot(self, fig=None):
+        """Bar chart of the indicator changes: rates (before/after, %) and counts, in two panels.
+
+        Returns the :class:`matplotlib.figure.Figure` (drawn on ``fig`` when given).
+        """
+        from matplotlib.figure import Figure
+
+        fig = fig if fig is not None else Figure(figsize=(10, 6), layout="constrained")
+        ind = self.indicators
+        counts = ind["measure"] == "数量"
+        axes = fig.subplots(1, 2, width_ratios=[3, 2])
+        for ax, part, scale, unit in ((axes[0], ind[~counts], 100.0, "%"), (axes[1], ind[counts], 1.0, "")):
+            y = np.arange(len(part))
+            before = part["before"].to_numpy(dtype=float) * scale
+            after = part["after"].to_numpy(dtype=float) * scale
+            ax.barh(y - 0.2, np.nan_to_num(before), height=0.4, label="before 改革前", color="#9e9e9e")
+            ax.barh(y + 0.2, np.nan_to_num(after), height=0.4, label="after 改革后", color="#c62828")
+            ax.set_yticks(y, labels=list(part["indicator"]))
+            ax.invert_yaxis()
+            ax.set_xlabel(f"value{(' (' + unit + ')') if unit else ''}")
+            for yi, (b, a) in enumerate(zip(before, after)):
+                if np.isfinite(a) and np.isfinite(b) and a != b:
+                    ax.annotate(f"{a - b:+.1f}{unit}", (max(a, b), yi), xytext=(3, 0), textcoords="offset points",
+                                va="center", fontsize=8)
+        axes[0].set_title("rates 比率")
+        axes[1].set_title("counts 数量")
+        axes[0].legend(loc="lower right", fontsize=8)
+        fig.suptitle(f"Indicator changes (as of {self.as_of})")
+        return fig
+
+    def __repr__(self) -> str:
+        s = self.summary()
+        parts = ", ".join(f"{r.change} {r.table}: {r.count}" for r in s.itertuples() if r.count)
+        return f"<Comparison as of {self.as_of}: {parts or 'no structural change'}; {len(self.changed_indicators())} indicator(s) changed>"
+
+
+def compare(baseline, scenario, *, as_of=None, within: str | None = None, norms=None) -> Comparison:
+    """Compare a scenario with its baseline (改革前后对比): the structural diff and the indicator diff.
+
+    Parameters
+    ----------
+    baseline : OrgGraph
+        The graph before.
+    scenario : Scenario or OrgGraph
+        The scenario (its graph is compared) or any graph after.
+    as_of : date or str, optional
+        The date posts must be current at, for both audits and for who lost or
+        gained a post. Default: the scenario's date (for a Scenario), else today.
+    within : str, optional
+        Limit the audits to a territory (the structural diff covers the whole graph).
+    norms : optional
+        Staffing norms for the audits (default: the sources' norms).
+
+    Returns
+    -------
+    Comparison
+        ``.nodes``, ``.posts``, ``.people``, ``.indicators`` DataFrames and ``.plot()``.
+
+    Examples
+    --------
+    >>> import orggraph as og
+    >>> g = og.load_sample("shijiu")
+    >>> s = g.scenario("振兴并入中盛", date="2021-12-05")
+    >>> _ = s.merge_communities(["sj-c08"], into="sj-c01")
+    >>> c = og.compare(g, s)
+    >>> c.nodes.query("change == 'removed'")[["id", "label"]].values.tolist()
+    [['sj-c08', 'Community']]
+    >>> c.indicators.set_index("indicator").loc["one_shoulder_share", ["before", "after"]].round(3).tolist()
+    [0.522, 0.5]
+    """
+    from ..queries._base import normalize_as_of
+    from ..queries.audit import audit
+    from .scenario import Scenario
+
+    after_graph = scenario.graph if isinstance(scenario, Scenario) else scenario
+    if as_of is None and isinstance(scenario, Scenario):
+        as_of = scenario.date
+    day = normalize_as_of(as_of)
+    before = audit(baseline, norms, within=within, as_of=day)
+    after = audit(after_graph, norms, within=within, as_of=day)
+    return Comparison(
+        nodes=node_changes(baseline, after_graph),
+        posts=post_changes(baseline, after_graph),
+        people=people_changes(baseline, after_graph, day),
+        indicators=indicator_changes(before.headline, after.headline),
+        before=before,
+        after=after,
+        as_of=day,
+        within=within,
+    )
+
+
+# ---------------------------------------------------------------- the pieces
+
+
+def indicator_changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Headline ``before, after, change`` per indicator (in the audit's order)."""
+    b = before[["indicator", "zh", "measure", "value"]].rename(columns={"value": "before"})
+    a = after[["indicator", "value"]].rename(columns={"value": "after"})
+    out = b.merge(a, on="indicator", how="left")
+    extra = a[~a["indicator"].isin(b["indicator"])]
+    if len(extra):  # an indicator only the scenario's audit has
+        out = pd.concat([out, after.loc[extra.index, ["indicator", "zh", "measure"]].assign(before=np.nan, after=extra["after"])],
+                        ignore_index=True)
+    out["change"] = out["after"] - out["before"]
+    return out[INDICATOR_COLUMNS].reset_index(drop=True)
+
+
+def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Element-wise equality where two missing values are equal (values compared as text when types differ)."""
+    na = a.isna().to_numpy() & b.isna().to_numpy()
+    try:
+        eq = (a.to_numpy(dtype=object) == b.to_numpy(dtype=object))
+        eq = np.asarray(eq, dtype=bool)
+    except (TypeError, ValueError):
+        eq = a.astype(str).to_numpy() == b.astype(str).to_numpy()
+    return na | (eq & ~(a.isna().to_numpy() | b.isna().to_numpy()))
+
+
+def _fmt(v) -> str:
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return "–"
+    if isinstance(v, pd.Timestamp):
+        return v.date().isoformat()
+    return str(v)
+
+
+def node_changes(a, b) -> pd.DataFrame:
+    """Nodes added, removed, moved (a reference column changed) or changed (another attribute changed)."""
+    parts = []
+    for kind, spec in NODE_KINDS.items():
+        fa, fb = a.nodes(kind), b.nodes(kind)
+        ia, ib = pd.Index(fa["id"]), pd.Index(fb["id"])
+        added = fb[~fb["id"].isin(ia)]
+        removed = fa[~fa["id"].isin(ib)]
+        for frame, change in ((added, "added"), (removed, "removed")):
+            if len(frame):
+                parts.append(pd.DataFrame({"id": frame["id"].to_numpy(), "label": kind, "name": frame["name"].to_numpy(),
+                                           "change": change, "detail": ""}))
+        common = fa[fa["id"].isin(ib)].set_index("id")
+        if not len(common):
+            continue
+        other = fb.set_index("id").reindex(common.index)
+        refs = [r.column for r in spec.refs]
+        personal = {x.name for x in spec.attrs if x.personal}
+        cols = [c for c in dict.fromkeys(list(common.columns) + list(other.columns)) if c not in personal]
+        moved_detail = pd.Series("", index=common.index, dtype=object)
+        changed_detail = pd.Series("", index=common.index, dtype=object)
+        for col in cols:
+            x = common[col] if col in common.columns else pd.Series(None, index=common.index, dtype=object)
+            y = other[col] if col in other.columns else pd.Series(None, index=common.index, dtype=object)
+            diff = ~_same(x, y)
+            if not diff.any():
+                continue
+            text = col + ": " + x[diff].map(_fmt) + " → " + y[diff].map(_fmt)
+            target = moved_detail if col in refs else changed_detail
+            idx = text.index
+            target.loc[idx] = np.where(target.loc[idx] == "", text, target.loc[idx] + "; " + text)
+        for detail, change in ((moved_detail, "moved"), (changed_detail, "changed")):
+            hit = detail != ""
+            if hit.any():
+                ids = detail.index[hit]
+                parts.append(pd.DataFrame({"id": ids.to_numpy(), "label": kind, "name": common.loc[ids, "name"].to_numpy(),
+                                           "change": change, "detail": detail[hit].to_numpy()}))
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in NODE_COLUMNS})
+    out = pd.concat(parts, ignore_index=True)
+    if "Cadre" in set(out["label"]):
+        out.loc[out["label"] == "Cadre", "name"] = None  # personal data
+    return out[NODE_COLUMNS]
+
+
+def post_changes(a, b) -> pd.DataFrame:
+    """Posts created, ended (end set or brought forward) or removed."""
+    key = ["source", "target", "role", "start"]
+    pa = a.edges("HOLDS_POST")[key + ["end"]]
+    pb = b.edges("HOLDS_POST")[key + ["end"]]
+    pa = pa.assign(_n=pa.groupby(key, dropna=False).cumcount())
+    pb = pb.assign(_n=pb.groupby(key, dropna=False).cumcount())
+    m = pa.merge(pb, on=key + ["_n"], how="outer", suffixes=("_before", "_after"), indicator=True)
+    change = pd.Series(None, index=m.index, dtype=object)
+    change[m["_merge"] == "right_only"] = "created"
+    change[m["_merge"] == "left_only"] = "removed"
+    both = m["_merge"] == "both"
+    ended = both & ~_same(m["end_before"], m["end_after"])
+    change[ended] = "ended"
+    m = m.assign(change=change)[change.notna()]
+    labels = pd.concat([a.nodes(k)[["id", "name"]].assign(label=k) for k in ("PartyOrg", "Unit", "Grid")]
+                       + [b.nodes(k)[["id", "name"]].assign(label=k) for k in ("PartyOrg", "Unit", "Grid")])
+    labels = labels.drop_duplicates("id", keep="last").set_index("id")
+    out = pd.DataFrame({
+        "cadre_id": m["source"].to_numpy(),
+        "body_id": m["target"].to_numpy(),
+        "body_label": labels["label"].reindex(m["target"]).to_numpy(),
+        "body_name": labels["name"].reindex(m["target"]).to_numpy(),
+        "role": m["role"].to_numpy(),
+        "start": m["start"].to_numpy(),
+        "end_before": m["end_before"].to_numpy(),
+        "end_after": m["end_after"].to_numpy(),
+        "change": m["change"].to_numpy(),
+    })
+    return out.sort_values(["change", "body_id", "cadre_id"], kind="stable").reset_index(drop=True)[POST_COLUMNS]
+
+
+def _current(g, day) -> pd.DataFrame:
+    e = g.edges("HOLDS_POST")
+    t = pd.Timestamp(day)
+    ok = (e["start"].isna() | (e["start"] <= t)) & (e["end"].isna() | (e["end"] > t))
+    return e.loc[ok, ["source", "target", "role"]].drop_duplicates()
+
+
+def people_changes(a, b, day) -> pd.DataFrame:
+    """Everyone whose current posts at ``day`` differ: what they lost and gained (``body_id:role``)."""
+    ca, cb = _current(a, day), _current(b, day)
+    m = ca.merge(cb, how="outer", indicator=True)
+    m = m[m["_merge"] != "both"]
+    if not len(m):
+        return pd.DataFrame({"cadre_id": pd.Series(dtype=object), "lost": pd.Series(dtype=object),
+                             "gained": pd.Series(dtype=object), "n_lost": pd.Series(dtype="int64"),
+                             "n_gained": pd.Series(dtype="int64")})
+    m = m.assign(post=m["target"] + ":" + m["role"])
+    lost = m[m["_merge"] == "left_only"].groupby("source")["post"].agg(lambda s: sorted(s))
+    gained = m[m["_merge"] == "right_only"].groupby("source")["post"].agg(lambda s: sorted(s))
+    ids = pd.Index(sorted(set(lost.index) | set(gained.index)), dtype=object)
+    lost = lost.reindex(ids).map(lambda v: v if isinstance(v, list) else [])
+    gained = gained.reindex(ids).map(lambda v: v if isinstance(v, list) else [])
+    return pd.DataFrame({"cadre_id": ids.to_numpy(), "lost": lost.to_numpy(), "gained": gained.to_numpy(),
+                         "n_lost": lost.map(len).to_numpy(dtype="int64"), "n_gained": gained.map(len).to_numpy(dtype="int64")})
+
+
+# ---------------------------------------------------------------- orggraph.compare: module and function in one
+
+
+class _CallableModule(types.ModuleType):
+    """The module ``orggraph.compare`` (graph_differences …) that can also be called as :func:`compare`."""
+
+    def __call__(self, baseline, scenario, **kwargs) -> Comparison:
+        return compare(baseline, scenario, **kwargs)
+
+
+def make_callable(module: types.ModuleType) -> types.ModuleType:
+    """Let ``orggraph.compare(baseline, scenario)`` call :func:`compare` while ``orggraph.compare``
+    stays the module holding :func:`~orggraph.compare.graph_differences`.
+
+    ``orggraph.compare`` was a module before scenarios existed; replacing the
+    package attribute by a function would break ``import orggraph.compare``
+    (the attribute wins) and ``og.compare.graph_differences``. Giving the
+    module a callable class keeps every spelling working.
+    """
+    if not isinstance(module, _CallableModule):
+        module.__class__ = _CallableModule
+    return module

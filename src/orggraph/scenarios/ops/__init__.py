@@ -1,0 +1,25 @@
+"""Scenario operations, one module per domain; each registers itself in :data:`OPERATIONS`.
+
+========================  ===========  ==========================================================
+operation                 module       what it does
+========================  ===========  ==========================================================
+``merge_communities``     merge        撤并: communities join another; bodies dissolved; 二级网格
+``split_community``       boundaries   a community re-cut into several new ones
+``move_areas``            boundaries   areas or grids move to another territory
+``assign_area``           boundaries   an unassigned or contested area gets one community
+``separate_station``      stations     居站分设 / 一站多居: a work station serving communities
+``regrid``                regrid       a community's areas re-partitioned into ~300-household grids
+``appoint``               staffing     a post starts
+``end_post``              staffing     a post ends
+``add_party_org``         staffing     a party organisation is set up
+``add_part_time_member``  staffing     a 兼职委员 joins a 大党委 / 大工委
+``report``                staffing     a 双报到 report
+========================  ===========  ==========================================================
+"""
+
+from __future__ import annotations
+
+from . import boundaries, merge, regrid, staffing, stations  # noqa: F401  (registration)
+from ._registry import OPERATIONS, Operation, Outcome, bind, plain
+
+__all__ = ["OPERATIONS", "Operation", "Outcome", "bind", "plain"]
