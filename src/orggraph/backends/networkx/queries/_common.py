@@ -57,6 +57,53 @@ def ref(store, kind: str, column: str) -> pd.Series:
     return store.cached(("ref", kind, column), lambda: store.primary_refs(kind, r))
 
 
+def kind_codes(store, kind: str) -> np.ndarray:
+    """Codes (:meth:`TableStore.codes`) of the nodes of ``kind``, in table order."""
+    _, kinds = store.codes()
+    return np.flatnonzero(kinds == list(NODE_KINDS).index(kind)).astype(np.int64)
+
+
+def contains_closure(store, roots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct code pairs ``(territory, root)``: each root with itself and every territory it contains (``CONTAINS*``).
+
+    Breadth-first on integer codes, one vectorised step per level; a pair already
+    found is not followed again (so cycles end). Level by level: the roots first.
+    """
+    ids, _ = store.codes()
+    n = max(len(ids), 1)
+    src, dst = store.edge_codes("CONTAINS")
+    ok = (src >= 0) & (dst >= 0)
+    order = np.argsort(src[ok], kind="stable")
+    src, dst = src[ok][order], dst[ok][order]
+    roots = np.asarray(roots, dtype=np.int64)
+    keys = pd.unique(roots * n + roots)
+    seen = np.sort(keys)
+    parts = [keys]
+    node, root = keys // n, keys % n
+    while len(node):
+        lo, hi = np.searchsorted(src, node, "left"), np.searchsorted(src, node, "right")
+        count = hi - lo
+        total = int(count.sum())
+        if not total:
+            break
+        at = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(total)
+        step = np.unique(dst[at] * n + np.repeat(root, count))
+        step = step[~np.isin(step, seen, assume_unique=True)]
+        if not len(step):
+            break
+        parts.append(step)
+        seen = np.union1d(seen, step)
+        node, root = step // n, step % n
+    keys = np.concatenate(parts)
+    return keys // n, keys % n
+
+
+def decoded_pairs(store, codes: tuple[np.ndarray, np.ndarray], names: tuple[str, str]) -> pd.DataFrame:
+    """Code pairs as a frame of ids with columns ``names``."""
+    ids = store.codes()[0].to_numpy(dtype=object)
+    return pd.DataFrame({names[0]: ids[codes[0]], names[1]: ids[codes[1]]})
+
+
 def territory_community(store) -> pd.DataFrame:
     """Pairs ``territory, community``: each community with itself and every territory it contains.
 
@@ -64,25 +111,8 @@ def territory_community(store) -> pd.DataFrame:
     """
 
     def build():
-        comms = store.node_frame("Community")["id"].to_numpy()
-        frame = pd.DataFrame({"territory": comms, "community": comms})
-        c = store.edge_frame("CONTAINS")
-        contains = pd.DataFrame({"territory": c["source"].to_numpy(), "child": c["target"].to_numpy()})
-        frontier = frame
-        parts = [frame]
-        seen = frame
-        while len(frontier):
-            step = frontier.merge(contains, on="territory")[["child", "community"]].rename(columns={"child": "territory"})
-            step = step.drop_duplicates()
-            # stop at already-known pairs (and at cycles)
-            step = step.merge(seen, how="left", indicator=True)
-            step = step[step["_merge"] == "left_only"].drop(columns="_merge")
-            if not len(step):
-                break
-            parts.append(step)
-            seen = pd.concat([seen, step], ignore_index=True)
-            frontier = step
-        return pd.concat(parts, ignore_index=True).drop_duplicates().reset_index(drop=True)
+        pairs = contains_closure(store, kind_codes(store, "Community"))
+        return decoded_pairs(store, pairs, ("territory", "community"))
 
     return store.cached("territory_community", build)
 

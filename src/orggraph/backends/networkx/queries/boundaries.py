@@ -29,21 +29,8 @@ def reach_pairs(store, key: str, roots) -> pd.DataFrame:
 
     def build():
         ids = np.asarray(roots(), dtype=object)
-        frame = pd.DataFrame({"territory": ids, "root": ids})
-        e = store.edge_frame("CONTAINS")
-        contains = pd.DataFrame({"territory": e["source"].to_numpy(), "child": e["target"].to_numpy()})
-        parts, seen, frontier = [frame], frame, frame
-        while len(frontier):
-            step = frontier.merge(contains, on="territory")[["child", "root"]].rename(columns={"child": "territory"})
-            step = step.drop_duplicates()
-            step = step.merge(seen, how="left", indicator=True)  # stop at known pairs (and cycles)
-            step = step[step["_merge"] == "left_only"].drop(columns="_merge")
-            if not len(step):
-                break
-            parts.append(step)
-            seen = pd.concat([seen, step], ignore_index=True)
-            frontier = step
-        return pd.concat(parts, ignore_index=True).drop_duplicates().reset_index(drop=True)
+        codes = store.codes()[0].get_indexer(ids)
+        return c.decoded_pairs(store, c.contains_closure(store, codes[codes >= 0]), ("territory", "root"))
 
     return store.cached(("boundaries", key), build)
 

@@ -37,24 +37,9 @@ def node_attr(store, kind: str, column: str) -> pd.Series:
 def territory_street(store) -> pd.DataFrame:
     """Pairs ``territory, street``: each street with itself and every territory it contains."""
 
-    def build():
-        streets = store.node_frame("Street")["id"].to_numpy(dtype=object)
-        start = pd.DataFrame({"territory": streets, "street": streets})
-        e = store.edge_frame("CONTAINS")
-        contains = pd.DataFrame({"territory": e["source"].to_numpy(dtype=object), "child": e["target"].to_numpy(dtype=object)})
-        parts, seen, frontier = [start], start, start
-        while len(frontier):
-            step = frontier.merge(contains, on="territory")[["child", "street"]].rename(columns={"child": "territory"})
-            step = step.drop_duplicates().merge(seen, how="left", indicator=True)
-            step = step[step["_merge"] == "left_only"].drop(columns="_merge")
-            if not len(step):
-                break
-            parts.append(step)
-            seen = pd.concat([seen, step], ignore_index=True)
-            frontier = step
-        return pd.concat(parts, ignore_index=True).drop_duplicates().reset_index(drop=True)
+    from .boundaries import territory_street as shared
 
-    return store.cached(("coverage", "territory_street"), build)
+    return shared(store)  # one closure, cached once, for coverage, norms, boundaries and chains
 
 
 def body_street(store) -> pd.DataFrame:
