@@ -61,7 +61,8 @@ def split_community(
         liaising cadres attached to ``source`` that go to this part only) and
         ``bodies`` (a dict naming the new bodies: ``{"committee": {"id": …,
         "name": …}, "residents_committee": {…}}``; default ids
-        ``<part>-po`` and ``<part>-rc``).
+        ``<part>-po`` and ``<part>-rc``; ``covers``: further territories of the
+        part the body covers, such as the 500+ compound whose own 居委会 it is).
     create_bodies : list of str
         ``committee`` and/or unit kinds to set up in every part.
     dissolve_units : list of str
@@ -168,7 +169,7 @@ def split_community(
     party = edit.nodes("PartyOrg").set_index("id")
     sub = edit.edges("SUBORDINATE_TO")
     new_bodies: dict[str, dict[str, str]] = {p: {} for p in ids}
-    po_records, unit_records, new_ids = [], [], []
+    po_records, unit_records, new_ids, covers_extra = [], [], [], []
     for part in parts:
         pid, pname = part["id"], part["name"]
         names = part.get("bodies") or {}
@@ -195,6 +196,13 @@ def split_community(
                 if len(up):
                     rec["parent_id"] = up.iloc[0]
                 unit_records.append(rec)
+            extra_cover = spec.get("covers") or []
+            if extra_cover:
+                extra_cover = ids_list(extra_cover, f"parts[{pid}].bodies.{sel}.covers")
+                stray = [t for t in extra_cover if part_of.get(t) != pid]
+                if stray:
+                    raise ScenarioError(f"parts[{pid}].bodies.{sel}.covers: {stray[:5]} not territories of part {pid!r}")
+                covers_extra.extend((bid, t) for t in extra_cover)
             new_ids.append(bid)
             new_bodies[pid][sel] = bid
     claims: dict[str, str] = {}
@@ -220,6 +228,8 @@ def split_community(
     edit.add_nodes("Community", comm_records)
     edit.add_nodes("PartyOrg", po_records)
     edit.add_nodes("Unit", unit_records)
+    if covers_extra:
+        edit.add_edges("COVERS", pd.DataFrame(covers_extra, columns=["source", "target"]))
 
     # territories: the source's claims go to the parts; detached areas leave their container
     c = edit.edges("CONTAINS").copy(deep=False)

@@ -38,7 +38,8 @@ def separate_station(
     their posts there end at the scenario date and the same people hold the
     same role at the station from that date (a zone manager's post records the
     community of their 片区 under ``zone``). ``chief``, ``staff`` and
-    ``zone_managers`` appoint further people (站长, 站务管理员, 片区管理员).
+    ``zone_managers`` appoint people (站长, 站务管理员, 片区管理员); a moved
+    worker named there takes the role named there.
 
     Parameters
     ----------
@@ -116,7 +117,8 @@ def separate_station(
     new = []
     if len(workers):
         edit.end_posts(edit.edges("HOLDS_POST").index.isin(workers.index))
-        for role, rows in workers.groupby("role", sort=False):
+        named = set(people)  # someone also named below takes the role named there
+        for role, rows in workers[~workers["source"].isin(named)].groupby("role", sort=False):
             rows = rows.drop_duplicates("source")
             frame = post_rows(rows["source"], station, role, edit.date)
             if role == "zone_manager":
