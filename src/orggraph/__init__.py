@@ -19,6 +19,7 @@ from .errors import (
     SchemaError,
 )
 from .graph import OrgGraph
+from .connect import connect
 from .ledger import check_ledger, read_ledger, write_ledger
 from .samples import list_samples, load_sample, sample_path
 from . import compare as _compare_module  # the module first: `import orggraph.compare` keeps working
@@ -33,6 +34,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "OrgGraph",
+    "connect",
     "read_ledger",
     "write_ledger",
     "check_ledger",

@@ -1,0 +1,178 @@
+"""The Neo4j backend (``"neo4j"``): the graph lives in a Neo4j (or Bolt-compatible) database.
+
+Node labels are the node kinds, relationship types the edge types, properties
+the ledger attributes (and extra columns); dates are Cypher ``date`` values and
+a missing value is an absent property. Every statement comes from
+:mod:`.cypher` and runs through :class:`.runner.Runner`; the queries run in the
+database and only their (small) results come back.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+
+from ... import _types
+from ...errors import NodeNotFound, SchemaError
+from ...schema import EDGE_TYPES, NODE_KINDS, TERRITORY_KINDS, edge_type, node_kind
+from ..base import Backend
+from . import cypher
+from .load import LoadReport, discard_load, load_graph
+from .queries import QueryMixin
+from .runner import Runner
+
+__all__ = ["Neo4jBackend"]
+
+
+def _typed_columns(attrs, records: list[dict], leading: list[str]) -> pd.DataFrame:
+    """A frame with ``leading`` columns, then the schema ``attrs`` typed as in memory, then extra columns."""
+    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
+    names = [a.name for a in attrs]
+    out = {}
+    for col in leading:
+        out[col] = pd.Series(frame[col].to_numpy(dtype=object) if col in frame else [], dtype=object)
+    for a in attrs:
+        if a.name in leading:
+            continue
+        if a.name in frame:
+            out[a.name] = _types.parse(frame[a.name], a.type)[0].reset_index(drop=True)
+        else:
+            out[a.name] = _types.empty_column(a.type, pd.RangeIndex(len(frame)))
+    extras = sorted(c for c in frame.columns if c not in names and c not in leading)
+    for c in extras:
+        col = frame[c].astype(object)
+        out[c] = col.where(col.notna(), None).reset_index(drop=True)
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+
+
+def _clean(props: dict) -> dict:
+    return {k: v for k, v in props.items() if k not in cypher.INTERNAL_PROPERTIES}
+
+
+class Neo4jBackend(QueryMixin, Backend):
+    """Queries and reads in a Neo4j database through one :class:`Runner`."""
+
+    name = "neo4j"
+
+    def __init__(self, runner: Runner, uri: str = ""):
+        self.runner = runner
+        self.uri = uri
+
+    def describe(self) -> str:
+        db = self.runner.database or "<home database>"
+        return f"neo4j {self.uri} database {db}"
+
+    def __repr__(self) -> str:
+        return f"<Neo4jBackend {self.uri} database={self.runner.database!r}>"
+
+    def close(self) -> None:
+        self.runner.close()
+
+    # ------------------------------------------------------------ reading
+    def nodes(self, kind: str) -> pd.DataFrame:
+        spec = node_kind(kind)
+        records = [_clean(r["props"]) for r in self.runner.records(cypher.read_nodes(spec.name))]
+        return self._with_refs(spec, records)
+
+    def _with_refs(self, spec, records: list[dict]) -> pd.DataFrame:
+        frame = _typed_columns(spec.attrs, records, ["id"])
+        attr_names = [a.name for a in spec.attrs]
+        extras = [c for c in frame.columns if c not in attr_names]
+        out = frame[attr_names]
+        for ref in spec.refs:
+            pairs = self.runner.frame(cypher.read_refs(spec.name, ref.column), columns=["id", "ref"])
+            first = pairs.drop_duplicates("id", keep="first")
+            mapping = pd.Series(first["ref"].to_numpy(dtype=object), index=pd.Index(first["id"], dtype=object), dtype=object)
+            out = out.assign(**{ref.column: mapping.reindex(out["id"]).to_numpy(dtype=object)})
+        return pd.concat([out, frame[extras]], axis=1)
+
+    def edges(self, type: str) -> pd.DataFrame:
+        spec = edge_type(type)
+        return self._edge_frame(spec, self.runner.records(cypher.read_edges(spec.name)))
+
+    @staticmethod
+    def _edge_frame(spec, records: list[dict]) -> pd.DataFrame:
+        rows = [{"source": r["source"], "target": r["target"], **_clean(r["props"])} for r in records]
+        return _typed_columns(spec.attrs, rows, ["source", "target"])
+
+    def kinds_of(self, ids) -> pd.Series:
+        ids = pd.Index(pd.Series(list(ids), dtype=object))
+        found = self.runner.records(cypher.get("read.kinds_of"), ids=[str(i) for i in pd.unique(ids.to_numpy())])
+        kinds = pd.Series({r["id"]: r["kind"] for r in found}, dtype=object)
+        return pd.Series(kinds.reindex(ids).to_numpy(dtype=object), index=ids)
+
+    def counts(self) -> dict[str, int]:
+        found = {r["name"]: int(r["n"]) for r in self.runner.records(cypher.get("read.counts"))}
+        return {name: found.get(name, 0) for name in [*NODE_KINDS, *EDGE_TYPES]}
+
+    # ------------------------------------------------------------ whole graph
+    def load(self, graph, *, batch_size: int = 10_000, progress: bool | None = None) -> LoadReport:
+        """Load an in-memory graph (see :mod:`.load` for how a failed load is undone)."""
+        report = load_graph(self.runner, graph, batch_size=batch_size, progress=progress)
+        report.counts = self.counts()
+        return report
+
+    def discard_load(self, load_id: str) -> int:
+        """Delete what a crashed load (``load_id``) left behind; the number of elements deleted."""
+        return discard_load(self.runner, load_id)
+
+    def within_ids(self, territory_id: str) -> pd.Index:
+        """Ids of the nodes ``OrgGraph.within`` keeps (same rule as :func:`orggraph.scope.subgraph_ids`)."""
+        kind = self.kinds_of([territory_id]).iloc[0]
+        if not isinstance(kind, str):
+            raise NodeNotFound(f"no node with id {territory_id!r}")
+        if kind not in TERRITORY_KINDS:
+            raise SchemaError(f"{territory_id!r} is a {kind}, not a territory ({', '.join(TERRITORY_KINDS)})")
+
+        def ids(stmt, **params) -> set[str]:
+            return {r["id"] for r in self.runner.records(stmt, **params)}
+
+        territories = ids(cypher.SCOPE_TERRITORIES, within=territory_id)
+        bodies = ids(cypher.SCOPE_COVERING_BODIES, ids=sorted(territories))
+        frontier = set(bodies)
+        while frontier:
+            more = ids(cypher.SCOPE_EXPAND_BODIES, ids=sorted(frontier)) - bodies
+            bodies |= more
+            frontier = more
+        people = ids(cypher.SCOPE_PEOPLE, holders=sorted(bodies | territories), territories=sorted(territories))
+        return pd.Index(sorted(territories | bodies | people), dtype=object)
+
+    def to_memory(self, within: str | None = None):
+        """The graph (or the sub-graph of territory ``within``) as an in-memory :class:`~orggraph.OrgGraph`."""
+        from ...graph import OrgGraph
+        from ..networkx import NetworkXBackend
+
+        keep = None if within is None else sorted(self.within_ids(within))
+        backend = NetworkXBackend()
+        store = backend.store
+        for kind, spec in NODE_KINDS.items():
+            if keep is None:
+                recs = self.runner.records(cypher.read_nodes(kind))
+            else:
+                recs = self.runner.records(cypher.read_nodes_by_id(kind), ids=keep)
+            if recs:
+                frame = _typed_columns(spec.attrs, [_clean(r["props"]) for r in recs], ["id"])
+                store.add_nodes(kind, frame)
+        for rtype, spec in EDGE_TYPES.items():
+            if keep is None:
+                recs = self.runner.records(cypher.read_edges(rtype))
+            else:
+                recs = self._edges_between(spec, keep)
+            if recs:
+                store.add_edges(rtype, self._edge_frame(spec, recs))
+        return OrgGraph(backend)
+
+    def _edges_between(self, spec, keep: list[str]) -> list[dict]:
+        """Edges of ``spec`` whose two ends are in ``keep``, in load order (looked up from their sources)."""
+        wanted = set(keep)
+        recs = []
+        for source, target in sorted(spec.triples):
+            stmt = cypher.read_edges_from(spec.name, source, target)
+            recs += [r for r in self.runner.records(stmt, ids=keep) if r["target"] in wanted]
+        big = float("inf")
+        recs.sort(key=lambda r: (r["loaded"] if r["loaded"] is not None else big, r["seq"] if r["seq"] is not None else big))
+        return recs
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The whole graph as a :class:`networkx.MultiDiGraph` (pulled into memory)."""
+        return self.to_memory().backend.to_networkx()

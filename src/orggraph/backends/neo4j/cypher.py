@@ -1,0 +1,673 @@
+"""Every Cypher statement the Neo4j backend can send, in one place.
+
+Statements are constants built at import time from library constants only:
+labels and relationship types come from :mod:`orggraph.schema` (never from
+user data), and every value travels as a ``$parameter``. Statements whose
+label or type slot is filled from the schema are *templates*; they are
+expanded here into one concrete statement per label, type or allowed
+(source, type, target) triple, so that :func:`all_statements` lists every text
+the backend can send (the lint test feeds them all to Neo4j's own Cypher
+front end).
+
+Names are ``<area>.<what>`` with the schema slot in brackets:
+``load.node_stage[Community]``, ``load.edge_stage[CONTAINS:Street>Community]``.
+
+Conventions (see ``docs/neo4j.md`` and ``docs/arcadedb-notes.md``)
+------------------------------------------------------------------
+* Nodes are identified by their ``id`` property, never by ``elementId``/``id()``.
+* Internal properties start with ``_orggraph_``: ``_orggraph_key`` (the
+  deterministic key an edge is MERGEd on), ``_orggraph_loaded`` and
+  ``_orggraph_seq`` (load time and position: the order of the edges, which
+  decides a node's primary reference such as a community's ``street_id``),
+  ``_orggraph_load`` (the id of the load that staged an element, removed when
+  the load finishes). Readers drop them.
+* A post is current at ``$as_of`` when ``(r.start IS NULL OR r.start <= $as_of)
+  AND (r.end IS NULL OR r.end > $as_of)``; dates are Cypher ``date`` values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ...schema import EDGE_TYPES, NODE_KINDS, TERRITORY_KINDS
+
+__all__ = ["Statement", "all_statements", "get", "INTERNAL_PROPERTIES"]
+
+#: properties the backend keeps for itself; never part of the graph
+INTERNAL_PROPERTIES = ("_orggraph_key", "_orggraph_load", "_orggraph_loaded", "_orggraph_seq")
+
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A named Cypher statement and the names of its parameters (found in the text)."""
+
+    name: str
+    text: str
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        return tuple(sorted(set(_PARAM.findall(self.text))))
+
+
+# --------------------------------------------------------------------------- schema slots
+
+_LABEL = re.compile(r"^[A-Z][A-Za-z]*$")
+_TYPE = re.compile(r"^[A-Z][A-Z_]*$")
+
+
+def _label(name: str) -> str:
+    if name not in NODE_KINDS or not _LABEL.match(name):
+        raise ValueError(f"not a node kind of the schema: {name!r}")
+    return name
+
+
+def _rtype(name: str) -> str:
+    if name not in EDGE_TYPES or not _TYPE.match(name):
+        raise ValueError(f"not an edge type of the schema: {name!r}")
+    return name
+
+
+def _labels(names) -> str:
+    """``A|B|C`` label expression from schema kinds."""
+    return "|".join(_label(n) for n in names)
+
+
+TERRITORY = _labels(TERRITORY_KINDS)
+BODY = _labels(("PartyOrg", "Unit"))
+HOLDER = _labels(("PartyOrg", "Unit", "Grid"))
+
+# --------------------------------------------------------------------------- fragments
+
+
+def _current(r: str) -> str:
+    return f"({r}.start IS NULL OR {r}.start <= $as_of) AND ({r}.end IS NULL OR {r}.end > $as_of)"
+
+
+def _reported(r: str) -> str:
+    return f"({r}.date IS NULL OR {r}.date <= $as_of)"
+
+
+def _edge_order(e: str) -> str:
+    return f"{e}._orggraph_loaded, {e}._orggraph_seq"
+
+
+def _in_scope(x: str) -> str:
+    """``x`` is ``$within`` or a territory it contains (always true when ``$within`` is null)."""
+    return f"($within IS NULL OR EXISTS {{ MATCH ({x})<-[:CONTAINS*0..]-(w:{TERRITORY} {{id: $within}}) }})"
+
+
+def _body_in_scope(x: str) -> str:
+    """Body ``x`` covers a territory in scope (every body when ``$within`` is null)."""
+    return (
+        f"($within IS NULL OR EXISTS {{ MATCH ({x})-[:COVERS]->(:{TERRITORY})"
+        f"<-[:CONTAINS*0..]-(w:{TERRITORY} {{id: $within}}) }})"
+    )
+
+
+def _primary_street(c: str, out: str) -> str:
+    """Subquery: the community's primary street (its ledger ``street_id``) as node ``out``."""
+    return (
+        f"CALL ({c}) {{ OPTIONAL MATCH ({c})<-[pe:CONTAINS]-(ps:Street) "
+        f"RETURN ps AS {out} ORDER BY {_edge_order('pe')} LIMIT 1 }}"
+    )
+
+
+def _locate(x: str, body: bool) -> str:
+    """Subquery: ``community_id, community_name, street_id, street_name`` of territory or body ``x``.
+
+    The smallest community that is or contains it (for a body: a territory it covers);
+    the street is that community's street, else the smallest street containing it.
+    """
+    hop = "-[:COVERS]->(:" + TERRITORY + ")<-[:CONTAINS*0..]-" if body else "<-[:CONTAINS*0..]-"
+    return (
+        f"CALL ({x}) {{\n"
+        f"  OPTIONAL MATCH ({x}){hop}(lc:Community)\n"
+        f"  WITH {x}, lc ORDER BY lc.id LIMIT 1\n"
+        f"  {_primary_street('lc', 'lcs')}\n"
+        f"  CALL ({x}) {{ OPTIONAL MATCH ({x}){hop}(ls:Street) RETURN ls ORDER BY ls.id LIMIT 1 }}\n"
+        f"  WITH lc, CASE WHEN lc IS NULL THEN ls ELSE lcs END AS lst\n"
+        f"  RETURN lc.id AS community_id, lc.name AS community_name, lst.id AS street_id, lst.name AS street_name\n"
+        f"}}"
+    )
+
+
+# --------------------------------------------------------------------------- templates (schema slots)
+
+
+def constraint(label: str) -> Statement:
+    L = _label(label)
+    return Statement(
+        f"schema.constraint[{L}]", f"CREATE CONSTRAINT orggraph_{L}_id IF NOT EXISTS FOR (n:{L}) REQUIRE n.id IS UNIQUE"
+    )
+
+
+def edge_key_index(rtype: str) -> Statement:
+    T = _rtype(rtype)
+    return Statement(
+        f"schema.edge_key_index[{T}]",
+        f"CREATE INDEX orggraph_{T}_key IF NOT EXISTS FOR ()-[r:{T}]-() ON (r._orggraph_key)",
+    )
+
+
+def unit_id_index() -> Statement:
+    return Statement(
+        "schema.unit_id_index[PartyOrg]", "CREATE INDEX orggraph_PartyOrg_unit_id IF NOT EXISTS FOR (n:PartyOrg) ON (n.unit_id)"
+    )
+
+
+def node_stage(label: str) -> Statement:
+    """Create the missing nodes (tagged with the load); return the pre-existing ones whose properties differ."""
+    L = _label(label)
+    return Statement(
+        f"load.node_stage[{L}]",
+        f"UNWIND $rows AS row\n"
+        f"MERGE (n:{L} {{id: row.id}})\n"
+        f"ON CREATE SET n = row.props, n._orggraph_load = $load\n"
+        f"WITH n, row\n"
+        f"WHERE coalesce(n._orggraph_load, '') <> $load AND properties(n) <> row.props\n"
+        f"RETURN row.id AS id",
+    )
+
+
+def node_update(label: str) -> Statement:
+    """The final step of a load: pre-existing nodes take their new properties."""
+    L = _label(label)
+    return Statement(
+        f"load.node_update[{L}]",
+        f"UNWIND $rows AS row\nMATCH (n:{L} {{id: row.id}})\nSET n = row.props\nRETURN count(n) AS n",
+    )
+
+
+def edge_stage(rtype: str, source: str, target: str) -> Statement:
+    """MERGE edges on their key between nodes identified by id; new edges are tagged with the load."""
+    T, S, U = _rtype(rtype), _label(source), _label(target)
+    return Statement(
+        f"load.edge_stage[{T}:{S}>{U}]",
+        f"UNWIND $rows AS row\n"
+        f"MATCH (a:{S} {{id: row.source}})\n"
+        f"MATCH (b:{U} {{id: row.target}})\n"
+        f"MERGE (a)-[r:{T} {{_orggraph_key: row.key}}]->(b)\n"
+        f"ON CREATE SET r += row.props, r._orggraph_load = $load, r._orggraph_loaded = $loaded, r._orggraph_seq = row.seq\n"
+        f"RETURN count(r) AS n",
+    )
+
+
+def node_unstage(label: str) -> Statement:
+    L = _label(label)
+    return Statement(
+        f"load.node_unstage[{L}]",
+        f"UNWIND $ids AS id\nMATCH (n:{L} {{id: id}})\nWHERE n._orggraph_load = $load\nREMOVE n._orggraph_load\nRETURN count(n) AS n",
+    )
+
+
+def edge_unstage(rtype: str, source: str, target: str) -> Statement:
+    """Remove the load tag from staged edges, found from their (indexed) source node and key."""
+    T, S, U = _rtype(rtype), _label(source), _label(target)
+    return Statement(
+        f"load.edge_unstage[{T}:{S}>{U}]",
+        f"UNWIND $rows AS row\nMATCH (a:{S} {{id: row.source}})-[r:{T} {{_orggraph_key: row.key}}]->(:{U})\n"
+        f"WHERE r._orggraph_load = $load\nREMOVE r._orggraph_load\nRETURN count(r) AS n",
+    )
+
+
+def node_discard(label: str) -> Statement:
+    L = _label(label)
+    return Statement(
+        f"load.node_discard[{L}]",
+        f"UNWIND $ids AS id\nMATCH (n:{L} {{id: id}})\nWHERE n._orggraph_load = $load\nDETACH DELETE n\nRETURN count(*) AS n",
+    )
+
+
+def edge_discard(rtype: str, source: str, target: str) -> Statement:
+    T, S, U = _rtype(rtype), _label(source), _label(target)
+    return Statement(
+        f"load.edge_discard[{T}:{S}>{U}]",
+        f"UNWIND $rows AS row\nMATCH (a:{S} {{id: row.source}})-[r:{T} {{_orggraph_key: row.key}}]->(:{U})\n"
+        f"WHERE r._orggraph_load = $load\nDELETE r\nRETURN count(*) AS n",
+    )
+
+
+def node_discard_all(label: str) -> Statement:
+    """Recovery: delete a batch of the nodes a load left behind (``Neo4jBackend.discard_load``)."""
+    L = _label(label)
+    return Statement(
+        f"load.node_discard_all[{L}]",
+        f"MATCH (n:{L})\nWHERE n._orggraph_load = $load\nWITH n LIMIT $limit\nDETACH DELETE n\nRETURN count(*) AS n",
+    )
+
+
+def edge_discard_all(rtype: str) -> Statement:
+    T = _rtype(rtype)
+    return Statement(
+        f"load.edge_discard_all[{T}]",
+        f"MATCH ()-[r:{T}]->()\nWHERE r._orggraph_load = $load\nWITH r LIMIT $limit\nDELETE r\nRETURN count(*) AS n",
+    )
+
+
+def read_nodes(label: str) -> Statement:
+    L = _label(label)
+    return Statement(f"read.nodes[{L}]", f"MATCH (n:{L})\nRETURN properties(n) AS props\nORDER BY n.id")
+
+
+def read_nodes_by_id(label: str) -> Statement:
+    L = _label(label)
+    return Statement(
+        f"read.nodes_by_id[{L}]", f"UNWIND $ids AS id\nMATCH (n:{L} {{id: id}})\nRETURN properties(n) AS props\nORDER BY n.id"
+    )
+
+
+def read_refs(label: str, column: str) -> Statement:
+    """Every (node, referenced node) pair behind a reference column, in edge order (the first one is the column)."""
+    spec = NODE_KINDS[_label(label)]
+    ref = next(r for r in spec.refs if r.column == column)
+    T, other = _rtype(ref.edge), _labels(ref.targets)
+    pattern = f"(n:{spec.name})<-[e:{T}]-(m:{other})" if ref.incoming else f"(n:{spec.name})-[e:{T}]->(m:{other})"
+    return Statement(
+        f"read.refs[{spec.name}.{column}]",
+        f"MATCH {pattern}\nRETURN n.id AS id, m.id AS ref\nORDER BY {_edge_order('e')}",
+    )
+
+
+def read_edges(rtype: str) -> Statement:
+    T = _rtype(rtype)
+    return Statement(
+        f"read.edges[{T}]",
+        f"MATCH (a)-[r:{T}]->(b)\nRETURN a.id AS source, b.id AS target, properties(r) AS props\nORDER BY {_edge_order('r')}",
+    )
+
+
+def read_edges_from(rtype: str, source: str, target: str) -> Statement:
+    """The edges leaving the given nodes (found by id), with their order keys; the caller keeps those it needs."""
+    T, S, U = _rtype(rtype), _label(source), _label(target)
+    return Statement(
+        f"read.edges_from[{T}:{S}>{U}]",
+        f"UNWIND $ids AS id\nMATCH (a:{S} {{id: id}})-[r:{T}]->(b:{U})\n"
+        f"RETURN a.id AS source, b.id AS target, properties(r) AS props, r._orggraph_loaded AS loaded, r._orggraph_seq AS seq",
+    )
+
+
+def _counts() -> Statement:
+    parts = [f"MATCH (n:{L}) RETURN '{L}' AS name, count(n) AS n" for L in NODE_KINDS]
+    parts += [f"MATCH ()-[r:{_rtype(T)}]->() RETURN '{T}' AS name, count(r) AS n" for T in EDGE_TYPES]
+    return Statement("read.counts", "\nUNION ALL\n".join(parts))
+
+
+def _kinds_of() -> Statement:
+    parts = [f"UNWIND $ids AS id MATCH (n:{_label(L)} {{id: id}}) RETURN id, '{L}' AS kind" for L in NODE_KINDS]
+    return Statement("read.kinds_of", "\nUNION ALL\n".join(parts))
+
+
+# --------------------------------------------------------------------------- the sub-graph of a territory (OrgGraph.within)
+
+def _per_label(template: str, labels, union: str = "UNION") -> str:
+    """``template`` (with a ``{L}`` slot) once per label, joined by UNION: each branch looks its node up by id
+    through that label's unique index (a label disjunction ``(x:A|B {id: …})`` is a scan on ArcadeDB)."""
+    return f"\n{union}\n".join(template.format(L=_label(L)) for L in labels)
+
+
+SCOPE_TERRITORIES = Statement(
+    "scope.territories",
+    _per_label("MATCH (w:{L} {{id: $within}})-[:CONTAINS*0..]->(t) RETURN t.id AS id", TERRITORY_KINDS),
+)
+
+SCOPE_COVERING_BODIES = Statement(
+    "scope.covering_bodies",
+    _per_label("UNWIND $ids AS id MATCH (t:{L} {{id: id}})<-[:COVERS]-(b) RETURN b.id AS id", TERRITORY_KINDS),
+)
+
+SCOPE_EXPAND_BODIES = Statement(
+    "scope.expand_bodies",
+    _per_label("UNWIND $ids AS id MATCH (b:{L} {{id: id}})<-[:SUBORDINATE_TO]-(x) RETURN x.id AS id", ("PartyOrg", "Unit"))
+    + "\nUNION\nUNWIND $ids AS id MATCH (x:PartyOrg {unit_id: id}) RETURN x.id AS id",
+)
+
+SCOPE_PEOPLE = Statement(
+    "scope.people",
+    _per_label("UNWIND $holders AS id MATCH (x:{L} {{id: id}})<-[:HOLDS_POST]-(p) RETURN p.id AS id", ("PartyOrg", "Unit", *TERRITORY_KINDS))
+    + "\nUNION\n"
+    + _per_label("UNWIND $territories AS id MATCH (x:{L} {{id: id}})<-[:REPORTS_TO|LIAISES]-(p) RETURN p.id AS id", TERRITORY_KINDS),
+)
+
+# --------------------------------------------------------------------------- appointments (交叉任职率, 一肩挑)
+
+_COMMUNITY_PLACE = (
+    f"MATCH (c:Community)\nWHERE {_in_scope('c')}\n"
+    f"{_primary_street('c', 'cs')}\n"
+    f"CALL (cs) {{ OPTIONAL MATCH (cs)<-[de:CONTAINS]-(pd:District) RETURN pd AS cd ORDER BY {_edge_order('de')} LIMIT 1 }}\n"
+)
+_COMMUNITY_COLUMNS = (
+    "c.id AS community_id, c.name AS community_name, cs.id AS street_id, cs.name AS street_name, "
+    "cd.id AS district_id, cd.name AS district_name"
+)
+
+# a body b, reached from community c through territory t, is of selector sel
+_SELECTED = (
+    "((sel = 'committee' AND t = c AND b:PartyOrg AND b.level IN $community_levels AND b.unit_id IS NULL)\n"
+    "   OR (sel = 'residents_committee' AND t = c AND b:Unit AND b.kind = 'residents_committee')\n"
+    "   OR (NOT sel IN ['committee', 'residents_committee'] AND ((b:PartyOrg AND b.level = sel) OR (b:Unit AND b.kind = sel))))"
+)
+
+CROSS_APPOINTMENT_RATE = Statement(
+    "appointments.cross_appointment_rate",
+    _COMMUNITY_PLACE
+    + "CALL (c) {\n"
+    f"  MATCH (c)-[:CONTAINS*0..]->(t:{TERRITORY})\n"
+    "  WITH DISTINCT c, t\n"
+    f"  MATCH (t)<-[:COVERS]-(b:{BODY})<-[r:HOLDS_POST]-(p)\n"
+    f"  WHERE {_current('r')} AND ($roles IS NULL OR r.role IN $roles)\n"
+    "  WITH DISTINCT c, t, b, p\n"
+    "  UNWIND $bodies AS sel\n"
+    "  WITH c, t, b, p, sel\n"
+    f"  WHERE {_SELECTED}\n"
+    "  WITH p, count(DISTINCT sel) AS kinds\n"
+    "  RETURN count(p) AS members, sum(CASE WHEN kinds >= 2 THEN 1 ELSE 0 END) AS cross_appointed\n"
+    "}\n"
+    f"RETURN {_COMMUNITY_COLUMNS}, members, cross_appointed\nORDER BY community_id",
+)
+
+ONE_SHOULDER = Statement(
+    "appointments.one_shoulder",
+    _COMMUNITY_PLACE
+    + "CALL (c) {\n"
+    "  OPTIONAL MATCH (c)<-[:COVERS]-(b:PartyOrg)<-[r:HOLDS_POST]-(p)\n"
+    f"  WHERE b.level IN $community_levels AND b.unit_id IS NULL AND r.role = 'secretary' AND {_current('r')}\n"
+    "  RETURN collect(DISTINCT p.id) AS secretaries\n"
+    "}\n"
+    "CALL (c) {\n"
+    "  OPTIONAL MATCH (c)<-[:COVERS]-(b:Unit)<-[r:HOLDS_POST]-(p)\n"
+    f"  WHERE b.kind = 'residents_committee' AND r.role = 'director' AND {_current('r')}\n"
+    "  RETURN collect(DISTINCT p.id) AS directors\n"
+    "}\n"
+    f"RETURN {_COMMUNITY_COLUMNS}, secretaries, directors,\n"
+    "  any(x IN secretaries WHERE x IN directors) AS one_shoulder\nORDER BY community_id",
+)
+
+# --------------------------------------------------------------------------- coverage (覆盖空白)
+
+_COMPOUNDS = f"MATCH (x:Area)\nWHERE x.kind = 'compound' AND {_in_scope('x')}\n"
+_HAS_BRANCH = "EXISTS { MATCH (x)<-[:COVERS]-(br:PartyOrg) WHERE br.level = 'branch' AND br.unit_id IS NULL }"
+_HAS_RC = "EXISTS { MATCH (x)<-[:COVERS]-(rc:Unit) WHERE rc.kind = 'residents_committee' }"
+_GRID_WORKED = f"EXISTS {{ MATCH (x)<-[r:HOLDS_POST]-() WHERE r.role = 'grid_worker' AND {_current('r')} }}"
+_UNIT_REPORTS = (
+    f"(EXISTS {{ MATCH (x)-[rep:REPORTS_TO]->() WHERE {_reported('rep')} }}"
+    f" OR EXISTS {{ MATCH (po:PartyOrg {{unit_id: x.id}})-[rep:REPORTS_TO]->() WHERE {_reported('rep')} }})"
+)
+_COMMUNITY_REPORTED = f"EXISTS {{ MATCH (x)<-[rep:REPORTS_TO]-(:{BODY}) WHERE {_reported('rep')} }}"
+# people holding a current part-time-member post in the community's own party organisation
+_PART_TIMERS = (
+    f"CALL (x) {{\n"
+    f"  OPTIONAL MATCH (x)<-[:COVERS]-(po:PartyOrg)<-[r:HOLDS_POST]-(p)\n"
+    f"  WHERE po.level IN $community_levels AND po.unit_id IS NULL AND r.role = 'part_time_member' AND {_current('r')}\n"
+    f"  WITH DISTINCT p\n"
+    f"  RETURN count(p) AS part_time_members,\n"
+    f"    count(CASE WHEN EXISTS {{ MATCH (p)-[r2:HOLDS_POST]->(u:{BODY}) WHERE {_current('r2')}\n"
+    f"      AND ((u:Unit AND u.kind = 'resident_unit') OR EXISTS {{ MATCH (ru:Unit {{id: u.unit_id}}) WHERE ru.kind = 'resident_unit' }}) }}\n"
+    f"      THEN p END) AS qualifying\n"
+    f"}}\n"
+)
+
+COVERAGE_DENOMINATORS = Statement(
+    "coverage.denominators",
+    f"CALL () {{ {_COMPOUNDS}RETURN count(x) AS compounds, count(CASE WHEN x.households >= $large_compound THEN x END) AS large }}\n"
+    f"CALL () {{ MATCH (x:Unit) WHERE x.kind = 'property_company' AND {_body_in_scope('x')} RETURN count(x) AS companies }}\n"
+    f"CALL () {{ MATCH (x:Grid) WHERE {_in_scope('x')} RETURN count(x) AS grids }}\n"
+    f"CALL () {{ MATCH (x:Community) WHERE {_in_scope('x')} RETURN count(x) AS communities }}\n"
+    f"CALL () {{ MATCH (x:Unit) WHERE x.kind = 'resident_unit' AND {_body_in_scope('x')} RETURN count(x) AS units }}\n"
+    "RETURN compounds, large, companies, grids, communities, units",
+)
+
+COVERAGE_GAPS = {
+    "compounds_without_branch": Statement(
+        "coverage.compounds_without_branch",
+        f"{_COMPOUNDS}AND NOT {_HAS_BRANCH}\n{_locate('x', False)}\n"
+        "RETURN x.id AS area_id, x.name AS area_name, x.households AS households,\n"
+        "  community_id, community_name, street_id, street_name",
+    ),
+    "property_companies_without_branch": Statement(
+        "coverage.property_companies_without_branch",
+        f"MATCH (x:Unit)\nWHERE x.kind = 'property_company' AND {_body_in_scope('x')}\n"
+        "  AND NOT EXISTS { MATCH (po:PartyOrg {unit_id: x.id}) }\n"
+        f"{_locate('x', True)}\n"
+        "RETURN x.id AS unit_id, x.name AS unit_name,\n"
+        "  COUNT { MATCH (x)-[:COVERS]->(a:Area) WHERE a.kind = 'compound' RETURN DISTINCT a } AS compounds,\n"
+        "  community_id, community_name, street_id, street_name",
+    ),
+    "grids_without_worker": Statement(
+        "coverage.grids_without_worker",
+        f"MATCH (x:Grid)\nWHERE {_in_scope('x')} AND NOT {_GRID_WORKED}\n{_locate('x', False)}\n"
+        "RETURN x.id AS grid_id, x.name AS grid_name, x.households AS households,\n"
+        "  community_id, community_name, street_id, street_name",
+    ),
+    "communities_without_part_time_member": Statement(
+        "coverage.communities_without_part_time_member",
+        f"MATCH (x:Community)\nWHERE {_in_scope('x')}\n{_PART_TIMERS}"
+        f"WITH x, part_time_members WHERE qualifying = 0\n{_locate('x', False)}\n"
+        "RETURN community_id, community_name, street_id, street_name, part_time_members",
+    ),
+    "units_not_reporting": Statement(
+        "coverage.units_not_reporting",
+        f"MATCH (x:Unit)\nWHERE x.kind = 'resident_unit' AND {_body_in_scope('x')} AND NOT {_UNIT_REPORTS}\n"
+        f"CALL (x) {{ OPTIONAL MATCH (x)-[te:COVERS]->(tt:{TERRITORY}) RETURN tt.id AS territory_id "
+        f"ORDER BY {_edge_order('te')} LIMIT 1 }}\n"
+        f"{_locate('x', True)}\n"
+        "RETURN x.id AS unit_id, x.name AS unit_name, territory_id,\n"
+        "  community_id, community_name, street_id, street_name",
+    ),
+    "communities_without_reports": Statement(
+        "coverage.communities_without_reports",
+        f"MATCH (x:Community)\nWHERE {_in_scope('x')} AND NOT {_COMMUNITY_REPORTED}\n{_locate('x', False)}\n"
+        "RETURN community_id, community_name, street_id, street_name,\n"
+        f"  COUNT {{ MATCH (x)<-[rep:REPORTS_TO]-(m:Cadre) WHERE {_reported('rep')} RETURN DISTINCT m }} AS member_reports",
+    ),
+    "large_compounds_without_committee": Statement(
+        "coverage.large_compounds_without_committee",
+        f"{_COMPOUNDS}AND x.households >= $large_compound AND NOT {_HAS_RC}\n{_locate('x', False)}\n"
+        "RETURN x.id AS area_id, x.name AS area_name, x.households AS households,\n"
+        "  community_id, community_name, street_id, street_name",
+    ),
+}
+
+# --------------------------------------------------------------------------- norms (配置标准)
+
+NORMS_GRIDS = Statement(
+    "norms.grids",
+    f"MATCH (x:Grid)\nWHERE {_in_scope('x')}\n"
+    "CALL (x) {\n"
+    "  OPTIONAL MATCH (x)<-[r:HOLDS_POST]-(p)\n"
+    f"  WHERE r.role = 'grid_worker' AND {_current('r')}\n"
+    "  RETURN count(DISTINCT p) AS workers\n"
+    "}\n"
+    "WITH x, workers\n"
+    "WHERE (x.households IS NOT NULL AND (x.households < $households_min OR x.households > $households_max))\n"
+    "   OR workers < $workers_min OR ($workers_max IS NOT NULL AND workers > $workers_max)\n"
+    f"{_locate('x', False)}\n"
+    "RETURN x.id AS entity_id, x.name AS entity_name, x.households AS households, workers,\n"
+    "  community_id, street_id",
+)
+
+NORMS_STATIONS = Statement(
+    "norms.stations",
+    f"MATCH (x:Unit)\nWHERE x.kind = 'workstation' AND {_body_in_scope('x')}\n"
+    "CALL (x) {\n"
+    f"  OPTIONAL MATCH (x)-[:COVERS]->(:{TERRITORY})<-[:CONTAINS*0..]-(sc:Community)\n"
+    "  WITH DISTINCT sc\n"
+    "  RETURN count(sc) AS communities, sum(sc.households) AS households, count(sc.households) AS with_households,\n"
+    "    sum(sc.population) AS population, count(sc.population) AS with_population\n"
+    "}\n"
+    "CALL (x) {\n"
+    "  OPTIONAL MATCH (x)<-[r:HOLDS_POST]-(p)\n"
+    f"  WHERE {_current('r')}\n"
+    "  RETURN count(DISTINCT p) AS staff, count(DISTINCT CASE WHEN r.role = 'zone_manager' THEN p END) AS managers\n"
+    "}\n"
+    f"{_locate('x', True)}\n"
+    "RETURN x.id AS entity_id, x.name AS entity_name, communities, households, with_households,\n"
+    "  population, with_population, staff, managers, community_id, street_id",
+)
+
+# --------------------------------------------------------------------------- interlocks (交叉任职网络, 一人多职)
+
+# body b is in scope (covers a territory of $within's subtree, or is a grid in it) and selected by $bodies
+_HELD = (
+    f"MATCH (p)-[r:HOLDS_POST]->(b:{HOLDER})\n"
+    f"WHERE {_current('r')}\n"
+    f"  AND ($within IS NULL OR (b:Grid AND EXISTS {{ MATCH (b)<-[:CONTAINS*0..]-(w:{TERRITORY} {{id: $within}}) }})\n"
+    f"       OR EXISTS {{ MATCH (b)-[:COVERS]->(:{TERRITORY})<-[:CONTAINS*0..]-(w:{TERRITORY} {{id: $within}}) }})\n"
+    "  AND ($bodies IS NULL\n"
+    "       OR (b:Grid AND 'grid' IN $bodies)\n"
+    "       OR (b:PartyOrg AND (b.level IN $bodies OR ('committee' IN $bodies AND b.level IN $community_levels AND b.unit_id IS NULL)))\n"
+    "       OR (b:Unit AND b.kind IN $bodies))\n"
+)
+
+
+def _body_side(b: str, side: str) -> str:
+    return (
+        f"{b}.id AS body_{side}, {b}.name AS body_{side}_name,\n"
+        f"  CASE WHEN {b}:PartyOrg THEN 'PartyOrg' WHEN {b}:Unit THEN 'Unit' ELSE 'Grid' END AS body_{side}_label,\n"
+        f"  CASE WHEN {b}:PartyOrg THEN {b}.level WHEN {b}:Unit THEN {b}.kind ELSE 'grid' END AS body_{side}_kind"
+    )
+
+
+INTERLOCKS = Statement(
+    "interlocks.interlocks",
+    _HELD
+    + "WITH DISTINCT p, b\n"
+    "WITH p, collect(b) AS held\n"
+    "WITH p, held, size(held) AS k\n"
+    "WHERE k >= 2\n"
+    "UNWIND held AS a\n"
+    "UNWIND held AS b\n"
+    "WITH p, k, a, b\n"
+    "WHERE a.id < b.id\n"
+    "WITH a, b, collect(p.id) AS people, sum(1.0 / (k - 1)) AS newman\n"
+    "WITH a, b, people, newman, size(people) AS shared\n"
+    "WHERE shared >= $min_shared\n"
+    f"CALL (a) {{ MATCH (qa)-[ra:HOLDS_POST]->(a) WHERE {_current('ra')} RETURN count(DISTINCT qa) AS na }}\n"
+    f"CALL (b) {{ MATCH (qb)-[rb:HOLDS_POST]->(b) WHERE {_current('rb')} RETURN count(DISTINCT qb) AS nb }}\n"
+    f"RETURN {_body_side('a', 'a')},\n  {_body_side('b', 'b')},\n"
+    "  shared, people,\n"
+    "  CASE $weighting\n"
+    "    WHEN 'jaccard' THEN toFloat(shared) / (na + nb - shared)\n"
+    "    WHEN 'cosine' THEN toFloat(shared) / sqrt(toFloat(na) * nb)\n"
+    "    WHEN 'newman' THEN newman\n"
+    "    ELSE toFloat(shared)\n"
+    "  END AS weight\n"
+    "ORDER BY body_a, body_b",
+)
+
+_CONNECTORS = (
+    _HELD
+    + "WITH p, count(r) AS posts, count(DISTINCT b) AS bodies, collect(DISTINCT b.id) AS body_ids,\n"
+    "  collect(DISTINCT r.role) AS roles\n"
+    "WHERE bodies >= $min_posts\n"
+    "RETURN p.id AS cadre_id, p.name AS name, posts, bodies, body_ids, roles\n"
+    "ORDER BY bodies DESC, posts DESC, cadre_id"
+)
+CONNECTORS = Statement("interlocks.connectors", _CONNECTORS)
+CONNECTORS_TOP = Statement("interlocks.connectors_top", _CONNECTORS + "\nLIMIT $top")
+
+# --------------------------------------------------------------------------- boundaries (治理真空带, 交界区域管辖主体)
+
+_CLAIMS = (
+    "CALL (x) { OPTIONAL MATCH (x)<-[:CONTAINS*]-(cc:Community) RETURN collect(DISTINCT cc.id) AS claimants }\n"
+    "CALL (x) { OPTIONAL MATCH (x)<-[:CONTAINS*]-(fc:Community) RETURN fc AS first_claimant ORDER BY fc.id LIMIT 1 }\n"
+)
+_DESCRIBE = (
+    f"{_primary_street('first_claimant', 'fcs')}\n"
+    "CALL (x) { OPTIONAL MATCH (x)<-[:CONTAINS*]-(xs:Street) RETURN xs ORDER BY xs.id LIMIT 1 }\n"
+    "WITH x, claimants, coalesce(fcs.id, xs.id) AS street_id,\n"
+    "  CASE size(claimants) WHEN 0 THEN 'unassigned' WHEN 1 THEN 'assigned' ELSE 'contested' END AS status\n"
+)
+_NEIGHBOURS = (
+    "  COLLECT { MATCH (x)-[:ADJACENT]-(ac:Community) RETURN DISTINCT ac.id } AS adjacent_communities,\n"
+    "  COLLECT { MATCH (x)<-[:COVERS]-(gb) RETURN DISTINCT gb.id } AS governing_bodies"
+)
+
+UNASSIGNED_AREAS = Statement(
+    "boundaries.unassigned_areas",
+    f"MATCH (x:Grid|Area)\nWHERE {_in_scope('x')}\n{_CLAIMS}"
+    "WITH x, claimants, first_claimant WHERE size(claimants) <> 1\n"
+    f"{_DESCRIBE}"
+    "RETURN x.id AS id, CASE WHEN x:Grid THEN 'Grid' ELSE 'Area' END AS label, x.name AS name,\n"
+    "  CASE WHEN x:Area THEN x.kind END AS kind, x.households AS households, status, claimants, street_id,\n"
+    f"{_NEIGHBOURS},\n"
+    "  EXISTS {\n"
+    "    MATCH path = (x)<-[:CONTAINS*]-(a:Grid|Area)\n"
+    "    WHERE a <> x AND all(n IN nodes(path) WHERE n:Grid OR n:Area)\n"
+    "      AND COUNT { MATCH (a)<-[:CONTAINS*]-(ca:Community) WHERE ca.id IN claimants RETURN DISTINCT ca } = size(claimants)\n"
+    "      AND COUNT { MATCH (a)<-[:CONTAINS*]-(ca:Community) RETURN DISTINCT ca } = size(claimants)\n"
+    "  } AS inherited\n"
+    "ORDER BY status, id",
+)
+
+BOUNDARY_ZONES = Statement(
+    "boundaries.boundary_zones",
+    f"MATCH (x:Area)\nWHERE x.kind = 'boundary_zone' AND {_in_scope('x')}\n{_CLAIMS}{_DESCRIBE}"
+    "RETURN x.id AS id, x.name AS name, x.households AS households, street_id, status, claimants,\n"
+    f"{_NEIGHBOURS}\n"
+    "ORDER BY id",
+)
+
+
+# --------------------------------------------------------------------------- the whole set
+
+
+def _fixed() -> list[Statement]:
+    return [
+        _counts(),
+        _kinds_of(),
+        unit_id_index(),
+        SCOPE_TERRITORIES,
+        SCOPE_COVERING_BODIES,
+        SCOPE_EXPAND_BODIES,
+        SCOPE_PEOPLE,
+        CROSS_APPOINTMENT_RATE,
+        ONE_SHOULDER,
+        COVERAGE_DENOMINATORS,
+        *COVERAGE_GAPS.values(),
+        NORMS_GRIDS,
+        NORMS_STATIONS,
+        INTERLOCKS,
+        CONNECTORS,
+        CONNECTORS_TOP,
+        UNASSIGNED_AREAS,
+        BOUNDARY_ZONES,
+    ]
+
+
+@lru_cache(maxsize=1)
+def _registry() -> dict[str, Statement]:
+    out: dict[str, Statement] = {}
+
+    def add(s: Statement) -> None:
+        if s.name in out and out[s.name].text != s.text:
+            raise AssertionError(f"two statements named {s.name}")
+        out[s.name] = s
+
+    for s in _fixed():
+        add(s)
+    for L, spec in NODE_KINDS.items():
+        for make in (constraint, node_stage, node_update, node_unstage, node_discard, node_discard_all, read_nodes, read_nodes_by_id):
+            add(make(L))
+        for ref in spec.refs:
+            add(read_refs(L, ref.column))
+    for T, spec in EDGE_TYPES.items():
+        for make in (edge_key_index, edge_discard_all, read_edges):
+            add(make(T))
+        for s, t in sorted(spec.triples):
+            for make in (edge_stage, edge_unstage, edge_discard, read_edges_from):
+                add(make(T, s, t))
+    return out
+
+
+def get(name: str) -> Statement:
+    """The statement called ``name``."""
+    return _registry()[name]
+
+
+def all_statements() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Every concrete statement the backend can send: ``{name: (text, parameter names)}``."""
+    return {name: (s.text, s.params) for name, s in sorted(_registry().items())}

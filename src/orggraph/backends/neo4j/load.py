@@ -1,0 +1,301 @@
+"""Bulk loading of an in-memory graph into Neo4j: batched, idempotent, all-or-nothing.
+
+How a load works (documented for users in ``docs/neo4j.md``)
+-----------------------------------------------------------
+0. **Schema.** A uniqueness constraint on ``id`` for every node label and an
+   index on the edge key of every relationship type are created if missing
+   (``IF NOT EXISTS``), before any data is written.
+1. **Stage nodes.** ``UNWIND $rows`` batches, each in its own managed write
+   transaction (the driver retries transient errors): ``MERGE`` on
+   ``(:Label {id})``; a node that did not exist is created with its properties
+   and tagged ``_orggraph_load = <load id>``. A node that already existed is
+   **not touched**: the statement only reports it when its properties differ
+   from the loaded ones.
+2. **Stage edges.** Every edge gets a deterministic key (a hash of its type,
+   source, target, attributes and occurrence number among identical edges) and
+   is ``MERGE``d on it, so loading the same data twice creates nothing new. New
+   edges are tagged with the load id, and carry the load time and their position
+   (the edge order, which decides a node's primary reference column).
+3. **Commit.** One transaction sets the new properties of the pre-existing
+   nodes reported in step 1. This is the first and only change to data that
+   existed before the load.
+4. **Untag.** The load id is removed from the staged nodes and edges.
+
+If anything fails in steps 0–3 (a value the server rejects, a lost connection,
+Ctrl-C), the elements tagged with this load id are deleted (edges first) and the
+error is raised again: the database is as it was before the load. A failure in
+step 4 leaves harmless tags (readers ignore internal ``_orggraph_*``
+properties; the next load of the same data rewrites them).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import math
+import sys
+import time
+import uuid
+import warnings
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+
+from ...errors import BackendError
+from ...schema import EDGE_TYPES, NODE_KINDS
+from . import cypher
+
+__all__ = ["LoadReport", "load_graph", "discard_load", "ensure_schema", "to_property"]
+
+_MISSING = object()
+
+
+@dataclass
+class LoadReport:
+    """What a load did."""
+
+    load_id: str
+    nodes: int = 0
+    edges: int = 0
+    updated: int = 0
+    batches: int = 0
+    seconds: float = 0.0
+    counts: dict = field(default_factory=dict)
+
+
+def to_property(value):
+    """A Python/pandas value as a Neo4j property value, or ``_MISSING`` (the property is left out)."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return _MISSING
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return _MISSING if math.isnan(value) else float(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, pd.Timestamp):
+        if value.tz is None and value == value.normalize():
+            return value.date()
+        return value.isoformat()
+    if isinstance(value, _dt.datetime):
+        return value.date() if value.time() == _dt.time() and value.tzinfo is None else value.isoformat()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [to_property(v) for v in value]
+    return value  # anything else goes to the server as is (a map is rejected there, as it should be)
+
+
+def _props(record: dict) -> dict:
+    out = {}
+    for k, v in record.items():
+        p = to_property(v)
+        if p is not _MISSING:
+            out[k] = p
+    return out
+
+
+def _key_value(v):
+    if isinstance(v, _dt.date):
+        return ["date", v.isoformat()]
+    return v
+
+
+def _edge_key(rtype: str, source: str, target: str, props: dict, occurrence: int) -> str:
+    payload = [rtype, source, target, sorted((k, _key_value(v)) for k, v in props.items()), occurrence]
+    text = json.dumps(payload, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def _node_rows(store) -> dict[str, list[dict]]:
+    out = {}
+    for kind in NODE_KINDS:
+        frame = store.node_frame(kind)
+        if len(frame):
+            out[kind] = [{"id": str(r["id"]), "props": _props(r)} for r in frame.to_dict("records")]
+    return out
+
+
+def _edge_rows(store) -> tuple[dict[tuple[str, str, str], list[dict]], int]:
+    """Rows per (type, source kind, target kind), each with key, seq and props."""
+    kinds = store.id_index()
+    out: dict[tuple[str, str, str], list[dict]] = {}
+    total = 0
+    for rtype in EDGE_TYPES:
+        frame = store.edge_frame(rtype)
+        if not len(frame):
+            continue
+        sk = kinds.reindex(frame["source"]).to_numpy(dtype=object)
+        tk = kinds.reindex(frame["target"]).to_numpy(dtype=object)
+        seen: dict[str, int] = {}
+        for seq, (rec, s, t) in enumerate(zip(frame.to_dict("records"), sk, tk)):
+            source, target = str(rec.pop("source")), str(rec.pop("target"))
+            props = _props(rec)
+            base = _edge_key(rtype, source, target, props, 0)
+            occurrence = seen.get(base, 0)
+            seen[base] = occurrence + 1
+            key = base if occurrence == 0 else _edge_key(rtype, source, target, props, occurrence)
+            out.setdefault((rtype, s, t), []).append(
+                {"source": source, "target": target, "key": key, "seq": seq, "props": props}
+            )
+            total += 1
+    return out, total
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def _interactive() -> bool:
+    try:
+        from IPython import get_ipython  # type: ignore
+
+        if get_ipython() is not None and "IPKernelApp" in get_ipython().config:
+            return True
+    except Exception:
+        pass
+    return bool(getattr(sys.stderr, "isatty", lambda: False)())
+
+
+class _Progress:
+    """A rich progress bar over batches, shown only for a multi-batch load on a terminal or notebook."""
+
+    def __init__(self, total: int, enabled: bool | None):
+        show = (total > 1 and _interactive()) if enabled is None else (enabled and total > 1)
+        self._bar = None
+        if show:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self._bar = Progress(
+                TextColumn("[bold]orggraph load[/] {task.description}"), BarColumn(), MofNCompleteColumn(),
+                TimeRemainingColumn(), transient=True,
+            )
+            self._task = self._bar.add_task("", total=total)
+            self._bar.start()
+
+    def step(self, what: str) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, advance=1, description=what)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+# --------------------------------------------------------------------------- the load
+
+
+def ensure_schema(runner) -> None:
+    """Constraints and indexes, created if missing (before any data is written)."""
+    for kind in NODE_KINDS:
+        runner.write(cypher.constraint(kind))
+    for rtype in EDGE_TYPES:
+        runner.write(cypher.edge_key_index(rtype))
+    runner.write(cypher.unit_id_index())
+
+
+def load_graph(runner, graph, *, batch_size: int = 10_000, progress: bool | None = None) -> LoadReport:
+    """Load the in-memory ``graph`` (an OrgGraph on the networkx backend) through ``runner``."""
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+        raise ValueError(f"batch_size={batch_size!r}: use an integer ≥ 1")
+    store = graph._store
+    started = time.perf_counter()
+    load_id = uuid.uuid4().hex
+    loaded = time.time_ns() // 1000  # microseconds: orders the edges of successive loads
+    nodes = _node_rows(store)
+    edges, n_edges = _edge_rows(store)
+    total = sum(math.ceil(len(r) / batch_size) for r in nodes.values()) + sum(
+        math.ceil(len(r) / batch_size) for r in edges.values()
+    )
+    report = LoadReport(load_id, nodes=sum(len(r) for r in nodes.values()), edges=n_edges, batches=total)
+    staged_nodes: dict[str, list[str]] = {}
+    staged_edges: dict[tuple[str, str, str], list[dict]] = {}
+    bar = _Progress(total, progress)
+    try:
+        ensure_schema(runner)
+        updates: dict[str, list[dict]] = {}
+        for kind, rows in nodes.items():
+            stmt = cypher.node_stage(kind)
+            by_id = None
+            for batch in _chunks(rows, batch_size):
+                staged_nodes.setdefault(kind, []).extend(r["id"] for r in batch)
+                changed = runner.write(stmt, rows=batch, load=load_id)
+                if changed:
+                    by_id = by_id or {r["id"]: r for r in rows}
+                    updates.setdefault(kind, []).extend(by_id[c["id"]] for c in changed)
+                bar.step(kind)
+        for (rtype, s, t), rows in edges.items():
+            stmt = cypher.edge_stage(rtype, s, t)
+            for batch in _chunks(rows, batch_size):
+                staged_edges.setdefault((rtype, s, t), []).extend({"source": r["source"], "key": r["key"]} for r in batch)
+                done = runner.write(stmt, rows=batch, load=load_id, loaded=loaded)
+                if done[0]["n"] != len(batch):
+                    raise BackendError(
+                        f"{rtype} {s}→{t}: {len(batch) - done[0]['n']} edge(s) of a batch found no endpoint in the database"
+                    )
+                bar.step(rtype)
+
+        def commit(tx):
+            for kind, rows in updates.items():
+                for batch in _chunks(rows, batch_size):
+                    tx.run(cypher.node_update(kind), rows=batch)
+
+        if updates:
+            runner.transaction(commit)
+        report.updated = sum(len(r) for r in updates.values())
+    except BaseException as exc:
+        bar.close()
+        try:
+            _discard(runner, load_id, staged_nodes, staged_edges, batch_size)
+        except Exception as cleanup:  # pragma: no cover - the server went away
+            exc.add_note(
+                f"orggraph: the failed load {load_id} could not be cleaned up ({type(cleanup).__name__}); "
+                f"run Neo4jBackend.discard_load({load_id!r})"
+            )
+        raise
+    bar.close()
+    try:
+        for kind, ids in staged_nodes.items():
+            for batch in _chunks(ids, batch_size):
+                runner.write(cypher.node_unstage(kind), ids=batch, load=load_id)
+        for triple, rows in staged_edges.items():
+            for batch in _chunks(rows, batch_size):
+                runner.write(cypher.edge_unstage(*triple), rows=batch, load=load_id)
+    except Exception as exc:  # pragma: no cover - the data is loaded; only internal tags remain
+        warnings.warn(f"orggraph: load {load_id} succeeded but its staging tags were not all removed: {type(exc).__name__}")
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _discard(runner, load_id: str, staged_nodes, staged_edges, batch_size: int) -> None:
+    """Delete what a failed load staged: edges first, then nodes (only elements tagged with ``load_id``)."""
+    for triple, rows in staged_edges.items():
+        for batch in _chunks(rows, batch_size):
+            runner.write(cypher.edge_discard(*triple), rows=batch, load=load_id)
+    for kind, ids in staged_nodes.items():
+        for batch in _chunks(ids, batch_size):
+            runner.write(cypher.node_discard(kind), ids=batch, load=load_id)
+
+
+def discard_load(runner, load_id: str, batch_size: int = 10_000) -> int:
+    """Delete every element still tagged with ``load_id`` (recovery after a crashed loader); the number deleted."""
+    deleted = 0
+    for rtype in EDGE_TYPES:
+        while n := runner.write(cypher.edge_discard_all(rtype), load=load_id, limit=batch_size)[0]["n"]:
+            deleted += n
+    for kind in NODE_KINDS:
+        while n := runner.write(cypher.node_discard_all(kind), load=load_id, limit=batch_size)[0]["n"]:
+            deleted += n
+    return deleted

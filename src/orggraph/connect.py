@@ -1,0 +1,111 @@
+"""Connect to a Neo4j database: :func:`connect` returns an :class:`~orggraph.OrgGraph` on the Neo4j backend."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import BackendError
+from .graph import OrgGraph
+
+__all__ = ["connect", "Neo4jGraph"]
+
+_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+class Neo4jGraph(OrgGraph):
+    """An :class:`~orggraph.OrgGraph` whose graph lives in a Neo4j database.
+
+    Every query of :mod:`orggraph.queries` runs in the database. On top of the
+    common API: :meth:`load` (write a graph or ledger into the database),
+    :meth:`to_networkx` (pull the graph or one territory into memory) and
+    :meth:`close` (also a context manager).
+    """
+
+    def load(self, graph_or_ledger, batch_size: int = 10_000, *, progress: bool | None = None):
+        """Load an in-memory graph, or a ledger (folder of CSV files or .xlsx), into the database.
+
+        Idempotent (loading the same data twice leaves the same counts) and
+        all-or-nothing (a failed load leaves the database as it was before it);
+        see ``docs/neo4j.md``. Returns a :class:`~orggraph.backends.neo4j.LoadReport`.
+        A progress bar shows on a terminal or notebook for loads of more than one batch
+        (``progress=False`` hides it, ``True`` forces it).
+        """
+        graph = graph_or_ledger
+        if isinstance(graph, (str, Path)):
+            from .ledger import read_ledger
+
+            graph = read_ledger(graph)
+        if not isinstance(graph, OrgGraph):
+            raise TypeError(f"load() takes an OrgGraph or the path of a ledger, not {type(graph).__name__}")
+        if getattr(graph.backend, "store", None) is None:
+            graph = graph.to_networkx() if isinstance(graph, Neo4jGraph) else graph
+        return self.backend.load(graph, batch_size=batch_size, progress=progress)
+
+    def to_networkx(self, within: str | None = None) -> OrgGraph:
+        """The whole graph, or the sub-graph of territory ``within`` (same rule as :meth:`OrgGraph.within`), in memory."""
+        return self.backend.to_memory(within)
+
+    def close(self) -> None:
+        """Close the driver."""
+        self.backend.close()
+
+    def __enter__(self) -> "Neo4jGraph":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def connect(uri: str | None = None, auth=None, database: str | None = None) -> Neo4jGraph:
+    """Connect to a Neo4j database and return the graph in it (an :class:`OrgGraph` on the ``neo4j`` backend).
+
+    Parameters
+    ----------
+    uri : str, optional
+        ``bolt://``, ``neo4j://`` or their TLS forms (``+s``, ``+ssc``); default
+        the environment variable ``ORGGRAPH_NEO4J_URI``.
+    auth : tuple (user, password) or a neo4j auth object, optional
+        Default ``(ORGGRAPH_NEO4J_USER or "neo4j", ORGGRAPH_NEO4J_PASSWORD)``.
+        The password never appears in a repr, a log line or an error.
+    database : str, optional
+        Default ``ORGGRAPH_NEO4J_DATABASE``, else the server's home database.
+        Every statement names its database explicitly.
+
+    Examples
+    --------
+    >>> import orggraph as og
+    >>> g = og.connect("bolt://localhost:7687", auth=("neo4j", "secret"))  # doctest: +SKIP
+    >>> g.load(og.load_sample("qixia"))  # doctest: +SKIP
+    >>> g.cross_appointment_rate(by="street")  # doctest: +SKIP
+    """
+    try:
+        import neo4j
+    except ImportError as exc:  # pragma: no cover - neo4j is an extra
+        raise ImportError("the Neo4j backend needs the driver: pip install 'orggraph[neo4j]'") from exc
+    from .backends.neo4j import Neo4jBackend, Runner
+
+    env = os.environ
+    uri = uri or (env.get("ORGGRAPH_NEO4J_URI") or "").strip()
+    if not uri:
+        raise BackendError("no Neo4j URI: pass uri= or set ORGGRAPH_NEO4J_URI (e.g. neo4j://localhost:7687)")
+    scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
+    if scheme not in _SCHEMES:
+        raise BackendError(f"unsupported URI scheme {scheme!r}: use one of {', '.join(s + '://' for s in _SCHEMES)}")
+    if auth is None:
+        auth = (env.get("ORGGRAPH_NEO4J_USER") or "neo4j", env.get("ORGGRAPH_NEO4J_PASSWORD") or "")
+    if database is None:
+        database = (env.get("ORGGRAPH_NEO4J_DATABASE") or "").strip() or None
+    try:
+        driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+    except Exception as exc:
+        raise BackendError(f"could not create a driver for {uri}: {type(exc).__name__}") from None
+    safe_uri = _without_userinfo(uri)
+    return Neo4jGraph(Neo4jBackend(Runner(driver, database), uri=safe_uri))
+
+
+def _without_userinfo(uri: str) -> str:
+    """``bolt://user:pw@host`` → ``bolt://host`` (nothing secret is kept for display)."""
+    scheme, _, rest = uri.partition("://")
+    host = rest.rsplit("@", 1)[-1]
+    return f"{scheme}://{host}"
