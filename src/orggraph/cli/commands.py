@@ -8,6 +8,9 @@ from .render import console, print_problems, print_table
 
 #: functions ``(subparsers, add_source)`` adding further sub-commands (audit, scenario …)
 EXTRA_PARSERS: list = []
+from .scenario import add_scenario_parser  # noqa: E402  (orggraph scenario run)
+
+EXTRA_PARSERS.append(add_scenario_parser)
 
 
 def load_source(args):
