@@ -76,6 +76,7 @@ class Edit:
         self._added: dict[str, str] = {}  # id -> kind of nodes added by this edit
         self._queued: dict[str, list[pd.DataFrame]] = {}  # new edges, checked and appended together
         self._removed: set[str] = set()
+        self._memo: dict = {}  # derived sets keyed by the frame they came from
 
     # ------------------------------------------------------------ reading
     def nodes(self, kind: str) -> pd.DataFrame:
@@ -170,12 +171,16 @@ class Edit:
         ids = list(pd.unique(pd.Series(list(ids), dtype=object)))
         if not ids:
             return []
-        if selector == "committee":
-            po = self.nodes("PartyOrg")
-            ok = set(po.loc[po["level"].isin(("committee", "general_branch")) & po["unit_id"].isna(), "id"])
-        else:
-            u = self.nodes("Unit")
-            ok = set(u.loc[u["kind"] == selector, "id"])
+        kind = "PartyOrg" if selector == "committee" else "Unit"
+        frame = self.nodes(kind)
+        key = (selector, id(frame))
+        ok = self._memo.get(key)
+        if ok is None:
+            if selector == "committee":
+                ok = set(frame.loc[frame["level"].isin(("committee", "general_branch")) & frame["unit_id"].isna(), "id"])
+            else:
+                ok = set(frame.loc[frame["kind"] == selector, "id"])
+            self._memo[key] = ok
         return [i for i in ids if i in ok]
 
     def current_posts(self, bodies, roles=None) -> pd.DataFrame:

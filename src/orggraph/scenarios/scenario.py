@@ -111,6 +111,7 @@ class Scenario:
         except AttributeError:
             raise ScenarioError(f"baseline: give an OrgGraph, not {type(baseline).__name__}") from None
         self._baseline = baseline
+        self._baseline_version = store.version
         self._graph = OrgGraph(NetworkXBackend(store.copy()))
 
     # ------------------------------------------------------------ state
@@ -175,6 +176,10 @@ class Scenario:
         backend = self._graph.backend
         before = backend.store
         work = before.copy()
+        # the id → kind index of the tables the copy starts from (cached on the baseline for the first step)
+        base = self._baseline._store
+        source = base if not self._history and base.version == self._baseline_version else before
+        work._cache["id_index"] = source.id_index()
         edit = Edit(work, self.date)
         outcome = OPERATIONS[op].func(edit, **recorded)
         edit.commit()
