@@ -256,7 +256,8 @@ def split_community(
         sel_of = {b: sel for sel, bodies in own_bodies.items() for b in bodies}
         new_target = []
         for s_, t_ in zip(children["source"], children["target"]):
-            p = child_part.get(s_) or claims.get(s_) or ids[0]
+            p = child_part.get(s_)
+            p = p if isinstance(p, str) else claims.get(s_, ids[0])
             new_target.append(new_bodies[p].get(sel_of[t_], t_))
         sub = sub.copy(deep=False)
         tgt = sub["target"].copy()
