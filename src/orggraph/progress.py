@@ -29,7 +29,7 @@ import os
 import sys
 from contextlib import contextmanager
 
-__all__ = ["progress", "progress_enabled", "size_of", "ENV_VAR", "LARGE_BYTES"]
+__all__ = ["progress", "status", "progress_enabled", "size_of", "ENV_VAR", "LARGE_BYTES"]
 
 #: environment variable forcing progress bars on (1) or off (0)
 ENV_VAR = "ORGGRAPH_PROGRESS"
@@ -150,6 +150,24 @@ def progress(total: int | None, description: str, *, large: bool = True, unit: s
         yield _Bar(bar)
     finally:
         bar.close()
+
+
+@contextmanager
+def status(message: str, *, large: bool = True, file=None):
+    """A spinner showing ``message`` while a step of unknown length runs (on a terminal only).
+
+    For the command line: a step such as the audit shows that it is working
+    instead of sitting silent. Nothing is written to a pipe, a log or a
+    notebook (use :func:`progress` there), nor when ``ORGGRAPH_PROGRESS=0``.
+    """
+    stream = sys.stderr if file is None else file
+    if not progress_enabled(large, stream) or _in_notebook():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(file=stream, highlight=False).status(message):
+        yield
 
 
 #: a ledger (or other input) of at least this many bytes is "large": loading it takes a second or more

@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--within", metavar="ID", help="limit to a district, street or community id")
     p.add_argument("--as-of", metavar="DATE", help="date at which posts must be current (default today)")
     p.add_argument("--norms", metavar="FILE", help="staffing norms as a TOML file (default: the sources' norms)")
-    p.add_argument("--out", metavar="PATH", help="write the report: a folder of CSV files, or an .xlsx workbook")
+    p.add_argument("--out", metavar="PATH", help="write the report: a folder of CSV files, an .xlsx workbook, or one self-contained .html page with plots")
     p.add_argument("--top", type=int, default=5, metavar="N", help="rows shown per gap table (default 5)")
     _add_pseudonymize(p)
     p.set_defaults(func=commands.audit)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..progress import status
 from .render import console, print_problems, print_table
 
 #: functions ``(subparsers, add_source)`` adding further sub-commands (audit, scenario …)
@@ -109,7 +110,8 @@ def audit(args) -> int:
     g, label = load_source(args)
     g = pseudonymized(g, args)
     norms = Norms.from_toml(args.norms) if args.norms else None
-    report = run_audit(g, norms, within=args.within, as_of=args.as_of)
+    with status("running the audit 体检 …"):
+        report = run_audit(g, norms, within=args.within, as_of=args.as_of)
     con = console()
     con.print(f"[bold]{label}[/bold]: {report._heading()}")
     head = report.headline.copy()
@@ -132,8 +134,12 @@ def audit(args) -> int:
         out = Path(args.out)
         if out.suffix.lower() == ".xlsx":
             report.to_excel(out)
+        elif out.suffix.lower() in (".html", ".htm"):
+            from ..report import write_html
+
+            write_html(report, out, graph=g)
         elif out.suffix:
-            raise ValueError(f"--out {out}: write an .xlsx workbook or a folder of CSV files (no suffix)")
+            raise ValueError(f"--out {out}: write an .xlsx workbook, an .html report or a folder of CSV files (no suffix)")
         else:
             report.to_csv(out)
         con.print(f"report written to {out}")

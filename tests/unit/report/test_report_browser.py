@@ -1,0 +1,92 @@
+"""The HTML report in a real headless browser (Debian's chromium): it renders, with its title and tables.
+
+``bash scripts/test.sh`` installs chromium (and the CJK font) on Debian; the test fails, rather than
+skips, when no browser is found. ``ORGGRAPH_CHROMIUM`` names another Chromium binary.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import orggraph as og
+from orggraph.report import write_html
+
+pytestmark = pytest.mark.slow
+
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT = 60
+
+
+def _chromium() -> str:
+    for name in (os.environ.get("ORGGRAPH_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        path = name and shutil.which(name)
+        if path:
+            return path
+    pytest.fail("no chromium: `bash scripts/test.sh` installs Debian's chromium (or set ORGGRAPH_CHROMIUM)")
+
+
+def _browse(page, profile, *extra) -> str:
+    """Run chromium on ``page`` with a fresh profile; its stdout. Killed (its process group) after TIMEOUT s."""
+    args = [_chromium(), *FLAGS, f"--user-data-dir={profile}", *extra, page.as_uri()]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail(f"chromium did not finish within {TIMEOUT} s")
+    finally:
+        try:  # helpers chromium left behind, if any: only our own process group
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    assert proc.returncode == 0, err.decode(errors="replace")[-2000:]
+    return out.decode("utf-8", errors="replace")
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    g = og.load_sample("qixia")
+    return write_html(g.audit(as_of="2020-06-30"), tmp_path_factory.mktemp("report") / "report.html", graph=g)
+
+
+def test_the_report_renders_in_a_headless_browser(page, tmp_path):
+    shot = tmp_path / "report.png"
+    _browse(page, tmp_path / "profile-shot", f"--screenshot={shot}", "--window-size=1280,2000")
+    img = Image.open(shot).convert("RGB")
+    assert img.size == (1280, 2000)
+    px = np.asarray(img)
+    not_white = (px.min(axis=2) < 235).mean()
+    assert not_white > 0.05, f"the page looks blank ({not_white:.1%} non-white pixels)"
+    colours = np.unique((px[..., 0].astype(np.uint32) << 16) | (px[..., 1].astype(np.uint32) << 8) | px[..., 2])
+    assert len(colours) > 200  # text, tables, and the embedded plots' colours
+    # the top band holds the dark title text
+    assert (px[:120].max(axis=2) < 80).sum() > 200
+    shutil.copy(shot, page.parent / "screenshot.png")  # kept beside the report for a person to look at
+
+
+def test_the_rendered_dom_has_the_title_and_the_tables(page, tmp_path):
+    dom = _browse(page, tmp_path / "profile-dom", "--dump-dom")
+    assert "<title>Audit 体检 (whole graph, as of 2020-06-30)</title>" in dom
+    assert '<table id="headline" class="headline">' in dom
+    assert "两委交叉任职率" in dom and "grid_worker_rate" in dom
+    # a table of gaps with its rows
+    section = dom[dom.index('<table id="compounds_without_branch"'):]
+    section = section[: section.index("</table>")]
+    assert section.count("<tr>") > 100
+    assert dom.count("<img") == 5
