@@ -44,7 +44,7 @@ def _clean(v):
     if isinstance(v, str):
         v = v.strip() if v.isascii() else unicodedata.normalize("NFKC", v).strip()
         return v or None
-    if v is None or v != v:  # None, NaN, NaT
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
         return None
     return v
 
