@@ -133,3 +133,17 @@ def test_the_font_is_added_after_the_current_families(cjk_restored):
     with pytest.warns(plot.CJKFontWarning):
         plot.use_cjk_font([])
     assert font.family not in mpl.rcParams["font.family"]
+
+
+def test_a_font_missing_from_matplotlibs_cache_is_found_on_the_system(monkeypatch):
+    """As when fonts-noto-cjk is installed after matplotlib built its font cache: fc-list finds the files."""
+    cached = [e for e in fm.fontManager.ttflist if "CJK" not in e.name]
+    monkeypatch.setattr(fm.fontManager, "ttflist", cached)
+    monkeypatch.setitem(fonts._state, "scanned", False)
+    fm.fontManager._findfont_cached.cache_clear()
+    try:
+        font = fonts.find_cjk_font()
+        assert font is not None and "CJK" in font.family
+        assert any(e.name == font.family for e in fm.fontManager.ttflist)  # added to matplotlib
+    finally:
+        fm.fontManager._findfont_cached.cache_clear()
