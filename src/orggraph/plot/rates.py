@@ -54,6 +54,7 @@ def rate_bars(
     overall: float | None = None,
     title: str | None = None,
     xlabel: str | None = None,
+    max_bars: int | None = 60,
     ax=None,
 ):
     """Draw one horizontal bar per row of ``frame``, sorted by ``rate`` (lowest at the top).
@@ -78,6 +79,10 @@ def rate_bars(
     overall : float, optional
         Draw the overall rate as a dotted vertical line.
     title, xlabel : str, optional
+    max_bars : int or None
+        Draw at most this many bars, the lowest rates (default 60: a district
+        of hundreds of communities shows its weakest 60, and the title says
+        "lowest 60 of 860"); None draws every row.
     ax : matplotlib.axes.Axes, optional
         Draw into these axes; by default a new figure sized to the rows.
 
@@ -93,6 +98,10 @@ def rate_bars(
     f["_rate"] = pd.to_numeric(f[rate], errors="coerce").astype(float)
     f["_key"] = f[id_column].astype(str) if id_column else pd.Series(range(len(f)), index=f.index).astype(str)
     f = f.sort_values(["_rate", "_key"], na_position="last", kind="stable").reset_index(drop=True)
+    total = len(f)
+    if max_bars is not None and total > max_bars:
+        f = f.head(max(int(max_bars), 1))
+        title = f"{title or ''} ({bilingual(f'lowest {len(f)} of {total}', f'最低 {len(f)} 个')})".strip()
     n = len(f)
     fig, ax = new_axes(ax, figsize=(8, 1.3 + ROW_HEIGHT * max(n, 1)))
     values = f["_rate"].to_numpy()

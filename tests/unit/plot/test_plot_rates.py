@@ -193,3 +193,13 @@ def test_headline_chart_leaves_counts_out(sample):
     n_rates = int((report.headline["measure"] != "数量").sum())
     assert len(ax.patches) == n_rates == 12
     assert plot.label_overlaps(ax.figure) == []
+
+
+def test_many_rows_show_the_lowest_sixty():
+    frame = pd.DataFrame({"community_id": [f"c{i:03d}" for i in range(100)],
+                          "community_name": [f"社区{i}" for i in range(100)],
+                          "rate": [i / 100 for i in range(99, -1, -1)]})
+    ax = plot.rate_bars(frame, title="rate")
+    assert len(ax.patches) == 60 and ax.get_yticklabels()[0].get_text() == "社区99"
+    assert ax.get_title(loc="left") == "rate (lowest 60 of 100 最低 60 个)"
+    assert len(plot.rate_bars(frame, max_bars=None).patches) == 100
