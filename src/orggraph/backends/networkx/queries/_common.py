@@ -77,7 +77,7 @@ def contains_closure(store, roots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     src, dst = src[ok][order], dst[ok][order]
     roots = np.asarray(roots, dtype=np.int64)
     keys = pd.unique(roots * n + roots)
-    seen = np.sort(keys)
+    seen = [np.sort(keys)]  # sorted arrays of the pairs found so far, one per level
     parts = [keys]
     node, root = keys // n, keys % n
     while len(node):
@@ -87,12 +87,16 @@ def contains_closure(store, roots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if not total:
             break
         at = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(total)
-        step = np.unique(dst[at] * n + np.repeat(root, count))
-        step = step[~np.isin(step, seen, assume_unique=True)]
+        step = np.sort(dst[at] * n + np.repeat(root, count))
+        fresh = np.r_[True, step[1:] != step[:-1]]
+        for known in seen:  # drop pairs found at an earlier level (several paths, cycles)
+            pos = np.minimum(np.searchsorted(known, step), len(known) - 1)
+            fresh &= known[pos] != step
+        step = step[fresh]
         if not len(step):
             break
         parts.append(step)
-        seen = np.union1d(seen, step)
+        seen.append(step)
         node, root = step // n, step % n
     keys = np.concatenate(parts)
     return keys // n, keys % n
@@ -111,19 +115,38 @@ def territory_community(store) -> pd.DataFrame:
     """
 
     def build():
-        pairs = contains_closure(store, kind_codes(store, "Community"))
-        return decoded_pairs(store, pairs, ("territory", "community"))
+        return decoded_pairs(store, community_closure(store), ("territory", "community"))
 
     return store.cached("territory_community", build)
+
+
+def community_closure(store) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`territory_community` as code pairs ``(territory, community)`` (cached)."""
+    return store.cached("community_closure", lambda: contains_closure(store, kind_codes(store, "Community")))
+
+
+def join_codes(left_key: np.ndarray, right_key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Inner join on integer keys: positions ``(i, j)`` with ``left_key[i] == right_key[j]`` (left order kept)."""
+    order = np.argsort(right_key, kind="stable")
+    sorted_key = right_key[order]
+    lo, hi = np.searchsorted(sorted_key, left_key, "left"), np.searchsorted(sorted_key, left_key, "right")
+    count = hi - lo
+    total = int(count.sum())
+    i = np.repeat(np.arange(len(left_key)), count)
+    j = order[np.repeat(lo - np.cumsum(count) + count, count) + np.arange(total)]
+    return i, j
 
 
 def body_community(store) -> pd.DataFrame:
     """Pairs ``body, community``: a body covering a community or a territory inside it."""
 
     def build():
-        cov = store.edge_frame("COVERS")
-        f = pd.DataFrame({"body": cov["source"].to_numpy(), "territory": cov["target"].to_numpy()})
-        return f.merge(territory_community(store), on="territory")[["body", "community"]].drop_duplicates().reset_index(drop=True)
+        body, territory = store.edge_codes("COVERS")
+        t, comm = community_closure(store)
+        i, j = join_codes(territory, t)
+        n = max(len(store.codes()[0]), 1)
+        keys = pd.unique(body[i] * n + comm[j])  # distinct pairs, in the order the merge gave them
+        return decoded_pairs(store, (keys // n, keys % n), ("body", "community"))
 
     return store.cached("body_community", build)
 
@@ -217,9 +240,14 @@ def empty_index() -> pd.Index:
 
 def sorted_lists(pairs: pd.DataFrame, key: str, value: str, index: pd.Index) -> pd.Series:
     """For each id in ``index``: the sorted list of ``value`` paired with it (``[]`` when none)."""
-    if len(pairs):
-        grouped = pairs.drop_duplicates([key, value]).sort_values(value).groupby(key)[value].agg(list)
-    else:
-        grouped = pd.Series(dtype=object)
-    out = grouped.reindex(index)
-    return out.map(lambda v: v if isinstance(v, list) else [])
+    # one sort and one split of the value array (a groupby with agg(list) runs Python per group)
+    f = pairs[[key, value]].drop_duplicates()
+    f = f[f[key].isin(index)].sort_values([key, value])
+    keys = f[key].to_numpy(dtype=object)
+    values = f[value].to_numpy(dtype=object).tolist()
+    groups: dict = {}
+    if len(keys):
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        ends = np.r_[starts[1:], len(keys)]
+        groups = dict(zip(keys[starts].tolist(), (values[a:b] for a, b in zip(starts, ends))))
+    return pd.Series([groups.get(k, []) for k in index.tolist()], index=index, dtype=object)

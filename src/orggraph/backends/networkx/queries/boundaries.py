@@ -28,11 +28,19 @@ def reach_pairs(store, key: str, roots) -> pd.DataFrame:
     """
 
     def build():
-        ids = np.asarray(roots(), dtype=object)
-        codes = store.codes()[0].get_indexer(ids)
-        return c.decoded_pairs(store, c.contains_closure(store, codes[codes >= 0]), ("territory", "root"))
+        return c.decoded_pairs(store, reach_codes(store, key, roots), ("territory", "root"))
 
     return store.cached(("boundaries", key), build)
+
+
+def reach_codes(store, key: str, roots) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`reach_pairs` as store code pairs ``(territory, root)`` (cached)."""
+
+    def build():
+        codes = store.codes()[0].get_indexer(np.asarray(roots(), dtype=object))
+        return c.contains_closure(store, codes[codes >= 0])
+
+    return store.cached(("boundaries", "codes", key), build)
 
 
 def territory_street(store) -> pd.DataFrame:
@@ -41,22 +49,39 @@ def territory_street(store) -> pd.DataFrame:
     return pairs.rename(columns={"root": "street"})
 
 
+def _compounds(store):
+    a = store.node_frame("Area")
+    return a.loc[a["kind"] == "compound", "id"].to_numpy()
+
+
 def territory_compound(store) -> pd.DataFrame:
     """Pairs ``territory, compound``: the territories a compound contains (``CONTAINS+``, not itself)."""
-
-    def compounds():
-        a = store.node_frame("Area")
-        return a.loc[a["kind"] == "compound", "id"].to_numpy()
-
-    pairs = reach_pairs(store, "compound", compounds).rename(columns={"root": "compound"})
+    pairs = reach_pairs(store, "compound", lambda: _compounds(store)).rename(columns={"root": "compound"})
     return pairs[pairs["territory"] != pairs["compound"]]
+
+
+def _id_order(store) -> tuple[pd.Index, np.ndarray]:
+    """Every node id sorted, and the rank in that order of each store code (:meth:`TableStore.codes`), cached."""
+
+    def build():
+        ids = store.codes()[0].to_numpy(dtype=object)
+        order = np.argsort(ids, kind="stable")
+        rank = np.empty(len(ids), dtype=np.int64)
+        rank[order] = np.arange(len(ids), dtype=np.int64)
+        return pd.Index(ids[order], dtype=object), rank
+
+    return store.cached(("boundaries", "id_order"), build)
 
 
 def id_codes(store) -> pd.Index:
     """Every node id, sorted (cached): positions in it are integer codes that sort like the ids."""
-    return store.cached(
-        ("boundaries", "id_codes"), lambda: pd.Index(np.sort(store.id_index().index.to_numpy(dtype=object)), dtype=object)
-    )
+    return _id_order(store)[0]
+
+
+def id_rank(store, codes: np.ndarray) -> np.ndarray:
+    """Store codes (-1 for unknown) → positions in :func:`id_codes` (-1 for unknown)."""
+    rank = _id_order(store)[1]
+    return np.append(rank, -1)[codes]
 
 
 def coded_pairs(store, name: str) -> pd.DataFrame:
@@ -64,19 +89,15 @@ def coded_pairs(store, name: str) -> pd.DataFrame:
     ``community`` or ``compound`` for ``name`` in street / community / compound."""
 
     def build():
-        order = id_codes(store)
         if name == "community":
-            pairs = c.territory_community(store)
+            territory, root = c.community_closure(store)
         elif name == "street":
-            pairs = territory_street(store)
+            territory, root = reach_codes(store, "street", lambda: store.node_frame("Street")["id"].to_numpy())
         else:
-            pairs = territory_compound(store)
-        return pd.DataFrame(
-            {
-                "territory": order.get_indexer(pairs["territory"].to_numpy(dtype=object)).astype(np.int64),
-                name: order.get_indexer(pairs[name].to_numpy(dtype=object)).astype(np.int64),
-            }
-        )
+            territory, root = reach_codes(store, "compound", lambda: _compounds(store))
+            keep = territory != root
+            territory, root = territory[keep], root[keep]
+        return pd.DataFrame({"territory": id_rank(store, territory), name: id_rank(store, root)})
 
     return store.cached(("boundaries", "coded", name), build)
 

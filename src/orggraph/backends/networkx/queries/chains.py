@@ -15,7 +15,7 @@ import pandas as pd
 
 from ....queries.chains import LEVEL_TERRITORY, LEVEL_ZH
 from . import _common as c
-from .boundaries import coded_pairs, id_codes, street_of
+from .boundaries import coded_pairs, id_codes, id_rank, street_of
 from ....scope import descendants
 
 _AREA_KINDS = ("compound", "building")
@@ -75,10 +75,10 @@ class ChainsMixin:
         area_code = enc(ids)  # ascending, as ids are sorted
         is_building = areas["kind"].to_numpy() == "building"
         party = store.node_frame("PartyOrg")
-        cov = store.edge_frame("COVERS")
-        covers = pd.DataFrame({"org": enc(cov["source"]), "territory": enc(cov["target"])})
-        sub = store.edge_frame("SUBORDINATE_TO")
-        subordinate = pd.DataFrame({"child": enc(sub["source"]), "org": enc(sub["target"])})
+        cov_s, cov_t = store.edge_codes("COVERS")
+        covers = pd.DataFrame({"org": id_rank(store, cov_s), "territory": id_rank(store, cov_t)})
+        sub_s, sub_t = store.edge_codes("SUBORDINATE_TO")
+        subordinate = pd.DataFrame({"child": id_rank(store, sub_s), "org": id_rank(store, sub_t)})
 
         depth = np.zeros(len(ids), dtype=np.int64)
         best_street = np.full(len(ids), none, dtype=np.int64)
