@@ -81,6 +81,7 @@ def naive(G, as_of):
             elif d.get("kind") == "compound":
                 if not any(
                     e["type"] == "COVERS" and nodes[b]["label"] == "PartyOrg" and nodes[b].get("level") == "branch"
+                    and nodes[b].get("unit_id") is None
                     for b, _, e in G.in_edges(n, data=True)
                 ):
                     no_branch.add(n)
@@ -127,7 +128,7 @@ class Coded:
 
         party, units, areas = frames["PartyOrg"], frames["Unit"], frames["Area"]
         self.community_party = flag("PartyOrg", party["level"].isin(COMMUNITY_LEVELS) & party["unit_id"].isna())
-        self.branch = flag("PartyOrg", party["level"].eq("branch").fillna(False))
+        self.branch = flag("PartyOrg", (party["level"].eq("branch").fillna(False) & party["unit_id"].isna()))
         self.rc = flag("Unit", units["kind"].eq("residents_committee").fillna(False))
         self.compound = flag("Area", areas["kind"].eq("compound").fillna(False))
         self.e = {}

@@ -61,16 +61,17 @@ class Recorder:
 
     def run(self, step: str, fn, note: str = ""):
         _reset_peak()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         out = fn()
-        seconds = time.perf_counter() - t0
-        self.add(step, seconds, _rss_mb(), note)
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+        self.add(step, seconds, _rss_mb(), note, cpu=cpu)
         return out
 
-    def add(self, step: str, seconds, peak, note: str = "") -> None:
+    def add(self, step: str, seconds, peak, note: str = "", cpu=None) -> None:
         self.rows.append(dict(scale=self.scale, step=step, nodes=self.nodes, edges=self.edges,
-                              seconds=seconds, peak_mb=peak, note=note))
-        print(f"  {self.scale:>2} {step:<42} {_fmt_s(seconds):>9} {_fmt_mb(peak):>8}  {note}", file=sys.stderr, flush=True)
+                              seconds=seconds, cpu=cpu, peak_mb=peak, note=note))
+        print(f"  {self.scale:>2} {step:<42} {_fmt_s(seconds):>9} {_fmt_s(cpu):>9} {_fmt_mb(peak):>8}  {note}",
+              file=sys.stderr, flush=True)
 
 
 def _fmt_s(v) -> str:
@@ -146,7 +147,7 @@ def measure(scale: str, ledger: Path, *, baselines: bool = True, nx_build: bool 
     rec.edges = sum(counts[t] for t in EDGE_TYPES)
     for r in rec.rows:
         r["nodes"], r["edges"] = rec.nodes, rec.edges
-    read_s, read_mb = rec.rows[-1]["seconds"], rec.rows[-1]["peak_mb"]
+    read_s = rec.rows[-1]["seconds"]
 
     built = rec.run("build graph from typed tables (validated)", lambda: _build_from_tables(g))
     del built
@@ -156,11 +157,12 @@ def measure(scale: str, ledger: Path, *, baselines: bool = True, nx_build: bool 
         del q
     q = g.copy()
     rec.run("audit (every query, cold)", lambda: q.audit(as_of=AS_OF))
-    audit_s, audit_mb = rec.rows[-1]["seconds"], rec.rows[-1]["peak_mb"]
+    audit_s = rec.rows[-1]["seconds"]
     rec.run("audit again (warm caches)", lambda: q.audit(as_of=AS_OF))
     del q
     peak = max(r["peak_mb"] for r in rec.rows)
-    rec.add("read + audit", read_s + audit_s, peak, "peak RSS over read, build, every query and the audit")
+    read_c, audit_c = rec.rows[0]["cpu"], next(r["cpu"] for r in rec.rows if r["step"].startswith("audit (every"))
+    rec.add("read + audit", read_s + audit_s, peak, "peak RSS over read, build, every query and the audit", cpu=read_c + audit_c)
 
     # scenario: merge 10 communities, then audit the scenario
     from orggraph import OrgGraph
@@ -192,18 +194,18 @@ def measure(scale: str, ledger: Path, *, baselines: bool = True, nx_build: bool 
         lib = {}
         q = g.copy()
         lib = rec.run("baseline: orggraph (3 queries, cold)", lambda: bl.library(q, AS_OF))
-        lib_s = rec.rows[-1]["seconds"]
+        lib_s = rec.rows[-1]["cpu"]
         del q
         naive = rec.run("baseline: naive NetworkX loops", lambda: bl.naive(G, AS_OF))
-        naive_s = rec.rows[-1]["seconds"]
+        naive_s = rec.rows[-1]["cpu"]
         coded = rec.run("baseline: numpy prep (code ids, untimed in floor)", lambda: bl.prepare(g))
         floor = rec.run("baseline: numpy floor", lambda: bl.floor(coded, AS_OF))
-        floor_s = rec.rows[-1]["seconds"]
+        floor_s = rec.rows[-1]["cpu"]
         bad = bl.disagreements(lib, naive) + bl.disagreements(lib, floor)
         agree = "all three agree" if not bad else "DISAGREE: " + "; ".join(bad)
         rec.add("baseline ratios", None, None,
-                f"naive/orggraph {naive_s / lib_s:.1f}× (target ≥ 30×); orggraph/floor {lib_s / floor_s:.1f}× "
-                f"(target ≤ 3×); {agree}")
+                f"CPU time: naive/orggraph {naive_s / lib_s:.1f}× (target ≥ 30×); orggraph/floor "
+                f"{lib_s / floor_s:.1f}× (target ≤ 3×); {agree}")
     return rec.rows
 
 
@@ -228,7 +230,8 @@ def measure_neo4j(scale: str, ledger: Path) -> list[dict]:
         with og.connect(server.uri, auth=server.auth, database="bench") as db:
             report = rec.run("neo4j: load (batched)", lambda: db.load(g, progress=False))
             rows = rec.nodes + rec.edges
-            rec.rows[-1]["note"] = f"{rows / rec.rows[-1]['seconds']:,.0f} rows/s (target ≥ 10,000); server RSS not counted"
+            rec.rows[-1]["note"] = (f"{rows:,} rows, {rows / rec.rows[-1]['seconds']:,.0f} rows/s (target ≥ 10,000); "
+                                    "peak RSS is the client's, not the server's")
             del report
             for name, call in queries(AS_OF):
                 try:
@@ -294,10 +297,13 @@ def machine() -> str:
 
 
 def table(rows: list[dict]) -> str:
-    out = ["| scale | step | nodes | edges | seconds | peak RSS (MB) | ratios / notes |", "|---|---|---:|---:|---:|---:|---|"]
+    out = ["| scale | step | nodes | edges | seconds | CPU s | peak RSS (MB) | ratios / notes |",
+           "|---|---|---:|---:|---:|---:|---:|---|"]
     for r in rows:
-        out.append(f"| {r['scale']} | {r['step']} | {r['nodes'] or '':,} | {r['edges'] or '':,} | {_fmt_s(r['seconds'])} | "
-                   f"{_fmt_mb(r['peak_mb'])} | {r['note']} |".replace("| , |", "| |"))
+        nodes = f"{r['nodes']:,}" if r["nodes"] else ""
+        edges = f"{r['edges']:,}" if r["edges"] else ""
+        out.append(f"| {r['scale']} | {r['step']} | {nodes} | {edges} | {_fmt_s(r['seconds'])} | {_fmt_s(r.get('cpu'))} | "
+                   f"{_fmt_mb(r['peak_mb'])} | {r['note']} |")
     return "\n".join(out)
 
 
@@ -340,7 +346,10 @@ def main(argv=None) -> int:
         rows += _child(["--child", "measure", scale, str(ledger)])
         if scale in neo:
             rows += _child(["--child", "neo4j", scale, str(ledger)])
-    text = f"Machine: {machine()}\n\n" + table(rows)
+    load = os.getloadavg()
+    text = (f"Machine: {machine()}\nLoad average at the end of the run: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
+            f"(1 / 5 / 15 min; above 2 the 2 cores were shared and wall seconds are inflated: compare CPU s)\n\n"
+            + table(rows))
     print(text)
     if args.markdown:
         Path(args.markdown).write_text(text + "\n", encoding="utf-8")
