@@ -53,3 +53,12 @@ __all__ = [
     "ScenarioError",
     "__version__",
 ]
+
+
+def __getattr__(name: str):
+    """``og.plot``, ``og.report``, ``og.synthetic`` and ``og.queries`` on first use (matplotlib loads only when plotting)."""
+    if name in ("plot", "report", "synthetic", "queries", "privacy"):
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
