@@ -38,8 +38,8 @@ class Neo4jGraph(OrgGraph):
             graph = read_ledger(graph)
         if not isinstance(graph, OrgGraph):
             raise TypeError(f"load() takes an OrgGraph or the path of a ledger, not {type(graph).__name__}")
-        if getattr(graph.backend, "store", None) is None:
-            graph = graph.to_networkx() if isinstance(graph, Neo4jGraph) else graph
+        if isinstance(graph, Neo4jGraph):
+            graph = graph.to_networkx()
         return self.backend.load(graph, batch_size=batch_size, progress=progress)
 
     def to_networkx(self, within: str | None = None) -> OrgGraph:
@@ -96,11 +96,11 @@ def connect(uri: str | None = None, auth=None, database: str | None = None) -> N
         auth = (env.get("ORGGRAPH_NEO4J_USER") or "neo4j", env.get("ORGGRAPH_NEO4J_PASSWORD") or "")
     if database is None:
         database = (env.get("ORGGRAPH_NEO4J_DATABASE") or "").strip() or None
+    safe_uri = _without_userinfo(uri)
     try:
         driver = neo4j.GraphDatabase.driver(uri, auth=auth)
     except Exception as exc:
-        raise BackendError(f"could not create a driver for {uri}: {type(exc).__name__}") from None
-    safe_uri = _without_userinfo(uri)
+        raise BackendError(f"could not create a driver for {safe_uri}: {type(exc).__name__}") from None
     return Neo4jGraph(Neo4jBackend(Runner(driver, database), uri=safe_uri))
 
 

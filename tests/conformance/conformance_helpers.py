@@ -9,17 +9,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from orggraph.errors import QueryNotSupportedError
 
 _TESTS = Path(__file__).resolve().parents[1]
 
 #: (backend, query) → (exception, reason): known gaps, run as strict xfails
-NOT_IMPLEMENTED: dict[tuple[str, str], tuple[type[BaseException], str]] = {
-    ("neo4j", "chain_breaks"): (
-        QueryNotSupportedError,
-        "neo4j backend (ArcadeDB 26.10.2 and Neo4j 5): chain_breaks has no Cypher implementation yet",
-    ),
-}
+NOT_IMPLEMENTED: dict[tuple[str, str], tuple[type[BaseException], str]] = {}
 
 
 def wipe(server, database) -> None:

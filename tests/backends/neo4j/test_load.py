@@ -229,3 +229,14 @@ def test_queries_refuse_a_bad_within(small, bolt_server, fresh_database):
             db.cross_appointment_rate(within="no-such-id")
         with pytest.raises(og.SchemaError):
             db.one_shoulder(within=small.nodes("Cadre")["id"].iloc[0])
+
+
+@pytest.mark.parametrize("scheme", ["bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"])
+def test_uri_schemes_pass_through_to_the_driver(scheme):
+    pytest.importorskip("neo4j")
+    db = og.connect(f"{scheme}://db.example.invalid:7687", auth=("neo4j", "pw-123-secret"), database="x")
+    try:  # the driver connects lazily: nothing is contacted here
+        assert db.backend.describe() == f"neo4j {scheme}://db.example.invalid:7687 database x"
+        assert "pw-123-secret" not in repr(db.backend) + repr(db.backend.runner)
+    finally:
+        db.close()

@@ -612,6 +612,72 @@ BOUNDARY_ZONES = Statement(
 )
 
 
+# --------------------------------------------------------------------------- chains (组织链条)
+
+#: the chain has at most this many levels (street, community, compound, building: five party levels)
+CHAIN_MAX = 5
+
+
+def _chain_level(i: int) -> str:
+    """Paths reached at level ``i``: organisations of ``$levels[i]`` (no unit_id) covering a territory of
+    the area's kind ``$territories[i]`` and, below the top, SUBORDINATE_TO an organisation of the paths above."""
+    cand = (
+        f"CASE $territories[{i}] WHEN 'street' THEN streets WHEN 'community' THEN communities "
+        f"WHEN 'compound' THEN compounds WHEN 'building' THEN buildings ELSE [] END"
+    )
+    street = f"CASE WHEN $territories[{i}] = 'street' THEN t.id ELSE pp.street END"
+    community = f"CASE WHEN $territories[{i}] = 'community' THEN t.id ELSE pp.community END"
+    if i == 0:
+        return (
+            f"CALL (x, streets, communities, compounds, buildings) {{\n"
+            f"  UNWIND {cand} AS t\n"
+            f"  MATCH (t)<-[:COVERS]-(o:PartyOrg)\n"
+            f"  WHERE o.unit_id IS NULL AND o.level IN $levels[0]\n"
+            f"  WITH t, o, {{street: null, community: null}} AS pp\n"
+            f"  RETURN collect(DISTINCT {{org: o.id, street: {street}, community: {community}}}) AS p0\n"
+            f"}}\n"
+        )
+    return (
+        f"CALL (x, streets, communities, compounds, buildings, p{i - 1}) {{\n"
+        f"  UNWIND p{i - 1} AS pp\n"
+        f"  UNWIND {cand} AS t\n"
+        f"  MATCH (t)<-[:COVERS]-(o:PartyOrg)-[:SUBORDINATE_TO]->(above:PartyOrg {{id: pp.org}})\n"
+        f"  WHERE o.unit_id IS NULL AND o.level IN $levels[{i}]\n"
+        f"  RETURN collect(DISTINCT {{org: o.id, street: {street}, community: {community}}}) AS p{i}\n"
+        f"}}\n"
+    )
+
+
+CHAIN_BREAKS = Statement(
+    "chains.chain_breaks",
+    f"MATCH (x:Area)\nWHERE x.kind IN ['compound', 'building'] AND {_in_scope('x')}\n"
+    "CALL (x) { OPTIONAL MATCH (x)<-[:CONTAINS*]-(anc) RETURN collect(DISTINCT anc) AS ancestors }\n"
+    "WITH x, [a IN ancestors WHERE a:Street] AS streets, [a IN ancestors WHERE a:Community] AS communities,\n"
+    "  CASE WHEN x.kind = 'compound' THEN [x] ELSE [a IN ancestors WHERE a:Area AND a.kind = 'compound' AND a <> x] END\n"
+    "    AS compounds,\n"
+    "  CASE WHEN x.kind = 'building' THEN [x] ELSE [] END AS buildings\n"
+    + "".join(_chain_level(i) for i in range(CHAIN_MAX))
+    + f"WITH x, streets, communities, [{', '.join(f'p{i}' for i in range(CHAIN_MAX))}] AS paths\n"
+    "WITH x, streets, communities, size([p IN paths WHERE size(p) > 0]) AS depth, paths\n"
+    "WITH x, streets, communities, depth, CASE WHEN depth = 0 THEN [] ELSE paths[depth - 1] END AS deepest\n"
+    "CALL (deepest) {\n"
+    "  UNWIND CASE WHEN size(deepest) = 0 THEN [null] ELSE deepest END AS d\n"
+    "  RETURN d.community AS best_community, d.street AS best_street\n"
+    "  ORDER BY d.community IS NULL, d.community, d.street IS NULL, d.street LIMIT 1\n"
+    "}\n"
+    "WITH x, streets, communities, depth, best_street,\n"
+    "  coalesce(best_community, reduce(m = null, c IN communities | CASE WHEN m IS NULL OR c.id < m THEN c.id ELSE m END))\n"
+    "    AS community_id,\n"
+    "  reduce(m = null, s IN streets | CASE WHEN m IS NULL OR s.id < m THEN s.id ELSE m END) AS area_street\n"
+    "WITH x, depth, best_street, community_id, area_street, [c IN communities WHERE c.id = community_id][0] AS community\n"
+    "CALL (community) { OPTIONAL MATCH (community)<-[e:CONTAINS]-(cs:Street)\n"
+    f"  RETURN cs.id AS community_street ORDER BY {_edge_order('e')} LIMIT 1 }}\n"
+    "RETURN x.id AS area_id, x.name AS area_name, x.kind AS kind, community_id,\n"
+    "  coalesce(best_street, community_street, area_street) AS street_id, depth\n"
+    "ORDER BY area_id",
+)
+
+
 # --------------------------------------------------------------------------- the whole set
 
 
@@ -635,6 +701,7 @@ def _fixed() -> list[Statement]:
         CONNECTORS_TOP,
         UNASSIGNED_AREAS,
         BOUNDARY_ZONES,
+        CHAIN_BREAKS,
     ]
 
 
