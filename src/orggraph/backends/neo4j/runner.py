@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+import time
+
 from typing import Any, Callable, Iterable
 
 import pandas as pd
@@ -96,15 +98,45 @@ class Runner:
         from neo4j import RoutingControl
 
         _check_params(stmt, params)
-        records, _, _ = self.driver.execute_query(
+        records, _, _ = _resend_incomplete(lambda: self.driver.execute_query(
             stmt.text, params, database_=self.database, routing_=RoutingControl.WRITE
-        )
+        ))
         return [{k: to_native(v) for k, v in r.items()} for r in records]
 
     def transaction(self, work: Callable[["Transaction"], Any]) -> Any:
         """Run ``work(tx)`` in one managed write transaction: everything commits, or nothing."""
-        with self.driver.session(database=self.database) as session:
-            return session.execute_write(lambda tx: work(Transaction(tx)))
+
+        def run():
+            with self.driver.session(database=self.database) as session:
+                return session.execute_write(lambda tx: work(Transaction(tx)))
+
+        return _resend_incomplete(run)
+
+
+#: pauses (seconds) before sending again a write whose commit outcome was lost (the send itself
+#: then waits for the server within the driver's own retry window)
+RESEND_PAUSES = (0.5, 1, 2, 4)
+
+
+def _resend_incomplete(send: Callable[[], Any]) -> Any:
+    """Send a write again when the connection dropped during its commit (``IncompleteCommit``).
+
+    The driver retries transient errors by itself but not an incomplete commit,
+    since it cannot know whether the commit happened. Every write orggraph
+    sends is idempotent (``MERGE`` on ids and edge keys, ``SET`` of whole
+    property maps, deletes by load tag), so sending it again is safe: applied
+    once or twice, the database ends the same. This is what lets a load ride
+    through a server that is killed and restarted mid-load.
+    """
+    from neo4j.exceptions import IncompleteCommit
+
+    for pause in (*RESEND_PAUSES, None):
+        try:
+            return send()
+        except IncompleteCommit:
+            if pause is None:
+                raise
+            time.sleep(pause)
 
 
 class Transaction:
