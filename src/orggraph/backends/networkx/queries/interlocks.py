@@ -84,6 +84,12 @@ def _coded(held: pd.DataFrame):
     return cadre.astype(np.int64), np.asarray(cadres, dtype=object), body.astype(np.int64), np.asarray(bodies, dtype=object)
 
 
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` by sorting: numpy 2's hash-based ``np.unique`` takes ~100× longer on large int64 keys."""
+    out = np.sort(values)
+    return out[np.r_[True, out[1:] != out[:-1]]] if len(out) else out
+
+
 def _runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start offsets and lengths of the runs of equal values in sorted ``keys``."""
     if not len(keys):
@@ -107,7 +113,7 @@ class InterlocksMixin:
         cadre, cadres, body, body_ids = _coded(held)
         nb = max(len(body_ids), 1)
         # distinct (person, body) pairs, sorted by person then body
-        pb = np.unique(cadre * nb + body)
+        pb = _sorted_unique(cadre * nb + body)
         cadre, body = pb // nb, pb % nb
         size = np.bincount(body, minlength=len(body_ids))  # |people(b)|
         k = np.bincount(cadre, minlength=len(cadres))  # k(p)
@@ -154,7 +160,7 @@ class InterlocksMixin:
         cadre, cadres, body, body_ids = _coded(held)
         nb = max(len(body_ids), 1)
         posts = np.bincount(cadre, minlength=len(cadres))
-        pb = np.unique(cadre * nb + body)
+        pb = _sorted_unique(cadre * nb + body)
         bodies = np.bincount(pb // nb, minlength=len(cadres))
         chosen = np.flatnonzero(bodies >= min_posts)
         # bodies desc, posts desc, id asc (codes follow the order of the ids)
