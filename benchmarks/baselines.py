@@ -147,6 +147,12 @@ def prepare(g) -> Coded:
     return Coded(g)
 
 
+def _unique(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (by sorting: numpy 2's hash-based ``np.unique`` is far slower on int64 keys)."""
+    out = np.sort(values)
+    return out[np.r_[True, out[1:] != out[:-1]]] if len(out) else out
+
+
 def floor(c: Coded, as_of):
     """The three queries in numpy on the coded arrays."""
     n = c.n
@@ -172,8 +178,9 @@ def floor(c: Coded, as_of):
         rows = np.repeat(np.arange(len(pbody)), cnt)
         at = np.repeat(lo - np.r_[0, np.cumsum(cnt)[:-1]], cnt) + np.arange(cnt.sum())
         parts.append(((comm[at].astype(np.int64) * n + pcad[rows]) * 2 + k))
-    keys = np.unique(np.concatenate(parts))
-    pair, kinds = np.unique(keys // 2, return_counts=True)
+    keys = _unique(np.concatenate(parts))
+    pair, first = np.unique(keys // 2, return_index=True)  # keys are sorted: runs of one pair
+    kinds = np.diff(np.r_[first, len(keys)])
     comm_of = pair // n
     members = np.bincount(comm_of, minlength=n)
     cross = np.bincount(comm_of, weights=kinds >= 2, minlength=n).astype(np.int64)
@@ -193,15 +200,15 @@ def floor(c: Coded, as_of):
     s, d = s[order], d[order]
     node, root = comms.astype(np.int64), comms.astype(np.int64)
     found = []
-    seen = np.zeros(0, dtype=np.int64)
     while len(node):
         lo, hi = np.searchsorted(s, node, "left"), np.searchsorted(s, node, "right")
         cnt = hi - lo
         at = np.repeat(lo - np.r_[0, np.cumsum(cnt)[:-1]], cnt) + np.arange(cnt.sum())
-        child, r = d[at].astype(np.int64), np.repeat(root, cnt)
-        key = np.unique(child * n + r)
-        key = key[~np.isin(key, seen, assume_unique=True)]
-        seen = np.union1d(seen, key)
+        key = _unique(d[at].astype(np.int64) * n + np.repeat(root, cnt))
+        for known in found:  # pairs reached by an earlier level (several paths)
+            if len(key) and len(known):
+                pos = np.minimum(np.searchsorted(known, key), len(known) - 1)
+                key = key[known[pos] != key]
         found.append(key)
         node, root = key // n, key % n
     pairs = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
