@@ -125,10 +125,31 @@ def id_lists(pairs: pd.DataFrame, key: str, value: str, index: pd.Index) -> list
     return [groups.get(k, []) for k in index.tolist()]
 
 
+def _selected(store, ids) -> np.ndarray:
+    """Mask over the pairs of :func:`community_closure` whose territory is one of ``ids``."""
+    codes = store.codes()[0].get_indexer(np.asarray(ids, dtype=object))
+    want = np.zeros(len(store.codes()[0]) + 1, dtype=bool)
+    want[codes] = True
+    want[-1] = False  # code -1: an id not in the graph
+    return want[c.community_closure(store)[0]]
+
+
 def claims_of(store, ids: pd.Index) -> pd.DataFrame:
-    """Pairs ``territory, community`` for the territories in ``ids`` (their claimant communities)."""
-    tc = c.territory_community(store)
-    return tc[tc["territory"].isin(ids)].drop_duplicates()
+    """Pairs ``territory, community`` for the territories in ``ids`` (their claimant communities).
+
+    Filtered on codes (the closure's pairs are distinct), in the closure's order.
+    """
+    territory, community = c.community_closure(store)
+    sel = _selected(store, ids)
+    return c.decoded_pairs(store, (territory[sel], community[sel]), ("territory", "community"))
+
+
+def _claim_counts(store, ids: pd.Index) -> np.ndarray:
+    """Number of claimant communities of each of ``ids`` (0 for an id not in the graph)."""
+    territory, _ = c.community_closure(store)
+    n = len(store.codes()[0])
+    counts = np.append(np.bincount(territory, minlength=n), 0)
+    return counts[store.codes()[0].get_indexer(np.asarray(ids, dtype=object))]
 
 
 def street_of(store, ids: pd.Index, community: pd.Series) -> pd.Series:
@@ -163,10 +184,12 @@ def _in_scope(frame: pd.DataFrame, inside) -> pd.DataFrame:
 
 def status_of(store, ids: pd.Index) -> tuple[np.ndarray, pd.DataFrame]:
     """``status`` of each id (unassigned / assigned / contested) and the ``territory, community`` claims."""
-    claims = claims_of(store, ids)
-    n = claims["territory"].value_counts().reindex(ids).fillna(0).to_numpy()
-    status = np.where(n == 0, "unassigned", np.where(n == 1, "assigned", "contested")).astype(object)
-    return status, claims
+    status = _status(_claim_counts(store, ids))
+    return status, claims_of(store, ids)
+
+
+def _status(n: np.ndarray) -> np.ndarray:
+    return np.where(n == 0, "unassigned", np.where(n == 1, "assigned", "contested")).astype(object)
 
 
 def _describe(store, frame: pd.DataFrame, status: np.ndarray, claims: pd.DataFrame) -> pd.DataFrame:
@@ -261,9 +284,11 @@ class BoundariesMixin:
     def unassigned_areas(self, *, within, as_of) -> pd.DataFrame:
         store = self.store
         frame = _grids_and_areas(store, _scope(store, within))
-        status, claims = status_of(store, pd.Index(frame["id"], dtype=object))
+        ids = pd.Index(frame["id"], dtype=object)
+        status = _status(_claim_counts(store, ids))
         problem = status != "assigned"
-        out = _describe(store, frame[problem].reset_index(drop=True), status[problem], claims)
+        # claims only of the problem rows: the assigned ones are not reported
+        out = _describe(store, frame[problem].reset_index(drop=True), status[problem], claims_of(store, ids[problem]))
         out["inherited"] = _inherited(store, out)
         out = as_text(out, ["id", "label", "name", "kind", "status", "street_id"])
         return out.sort_values(["status", "id"]).reset_index(drop=True)
