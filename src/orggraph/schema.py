@@ -515,6 +515,24 @@ def suggest(enum: str, value: str) -> str | None:
 # --------------------------------------------------------------------------- documentation
 
 
+def _attr_row(a: Attr, type_label: str) -> str:
+    """One Markdown table row documenting a ledger column."""
+    notes = []
+    if a.required:
+        notes.append("required")
+    if a.enum:
+        notes.append("one of " + ", ".join(f"`{v}` {al[0]}" for v, al in ENUMS[a.enum].values.items()))
+    if a.minimum is not None:
+        notes.append(f"≥ {a.minimum:g}")
+    if a.ref:
+        notes.append("id of a " + " or ".join(a.ref))
+    if a.personal:
+        notes.append("personal data")
+    if a.doc:
+        notes.append(a.doc)
+    return f"| `{a.name}` | {', '.join(a.aliases)} | {type_label} | {'; '.join(notes)} |"
+
+
 def ledger_markdown() -> str:
     """The ledger format as Markdown, generated from this schema (``docs/ledger.md``)."""
     out = [
@@ -536,20 +554,7 @@ def ledger_markdown() -> str:
     for k in NODE_KINDS.values():
         out += [f"### `{k.table}`: {k.name} ({k.zh})", "", "| column | aliases | type | notes |", "|---|---|---|---|"]
         for a in k.attrs:
-            notes = []
-            if a.required:
-                notes.append("required")
-            if a.enum:
-                notes.append("one of " + ", ".join(f"`{v}` {al[0]}" for v, al in ENUMS[a.enum].values.items()))
-            if a.minimum is not None:
-                notes.append(f"≥ {a.minimum:g}")
-            if a.ref:
-                notes.append("id of a " + " or ".join(a.ref))
-            if a.personal:
-                notes.append("personal data")
-            if a.doc:
-                notes.append(a.doc)
-            out.append(f"| `{a.name}` | {', '.join(a.aliases)} | {a.type} | {'; '.join(notes)} |")
+            out.append(_attr_row(a, a.type))
         for r in k.refs:
             direction = f"{'/'.join(r.targets)} -{r.edge}-> {k.name}" if r.incoming else f"{k.name} -{r.edge}-> {'/'.join(r.targets)}"
             note = f"id of a {' or '.join(r.targets)}; becomes `{direction}`"
@@ -565,16 +570,7 @@ def ledger_markdown() -> str:
             out += [t.doc or e.doc, ""]
         out += ["| column | aliases | type | notes |", "|---|---|---|---|"]
         for a in (t.source, t.target, *t.attrs):
-            notes = []
-            if a.required:
-                notes.append("required")
-            if a.ref:
-                notes.append("id of a " + " or ".join(a.ref))
-            if a.enum:
-                notes.append("one of " + ", ".join(f"`{v}` {al[0]}" for v, al in ENUMS[a.enum].values.items()))
-            if a.doc:
-                notes.append(a.doc)
-            out.append(f"| `{a.name}` | {', '.join(a.aliases)} | {'id' if a.ref else a.type} | {'; '.join(notes)} |")
+            out.append(_attr_row(a, "id" if a.ref else a.type))
         out.append("")
     out += ["## Allowed edges", "", "| edge | from | to |", "|---|---|---|"]
     for e in EDGE_TYPES.values():
