@@ -19,7 +19,7 @@ import pandas as pd
 from ..errors import NodeNotFound, QueryNotSupportedError, SchemaError
 from ..schema import ENUMS, TERRITORY_KINDS
 
-__all__ = ["QueryDef", "QUERIES", "register", "normalize_as_of", "check_within", "conform", "dispatch", "BODY_SELECTORS", "check_bodies"]
+__all__ = ["rate", "rollup", "QueryDef", "QUERIES", "register", "normalize_as_of", "check_within", "conform", "dispatch", "BODY_SELECTORS", "check_bodies"]
 
 
 @dataclass(frozen=True)
@@ -112,3 +112,29 @@ def dispatch(g, name: str, **params):
     if impl is None:
         raise QueryNotSupportedError(f"the {g.backend.name} backend does not implement {name}()")
     return impl(**params)
+
+
+def rate(num, den) -> "np.ndarray":
+    """``num / den`` element-wise as float64, NaN where the denominator is 0 (a rate of nothing)."""
+    import numpy as np
+
+    num = np.asarray(num, dtype="float64")
+    den = np.asarray(den, dtype="float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+
+
+def rollup(per: pd.DataFrame, by: str, sums: list[str], out: str, num: str, den: str) -> pd.DataFrame:
+    """Roll per-community rows up to streets or districts, from counts (never by averaging rates).
+
+    ``per`` has ``community_id``, ``group`` and ``group_name`` (the street or district of each
+    community) and the count columns ``sums``; the result has ``<by>_id, <by>_name,
+    communities``, the summed counts and ``out = num / den`` of the sums, sorted by id.
+    Both backends use it, so a roll-up means the same on each.
+    """
+    agg = per.groupby("group", dropna=False).agg(
+        name=("group_name", "first"), communities=("community_id", "size"), **{k: (k, "sum") for k in sums}
+    ).reset_index()
+    agg[out] = rate(agg[num], agg[den])
+    agg = agg.rename(columns={"group": f"{by}_id", "name": f"{by}_name"})
+    return agg.sort_values(f"{by}_id").reset_index(drop=True)

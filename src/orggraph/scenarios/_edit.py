@@ -24,19 +24,14 @@ __all__ = ["Edit", "as_date", "ids_list"]
 
 
 def as_date(value, what: str = "date") -> _dt.date:
-    """A date from a date, datetime, Timestamp or ISO string (``2021-12-05``)."""
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    if isinstance(value, str):
-        from .._types import parse
+    """A date from a date, datetime, Timestamp or a string in any ledger date form (``2021-12-05``)."""
+    from ..queries._base import normalize_as_of
 
-        parsed, bad = parse(pd.Series([value]), "date")
-        if not bad.iloc[0] and not pd.isna(parsed.iloc[0]):
-            return parsed.iloc[0].date()
+    if isinstance(value, (str, _dt.date, pd.Timestamp)):
+        try:
+            return normalize_as_of(value)
+        except ValueError:
+            pass
     raise ScenarioError(f"{what}={value!r} is not a date (YYYY-MM-DD)")
 
 

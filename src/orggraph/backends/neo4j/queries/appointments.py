@@ -5,20 +5,15 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import cypher
+from ....queries._base import rollup
 from ._common import COMMUNITY_PARTY_LEVELS, int64, rate, text
 
 _PLACE = ["community_id", "community_name", "street_id", "street_name", "district_id", "district_name"]
 
 
 def _rollup(per: pd.DataFrame, by: str, sums: list[str], out: str, num: str, den: str) -> pd.DataFrame:
-    """Sum ``sums`` over the communities of each street or district; ``out = num / den`` of the sums."""
-    f = per.assign(group=per[f"{by}_id"], group_name=per[f"{by}_name"])
-    agg = f.groupby("group", dropna=False).agg(
-        name=("group_name", "first"), communities=("community_id", "size"), **{k: (k, "sum") for k in sums}
-    ).reset_index()
-    agg[out] = rate(agg[num], agg[den])
-    agg = agg.rename(columns={"group": f"{by}_id", "name": f"{by}_name"})
-    return agg.sort_values(f"{by}_id").reset_index(drop=True)
+    """The street or district of each community (fetched with the rows), then the shared roll-up."""
+    return rollup(per.assign(group=per[f"{by}_id"], group_name=per[f"{by}_name"]), by, sums, out, num, den)
 
 
 class AppointmentsMixin:

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
+from ....queries._base import rate, rollup
 from . import _common as c
-
-
-def _rate(num, den) -> np.ndarray:
-    num = np.asarray(num, dtype="float64")
-    den = np.asarray(den, dtype="float64")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
 
 
 def _body_kinds(store, bodies) -> pd.DataFrame:
@@ -22,15 +15,10 @@ def _body_kinds(store, bodies) -> pd.DataFrame:
 
 
 def _rollup(store, per: pd.DataFrame, by: str, sums: list[str], out: str, num: str, den: str) -> pd.DataFrame:
-    """Sum ``sums`` over the communities of each street or district; ``out = num / den`` of the sums."""
+    """The street or district of each community, then the shared roll-up from counts."""
     groups = c.community_groups(store, pd.Index(per["community_id"]), by)
     f = per.assign(group=groups["group"].to_numpy(), group_name=groups["group_name"].to_numpy())
-    agg = f.groupby("group", dropna=False).agg(
-        name=("group_name", "first"), communities=("community_id", "size"), **{k: (k, "sum") for k in sums}
-    ).reset_index()
-    agg[out] = _rate(agg[num], agg[den])
-    agg = agg.rename(columns={"group": f"{by}_id", "name": f"{by}_name"})
-    return agg.sort_values(f"{by}_id").reset_index(drop=True)
+    return rollup(f, by, sums, out, num, den)
 
 
 class AppointmentsMixin:
@@ -48,7 +36,7 @@ class AppointmentsMixin:
         per["street_id"] = c.ref(store, "Community", "street_id").reindex(comms).to_numpy()
         per["members"] = members.reindex(comms).fillna(0).astype("int64").to_numpy()
         per["cross_appointed"] = cross.reindex(comms).fillna(0).astype("int64").to_numpy()
-        per["rate"] = _rate(per["cross_appointed"], per["members"])
+        per["rate"] = rate(per["cross_appointed"], per["members"])
         if by == "community":
             return per.sort_values("community_id").reset_index(drop=True)
         return _rollup(store, per, by, ["members", "cross_appointed"], "rate", "cross_appointed", "members")
