@@ -175,6 +175,20 @@ class TableStore:
 
         return self.cached(("edge_codes", name), build)
 
+    def node_codes(self, kind: str) -> np.ndarray:
+        """Codes (see :meth:`codes`) of the nodes of ``kind``, aligned with the rows of :meth:`node_frame`."""
+        name = node_kind(kind).name
+        return self.cached(("node_codes", name), lambda: self.code_of(self.node_frame(name)["id"]))
+
+    def code_of(self, values) -> np.ndarray:
+        """The code of each id in ``values`` (int64; -1 for an id that is not a node)."""
+        ids, kind = self.codes()
+        out = ids.get_indexer(np.asarray(values, dtype=object)).astype(np.int64)
+        if len(out):
+            known = np.append(kind, -1)
+            out[known[out] < 0] = -1
+        return out
+
     def kinds_of(self, ids) -> pd.Series:
         ids = pd.Index(pd.Series(list(ids) if not isinstance(ids, (pd.Series, pd.Index, np.ndarray)) else ids, dtype=object))
         idx = self.id_index()
