@@ -10,6 +10,13 @@ Reference columns of the ledger (``street_id``, ``parent_id``, ``territory_id``
 derives them back (the first edge of the right type and kind, in insertion
 order), so the ledger reader puts the column edges first and a ledger
 round-trips.
+
+Every node has an integer **code**, kept beside the tables rather than derived
+per query: each node table carries the codes of its rows and each edge table
+the codes of its endpoints, computed once when rows are added (:class:`_Ids`
+maps ids to codes). A copy shares them with the tables, so a query on a fresh
+copy or on a scenario's graph starts from integer arrays instead of hashing a
+million id strings again.
 """
 
 from __future__ import annotations
@@ -31,34 +38,136 @@ def _empty_frame(columns: list[tuple[str, str]]) -> pd.DataFrame:
 
 
 class _Table:
-    """A DataFrame with a buffer of rows added one at a time."""
+    """A DataFrame, integer arrays aligned with its rows, and a buffer of rows added one at a time.
 
-    __slots__ = ("_frame", "_pending")
+    The arrays are the codes of a node table's ids (one array) or of an edge
+    table's sources and targets (two arrays).
+    """
 
-    def __init__(self, frame: pd.DataFrame):
+    __slots__ = ("_frame", "_arrays", "_pending", "_pending_arrays")
+
+    def __init__(self, frame: pd.DataFrame, arrays: tuple[np.ndarray, ...]):
         self._frame = frame
+        self._arrays = arrays
         self._pending: list[dict] = []
+        self._pending_arrays: list[tuple[int, ...]] = []
+
+    def _flush(self) -> None:
+        if self._pending:
+            extra = pd.DataFrame(self._pending)
+            more = np.array(self._pending_arrays, dtype=np.int64).T
+            self._pending, self._pending_arrays = [], []
+            self._frame = _concat(self._frame, extra)
+            self._arrays = tuple(np.concatenate([a, m]) for a, m in zip(self._arrays, more))
 
     @property
     def frame(self) -> pd.DataFrame:
-        if self._pending:
-            extra = pd.DataFrame(self._pending)
-            self._pending = []
-            self._frame = _concat(self._frame, extra)
+        self._flush()
         return self._frame
 
-    def append(self, frame: pd.DataFrame) -> None:
-        self._frame = _concat(self.frame, frame)
+    @property
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        self._flush()
+        return self._arrays
 
-    def append_row(self, row: dict) -> None:
+    def append(self, frame: pd.DataFrame, arrays: tuple[np.ndarray, ...]) -> None:
+        self._flush()
+        self._frame = _concat(self._frame, frame)
+        self._arrays = tuple(np.concatenate([a, b]) for a, b in zip(self._arrays, arrays))
+
+    def append_row(self, row: dict, arrays: tuple[int, ...]) -> None:
         self._pending.append(row)
+        self._pending_arrays.append(arrays)
 
-    def replace(self, frame: pd.DataFrame) -> None:
-        self._pending = []
+    def replace(self, frame: pd.DataFrame, arrays: tuple[np.ndarray, ...]) -> None:
+        self._pending, self._pending_arrays = [], []
         self._frame = frame.reset_index(drop=True)
+        self._arrays = arrays
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Keep the rows where ``mask`` is true."""
+        if not mask.all():
+            self.replace(self.frame[mask], tuple(a[mask] for a in self.arrays))
+
+    def remap(self, mapping: np.ndarray) -> None:
+        """Replace every code ``c`` by ``mapping[c]`` (``mapping[-1]`` is the new value of -1)."""
+        self._arrays = tuple(mapping[a] for a in self.arrays)
+
+    def copy(self) -> "_Table":
+        return _Table(self.frame, self.arrays)
 
     def __len__(self) -> int:
         return len(self._frame) + len(self._pending)
+
+
+_NO_CODES = np.empty(0, dtype=np.int64)
+
+
+class _Ids:
+    """Ids and their integer codes: ``ids[code]`` is the id, ``kind[code]`` its kind.
+
+    ``kind`` is the position of the node kind in :data:`NODE_KINDS`, or -1 for
+    an id that is not (or no longer) a node of the store. Never modified: a
+    change gives a new object, so copies of a store share it safely. The hash
+    index over the ids is built on the first look-up and shared with every
+    object derived from this one while no id is added; ids added a few at a time
+    go to a small dictionary beside it instead of rebuilding it.
+    """
+
+    __slots__ = ("ids", "kind", "_index", "_tail", "checked")
+
+    def __init__(self, ids: np.ndarray, kind: np.ndarray, index: pd.Index | None = None,
+                 tail: dict | None = None, checked: bool = True):
+        self.ids = ids
+        self.kind = kind
+        self._index = index  # over ids[:len(index)], built lazily
+        self._tail = tail or {}  # id -> code for the codes after the index
+        self.checked = checked  # False: ids were appended without a look-up and may repeat
+
+    @classmethod
+    def empty(cls) -> "_Ids":
+        return cls(np.empty(0, dtype=object), np.empty(0, dtype=np.int8))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def indexed(self) -> bool:
+        return self._index is not None
+
+    def index(self) -> pd.Index:
+        if self._index is None:
+            self._index = pd.Index(self.ids, dtype=object)
+            self._tail = {}
+        return self._index
+
+    def lookup(self, values: np.ndarray) -> np.ndarray:
+        """Code of each value, -1 when it has none (whether or not it is a live node); needs unique ids."""
+        codes = self.index().get_indexer(values).astype(np.int64, copy=False)
+        if self._tail:
+            miss = np.flatnonzero(codes < 0)
+            if len(miss):
+                get = self._tail.get
+                codes[miss] = [get(v, -1) for v in values[miss].tolist()]
+        return codes
+
+    def extend(self, new: np.ndarray, kind: int, checked: bool) -> tuple["_Ids", np.ndarray]:
+        """A new object with ids ``new`` (absent here) appended as nodes of ``kind``; and their codes."""
+        n, m = len(self.ids), len(new)
+        codes = np.arange(n, n + m, dtype=np.int64)
+        ids = np.concatenate([self.ids, new])
+        kinds = np.concatenate([self.kind, np.full(m, kind, dtype=np.int8)])
+        if self._index is not None and checked and m <= max(64, n // 64):
+            tail = dict(self._tail)
+            tail.update(zip(new.tolist(), codes.tolist()))
+            return _Ids(ids, kinds, self._index, tail, self.checked), codes
+        return _Ids(ids, kinds, None, None, self.checked and checked), codes
+
+    def with_kind(self, codes: np.ndarray, kind) -> "_Ids":
+        """A new object where ``codes`` have ``kind`` (an int, or an array aligned with codes)."""
+        kinds = self.kind.copy()
+        kinds[codes] = kind
+        return _Ids(self.ids, kinds, self._index, self._tail, self.checked)
 
 
 def _concat(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
@@ -105,17 +214,22 @@ def _typed(kind_attrs, frame: pd.DataFrame, what: str) -> pd.DataFrame:
     return out
 
 
+_KIND_POS = {k: i for i, k in enumerate(NODE_KINDS)}
+
+
 class TableStore:
     """The in-memory typed graph. Not thread-safe."""
 
     def __init__(self) -> None:
         self._nodes: dict[str, _Table] = {
-            k: _Table(_empty_frame([(a.name, a.type) for a in spec.attrs])) for k, spec in NODE_KINDS.items()
+            k: _Table(_empty_frame([(a.name, a.type) for a in spec.attrs]), (_NO_CODES,)) for k, spec in NODE_KINDS.items()
         }
         self._edges: dict[str, _Table] = {
-            t: _Table(_empty_frame([("source", "str"), ("target", "str")] + [(a.name, a.type) for a in spec.attrs]))
+            t: _Table(_empty_frame([("source", "str"), ("target", "str")] + [(a.name, a.type) for a in spec.attrs]),
+                      (_NO_CODES, _NO_CODES))
             for t, spec in EDGE_TYPES.items()
         }
+        self._ids = _Ids.empty()
         self.version = 0
         self._cache: dict = {}
 
@@ -131,71 +245,144 @@ class TableStore:
         return self._cache[key]
 
     def id_index(self) -> pd.Series:
-        """Series id → kind over all nodes (cached)."""
+        """Series id → kind over all nodes, grouped by kind in :data:`NODE_KINDS` order (cached)."""
 
         def build():
-            parts = [pd.Series(k, index=pd.Index(t.frame["id"], dtype=object)) for k, t in self._nodes.items() if len(t)]
-            if not parts:
-                return pd.Series([], dtype=object, index=pd.Index([], dtype=object))
-            return pd.concat(parts)
+            ids, kind = self.codes()
+            live = np.flatnonzero(kind >= 0)
+            live = live[np.argsort(kind[live], kind="stable")]
+            names = np.array(list(NODE_KINDS), dtype=object)
+            return pd.Series(names[kind[live]], index=pd.Index(ids.to_numpy(dtype=object)[live], dtype=object), dtype=object)
 
         return self.cached("id_index", build)
 
+    # ------------------------------------------------------------ integer codes
     def codes(self) -> tuple[pd.Index, np.ndarray]:
-        """Integer codes of the nodes (cached): ``(ids, kind)``.
+        """Integer codes of the nodes: ``(ids, kind)``.
 
-        A node's code is its position in ``ids`` (every node id, each once, grouped
-        by kind); ``kind[code]`` is the position of its kind in :data:`NODE_KINDS`.
-        Queries work on codes: comparing integers is ~10× cheaper than hashing
-        id strings, which dominates at a million nodes.
+        ``ids[code]`` is a node's id and ``kind[code]`` the position of its kind in
+        :data:`NODE_KINDS`; -1 marks a code that is not a node of this store (one
+        removed, or one a copy of the store added). Codes are kept with the tables
+        (see the module docstring), so this costs nothing. Queries work on codes:
+        comparing integers is ~10× cheaper than hashing id strings, which
+        dominates at a million nodes.
         """
-
-        def build():
-            frames = [self._nodes[k].frame["id"].to_numpy(dtype=object) for k in NODE_KINDS]
-            ids = pd.Index(np.concatenate(frames), dtype=object)
-            kind = np.repeat(np.arange(len(frames), dtype=np.int8), [len(f) for f in frames])
-            if not ids.is_unique:  # only a store built without validation can hold a duplicate id
-                keep = ~ids.duplicated(keep="first")
-                ids, kind = ids[keep], kind[keep]
-            return ids, kind
-
-        return self.cached("codes", build)
+        reg = self._registry()
+        if reg.indexed and not reg._tail:
+            return reg.index(), reg.kind
+        return pd.Index(reg.ids, dtype=object), reg.kind
 
     def edge_codes(self, type: str) -> tuple[np.ndarray, np.ndarray]:
-        """Codes (see :meth:`codes`) of the source and target of every edge of ``type``, in table order (cached)."""
-        name = edge_type(type).name
+        """Codes (see :meth:`codes`) of the source and target of every edge of ``type``, in table order.
 
-        def build():
-            ids, _ = self.codes()
-            e = self.edge_frame(name)
-            return (
-                ids.get_indexer(e["source"].to_numpy(dtype=object)).astype(np.int64),
-                ids.get_indexer(e["target"].to_numpy(dtype=object)).astype(np.int64),
-            )
-
-        return self.cached(("edge_codes", name), build)
+        -1 for an endpoint that is not a node. Do not modify the arrays.
+        """
+        self._registry()
+        return self._edges[edge_type(type).name].arrays
 
     def node_codes(self, kind: str) -> np.ndarray:
         """Codes (see :meth:`codes`) of the nodes of ``kind``, aligned with the rows of :meth:`node_frame`."""
-        name = node_kind(kind).name
-        return self.cached(("node_codes", name), lambda: self.code_of(self.node_frame(name)["id"]))
+        self._registry()
+        return self._nodes[node_kind(kind).name].arrays[0]
 
     def code_of(self, values) -> np.ndarray:
         """The code of each id in ``values`` (int64; -1 for an id that is not a node)."""
-        ids, kind = self.codes()
-        out = ids.get_indexer(np.asarray(values, dtype=object)).astype(np.int64)
-        if len(out):
-            known = np.append(kind, -1)
-            out[known[out] < 0] = -1
+        values = np.asarray(values, dtype=object)
+        reg = self._registry()
+        if not len(values) or not len(reg):
+            return np.full(len(values), -1, dtype=np.int64)
+        out = reg.lookup(values)
+        out[np.append(reg.kind, -1)[out] < 0] = -1
         return out
 
+    def _registry(self) -> _Ids:
+        """The id registry, with repeated ids merged first (only ids appended without a look-up can repeat)."""
+        if not self._ids.checked:
+            self._merge_repeated_ids()
+        return self._ids
+
+    def _merge_repeated_ids(self) -> None:
+        reg = self._ids
+        codes, uniques = pd.factorize(reg.ids)
+        if len(uniques) == len(reg.ids):
+            self._ids = _Ids(reg.ids, reg.kind, reg._index, reg._tail, True)
+            return
+        # renumber: each id keeps its first code's kind (a store built without validation can hold a repeated id)
+        first = np.full(len(uniques), -1, dtype=np.int64)
+        order = np.arange(len(codes))[::-1]
+        first[codes[order]] = order
+        live_first = np.full(len(uniques), -1, dtype=np.int64)
+        alive = np.flatnonzero(reg.kind >= 0)[::-1]
+        live_first[codes[alive]] = alive
+        pick = np.where(live_first >= 0, live_first, first)
+        self._ids = _Ids(np.asarray(uniques, dtype=object), reg.kind[pick], None, None, True)
+        mapping = np.append(codes.astype(np.int64), -1)
+        for t in list(self._nodes.values()) + list(self._edges.values()):
+            t.remap(mapping)
+
+    def _add_ids(self, values: np.ndarray, kind: int, lookup: bool) -> np.ndarray:
+        """Codes for ids becoming nodes of ``kind``: an id known to the registry keeps its code.
+
+        Without ``lookup`` (a trusted bulk add) ids are appended blindly while the
+        registry has no index yet, and checked for repeats when it is next used.
+        """
+        reg = self._ids
+        if not lookup and not reg.indexed:
+            self._ids, codes = reg.extend(values, kind, checked=False)
+        else:
+            reg = self._registry()
+            codes = reg.lookup(values) if len(reg) else np.full(len(values), -1, dtype=np.int64)
+            old = codes >= 0
+            if old.any():
+                revived = codes[old][reg.kind[codes[old]] < 0]
+                if len(revived):
+                    reg = reg.with_kind(revived, kind)
+            new = ~old
+            if new.any():
+                inverse, fresh = pd.factorize(values[new])
+                reg, added = reg.extend(np.asarray(fresh, dtype=object), kind, checked=True)
+                codes[new] = added[inverse]
+            self._ids = reg
+        self._resolve_dangling()
+        return codes
+
+    def _resolve_dangling(self) -> None:
+        """Give edges whose endpoint was not a node when they were added the code of the node now there."""
+        for t in self._edges.values():
+            src, dst = t.arrays
+            if len(src) and (src.min() < 0 or dst.min() < 0):
+                f = t.frame
+                arrays = []
+                for col, a in (("source", src), ("target", dst)):
+                    miss = np.flatnonzero(a < 0)
+                    if len(miss):
+                        a = a.copy()
+                        a[miss] = self.code_of(f[col].to_numpy(dtype=object)[miss])
+                    arrays.append(a)
+                t._arrays = tuple(arrays)
+
+    def _drop_ids(self, codes: np.ndarray) -> None:
+        """``codes`` are no longer nodes: mark them, and set edge endpoints on them to -1."""
+        codes = codes[codes >= 0]
+        if not len(codes):
+            return
+        self._ids = self._ids.with_kind(codes, -1)
+        dead = np.zeros(len(self._ids) + 1, dtype=bool)
+        dead[codes] = True
+        for t in self._edges.values():
+            src, dst = t.arrays
+            if len(src) and (dead[src].any() or dead[dst].any()):
+                t._arrays = (np.where(dead[src], -1, src), np.where(dead[dst], -1, dst))
+
     def kinds_of(self, ids) -> pd.Series:
+        """The kind of each id (NaN for an id that is not a node), indexed by the ids."""
         ids = pd.Index(pd.Series(list(ids) if not isinstance(ids, (pd.Series, pd.Index, np.ndarray)) else ids, dtype=object))
-        idx = self.id_index()
-        return pd.Series(idx.reindex(ids).to_numpy(), index=ids)
+        codes = self.code_of(ids.to_numpy(dtype=object))
+        names = np.array(list(NODE_KINDS) + [np.nan], dtype=object)
+        return pd.Series(names[np.where(codes >= 0, self._ids.kind[codes], -1)], index=ids)
 
     def has(self, node_id) -> bool:
-        return node_id in self.id_index().index
+        return bool(self.code_of([node_id])[0] >= 0)
 
     # ------------------------------------------------------------ reading
     def node_frame(self, kind: str) -> pd.DataFrame:
@@ -265,19 +452,20 @@ class TableStore:
             dup = ids[ids.duplicated()]
             if len(dup):
                 raise SchemaError(f"duplicate id(s) among new {spec.name} nodes: {list(dup.head(5))}")
-            clash = ids[ids.isin(self.id_index().index)]
+            clash = ids[self.code_of(ids.to_numpy(dtype=object)) >= 0]
             if len(clash):
                 raise SchemaError(f"id(s) already in the graph: {list(clash.head(5))}")
         attr_names = [a.name for a in spec.attrs]
-        frame = frame[attr_names + [c for c in frame.columns if c not in attr_names]]
-        self._nodes[spec.name].append(frame.reset_index(drop=True))
+        frame = frame[attr_names + [c for c in frame.columns if c not in attr_names]].reset_index(drop=True)
+        codes = self._add_ids(frame["id"].to_numpy(dtype=object), _KIND_POS[spec.name], lookup=validate)
+        self._nodes[spec.name].append(frame, (codes,))
         self._changed()
         for ref in ref_cols:
             vals = _types.clean_text(refs[ref.column])
             has = vals.notna()
             if not has.any():
                 continue
-            here, there = frame["id"][has].to_numpy(), vals[has].astype(str).to_numpy()
+            here, there = frame["id"][has.to_numpy()].to_numpy(), vals[has].astype(str).to_numpy()
             src, dst = (there, here) if ref.incoming else (here, there)
             self.add_edges(ref.edge, pd.DataFrame({"source": src, "target": dst}), validate=validate)
 
@@ -288,7 +476,8 @@ class TableStore:
         ref_names = {r.column for r in spec.refs}
         row = {"id": node_id, **{k: v for k, v in attrs.items() if k not in ref_names}}
         typed = _typed(spec.attrs, pd.DataFrame([row]), spec.name)
-        self._nodes[spec.name].append_row(typed.iloc[0].to_dict())
+        code = self._add_ids(np.array([node_id], dtype=object), _KIND_POS[spec.name], lookup=True)
+        self._nodes[spec.name].append_row(typed.iloc[0].to_dict(), (int(code[0]),))
         self._changed()
         for ref in spec.refs:
             other = attrs.get(ref.column)
@@ -306,24 +495,31 @@ class TableStore:
                 raise SchemaError(f"{spec.name} edges need a {col!r} column")
         if validate:
             frame = _typed(spec.attrs, frame, spec.name)
-            self._check_endpoints(spec, frame["source"], frame["target"])
         names = ["source", "target"] + [a.name for a in spec.attrs]
-        frame = frame[names + [c for c in frame.columns if c not in names]]
-        self._edges[spec.name].append(frame.reset_index(drop=True))
+        frame = frame[names + [c for c in frame.columns if c not in names]].reset_index(drop=True)
+        codes = self._endpoint_codes(frame)
+        if validate:
+            self._check_endpoints(spec, frame, codes)
+        self._edges[spec.name].append(frame, codes)
         self._changed()
 
     def add_edge(self, type: str, source: str, target: str, /, **attrs) -> None:
         self.add_edges(type, pd.DataFrame([{"source": source, "target": target, **attrs}]))
 
-    def _check_endpoints(self, spec, sources: pd.Series, targets: pd.Series) -> None:
-        sk = self.kinds_of(sources).to_numpy()
-        tk = self.kinds_of(targets).to_numpy()
-        missing = pd.isna(sk) | pd.isna(tk)
+    def _endpoint_codes(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        return (self.code_of(frame["source"].to_numpy(dtype=object)), self.code_of(frame["target"].to_numpy(dtype=object)))
+
+    def _check_endpoints(self, spec, frame: pd.DataFrame, codes: tuple[np.ndarray, np.ndarray]) -> None:
+        src, dst = codes
+        missing = (src < 0) | (dst < 0)
         if missing.any():
-            unknown = [v for v, k in zip(list(sources) + list(targets), list(sk) + list(tk)) if pd.isna(k)]
+            unknown = [v for col, c in (("source", src), ("target", dst)) for v in frame[col].to_numpy(dtype=object)[c < 0]]
             raise NodeNotFound(f"{spec.name} edge(s) refer to unknown id(s): {sorted(set(map(str, unknown)))[:5]}")
-        pairs = pd.Series(list(zip(sk, tk))).drop_duplicates()
-        wrong = [p for p in pairs if not spec.allows(*p)]
+        kind = self._ids.kind.astype(np.int64)
+        pairs = np.unique(kind[src] * len(NODE_KINDS) + kind[dst])
+        names = list(NODE_KINDS)
+        wrong = [(names[p // len(names)], names[p % len(names)]) for p in pairs.tolist()]
+        wrong = [p for p in wrong if not spec.allows(*p)]
         if wrong:
             raise SchemaError(
                 f"{spec.name} is not allowed between " + ", ".join(f"{s} → {t}" for s, t in wrong[:5])
@@ -332,37 +528,50 @@ class TableStore:
     # ------------------------------------------------------------ removal and replacement
     def remove_nodes(self, ids: Iterable[str]) -> None:
         """Remove nodes and every edge touching them."""
-        ids = pd.Index(list(ids), dtype=object)
+        codes = self.code_of(pd.Index(list(ids), dtype=object).to_numpy(dtype=object))
+        codes = codes[codes >= 0]
+        dead = np.zeros(len(self._ids) + 1, dtype=bool)  # the last slot stands for code -1
+        dead[codes] = True
         for t in self._nodes.values():
-            f = t.frame
-            if len(f):
-                t.replace(f[~f["id"].isin(ids)])
+            if len(t):
+                t.keep(~dead[t.arrays[0]])
         for t in self._edges.values():
-            f = t.frame
-            if len(f):
-                t.replace(f[~(f["source"].isin(ids) | f["target"].isin(ids))])
+            if len(t):
+                src, dst = t.arrays
+                t.keep(~(dead[src] | dead[dst]))
+        self._ids = self._ids.with_kind(codes, -1)
         self._changed()
 
     def replace_edges(self, type: str, frame: pd.DataFrame) -> None:
         """Replace the whole edge table of ``type`` (the caller keeps it valid)."""
-        self._edges[edge_type(type).name].replace(frame)
+        frame = frame.reset_index(drop=True)
+        self._edges[edge_type(type).name].replace(frame, self._endpoint_codes(frame))
         self._changed()
 
     def replace_nodes(self, kind: str, frame: pd.DataFrame) -> None:
-        self._nodes[node_kind(kind).name].replace(frame)
+        """Replace the whole node table of ``kind`` (the caller keeps it valid, edges included)."""
+        spec = node_kind(kind)
+        frame = frame.reset_index(drop=True)
+        table = self._nodes[spec.name]
+        before = table.arrays[0]
+        codes = self._add_ids(frame["id"].to_numpy(dtype=object), _KIND_POS[spec.name], lookup=True)
+        table.replace(frame, (codes,))
+        self._drop_ids(np.setdiff1d(before, codes))
         self._changed()
 
     def copy(self) -> "TableStore":
-        """A copy that shares the tables until one side changes them: O(number of tables).
+        """A copy that shares the tables and their codes until one side changes them: O(number of tables).
 
         Safe because a table is never modified in place: every change (append,
-        replace, removal) builds a new DataFrame and rebinds it. Code reading
-        :meth:`node_frame` / :meth:`edge_frame` must not modify what it gets;
-        :meth:`nodes` and :meth:`edges` hand out copies.
+        replace, removal) builds a new DataFrame and new code arrays and rebinds
+        them. Code reading :meth:`node_frame` / :meth:`edge_frame` /
+        :meth:`edge_codes` must not modify what it gets; :meth:`nodes` and
+        :meth:`edges` hand out copies.
         """
         new = TableStore.__new__(TableStore)
-        new._nodes = {k: _Table(t.frame) for k, t in self._nodes.items()}
-        new._edges = {k: _Table(t.frame) for k, t in self._edges.items()}
+        new._nodes = {k: t.copy() for k, t in self._nodes.items()}
+        new._edges = {k: t.copy() for k, t in self._edges.items()}
+        new._ids = self._registry()
         new.version = 0
         new._cache = {}
         return new
