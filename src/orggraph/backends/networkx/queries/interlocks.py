@@ -1,87 +1,129 @@
 """In-memory implementations of :mod:`orggraph.queries.interlocks`.
 
-Everything is a table operation: the held pairs (person, body) are filtered
-to the scope, self-merged on the person (people with a single body are dropped
-first, so only the ``Σ k(p)(k(p)−1)/2`` pairs that exist are ever built) and
-grouped by body pair.
+Everything runs on the store's integer node codes (:meth:`TableStore.codes`):
+the current posts are the ``HOLDS_POST`` edge codes filtered by date and by a
+boolean scope mask over codes; the held pairs (person, body) are deduplicated
+by sorting integer keys; the projection onto bodies enumerates, for each
+person holding ``k(p) ≥ 2`` bodies, only the ``k(p)(k(p)−1)/2`` pairs that
+exist, and groups them by a sort of integer keys. Ids are compared as strings
+only to order the people and bodies that take part (one stable sort of their
+ids), and are decoded only for the rows returned.
 """
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 import pandas as pd
 
-from ....scope import descendants
+from ....schema import NODE_KINDS
 from . import _common as c
 
 _BODY_LABELS = ("PartyOrg", "Unit", "Grid")
+_KIND_COLUMN = {"PartyOrg": "level", "Unit": "kind", "Grid": None}
 
 
-def _body_info(store) -> pd.DataFrame:
-    """Every body and grid: index id; columns ``name``, ``label``, ``kind`` (level, unit kind or ``grid``)."""
-
-    def build():
-        parts = []
-        for label, kind_col in (("PartyOrg", "level"), ("Unit", "kind"), ("Grid", None)):
-            f = store.node_frame(label)
-            if not len(f):
-                continue
-            kind = f[kind_col].to_numpy(dtype=object) if kind_col else np.full(len(f), "grid", dtype=object)
-            parts.append(
-                pd.DataFrame(
-                    {"name": f["name"].to_numpy(dtype=object), "label": label, "kind": kind},
-                    index=pd.Index(f["id"].to_numpy(dtype=object), dtype=object),
-                )
-            )
-        if not parts:
-            return pd.DataFrame({"name": [], "label": [], "kind": []}, dtype=object, index=pd.Index([], dtype=object))
-        out = pd.concat(parts)
-        return out.astype(object).where(out.notna(), None)
-
-    return store.cached("interlock_body_info", build)
+def _kind_index(label: str) -> int:
+    return list(NODE_KINDS).index(label)
 
 
-def _scope_bodies(store, within, selectors) -> pd.Index:
-    """Ids of the bodies in scope: covering a territory of ``within``'s subtree, or grids in it."""
-    info = _body_info(store)
+def _scope_mask(store, within, selectors) -> np.ndarray:
+    """Boolean per code, true for the bodies in scope; one extra ``False`` at the end, so code −1 looks up ``False``.
+
+    In scope: with ``within=None`` every party organisation, unit and grid;
+    otherwise the bodies covering a territory of ``within``'s subtree
+    (``CONTAINS*``) and the grids in it. ``selectors`` then keeps only the
+    bodies of the selected kinds.
+    """
+    ids, kind = store.codes()
+    n = len(ids)
+    grid = _kind_index("Grid")
     if within is None:
-        ids = info.index
+        mask = np.isin(kind, [_kind_index(label) for label in _BODY_LABELS])
     else:
-        territories = descendants(store, [within])
-        cov = store.edge_frame("COVERS")
-        covering = pd.Index(pd.unique(cov.loc[cov["target"].isin(territories), "source"].to_numpy(dtype=object)), dtype=object)
-        grids = info.index[(info["label"] == "Grid").to_numpy() & info.index.isin(territories)]
-        ids = covering.union(grids)
+        territories, _ = c.contains_closure(store, store.code_of([within]))
+        inside = np.zeros(n + 1, dtype=bool)
+        inside[territories] = True
+        src, dst = store.edge_codes("COVERS")
+        covering = src[inside[dst] & (src >= 0)]
+        mask = np.zeros(n, dtype=bool)
+        mask[covering] = True
+        mask[territories[kind[territories] == grid]] = True
     if selectors is not None:
-        chosen = c.empty_index()
+        chosen = np.zeros(n, dtype=bool)
         for s in selectors:
-            part = info.index[(info["label"] == "Grid").to_numpy()] if s == "grid" else c.bodies_of(store, s)
-            chosen = chosen.union(pd.Index(part, dtype=object))
-        ids = ids[ids.isin(chosen)]
-    return pd.Index(ids, dtype=object)
+            if s == "grid":
+                chosen |= kind == grid
+            else:
+                codes = store.code_of(c.bodies_of(store, s))
+                chosen[codes[codes >= 0]] = True
+        mask &= chosen
+    return np.append(mask, False)
 
 
-def _held(store, within, selectors, as_of) -> pd.DataFrame:
-    """Current posts in bodies in scope: ``cadre``, ``body``, ``role`` (one row per post)."""
-    posts = c.current_posts(store, as_of)
-    scope = _scope_bodies(store, within, selectors)
-    return posts[posts["body"].isin(scope)].reset_index(drop=True)
+def _held(store, within, selectors, as_of) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Current posts in bodies in scope, one per post: codes ``(cadre, body)`` and the rows of the ``HOLDS_POST`` table."""
+    e = store.edge_frame("HOLDS_POST")
+    src, dst = store.edge_codes("HOLDS_POST")
+    ok = c.current_mask(e["start"], e["end"], as_of)
+    ok &= _scope_mask(store, within, selectors)[dst]
+    ok &= src >= 0
+    rows = np.flatnonzero(ok)
+    return src[rows], dst[rows], rows
 
 
-def _side(info: pd.DataFrame, ids: np.ndarray, side: str) -> dict:
-    rows = info.reindex(pd.Index(ids, dtype=object))
-    return {
-        f"body_{side}_name": rows["name"].to_numpy(dtype=object),
-        f"body_{side}_label": rows["label"].to_numpy(dtype=object),
-        f"body_{side}_kind": rows["kind"].to_numpy(dtype=object),
-    }
+def _distinct_pairs(cadre: np.ndarray, body: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (cadre, body) code pairs, sorted by cadre code then body code."""
+    pb = _sorted_unique(cadre * n + body)
+    return pb // n, pb % n
 
 
-def _coded(held: pd.DataFrame):
-    """Integer codes of ``cadre`` and ``body`` whose order is the order of the ids (factorised sorted)."""
-    cadre, cadres = pd.factorize(held["cadre"].to_numpy(dtype=object), sort=True)
-    body, bodies = pd.factorize(held["body"].to_numpy(dtype=object), sort=True)
-    return cadre.astype(np.int64), np.asarray(cadres, dtype=object), body.astype(np.int64), np.asarray(bodies, dtype=object)
+def _id_order(store, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(ordered, rank)``: the distinct ``codes`` in the string order of their ids, and a look-up
+    array over all codes giving each one's position in ``ordered`` (meaningful only at ``codes``).
+
+    One stable sort of the ids concerned; tables read from a ledger are usually
+    in id order, which the stable (run-detecting) sort exploits.
+    """
+    ids = store.codes()[0].to_numpy(dtype=object)
+    distinct = _sorted_unique(codes)
+    ordered = distinct[np.argsort(ids[distinct], kind="stable")]
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[ordered] = np.arange(len(ordered))
+    return ordered, rank
+
+
+def _body_attrs(store, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``name``, ``label`` and ``kind`` (party level, unit kind or ``"grid"``) of the bodies ``codes``.
+
+    Object arrays aligned with ``codes``, the values as stored (NaN in all three
+    for a code that is not a body).
+    """
+    _, kinds = store.codes()
+    out = [np.full(len(codes), np.nan, dtype=object) for _ in range(3)]
+    row = _table_rows(store, _BODY_LABELS)
+    for label in _BODY_LABELS:
+        here = np.flatnonzero(kinds[codes] == _kind_index(label))
+        if not len(here):
+            continue
+        f = store.node_frame(label)
+        rows = row[codes[here]]
+        name = f["name"].to_numpy(dtype=object)[rows]
+        column = _KIND_COLUMN[label]
+        kind = f[column].to_numpy(dtype=object)[rows] if column else np.full(len(here), "grid", dtype=object)
+        out[0][here], out[1][here], out[2][here] = name, label, kind
+    return out[0], out[1], out[2]
+
+
+def _table_rows(store, labels) -> np.ndarray:
+    """Look-up array over all codes: each node's row in its table (:meth:`TableStore.node_frame`) for the kinds ``labels``, −1 elsewhere."""
+    row = np.full(len(store.codes()[0]), -1, dtype=np.int64)
+    for label in labels:
+        table_codes = store.node_codes(label)
+        known = np.flatnonzero(table_codes >= 0)
+        row[table_codes[known]] = known
+    return row
 
 
 def _sorted_unique(values: np.ndarray) -> np.ndarray:
@@ -99,35 +141,97 @@ def _runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _split(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Object array of Python lists: ``values[start:start+length]`` for each run."""
-    flat = values.tolist()
+    """Object array of Python lists: ``values[start:start+length]`` for each run.
+
+    Runs of equal length ``m`` are gathered into one ``(count, m)`` array whose
+    ``tolist()`` builds their lists in C. The cyclic garbage collector is paused
+    meanwhile: every new list is GC-tracked, and at a few hundred thousand lists
+    the collections they trigger (each traversing the tracked objects of the
+    whole process) cost more than the building itself. The lists hold only ids
+    and cannot form a cycle; the collector's state is restored afterwards.
+    """
     out = np.empty(len(starts), dtype=object)
-    out[:] = [flat[i : i + n] for i, n in zip(starts.tolist(), lengths.tolist())]
+    if not len(starts):
+        return out
+    by_length = np.argsort(lengths)
+    firsts, counts = _runs(lengths[by_length])
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for first, count in zip(firsts.tolist(), counts.tolist()):
+            rows = by_length[first : first + count]
+            m = int(lengths[rows[0]])
+            block = values[starts[rows, None] + np.arange(m)].tolist()
+            out[rows] = np.fromiter(block, dtype=object, count=len(block))
+    finally:
+        if enabled:
+            gc.enable()
     return out
+
+
+def _column(values: np.ndarray):
+    """The column array :class:`pandas.DataFrame` makes of ``values`` once each missing value is ``None``.
+
+    That is ``str`` when every value is a string or missing (the usual case: then
+    how a value is missing makes no difference and nothing is rewritten), else
+    ``object``. Taking rows of it gives the column the frame would make of those
+    rows, as long as the rows cover every value; so a body's id, name and kind
+    are converted once rather than once per row they appear in.
+    """
+    column = pd.Series(values, copy=False).array
+    if isinstance(column.dtype, pd.StringDtype):
+        return column
+    values = values.copy()
+    values[pd.isna(values)] = None
+    return pd.Series(values, copy=False).array
+
+
+def _within_runs(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``(i, j)``, ``i < j``, of every pair of elements inside the same run (runs of ``lengths``, laid end to end).
+
+    In order of ``i`` then ``j``: ``Σ m(m−1)/2`` pairs over the run lengths ``m``.
+    """
+    total = int(lengths.sum())
+    starts = np.cumsum(lengths) - lengths
+    later = np.repeat(starts + lengths, lengths) - np.arange(total) - 1  # elements after i in its run
+    i = np.repeat(np.arange(total), later)
+    j = i + 1 + np.arange(len(i)) - np.repeat(np.cumsum(later) - later, later)
+    return i, j
 
 
 class InterlocksMixin:
     def interlocks(self, *, weighting, bodies, min_shared, within, as_of) -> pd.DataFrame:
         store = self.store
-        held = _held(store, within, bodies, as_of)
-        cadre, cadres, body, body_ids = _coded(held)
-        nb = max(len(body_ids), 1)
-        # distinct (person, body) pairs, sorted by person then body
-        pb = _sorted_unique(cadre * nb + body)
-        cadre, body = pb // nb, pb % nb
-        size = np.bincount(body, minlength=len(body_ids))  # |people(b)|
-        k = np.bincount(cadre, minlength=len(cadres))  # k(p)
+        ids = store.codes()[0].to_numpy(dtype=object)
+        n = max(len(ids), 1)
+        cadre, body, _ = _held(store, within, bodies, as_of)
+        cadre, body = _distinct_pairs(cadre, body, n)
+        size = np.bincount(body, minlength=n)  # |people(b)|, by body code
+        k = np.bincount(cadre, minlength=n)  # k(p), by cadre code
         multi = k[cadre] >= 2
-        left = pd.DataFrame({"cadre": cadre[multi], "body": body[multi]})
-        both = left.merge(left, on="cadre", suffixes=("_a", "_b"))
-        both = both[(both["body_a"] < both["body_b"]).to_numpy()]
-        a, b, p = (both[col].to_numpy(dtype=np.int64) for col in ("body_a", "body_b", "cadre"))
-        order = np.lexsort((p, b, a))
-        a, b, p = a[order], b[order], p[order]
-        starts, shared = _runs(a * nb + b)
+        cadre, body = cadre[multi], body[multi]
+        # people and bodies taking part, in the string order of their ids
+        people, prank = _id_order(store, cadre)
+        linked, brank = _id_order(store, body)
+        nb = max(len(linked), 1)
+        pb = np.sort(prank[cadre] * nb + brank[body])  # by person then body, as ranks
+        p_of, b_of = pb // nb, pb % nb
+        i, j = _within_runs(_runs(p_of)[1])
+        a, b, p = b_of[i], b_of[j], p_of[i]  # a < b: bodies ascending within a person
+        # group by body pair, the people of a pair in id order
+        np_ = max(len(people), 1)
+        if nb * nb * np_ < 2**62:
+            key = np.sort((a * nb + b) * np_ + p)
+            ab, p = key // np_, key % np_
+            a, b = ab // nb, ab % nb
+        else:
+            order = np.lexsort((p, b, a))
+            a, b, p = a[order], b[order], p[order]
+            ab = a * nb + b
+        starts, shared = _runs(ab)
         a, b = a[starts], b[starts]
         shared_f = shared.astype("float64")
-        na, nbb = size[a].astype("float64"), size[b].astype("float64")
+        na, nbb = size[linked[a]].astype("float64"), size[linked[b]].astype("float64")
         if weighting is None:
             weight = shared_f
         elif weighting == "jaccard":
@@ -135,62 +239,83 @@ class InterlocksMixin:
         elif weighting == "cosine":
             weight = shared_f / np.sqrt(na * nbb)
         else:  # newman: Σ 1/(k(p) − 1) over the shared people
-            contrib = 1.0 / (k[p].astype("float64") - 1.0)
+            contrib = 1.0 / (k[people[p]].astype("float64") - 1.0)
             weight = np.add.reduceat(contrib, starts) if len(starts) else np.empty(0, dtype="float64")
         keep = shared >= min_shared
         starts, shared, a, b, weight = starts[keep], shared[keep], a[keep], b[keep], weight[keep]
-        people = _split(cadres[p], starts, shared)
-        info = _body_info(store)
-        ida, idb = body_ids[a], body_ids[b]
+        people_lists = _split(ids[people[p]], starts, shared)
+        # body columns: each body in the rows converted once, then taken per row
+        used = np.zeros(nb, dtype=bool)
+        used[a] = used[b] = True
+        used = np.flatnonzero(used)
+        at = np.empty(nb, dtype=np.int64)
+        at[used] = np.arange(len(used))
+        codes = linked[used]
+        name, label, kind = _body_attrs(store, codes)
+        attrs = {"": ids[codes], "_name": name, "_label": label, "_kind": kind}
+        attrs = {suffix: _column(values) for suffix, values in attrs.items()}
+        sides = {f"body_{side}{suffix}": values.take(at[r]) for side, r in (("a", a), ("b", b)) for suffix, values in attrs.items()}
         return pd.DataFrame(
             {
-                "body_a": ida,
-                **_side(info, ida, "a"),
-                "body_b": idb,
-                **_side(info, idb, "b"),
+                **sides,
                 "shared": shared.astype("int64"),
-                "people": people,
+                "people": people_lists,
                 "weight": np.asarray(weight, dtype="float64"),
-            }
+            },
+            copy=False,
         )
 
     def connectors(self, *, top, min_posts, within, as_of) -> pd.DataFrame:
         store = self.store
-        held = _held(store, within, None, as_of)
-        cadre, cadres, body, body_ids = _coded(held)
-        nb = max(len(body_ids), 1)
-        posts = np.bincount(cadre, minlength=len(cadres))
-        pb = _sorted_unique(cadre * nb + body)
-        bodies = np.bincount(pb // nb, minlength=len(cadres))
-        chosen = np.flatnonzero(bodies >= min_posts)
-        # bodies desc, posts desc, id asc (codes follow the order of the ids)
-        chosen = chosen[np.lexsort((chosen, -posts[chosen], -bodies[chosen]))]
+        ids = store.codes()[0].to_numpy(dtype=object)
+        n = max(len(ids), 1)
+        cadre, body, rows = _held(store, within, None, as_of)
+        posts = np.bincount(cadre, minlength=n)
+        pc, pbody = _distinct_pairs(cadre, body, n)
+        bodies = np.bincount(pc, minlength=n)
+        candidates = pc[np.r_[True, pc[1:] != pc[:-1]]] if len(pc) else pc
+        candidates = candidates[bodies[candidates] >= min_posts]
+        if top is not None and len(candidates) > top:
+            # only those ranking at least as high as the top-th on (bodies, posts) can be among the first top
+            score = bodies[candidates] * (int(posts.max()) + 1) + posts[candidates]
+            candidates = candidates[score >= np.partition(score, len(score) - top)[len(score) - top]]
+        # bodies desc, posts desc, id asc
+        _, crank = _id_order(store, candidates)
+        chosen = candidates[np.lexsort((crank[candidates], -posts[candidates], -bodies[candidates]))]
         if top is not None:
             chosen = chosen[:top]
-        rank = np.full(len(cadres), -1, dtype=np.int64)
+        rank = np.full(n + 1, -1, dtype=np.int64)
         rank[chosen] = np.arange(len(chosen))
         # body lists: distinct pairs of the chosen people, ordered by rank then body id
-        pc, pbody = pb // nb, pb % nb
         sel = rank[pc] >= 0
         r, bb = rank[pc[sel]], pbody[sel]
-        order = np.lexsort((bb, r))
-        starts, lengths = _runs(r[order])
-        body_lists = _split(body_ids[bb[order]], starts, lengths)
+        linked, brank = _id_order(store, bb)
+        nb = max(len(linked), 1)
+        key = np.sort(r * nb + brank[bb])
+        starts, lengths = _runs(key // nb)
+        body_lists = _split(ids[linked[key % nb]], starts, lengths)
         # role lists: distinct roles per chosen person, sorted
-        roles = held.assign(rank=rank[cadre])[["rank", "role"]]
-        roles = roles[(roles["rank"].to_numpy() >= 0) & roles["role"].notna().to_numpy()].drop_duplicates()
-        roles = roles.sort_values(["rank", "role"], kind="stable")
-        rstarts, rlengths = _runs(roles["rank"].to_numpy(dtype=np.int64))
-        role_lists = pd.Series(_split(roles["role"].to_numpy(dtype=object), rstarts, rlengths), index=roles["rank"].to_numpy()[rstarts], dtype=object)
-        role_lists = role_lists.reindex(np.arange(len(chosen))).map(lambda v: v if isinstance(v, list) else [])
-        ids = cadres[chosen]
+        role = store.edge_frame("HOLDS_POST")["role"].to_numpy(dtype=object)
+        mine = np.flatnonzero(rank[cadre] >= 0)
+        role_code, role_values = pd.factorize(role[rows[mine]], sort=True)
+        has = role_code >= 0
+        nr = max(len(role_values), 1)
+        rkey = _sorted_unique(rank[cadre[mine[has]]] * nr + role_code[has])
+        count = np.bincount(rkey // nr, minlength=len(chosen))
+        role_lists = _split(np.asarray(role_values, dtype=object)[rkey % nr], np.cumsum(count) - count, count)
+        # names: the Cadre table's rows of the chosen codes (NaN for a code that is not a Cadre)
+        cadres = store.node_frame("Cadre")
+        at = _table_rows(store, ("Cadre",))[chosen]
+        names = np.full(len(chosen), np.nan, dtype=object)
+        names[at >= 0] = cadres["name"].to_numpy(dtype=object)[at[at >= 0]]
         return pd.DataFrame(
             {
-                "cadre_id": ids,
-                "name": c.names(store, "Cadre").reindex(pd.Index(ids, dtype=object)).to_numpy(dtype=object),
+                "cadre_id": ids[chosen],
+                "name": names,
                 "posts": posts[chosen].astype("int64"),
                 "bodies": bodies[chosen].astype("int64"),
                 "body_ids": body_lists,
-                "roles": role_lists.to_numpy(dtype=object),
-            }
+                "roles": role_lists,
+            },
+            copy=False,
         )
