@@ -1,5 +1,9 @@
 """In-memory implementation of :mod:`orggraph.queries.coverage`.
 
+Works on the store's integer node codes (:meth:`TableStore.codes`): a set of
+entities is a boolean look-up array over the codes, joins are on int64 arrays,
+and ids and names are decoded only for the rows returned.
+
 Also holds the scope and location helpers :mod:`.norms` uses: which bodies
 and territories a ``within`` covers, and the community and street an entity is
 placed in (the smallest community id when it has two).
@@ -10,15 +14,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ....scope import descendants
+from ....schema import NODE_KINDS
 from . import _common as c
 
+#: position of each node kind in :data:`NODE_KINDS` (the values of ``store.codes()[1]``)
+KIND = {name: i for i, name in enumerate(NODE_KINDS)}
 
-# --------------------------------------------------------------------------- helpers
 
-
-def _obj(values) -> pd.Index:
-    return pd.Index(np.asarray(values, dtype=object), dtype=object)
+# --------------------------------------------------------------------------- codes
 
 
 def int_column(series: pd.Series) -> pd.Series:
@@ -28,155 +31,384 @@ def int_column(series: pd.Series) -> pd.Series:
     return pd.to_numeric(s, errors="coerce").astype("Int64")
 
 
-def node_attr(store, kind: str, column: str) -> pd.Series:
-    """Series id → attribute, keeping the column's dtype."""
-    f = store.node_frame(kind)
-    return pd.Series(f[column].to_numpy(), index=_obj(f["id"]), dtype=f[column].dtype)
+def _size(store) -> int:
+    return len(store.codes()[0])
 
 
-def territory_street(store) -> pd.DataFrame:
-    """Pairs ``territory, street``: each street with itself and every territory it contains."""
+def flags(store, codes) -> np.ndarray:
+    """Boolean look-up array over the codes, True at ``codes``.
 
-    from .boundaries import territory_street as shared
+    It has one slot more than there are codes, always False, so that looking up
+    code -1 (an id that is not a node) gives False.
+    """
+    out = np.zeros(_size(store) + 1, dtype=bool)
+    codes = np.asarray(codes, dtype=np.int64)
+    out[codes[codes >= 0]] = True
+    return out
 
-    return shared(store)  # one closure, cached once, for coverage, norms, boundaries and chains
+
+def kinds(store) -> np.ndarray:
+    """Kind position of each code (``store.codes()[1]``) with -1 appended, so code -1 has kind -1."""
+    return store.cached(("coverage", "kinds"), lambda: np.append(store.codes()[1], np.int8(-1)))
 
 
-def body_street(store) -> pd.DataFrame:
-    """Pairs ``body, street``: a body covering a street or a territory inside it."""
+def node_rows(store, kind: str, codes: np.ndarray) -> np.ndarray:
+    """Row in ``node_frame(kind)`` of each of ``codes`` (-1 for a code that is not a node of that kind).
+
+    When the kind's codes run one by one in table order (as the store numbers
+    them today) this is a subtraction; otherwise a look-up array over all codes.
+    """
 
     def build():
-        cov = store.edge_frame("COVERS")
-        f = pd.DataFrame({"body": cov["source"].to_numpy(dtype=object), "territory": cov["target"].to_numpy(dtype=object)})
-        return f.merge(territory_street(store), on="territory")[["body", "street"]].drop_duplicates().reset_index(drop=True)
+        own = store.node_codes(kind)
+        if len(own) and own[0] >= 0 and (np.diff(own) == 1).all():
+            return int(own[0]), len(own), None
+        out = np.full(_size(store) + 1, -1, dtype=np.int64)
+        ok = own >= 0
+        out[own[ok]] = np.flatnonzero(ok)
+        return 0, 0, out
 
-    return store.cached(("coverage", "body_street"), build)
+    first, count, lookup = store.cached(("coverage", "rows", kind), build)
+    codes = np.asarray(codes, dtype=np.int64)
+    if lookup is not None:
+        return lookup[codes]
+    rows = codes - first
+    rows[(rows < 0) | (rows >= count)] = -1
+    return rows
 
 
-def _smallest(pairs: pd.DataFrame, value: str) -> pd.Series:
-    """For each ``key`` of ``pairs``: its smallest ``value`` (string order), as a Series key → value.
+def equals(series: pd.Series, value) -> np.ndarray:
+    """``series == value`` as a bool array (missing values: False)."""
+    if series.dtype == object:  # numpy compares object arrays several times faster than pandas
+        return np.asarray(series.to_numpy() == value, dtype=bool)
+    return (series == value).to_numpy(dtype=bool, na_value=False)
 
-    Sorting then keeping the first row per key (a groupby ``min`` on strings runs per group in Python).
+
+def nodes_where(store, kind: str, column: str | None = None, value=None) -> np.ndarray:
+    """Codes of the nodes of ``kind`` (in table order), those with ``column == value`` when given."""
+    codes = store.node_codes(kind)
+    if column is not None:
+        codes = codes[equals(store.node_frame(kind)[column], value)]
+    return codes[codes >= 0]
+
+
+def decode(store, codes: np.ndarray) -> np.ndarray:
+    """Ids of ``codes`` as an object array, None for code -1."""
+    return _take(store.codes()[0].to_numpy(dtype=object), codes)
+
+
+def _take(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``values[rows]`` as an object array, None where ``rows`` is -1."""
+    rows = np.asarray(rows, dtype=np.int64)
+    if not len(values):
+        return np.full(len(rows), None, dtype=object)
+    out = values[np.maximum(rows, 0)]
+    out[rows < 0] = None
+    return out
+
+
+def column(store, kind: str, name: str, codes: np.ndarray) -> np.ndarray:
+    """Attribute ``name`` of the nodes ``codes`` of ``kind`` (object array; None when missing or not of the kind)."""
+    values = store.node_frame(kind)[name].to_numpy(dtype=object, copy=True)
+    values[pd.isna(values)] = None
+    return _take(values, node_rows(store, kind, codes))
+
+
+def numbers(store, kind: str, name: str) -> pd.api.extensions.ExtensionArray:
+    """Numeric attribute ``name`` of ``kind`` as a nullable Int64 array aligned with the table rows."""
+    s = store.node_frame(kind)[name]
+    if isinstance(s.dtype, pd.Int64Dtype):
+        return s.array
+    return int_column(s).array
+
+
+def floats(store, kind: str, name: str, codes: np.ndarray) -> np.ndarray:
+    """Numeric attribute ``name`` of the nodes ``codes`` of ``kind`` as float64 (NaN when missing)."""
+    values = np.append(numbers(store, kind, name).to_numpy(dtype="float64", na_value=np.nan), np.nan)
+    return values[node_rows(store, kind, codes)]
+
+
+def distinct(keys: np.ndarray) -> np.ndarray:
+    """Sorted distinct int64 values (by sorting: numpy's hash-based ``unique`` is slower on int64 keys)."""
+    keys = np.sort(keys)
+    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+
+
+def count_distinct(store, key: np.ndarray, value: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Number of distinct ``value`` paired with each of ``codes`` in the pairs ``(key, value)`` (int64)."""
+    n = _size(store)
+    ok = flags(store, codes)[key] & (value >= 0)
+    keys = distinct(key[ok] * n + value[ok]) // n  # sorted: one run per key
+    return (np.searchsorted(keys, codes, "right") - np.searchsorted(keys, codes, "left")).astype(np.int64)
+
+
+def first_ref(store, kind: str, name: str, codes: np.ndarray) -> np.ndarray:
+    """Code behind reference column ``name`` (e.g. a community's ``street_id``) for each of ``codes`` (-1: none).
+
+    As :meth:`TableStore.primary_refs`: the first edge of the right type to a
+    node of a right kind, in table order; only the edges of ``codes`` are read.
     """
-    keys = pairs["key"].to_numpy(dtype=object)
-    vals = pairs[value].to_numpy(dtype=object)
-    order = np.lexsort((vals.astype(str), keys.astype(str)))
-    first = pd.DataFrame({"key": keys[order], "value": vals[order]}).drop_duplicates("key", keep="first")
-    return pd.Series(first["value"].to_numpy(dtype=object), index=_obj(first["key"]), dtype=object)
+    ref = next(r for r in NODE_KINDS[kind].refs if r.column == name)
+    src, dst = store.edge_codes(ref.edge)
+    mine, other = (dst, src) if ref.incoming else (src, dst)
+    k = kinds(store)
+    target = np.zeros(len(NODE_KINDS) + 1, dtype=bool)  # by kind position; the last slot is kind -1
+    target[[KIND[t] for t in ref.targets]] = True
+    at = np.flatnonzero(flags(store, codes)[mine])
+    at = at[(k[mine[at]] == KIND[kind]) & target[k[other[at]]]]
+    found, first = np.unique(mine[at], return_index=True)  # first edge of each node, in table order
+    return lookup(found, other[at[first]], codes)
 
 
-def _locate(store, ids, communities: pd.DataFrame, streets: pd.DataFrame) -> pd.DataFrame:
-    """``community_id, community_name, street_id, street_name`` for ``ids``, indexed by id.
-
-    ``communities`` and ``streets`` are pairs ``key, community`` / ``key, street``.
-    The community is the smallest paired id; the street is that community's
-    street, or, for an id with no community, the smallest paired street.
-    Missing values are None.
-    """
-    ids = _obj(pd.unique(np.asarray(ids, dtype=object)))
-    cp = communities[communities["key"].isin(ids)]
-    comm = _smallest(cp, "community").reindex(ids).to_numpy(dtype=object)
-    has_comm = pd.notna(comm)
-    street = c.ref(store, "Community", "street_id").reindex(_obj(comm)).to_numpy(dtype=object)
-    if (~has_comm).any():
-        sp = streets[streets["key"].isin(ids[~has_comm])]
-        fallback = _smallest(sp, "street").reindex(ids).to_numpy(dtype=object)
-        street = np.where(has_comm, street, fallback)
-    comm_name = c.names(store, "Community").reindex(_obj(comm)).to_numpy(dtype=object)
-    street_name = c.names(store, "Street").reindex(_obj(street)).to_numpy(dtype=object)
-    out = pd.DataFrame(
-        {"community_id": comm, "community_name": comm_name, "street_id": street, "street_name": street_name},
-        index=ids,
-        dtype=object,
-    )
-    return out.where(out.notna(), None)
+def lookup(keys: np.ndarray, values: np.ndarray, codes: np.ndarray, missing=-1) -> np.ndarray:
+    """``values`` of ``codes`` by the sorted distinct ``keys`` they are paired with; ``missing`` for others."""
+    if not len(keys):
+        return np.full(len(codes), missing, dtype=values.dtype)
+    pos = np.minimum(np.searchsorted(keys, codes), len(keys) - 1)
+    return np.where(keys[pos] == codes, values[pos], missing)
 
 
-def locate_territories(store, ids) -> pd.DataFrame:
-    tc = c.territory_community(store).rename(columns={"territory": "key"})
-    ts = territory_street(store).rename(columns={"territory": "key"})
-    return _locate(store, ids, tc, ts)
+def party_units(store) -> np.ndarray:
+    """Code of each party organisation's ``unit_id`` (-1 when missing or not a node), aligned with the table rows."""
+
+    def build():
+        unit = store.node_frame("PartyOrg")["unit_id"]
+        out = np.full(len(unit), -1, dtype=np.int64)
+        has = unit.notna().to_numpy(dtype=bool)
+        out[has] = store.code_of(unit.to_numpy(dtype=object)[has])
+        return out
+
+    return store.cached(("coverage", "party_units"), build)
 
 
-def locate_bodies(store, ids) -> pd.DataFrame:
-    bc = c.body_community(store).rename(columns={"body": "key"})
-    bs = body_street(store).rename(columns={"body": "key"})
-    return _locate(store, ids, bc, bs)
+def current(start: pd.Series, end: pd.Series | None, as_of) -> np.ndarray:
+    """:func:`_common.current_mask` (start ≤ as_of < end, a missing start or end being open), on numpy datetimes."""
+    columns = [start] if end is None else [start, end]
+    if not all(isinstance(s.dtype, np.dtype) and s.dtype.kind == "M" for s in columns):  # naive datetime64 only
+        return c.current_mask(start, end, as_of)
+    t = np.datetime64(c.ts(as_of))
+    s = start.to_numpy()
+    ok = np.isnat(s) | (s <= t)
+    if end is not None:
+        e = end.to_numpy()
+        ok &= np.isnat(e) | (e > t)
+    return ok
+
+
+class Posts:
+    """Current posts (``HOLDS_POST``, start ≤ as_of < end) as code arrays ``cadre``, ``body``."""
+
+    def __init__(self, store, as_of):
+        e = store.edge_frame("HOLDS_POST")
+        self._ok = current(e["start"], e["end"], as_of)
+        src, dst = store.edge_codes("HOLDS_POST")
+        self.cadre, self.body = src[self._ok], dst[self._ok]
+        self._frame = e
+        self._roles = None
+
+    def role(self, role: str) -> np.ndarray:
+        """Mask of the current posts of ``role``."""
+        if self._roles is None:
+            self._roles = self._frame["role"].to_numpy(dtype=object)[self._ok]
+        return self._roles == role
+
+
+# --------------------------------------------------------------------------- scope
 
 
 class Scope:
-    """The territories and bodies a ``within`` selects (everything when None)."""
+    """The territories and bodies a ``within`` selects (everything when None), as codes."""
 
     def __init__(self, store, within):
         self.store = store
         self.within = within
-        self.inside = None if within is None else _obj(descendants(store, [within]))
+        self.inside = None if within is None else _descendants(store, within)
 
-    def territories(self, ids) -> pd.Index:
-        ids = _obj(ids)
-        return ids if self.inside is None else ids[ids.isin(self.inside)]
+    def territories(self, codes: np.ndarray) -> np.ndarray:
+        return codes if self.inside is None else codes[self.inside[codes]]
 
-    def bodies(self, ids) -> pd.Index:
-        """Bodies among ``ids`` that COVER a territory in scope (all of them when within is None)."""
-        ids = _obj(ids)
+    def bodies(self, codes: np.ndarray) -> np.ndarray:
+        """Bodies among ``codes`` that COVER a territory in scope (all of them when within is None)."""
         if self.inside is None:
-            return ids
-        cov = self.store.edge_frame("COVERS")
-        hit = cov.loc[cov["target"].isin(self.inside), "source"]
-        return ids[ids.isin(hit)]
+            return codes
+        src, dst = self.store.edge_codes("COVERS")
+        return codes[flags(self.store, src[self.inside[dst]])[codes]]
 
-    def kind(self, kind: str) -> pd.Index:
-        return self.territories(self.store.node_frame(kind)["id"])
-
-
-def _ids(store, kind: str, column: str, value: str) -> pd.Index:
-    f = store.node_frame(kind)
-    return _obj(f.loc[f[column] == value, "id"])
+    def kind(self, kind: str) -> np.ndarray:
+        return self.territories(nodes_where(self.store, kind))
 
 
-def _covered_by(store, bodies: pd.Index) -> pd.Index:
-    """Territories that one of ``bodies`` COVERS directly."""
-    cov = store.edge_frame("COVERS")
-    return _obj(pd.unique(cov.loc[cov["source"].isin(bodies), "target"]))
+def _descendants(store, within: str) -> np.ndarray:
+    """Flags of ``within`` and every territory it contains (``CONTAINS*``), as :func:`orggraph.scope.descendants`.
+
+    Breadth-first on codes: each level reads the ``CONTAINS`` edges leaving the frontier.
+    """
+    src, dst = store.edge_codes("CONTAINS")
+    inside = flags(store, store.code_of([within]))
+    frontier = inside.copy()
+    while True:
+        step = dst[frontier[src]]
+        step = step[step >= 0]
+        step = distinct(step[~inside[step]])
+        if not len(step):
+            return inside
+        inside[step] = True
+        frontier = flags(store, step)
 
 
-def _counted_reports(store, as_of) -> pd.DataFrame:
-    """REPORTS_TO edges counting at ``as_of``: ``reporter, community, rkind``."""
-    e = store.edge_frame("REPORTS_TO")
-    ok = c.current_mask(e["date"], None, as_of)
-    f = pd.DataFrame({"reporter": e["source"].to_numpy(dtype=object)[ok], "community": e["target"].to_numpy(dtype=object)[ok]})
-    f["rkind"] = store.kinds_of(f["reporter"]).to_numpy(dtype=object)
-    return f
+# --------------------------------------------------------------------------- location
 
 
+def ancestor_pairs(store, entity: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct code pairs ``(entity, ancestor)``: ``ancestor`` is ``start`` or contains it (``CONTAINS*``).
 
-def _counts_for(pairs: pd.DataFrame, key: str, value: str, ids: pd.Index) -> np.ndarray:
-    """Number of distinct ``value`` per ``key`` for each of ``ids`` (0 when none), as int64."""
-    if not len(pairs):
-        return np.zeros(len(ids), dtype="int64")
-    n = pairs.drop_duplicates([key, value]).groupby(key).size()
-    return n.reindex(ids).fillna(0).astype("int64").to_numpy()
+    Walks up from the given pairs, one vectorised step per level, reading only
+    the ``CONTAINS`` edges into the current frontier, so the cost follows the
+    entities asked about rather than the whole containment closure. A pair
+    already found is not followed again (so cycles end).
+    """
+    n = _size(store)
+    src, dst = store.edge_codes("CONTAINS")
+    ok = (entity >= 0) & (start >= 0)
+    keys = distinct(entity[ok] * n + start[ok])
+    parts, seen = [keys], keys
+    while len(keys):
+        node = keys % n
+        at = np.flatnonzero(flags(store, node)[dst])
+        at = at[src[at] >= 0]
+        i, j = c.join_codes(node, dst[at])
+        step = distinct(keys[i] // n * n + src[at][j])
+        if len(seen) and len(step):
+            pos = np.minimum(np.searchsorted(seen, step), len(seen) - 1)
+            step = step[seen[pos] != step]
+        if not len(step):
+            break
+        parts.append(step)
+        seen = np.sort(np.concatenate([seen, step]))
+        keys = step
+    keys = np.concatenate(parts)
+    return keys // n, keys % n
 
 
-def _sorted(ids: pd.Index) -> pd.Index:
-    return _obj(np.sort(ids.to_numpy(dtype=object)))
+def smallest_above(store, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """For every code: the node of ``kind`` with the smallest id that is it or contains it (``CONTAINS*``), cached.
+
+    Returns ``(nodes, best)``: the nodes of ``kind`` sorted by id (string order),
+    and for each code (one extra slot for code -1) the position in ``nodes`` of
+    its smallest one, ``len(nodes)`` when there is none. Computed for the whole
+    graph by relaxing every ``CONTAINS`` edge, ``best[target] = min(best[target],
+    best[source])``, until nothing changes: one vectorised pass per level of
+    containment, ending on cycles too (the values only decrease).
+    """
+
+    def build():
+        ids = store.codes()[0].to_numpy(dtype=object)
+        nodes = c.kind_codes(store, kind)
+        nodes = nodes[np.argsort(ids[nodes].astype(str), kind="stable")]
+        best = np.full(_size(store) + 1, len(nodes), dtype=np.int32)
+        best[nodes] = np.arange(len(nodes))
+        src, dst = store.edge_codes("CONTAINS")
+        ok = (src >= 0) & (dst >= 0)
+        src, dst = src[ok], dst[ok]
+        while True:
+            offer = best[src]
+            better = offer < best[dst]
+            if not better.any():
+                return nodes, best
+            np.minimum.at(best, dst[better], offer[better])
+
+    return store.cached(("coverage", "smallest_above", kind), build)
 
 
-def _table(ids: pd.Index, names: pd.Series, id_col: str, name_col: str, located: pd.DataFrame, extra: dict) -> pd.DataFrame:
-    """A detail table: id, name, the ``extra`` columns (functions of the ids), then the location columns."""
-    ids = _sorted(ids)
-    out = {id_col: ids.to_numpy(dtype=object), name_col: names.reindex(ids).to_numpy(dtype=object)}
-    out.update({k: f(ids) for k, f in extra.items()})
-    where = located.reindex(ids)
-    out.update({col: where[col].to_numpy(dtype=object) for col in where.columns})
-    return pd.DataFrame(out)
+def _decoded_best(nodes: np.ndarray, best: np.ndarray) -> np.ndarray:
+    """Positions from :func:`smallest_above` back to codes (-1 for none)."""
+    return np.append(nodes, -1)[best]
 
 
-def _community_table(ids: pd.Index, located: pd.DataFrame, column: str, count) -> pd.DataFrame:
-    ids = _sorted(ids)
-    out = located.reindex(ids).reset_index(drop=True)
-    out[column] = count(ids)
+def place(store, codes: np.ndarray, bodies: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Community and street codes (-1: none) of each of ``codes``: territories, or bodies when ``bodies``.
+
+    The community of a territory is the smallest community id among those that
+    are it or contain it; of a body, among those of the territories it covers.
+    The street is that community's ``street_id``, or, for an entity with no
+    community, the smallest street id among those that are or contain it (for
+    a body: that are or contain a territory it covers).
+    """
+
+    def smallest(kind, codes):
+        nodes, best = smallest_above(store, kind)
+        if not bodies:
+            return _decoded_best(nodes, best[codes])
+        src, dst = store.edge_codes("COVERS")
+        each = distinct(codes)
+        at = np.flatnonzero(flags(store, each)[src])
+        per_body = np.full(len(each), len(nodes), dtype=best.dtype)
+        np.minimum.at(per_body, np.searchsorted(each, src[at]), best[dst[at]])
+        return _decoded_best(nodes, lookup(each, per_body, codes, len(nodes)))
+
+    comm = smallest("Community", codes)
+    has = comm >= 0
+    street = np.full(len(codes), -1, dtype=np.int64)
+    street[has] = first_ref(store, "Community", "street_id", comm[has])
+    if not has.all():
+        street[~has] = smallest("Street", codes[~has])
+    return comm, street
+
+
+def location(store, comm: np.ndarray, street: np.ndarray) -> dict[str, np.ndarray]:
+    """``community_id, community_name, street_id, street_name`` (object arrays, None when missing)."""
+    return {
+        "community_id": decode(store, comm),
+        "community_name": column(store, "Community", "name", comm),
+        "street_id": decode(store, street),
+        "street_name": column(store, "Street", "name", street),
+    }
+
+
+def by_id(store, codes: np.ndarray) -> np.ndarray:
+    """``codes`` sorted by their ids (string order); as they are when already sorted (tables often are)."""
+    ids = store.codes()[0].to_numpy(dtype=object)[codes]
+    try:
+        if len(ids) < 2 or (ids[1:] >= ids[:-1]).all():
+            return codes
+    except TypeError:  # ids that are not all text
+        pass
+    return codes[np.argsort(ids.astype(str), kind="stable")]
+
+
+def _located(store, gaps: dict, tables: tuple, bodies: bool) -> dict:
+    """Location columns of the rows of ``tables``: one placement for all of them, split per table."""
+    every = np.concatenate([gaps[t] for t in tables])
+    columns = location(store, *place(store, every, bodies))
+    at = np.cumsum([0] + [len(gaps[t]) for t in tables])
+    return {t: {k: v[a:b] for k, v in columns.items()} for t, a, b in zip(tables, at[:-1], at[1:])}
+
+
+def frame(columns: dict) -> pd.DataFrame:
+    """A DataFrame of the given columns; object arrays stay object columns, taken as they are.
+
+    (The DataFrame constructor would otherwise convert text to pandas' ``str``
+    dtype, which the front-end turns back into objects before its own typing.)
+    """
+    text = {k: v for k, v in columns.items() if isinstance(v, np.ndarray) and v.dtype == object}
+    out = pd.DataFrame(text, dtype=object, copy=False)
+    for i, (k, v) in enumerate(columns.items()):
+        if k not in text:
+            out.insert(i, k, v)
     return out
+
+
+def _table(store, kind: str, codes: np.ndarray, id_col: str, name_col: str, where: dict, extra: dict) -> pd.DataFrame:
+    """A detail table: id, name, the ``extra`` columns (functions of the codes), then the location columns."""
+    names = store.node_frame(kind)["name"].to_numpy(dtype=object)
+    out = {id_col: decode(store, codes), name_col: names[node_rows(store, kind, codes)]}
+    out.update({k: f(codes) for k, f in extra.items()})
+    out.update(where)
+    return frame(out)
+
+
+def _community_table(codes: np.ndarray, where: dict, column: str, count) -> pd.DataFrame:
+    return frame({**where, column: count(codes)})
 
 
 # --------------------------------------------------------------------------- the query
@@ -186,114 +418,131 @@ class CoverageMixin:
     def coverage_gaps(self, *, large_compound, within, as_of) -> dict[str, pd.DataFrame]:
         store = self.store
         scope = Scope(store, within)
+        k = kinds(store)
         party = store.node_frame("PartyOrg")
-        cov = store.edge_frame("COVERS")
-        posts = c.current_posts(store, as_of)
-        reports = _counted_reports(store, as_of)
-        all_compounds = _ids(store, "Area", "kind", "compound")
-        area_hh = int_column(node_attr(store, "Area", "households"))
+        party_codes = store.node_codes("PartyOrg")
+        party_unit = party_units(store)
+        no_unit = party["unit_id"].isna().to_numpy(dtype=bool)
+        cov_src, cov_dst = store.edge_codes("COVERS")
+        posts = Posts(store, as_of)
+        e = store.edge_frame("REPORTS_TO")
+        counted = current(e["date"], None, as_of)
+        reporter, reported = (x[counted] for x in store.edge_codes("REPORTS_TO"))
+        area_hh = numbers(store, "Area", "households")
+        all_compounds = nodes_where(store, "Area", "kind", "compound")
+
+        def covered_by(bodies):
+            """Flags of the territories one of ``bodies`` COVERS directly."""
+            return flags(store, cov_dst[flags(store, bodies)[cov_src]])
 
         # per indicator: (table, indicator, the entities in scope, mask of those that have it)
         checks = []
 
         # 小区党组织组建率: a compound branch (level branch, not inside a unit) COVERS the compound itself
         compounds = scope.territories(all_compounds)
-        party = store.node_frame("PartyOrg")
-        compound_branches = pd.Index(party.loc[(party["level"] == "branch") & party["unit_id"].isna(), "id"])
-        with_branch = _covered_by(store, compound_branches)
-        checks.append(("compounds_without_branch", "compound_branch_rate", compounds, compounds.isin(with_branch)))
+        compound_branches = party_codes[equals(party["level"], "branch") & no_unit]
+        checks.append(("compounds_without_branch", "compound_branch_rate", compounds, covered_by(compound_branches)[compounds]))
 
         # 物业企业党组织组建率: some party organisation has the company as its unit_id
-        companies = scope.bodies(_ids(store, "Unit", "kind", "property_company"))
-        host_units = _obj(pd.unique(party["unit_id"].dropna()))
+        companies = scope.bodies(nodes_where(store, "Unit", "kind", "property_company"))
+        host_units = flags(store, party_unit)
         checks.append(
-            ("property_companies_without_branch", "property_company_branch_rate", companies, companies.isin(host_units))
+            ("property_companies_without_branch", "property_company_branch_rate", companies, host_units[companies])
         )
 
         # 网格员配备率: a current grid_worker post on the grid itself
         grids = scope.kind("Grid")
-        workers = posts.loc[posts["role"] == "grid_worker", "body"]
-        checks.append(("grids_without_worker", "grid_worker_rate", grids, grids.isin(workers)))
+        workers = flags(store, posts.body[posts.role("grid_worker")])
+        checks.append(("grids_without_worker", "grid_worker_rate", grids, workers[grids]))
 
         # 大党委兼职委员覆盖率: a current part_time_member of the community's party organisation
         # who also holds a current post in a resident unit or in a party organisation inside one
         communities = scope.kind("Community")
-        ptm = posts[posts["role"] == "part_time_member"]
-        ptm = ptm.merge(c.community_party_orgs(store), on="body")[["community", "cadre"]]
-        resident_units = _ids(store, "Unit", "kind", "resident_unit")
-        ru_bodies = resident_units.union(_obj(party.loc[party["unit_id"].isin(resident_units), "id"]))
-        from_units = posts.loc[posts["body"].isin(ru_bodies), "cadre"]
-        qualifying = ptm.loc[ptm["cadre"].isin(from_units), "community"]
+        community_level = np.logical_or.reduce([equals(party["level"], v) for v in c.COMMUNITY_PARTY_LEVELS])
+        committees = party_codes[community_level & no_unit]
+        own = flags(store, committees)[cov_src] & (k[cov_dst] == KIND["Community"])
+        n = _size(store)
+        own = distinct(cov_src[own] * n + cov_dst[own])  # pairs body, community
+        ptm = posts.role("part_time_member")
+        i, j = c.join_codes(posts.body[ptm], own // n)
+        ptm_cadre, ptm_community = posts.cadre[ptm][i], own[j] % n
+        resident_units = nodes_where(store, "Unit", "kind", "resident_unit")
+        is_resident = flags(store, resident_units)
+        ru_bodies = is_resident | flags(store, party_codes[is_resident[party_unit]])
+        from_units = flags(store, posts.cadre[ru_bodies[posts.body]])
+        qualifying = flags(store, ptm_community[from_units[ptm_cadre]])
         checks.append(
-            ("communities_without_part_time_member", "part_time_member_rate", communities, communities.isin(qualifying))
+            ("communities_without_part_time_member", "part_time_member_rate", communities, qualifying[communities])
         )
 
         # 单位双报到率: the resident unit, or a party organisation inside it, reports somewhere
         units = scope.bodies(resident_units)
-        via_party = party.loc[party["id"].isin(reports["reporter"]), "unit_id"].dropna()
-        checks.append(
-            ("units_not_reporting", "unit_report_rate", units, units.isin(reports["reporter"]) | units.isin(via_party))
-        )
+        reports_from = flags(store, reporter)
+        via_party = flags(store, party_unit[reports_from[party_codes]])
+        checks.append(("units_not_reporting", "unit_report_rate", units, reports_from[units] | via_party[units]))
 
         # 社区双报到覆盖率: some unit or party organisation reports to the community
-        by_bodies = reports.loc[reports["rkind"].isin(["Unit", "PartyOrg"]), "community"]
-        member_reports = reports[reports["rkind"] == "Cadre"]
-        checks.append(("communities_without_reports", "community_report_rate", communities, communities.isin(by_bodies)))
+        rkind = k[reporter]
+        by_bodies = flags(store, reported[(rkind == KIND["Unit"]) | (rkind == KIND["PartyOrg"])])
+        by_members = rkind == KIND["Cadre"]
+        checks.append(("communities_without_reports", "community_report_rate", communities, by_bodies[communities]))
 
         # 500户以上小区居委会组建率: a residents' committee COVERS the large compound itself
-        large = compounds[(area_hh.reindex(compounds) >= large_compound).fillna(False).to_numpy(dtype=bool)]
-        with_rc = _covered_by(store, c.bodies_of(store, "residents_committee"))
-        checks.append(("large_compounds_without_committee", "large_compound_committee_rate", large, large.isin(with_rc)))
+        large = compounds[floats(store, "Area", "households", compounds) >= large_compound]
+        with_rc = covered_by(nodes_where(store, "Unit", "kind", "residents_committee"))
+        checks.append(("large_compounds_without_committee", "large_compound_committee_rate", large, with_rc[large]))
 
-        gaps = {name: universe[~has] for name, _, universe, has in checks}
+        gaps = {name: by_id(store, universe[~has]) for name, _, universe, has in checks}
         rates = pd.DataFrame(
             [(indicator, int(has.sum()), len(universe)) for _, indicator, universe, has in checks],
             columns=["indicator", "numerator", "denominator"],
         )
 
-        # one location look-up per family of entities
+        # one placement per family of entities
         body_tables = ("property_companies_without_branch", "units_not_reporting")
-        where_t = locate_territories(store, np.concatenate([v.to_numpy(dtype=object) for k, v in gaps.items() if k not in body_tables]))
-        where_b = locate_bodies(store, np.concatenate([gaps[k].to_numpy(dtype=object) for k in body_tables]))
+        where = _located(store, gaps, body_tables, bodies=True)
+        where.update(_located(store, gaps, tuple(t for t in gaps if t not in body_tables), bodies=False))
 
-        def company_compounds(ids):
-            pairs = pd.DataFrame({"body": cov["source"].to_numpy(dtype=object), "area": cov["target"].to_numpy(dtype=object)})
-            return _counts_for(pairs[pairs["body"].isin(ids) & pairs["area"].isin(all_compounds)], "body", "area", ids)
+        def households(kind, values):
+            return lambda codes: values[node_rows(store, kind, codes)]
 
-        def households(values):
-            return lambda ids: values.reindex(ids).to_numpy()
+        compound_flags = flags(store, all_compounds)
 
-        area_names, unit_names = c.names(store, "Area"), c.names(store, "Unit")
-        grid_hh = int_column(node_attr(store, "Grid", "households"))
-        unit_territory = c.ref(store, "Unit", "territory_id")
+        def company_compounds(codes):
+            return count_distinct(store, cov_src, np.where(compound_flags[cov_dst], cov_dst, -1), codes)
+
+        def table(name, kind, id_col, name_col, extra):
+            return _table(store, kind, gaps[name], id_col, name_col, where[name], extra)
+
+        def community_table(name, column, count):
+            return _community_table(gaps[name], where[name], column, count)
+
         return {
-            "compounds_without_branch": _table(
-                gaps["compounds_without_branch"], area_names, "area_id", "area_name", where_t,
-                {"households": households(area_hh)},
+            "compounds_without_branch": table(
+                "compounds_without_branch", "Area", "area_id", "area_name", {"households": households("Area", area_hh)}
             ),
-            "property_companies_without_branch": _table(
-                gaps["property_companies_without_branch"], unit_names, "unit_id", "unit_name", where_b,
-                {"compounds": company_compounds},
+            "property_companies_without_branch": table(
+                "property_companies_without_branch", "Unit", "unit_id", "unit_name", {"compounds": company_compounds}
             ),
-            "grids_without_worker": _table(
-                gaps["grids_without_worker"], c.names(store, "Grid"), "grid_id", "grid_name", where_t,
-                {"households": households(grid_hh)},
+            "grids_without_worker": table(
+                "grids_without_worker", "Grid", "grid_id", "grid_name",
+                {"households": households("Grid", numbers(store, "Grid", "households"))},
             ),
-            "communities_without_part_time_member": _community_table(
-                gaps["communities_without_part_time_member"], where_t, "part_time_members",
-                lambda ids: _counts_for(ptm, "community", "cadre", ids),
+            "communities_without_part_time_member": community_table(
+                "communities_without_part_time_member", "part_time_members",
+                lambda codes: count_distinct(store, ptm_community, ptm_cadre, codes),
             ),
-            "units_not_reporting": _table(
-                gaps["units_not_reporting"], unit_names, "unit_id", "unit_name", where_b,
-                {"territory_id": lambda ids: unit_territory.reindex(ids).to_numpy(dtype=object)},
+            "units_not_reporting": table(
+                "units_not_reporting", "Unit", "unit_id", "unit_name",
+                {"territory_id": lambda codes: decode(store, first_ref(store, "Unit", "territory_id", codes))},
             ),
-            "communities_without_reports": _community_table(
-                gaps["communities_without_reports"], where_t, "member_reports",
-                lambda ids: _counts_for(member_reports, "community", "reporter", ids),
+            "communities_without_reports": community_table(
+                "communities_without_reports", "member_reports",
+                lambda codes: count_distinct(store, reported[by_members], reporter[by_members], codes),
             ),
-            "large_compounds_without_committee": _table(
-                gaps["large_compounds_without_committee"], area_names, "area_id", "area_name", where_t,
-                {"households": households(area_hh)},
+            "large_compounds_without_committee": table(
+                "large_compounds_without_committee", "Area", "area_id", "area_name",
+                {"households": households("Area", area_hh)},
             ),
             "rates": rates,
         }

@@ -1,83 +1,102 @@
-"""In-memory implementation of :mod:`orggraph.queries.norms`."""
+"""In-memory implementation of :mod:`orggraph.queries.norms`.
+
+On integer node codes, with the scope, post and location helpers of :mod:`.coverage`.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from . import _common as c
-from .coverage import Scope, int_column, locate_bodies, locate_territories, node_attr
+from .coverage import (
+    KIND,
+    Posts,
+    Scope,
+    ancestor_pairs,
+    count_distinct,
+    decode,
+    distinct,
+    flags,
+    floats,
+    frame,
+    kinds,
+    node_rows,
+    nodes_where,
+    place,
+)
 
-_COLUMNS = ["rule", "label", "entity_id", "entity_name", "measured", "community_id", "street_id"]
-
-
-def _outside(measured: pd.Series, lo: float, hi: float) -> np.ndarray:
+def _outside(measured: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """True where ``measured`` is known and outside ``[lo, hi]`` (inf counts as above)."""
-    m = measured.astype("float64")
-    return (m.notna() & ((m < lo) | (m > hi))).to_numpy(dtype=bool)
+    return ~np.isnan(measured) & ((measured < lo) | (measured > hi))
 
 
-def _violations(store, rule: str, label: str, ids: pd.Index, measured: pd.Series, bounds, locate) -> pd.DataFrame:
-    lo, hi = bounds[rule]
-    bad = _outside(measured, lo, hi)
-    ids = ids[bad]
-    where = locate(store, ids)
-    return pd.DataFrame(
-        {
-            "rule": rule,
-            "label": label,
-            "entity_id": ids.to_numpy(dtype=object),
-            "entity_name": c.names(store, label).reindex(ids).to_numpy(dtype=object),
-            "measured": measured.to_numpy(dtype="float64")[bad],
-            "community_id": where["community_id"].to_numpy(dtype=object),
-            "street_id": where["street_id"].to_numpy(dtype=object),
-        },
-        columns=_COLUMNS,
-    )
+def _community_sum(store, body: np.ndarray, community: np.ndarray, name: str, codes: np.ndarray) -> np.ndarray:
+    """Sum of attribute ``name`` over each body's communities (pairs ``body, community``) for each of ``codes``.
 
-
-def _people(posts: pd.DataFrame, ids: pd.Index) -> pd.Series:
-    """Distinct cadres per body for each of ``ids`` (0 when none), float64."""
-    sel = posts[posts["body"].isin(ids)].drop_duplicates(["body", "cadre"])
-    return sel.groupby("body").size().reindex(ids).fillna(0).astype("float64")
-
-
-def _community_sum(pairs: pd.DataFrame, values: pd.Series, ids: pd.Index) -> pd.Series:
-    """Sum of ``values`` over each body's communities; NaN when one of them is missing; 0 with none."""
-    v = pairs.assign(value=values.reindex(pd.Index(pairs["community"], dtype=object)).to_numpy(dtype="float64"))
-    total = v.groupby("body")["value"].sum(min_count=0).reindex(ids).fillna(0.0)
-    unknown = v.loc[v["value"].isna(), "body"]
-    return total.where(~total.index.isin(unknown), np.nan).astype("float64")
+    NaN when one of them has it missing; 0 with none.
+    """
+    each = distinct(codes)
+    at = np.searchsorted(each, body)  # every body of the pairs is one of codes
+    value = floats(store, "Community", name, community)
+    missing = np.isnan(value)
+    total = np.bincount(at, weights=np.where(missing, 0.0, value), minlength=len(each))
+    unknown = np.bincount(at[missing], minlength=len(each)) > 0
+    return np.where(unknown, np.nan, total)[np.searchsorted(each, codes)]
 
 
 class NormsMixin:
     def check_norms(self, *, bounds, within, as_of) -> pd.DataFrame:
         store = self.store
         scope = Scope(store, within)
-        posts = c.current_posts(store, as_of)
-        parts = []
+        posts = Posts(store, as_of)
+        found = []  # (rule, label, codes, measured) of the violations
+
+        def judge(rule, label, codes, measured):
+            bad = _outside(measured, *bounds[rule])
+            found.append((rule, label, codes[bad], measured[bad]))
 
         grids = scope.kind("Grid")
-        grid_hh = int_column(node_attr(store, "Grid", "households")).reindex(grids).astype("float64")
-        parts.append(_violations(store, "grid_households", "Grid", grids, grid_hh, bounds, locate_territories))
-        workers = _people(posts[posts["role"] == "grid_worker"], grids)
-        parts.append(_violations(store, "grid_workers", "Grid", grids, workers, bounds, locate_territories))
+        judge("grid_households", "Grid", grids, floats(store, "Grid", "households", grids))
+        gw = posts.role("grid_worker")
+        judge("grid_workers", "Grid", grids, count_distinct(store, posts.body[gw], posts.cadre[gw], grids).astype("float64"))
 
-        stations = scope.bodies(c.bodies_of(store, "workstation"))
-        bc = c.body_community(store)
-        bc = bc[bc["body"].isin(stations)]
-        hh = _community_sum(bc, int_column(node_attr(store, "Community", "households")).astype("float64"), stations)
-        pop = _community_sum(bc, int_column(node_attr(store, "Community", "population")).astype("float64"), stations)
-        managers = _people(posts[posts["role"] == "zone_manager"], stations)
+        stations = scope.bodies(nodes_where(store, "Unit", "kind", "workstation"))
+        # each station with the territories it covers and everything containing them: its communities and streets
+        cov_src, cov_dst = store.edge_codes("COVERS")
+        at = flags(store, stations)[cov_src]
+        station, up = ancestor_pairs(store, cov_src[at], cov_dst[at])
+        is_comm = kinds(store)[up] == KIND["Community"]
+        hh = _community_sum(store, station[is_comm], up[is_comm], "households", stations)
+        pop = _community_sum(store, station[is_comm], up[is_comm], "population", stations)
+        zm = posts.role("zone_manager")
+        managers = count_distinct(store, posts.body[zm], posts.cadre[zm], stations)
         with np.errstate(divide="ignore", invalid="ignore"):
-            per_manager = pd.Series(hh.to_numpy() / managers.to_numpy(), index=stations, dtype="float64")
-        staff = _people(posts, stations)
-        for rule, measured in (
-            ("households_per_zone_manager", per_manager),
-            ("workstation_population", pop),
-            ("workstation_staff", staff),
-        ):
-            parts.append(_violations(store, rule, "Unit", stations, measured, bounds, locate_bodies))
+            per_manager = hh / managers
+        staff = count_distinct(store, posts.body, posts.cadre, stations).astype("float64")
+        judge("households_per_zone_manager", "Unit", stations, per_manager)
+        judge("workstation_population", "Unit", stations, pop)
+        judge("workstation_staff", "Unit", stations, staff)
 
+        # location: one placement per family, ids and names decoded for the violations only
+        parts = []
+        for label in ("Grid", "Unit"):
+            rows = [f for f in found if f[1] == label]
+            codes = np.concatenate([f[2] for f in rows])
+            comm, street = place(store, codes, bodies=label == "Unit")
+            names = store.node_frame(label)["name"].to_numpy(dtype=object)
+            parts.append(
+                frame(
+                    {
+                        "rule": np.repeat(np.array([f[0] for f in rows], dtype=object), [len(f[2]) for f in rows]),
+                        "label": np.full(len(codes), label, dtype=object),
+                        "entity_id": decode(store, codes),
+                        "entity_name": names[node_rows(store, label, codes)],
+                        "measured": np.concatenate([f[3] for f in rows]).astype("float64"),
+                        "community_id": decode(store, comm),
+                        "street_id": decode(store, street),
+                    }
+                )
+            )
         out = pd.concat(parts, ignore_index=True)
         return out.sort_values(["rule", "entity_id"]).reset_index(drop=True)
+
