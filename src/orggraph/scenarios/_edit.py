@@ -68,6 +68,9 @@ class Edit:
         self.day = pd.Timestamp(date)
         self._nodes: dict[str, pd.DataFrame] = {}
         self._edges: dict[str, pd.DataFrame] = {}
+        # for each pending frame: the row of the store's table each row still is, or -1 (see _rows)
+        self._node_rows: dict[str, np.ndarray] = {}
+        self._edge_rows: dict[str, np.ndarray] = {}
         self._added: dict[str, str] = {}  # id -> kind of nodes added by this edit
         self._queued: dict[str, list[pd.DataFrame]] = {}  # new edges, checked and appended together
         self._removed: set[str] = set()
@@ -89,8 +92,7 @@ class Edit:
     def kinds(self, ids) -> pd.Series:
         """Node kind of each id (NaN when unknown), indexed by id, pending changes included."""
         ids = pd.Index(list(ids), dtype=object)
-        out = self.store.id_index().reindex(ids)
-        out = pd.Series(out.to_numpy(dtype=object), index=ids, dtype=object)
+        out = pd.Series(self.store.kinds_of(ids).to_numpy(dtype=object), index=ids, dtype=object)
         if self._added:
             extra = pd.Series(self._added, dtype=object).reindex(ids)
             out = out.where(extra.isna().to_numpy(), extra.to_numpy())
@@ -199,10 +201,18 @@ class Edit:
 
     # ------------------------------------------------------------ writing (pending until commit)
     def put_nodes(self, kind: str, frame: pd.DataFrame) -> None:
-        self._nodes[node_kind(kind).name] = frame.reset_index(drop=True)
+        """Set the pending node table of ``kind`` (built from :meth:`nodes`, never modified in place)."""
+        kind = node_kind(kind).name
+        current = self._nodes[kind] if kind in self._nodes else self.store.node_frame(kind)
+        self._node_rows[kind] = _rows(current, self._node_rows.get(kind), frame, ("id",))
+        self._nodes[kind] = frame.reset_index(drop=True)
 
     def put_edges(self, type: str, frame: pd.DataFrame) -> None:
-        self._edges[edge_type(type).name] = frame.reset_index(drop=True)
+        """Set the pending edge table of ``type`` (built from :meth:`edges`, never modified in place)."""
+        type = edge_type(type).name
+        current = self._edges[type] if type in self._edges else self.store.edge_frame(type)
+        self._edge_rows[type] = _rows(current, self._edge_rows.get(type), frame, ("source", "target"))
+        self._edges[type] = frame.reset_index(drop=True)
 
     def set_attrs(self, kind: str, ids, **values) -> None:
         """Set attribute columns of nodes ``ids`` (scalars, or Series indexed by id)."""
@@ -357,13 +367,39 @@ class Edit:
         for type in list(self._queued):
             self._flush(type)
         for kind, frame in self._nodes.items():
-            self.store.replace_nodes(kind, frame)
+            self.store.replace_nodes(kind, frame, rows=self._node_rows[kind])
         for type, frame in self._edges.items():
-            self.store.replace_edges(type, frame)
+            self.store.replace_edges(type, frame, rows=self._edge_rows[type])
 
     @property
     def changed(self) -> bool:
         return bool(self._nodes or self._edges or self._queued)
+
+
+def _rows(current: pd.DataFrame, current_rows: np.ndarray | None, frame: pd.DataFrame, keys: tuple[str, ...]) -> np.ndarray:
+    """For each row of ``frame``: the row of the store's table it still is, or -1.
+
+    ``frame`` was derived from ``current`` (a pending frame, or the store's own
+    table when ``current_rows`` is None) by filtering, appending or changing
+    columns; its index labels then name rows of ``current``. A label is trusted
+    only where the row's ``keys`` (the id, or source and target) are equal to
+    that row's in ``current``, so a wrong label only costs a look-up: the store
+    reuses the integer codes of the rows given here and looks up the others
+    (see :meth:`TableStore.replace_edges`).
+    """
+    out = np.full(len(frame), -1, dtype=np.int64)
+    labels = frame.index
+    if not len(frame) or not len(current) or not pd.api.types.is_integer_dtype(labels.dtype):
+        return out
+    pos = labels.to_numpy(dtype=np.int64)
+    ok = (pos >= 0) & (pos < len(current))
+    at = pos[ok]
+    for key in keys:
+        ok[ok] = frame[key].to_numpy(dtype=object)[ok] == current[key].to_numpy(dtype=object)[at]
+        at = pos[ok]
+    base = np.arange(len(current), dtype=np.int64) if current_rows is None else current_rows
+    out[ok] = base[at]
+    return out
 
 
 def dedupe_edges(type: str, e: pd.DataFrame, touched=None) -> pd.DataFrame:

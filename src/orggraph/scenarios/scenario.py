@@ -176,10 +176,6 @@ class Scenario:
         backend = self._graph.backend
         before = backend.store
         work = before.copy()
-        # the id → kind index of the tables the copy starts from (cached on the baseline for the first step)
-        base = self._baseline._store
-        source = base if not self._history and base.version == self._baseline_version else before
-        work._cache["id_index"] = source.id_index()
         edit = Edit(work, self.date)
         outcome = OPERATIONS[op].func(edit, **recorded)
         edit.commit()

@@ -542,22 +542,53 @@ class TableStore:
         self._ids = self._ids.with_kind(codes, -1)
         self._changed()
 
-    def replace_edges(self, type: str, frame: pd.DataFrame) -> None:
-        """Replace the whole edge table of ``type`` (the caller keeps it valid)."""
+    def replace_edges(self, type: str, frame: pd.DataFrame, rows: np.ndarray | None = None) -> None:
+        """Replace the whole edge table of ``type`` (the caller keeps it valid).
+
+        ``rows`` (optional, aligned with ``frame``): the row of the current table
+        each row is, with the same source and target, or -1; those rows keep
+        their codes, and only the others are looked up (an edit of a few rows of
+        a million-row table then costs no string hashing).
+        """
         frame = frame.reset_index(drop=True)
-        self._edges[edge_type(type).name].replace(frame, self._endpoint_codes(frame))
+        table = self._edges[edge_type(type).name]
+        if rows is None:
+            codes = self._endpoint_codes(frame)
+        else:
+            codes = tuple(self._reuse(old, rows, frame[col]) for old, col in zip(table.arrays, ("source", "target")))
+        table.replace(frame, codes)
         self._changed()
 
-    def replace_nodes(self, kind: str, frame: pd.DataFrame) -> None:
-        """Replace the whole node table of ``kind`` (the caller keeps it valid, edges included)."""
+    def replace_nodes(self, kind: str, frame: pd.DataFrame, rows: np.ndarray | None = None) -> None:
+        """Replace the whole node table of ``kind`` (the caller keeps it valid, edges included).
+
+        ``rows``: as for :meth:`replace_edges`, for the ``id`` column.
+        """
         spec = node_kind(kind)
         frame = frame.reset_index(drop=True)
         table = self._nodes[spec.name]
         before = table.arrays[0]
-        codes = self._add_ids(frame["id"].to_numpy(dtype=object), _KIND_POS[spec.name], lookup=True)
+        ids = frame["id"].to_numpy(dtype=object)
+        if rows is None:
+            codes = self._add_ids(ids, _KIND_POS[spec.name], lookup=True)
+        else:
+            codes = np.append(before, -1)[rows]  # row -1 picks the appended -1
+            new = np.flatnonzero(codes < 0)
+            if len(new):
+                codes[new] = self._add_ids(ids[new], _KIND_POS[spec.name], lookup=True)
         table.replace(frame, (codes,))
-        self._drop_ids(np.setdiff1d(before, codes))
+        still = np.zeros(len(self._ids) + 1, dtype=bool)
+        still[codes] = True
+        self._drop_ids(before[~still[before]])
         self._changed()
+
+    def _reuse(self, old: np.ndarray, rows: np.ndarray, values: pd.Series) -> np.ndarray:
+        """Codes of ``values``: ``old[rows]`` where a row is given and was a node, looked up elsewhere."""
+        codes = np.append(old, -1)[rows]  # row -1 picks the appended -1
+        look = np.flatnonzero(codes < 0)
+        if len(look):
+            codes[look] = self.code_of(values.to_numpy(dtype=object)[look])
+        return codes
 
     def copy(self) -> "TableStore":
         """A copy that shares the tables and their codes until one side changes them: O(number of tables).
