@@ -79,41 +79,48 @@ def _distinct_pairs(cadre: np.ndarray, body: np.ndarray, n: int) -> tuple[np.nda
     return pb // n, pb % n
 
 
-def _id_order(store, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(ordered, rank)``: the distinct ``codes`` in the string order of their ids, and a look-up
-    array over all codes giving each one's position in ``ordered`` (meaningful only at ``codes``).
+def _id_order(store, distinct: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(ordered, rank)``: the ``distinct`` codes in the string order of their ids, and a look-up
+    array over all codes giving each one's position in ``ordered`` (meaningful only at ``distinct``).
 
-    One stable sort of the ids concerned; tables read from a ledger are usually
-    in id order, which the stable (run-detecting) sort exploits.
+    One stable sort of the ids concerned. Codes follow the order in which nodes
+    were added; when that is id order (a ledger sorted by id), the sort (a
+    run-detecting merge sort) is close to linear.
     """
     ids = store.codes()[0].to_numpy(dtype=object)
-    distinct = _sorted_unique(codes)
     ordered = distinct[np.argsort(ids[distinct], kind="stable")]
     rank = np.empty(len(ids), dtype=np.int64)
     rank[ordered] = np.arange(len(ordered))
     return ordered, rank
 
 
-def _body_attrs(store, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``name``, ``label`` and ``kind`` (party level, unit kind or ``"grid"``) of the bodies ``codes``.
+def _body_attrs(store, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(order, name, label, kind)`` of the bodies ``codes``, grouped by label: the arrays are aligned with ``codes[order]``.
 
-    Object arrays aligned with ``codes``, the values as stored (NaN in all three
-    for a code that is not a body).
+    ``kind`` is the party level, unit kind or ``"grid"``; the values are as
+    stored (NaN in all three for a code that is not a body). Each label's
+    values are taken from its table straight into a slice of the output.
     """
-    _, kinds = store.codes()
-    out = [np.full(len(codes), np.nan, dtype=object) for _ in range(3)]
+    kinds = store.codes()[1][codes]
+    order = np.argsort(kinds, kind="stable")
+    kinds, codes = kinds[order], codes[order]
+    name, label, kind = (np.full(len(codes), np.nan, dtype=object) for _ in range(3))
     row = _table_rows(store, _BODY_LABELS)
-    for label in _BODY_LABELS:
-        here = np.flatnonzero(kinds[codes] == _kind_index(label))
-        if not len(here):
+    for value in _BODY_LABELS:
+        at = _kind_index(value)
+        lo, hi = np.searchsorted(kinds, at, "left"), np.searchsorted(kinds, at, "right")
+        if lo == hi:
             continue
-        f = store.node_frame(label)
-        rows = row[codes[here]]
-        name = f["name"].to_numpy(dtype=object)[rows]
-        column = _KIND_COLUMN[label]
-        kind = f[column].to_numpy(dtype=object)[rows] if column else np.full(len(here), "grid", dtype=object)
-        out[0][here], out[1][here], out[2][here] = name, label, kind
-    return out[0], out[1], out[2]
+        f = store.node_frame(value)
+        rows = row[codes[lo:hi]]
+        np.take(f["name"].to_numpy(dtype=object), rows, out=name[lo:hi])
+        column = _KIND_COLUMN[value]
+        if column:
+            np.take(f[column].to_numpy(dtype=object), rows, out=kind[lo:hi])
+        else:
+            kind[lo:hi] = "grid"
+        label[lo:hi] = value
+    return order, name, label, kind
 
 
 def _table_rows(store, labels) -> np.ndarray:
@@ -140,20 +147,21 @@ def _runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, np.diff(np.r_[starts, len(keys)])
 
 
-def _split(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Object array of Python lists: ``values[start:start+length]`` for each run.
+def _lists(values: np.ndarray, index: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Object array of Python lists: ``values[index[start:start+length]]`` for each run.
 
     Runs of equal length ``m`` are gathered into one ``(count, m)`` array whose
     ``tolist()`` builds their lists in C. The cyclic garbage collector is paused
     meanwhile: every new list is GC-tracked, and at a few hundred thousand lists
     the collections they trigger (each traversing the tracked objects of the
     whole process) cost more than the building itself. The lists hold only ids
-    and cannot form a cycle; the collector's state is restored afterwards.
+    or roles and cannot form a cycle; the collector's state is restored afterwards.
     """
     out = np.empty(len(starts), dtype=object)
     if not len(starts):
         return out
-    by_length = np.argsort(lengths)
+    narrow = lengths.astype(np.uint16) if lengths.max() < 2**16 else lengths
+    by_length = np.argsort(narrow, kind="stable")  # a radix sort on 16-bit keys
     firsts, counts = _runs(lengths[by_length])
     enabled = gc.isenabled()
     gc.disable()
@@ -161,8 +169,8 @@ def _split(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.nd
         for first, count in zip(firsts.tolist(), counts.tolist()):
             rows = by_length[first : first + count]
             m = int(lengths[rows[0]])
-            block = values[starts[rows, None] + np.arange(m)].tolist()
-            out[rows] = np.fromiter(block, dtype=object, count=len(block))
+            block = values[index[starts[rows, None] + np.arange(m)]].tolist()
+            out[rows] = np.fromiter(block, dtype=object, count=count)
     finally:
         if enabled:
             gc.enable()
@@ -192,10 +200,10 @@ def _within_runs(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     In order of ``i`` then ``j``: ``Σ m(m−1)/2`` pairs over the run lengths ``m``.
     """
     total = int(lengths.sum())
-    starts = np.cumsum(lengths) - lengths
-    later = np.repeat(starts + lengths, lengths) - np.arange(total) - 1  # elements after i in its run
+    later = np.repeat(np.cumsum(lengths), lengths) - np.arange(1, total + 1)  # elements after i in its run
     i = np.repeat(np.arange(total), later)
-    j = i + 1 + np.arange(len(i)) - np.repeat(np.cumsum(later) - later, later)
+    # j runs from i + 1 on: position in the output minus where i's pairs start, plus i + 1
+    j = np.arange(len(i)) - np.repeat(np.cumsum(later) - later - np.arange(1, total + 1), later)
     return i, j
 
 
@@ -211,13 +219,15 @@ class InterlocksMixin:
         multi = k[cadre] >= 2
         cadre, body = cadre[multi], body[multi]
         # people and bodies taking part, in the string order of their ids
-        people, prank = _id_order(store, cadre)
-        linked, brank = _id_order(store, body)
+        first, count = _runs(cadre)  # one run per person
+        people, prank = _id_order(store, cadre[first])
+        linked, brank = _id_order(store, _sorted_unique(body))
         nb = max(len(linked), 1)
-        pb = np.sort(prank[cadre] * nb + brank[body])  # by person then body, as ranks
-        p_of, b_of = pb // nb, pb % nb
-        i, j = _within_runs(_runs(p_of)[1])
-        a, b, p = b_of[i], b_of[j], p_of[i]  # a < b: bodies ascending within a person
+        # every pair of bodies of a person, as ranks: a < b in id order
+        i, j = _within_runs(count)
+        ranks = brank[body]
+        a, b = np.minimum(ranks[i], ranks[j]), np.maximum(ranks[i], ranks[j])
+        p = prank[cadre[i]]
         # group by body pair, the people of a pair in id order
         np_ = max(len(people), 1)
         if nb * nb * np_ < 2**62:
@@ -241,20 +251,21 @@ class InterlocksMixin:
         else:  # newman: Σ 1/(k(p) − 1) over the shared people
             contrib = 1.0 / (k[people[p]].astype("float64") - 1.0)
             weight = np.add.reduceat(contrib, starts) if len(starts) else np.empty(0, dtype="float64")
-        keep = shared >= min_shared
-        starts, shared, a, b, weight = starts[keep], shared[keep], a[keep], b[keep], weight[keep]
-        people_lists = _split(ids[people[p]], starts, shared)
-        # body columns: each body in the rows converted once, then taken per row
+        if min_shared > 1:
+            keep = shared >= min_shared
+            starts, shared, a, b, weight = starts[keep], shared[keep], a[keep], b[keep], weight[keep]
+        people_lists = _lists(ids, people[p], starts, shared)
+        # body columns: each body of the rows converted once, then taken per row
         used = np.zeros(nb, dtype=bool)
         used[a] = used[b] = True
         used = np.flatnonzero(used)
-        at = np.empty(nb, dtype=np.int64)
+        order, name, label, kind = _body_attrs(store, linked[used])
+        used = used[order]
+        at = np.empty(nb, dtype=np.int64)  # rank -> position in the body columns
         at[used] = np.arange(len(used))
-        codes = linked[used]
-        name, label, kind = _body_attrs(store, codes)
-        attrs = {"": ids[codes], "_name": name, "_label": label, "_kind": kind}
-        attrs = {suffix: _column(values) for suffix, values in attrs.items()}
-        sides = {f"body_{side}{suffix}": values.take(at[r]) for side, r in (("a", a), ("b", b)) for suffix, values in attrs.items()}
+        columns = {"": ids[linked[used]], "_name": name, "_label": label, "_kind": kind}
+        columns = {suffix: _column(values) for suffix, values in columns.items()}
+        sides = {f"body_{side}{suffix}": values.take(at[r]) for side, r in (("a", a), ("b", b)) for suffix, values in columns.items()}
         return pd.DataFrame(
             {
                 **sides,
@@ -280,7 +291,7 @@ class InterlocksMixin:
             score = bodies[candidates] * (int(posts.max()) + 1) + posts[candidates]
             candidates = candidates[score >= np.partition(score, len(score) - top)[len(score) - top]]
         # bodies desc, posts desc, id asc
-        _, crank = _id_order(store, candidates)
+        _, crank = _id_order(store, candidates)  # distinct
         chosen = candidates[np.lexsort((crank[candidates], -posts[candidates], -bodies[candidates]))]
         if top is not None:
             chosen = chosen[:top]
@@ -289,11 +300,11 @@ class InterlocksMixin:
         # body lists: distinct pairs of the chosen people, ordered by rank then body id
         sel = rank[pc] >= 0
         r, bb = rank[pc[sel]], pbody[sel]
-        linked, brank = _id_order(store, bb)
+        linked, brank = _id_order(store, _sorted_unique(bb))
         nb = max(len(linked), 1)
         key = np.sort(r * nb + brank[bb])
         starts, lengths = _runs(key // nb)
-        body_lists = _split(ids[linked[key % nb]], starts, lengths)
+        body_lists = _lists(ids, linked[key % nb], starts, lengths)
         # role lists: distinct roles per chosen person, sorted
         role = store.edge_frame("HOLDS_POST")["role"].to_numpy(dtype=object)
         mine = np.flatnonzero(rank[cadre] >= 0)
@@ -302,7 +313,7 @@ class InterlocksMixin:
         nr = max(len(role_values), 1)
         rkey = _sorted_unique(rank[cadre[mine[has]]] * nr + role_code[has])
         count = np.bincount(rkey // nr, minlength=len(chosen))
-        role_lists = _split(np.asarray(role_values, dtype=object)[rkey % nr], np.cumsum(count) - count, count)
+        role_lists = _lists(np.asarray(role_values, dtype=object), rkey % nr, np.cumsum(count) - count, count)
         # names: the Cadre table's rows of the chosen codes (NaN for a code that is not a Cadre)
         cadres = store.node_frame("Cadre")
         at = _table_rows(store, ("Cadre",))[chosen]
