@@ -200,19 +200,35 @@ class Edit:
         return candidate
 
     # ------------------------------------------------------------ writing (pending until commit)
-    def put_nodes(self, kind: str, frame: pd.DataFrame) -> None:
-        """Set the pending node table of ``kind`` (built from :meth:`nodes`, never modified in place)."""
+    def put_nodes(self, kind: str, frame: pd.DataFrame, *, kept: np.ndarray | None = None) -> None:
+        """Set the pending node table of ``kind`` (built from :meth:`nodes`, never modified in place).
+
+        ``kept`` (the Edit's own methods give it): for each row of ``frame``, the
+        row of the current table it is with the same id, or -1 for a new or
+        changed row. Without it, rows are matched by their index labels, checked
+        against the ids (see :func:`_rows`).
+        """
         kind = node_kind(kind).name
         current = self._nodes[kind] if kind in self._nodes else self.store.node_frame(kind)
-        self._node_rows[kind] = _rows(current, self._node_rows.get(kind), frame, ("id",))
+        self._node_rows[kind] = self._rows_of(current, self._node_rows.get(kind), frame, ("id",), kept)
         self._nodes[kind] = frame.reset_index(drop=True)
 
-    def put_edges(self, type: str, frame: pd.DataFrame) -> None:
-        """Set the pending edge table of ``type`` (built from :meth:`edges`, never modified in place)."""
+    def put_edges(self, type: str, frame: pd.DataFrame, *, kept: np.ndarray | None = None) -> None:
+        """Set the pending edge table of ``type`` (built from :meth:`edges`, never modified in place).
+
+        ``kept``: as for :meth:`put_nodes`, for the source and target.
+        """
         type = edge_type(type).name
         current = self._edges[type] if type in self._edges else self.store.edge_frame(type)
-        self._edge_rows[type] = _rows(current, self._edge_rows.get(type), frame, ("source", "target"))
+        self._edge_rows[type] = self._rows_of(current, self._edge_rows.get(type), frame, ("source", "target"), kept)
         self._edges[type] = frame.reset_index(drop=True)
+
+    @staticmethod
+    def _rows_of(current, current_rows, frame, keys, kept) -> np.ndarray:
+        if kept is None:
+            return _rows(current, current_rows, frame, keys)
+        base = np.arange(len(current), dtype=np.int64) if current_rows is None else current_rows
+        return np.where(kept >= 0, base[np.maximum(kept, 0)] if len(base) else -1, -1)
 
     def set_attrs(self, kind: str, ids, **values) -> None:
         """Set attribute columns of nodes ``ids`` (scalars, or Series indexed by id)."""
@@ -232,7 +248,7 @@ class Edit:
                 col_values = col_values.astype(object)
                 col_values[mask] = value
             f[col] = col_values
-        self.put_nodes(kind, f)
+        self.put_nodes(kind, f, kept=np.arange(len(f)))
 
     def add_nodes(self, kind: str, records: list[dict]) -> None:
         """Add nodes (attributes typed by the schema); reference columns become edges, as in the ledger."""
@@ -255,7 +271,9 @@ class Edit:
             raise ScenarioError(str(exc)) from None
         names = [a.name for a in spec.attrs]
         frame = frame[names + [c for c in frame.columns if c not in names]]
-        self.put_nodes(spec.name, _concat(self.nodes(spec.name), frame.reset_index(drop=True)))
+        current = self.nodes(spec.name)
+        self.put_nodes(spec.name, _concat(current, frame.reset_index(drop=True)),
+                       kept=np.r_[np.arange(len(current)), np.full(len(frame), -1)])
         self._added.update({i: spec.name for i in ids})
         self._removed.difference_update(ids)
         for ref in refs:
@@ -293,7 +311,8 @@ class Edit:
         names = ["source", "target"] + [a.name for a in spec.attrs]
         frame = frame[names + [c for c in frame.columns if c not in names]]
         base = self._edges[spec.name] if spec.name in self._edges else self.store.edge_frame(spec.name)
-        self.put_edges(spec.name, _concat(base, frame.reset_index(drop=True)))
+        self.put_edges(spec.name, _concat(base, frame.reset_index(drop=True)),
+                       kept=np.r_[np.arange(len(base)), np.full(len(frame), -1)])
 
     def remove_nodes(self, kind: str, ids) -> None:
         """Remove nodes of ``kind`` and every edge touching them (only the edge tables that can)."""
@@ -304,14 +323,16 @@ class Edit:
             self._flush(type)
         spec = node_kind(kind)
         f = self.nodes(spec.name)
-        self.put_nodes(spec.name, f[~f["id"].isin(ids)])
+        keep = ~f["id"].isin(ids).to_numpy()
+        self.put_nodes(spec.name, f[keep], kept=np.flatnonzero(keep))
         for name, et in EDGE_TYPES.items():
             if not any(spec.name in pair for pair in et.triples):
                 continue
             e = self.edges(name)
             touch = e["source"].isin(ids) | e["target"].isin(ids)
             if touch.any():
-                self.put_edges(name, e[~touch])
+                keep = ~touch.to_numpy()
+                self.put_edges(name, e[keep], kept=np.flatnonzero(keep))
         self._removed.update(ids)
         for i in ids:
             self._added.pop(i, None)
@@ -326,7 +347,7 @@ class Edit:
         """
         if not mapping:
             return 0
-        e = self.edges(type)
+        e = self.edges(type).reset_index(drop=True)  # labels are positions
         hit = e[column].isin(list(mapping))
         n = int(hit.sum())
         if not n:
@@ -336,8 +357,9 @@ class Edit:
         col[hit] = col[hit].map(mapping)
         e[column] = col
         if dedupe:
-            e = dedupe_edges(type, e, touched=set(mapping.values()))
-        self.put_edges(type, e)
+            e = dedupe_edges(type, e, touched=set(mapping.values()))  # keeps the labels (positions) of the rows it keeps
+        kept = e.index.to_numpy(dtype=np.int64)
+        self.put_edges(type, e, kept=np.where(hit.to_numpy()[kept], -1, kept))
         return n
 
     def drop_edges(self, type: str, mask) -> int:
@@ -345,7 +367,7 @@ class Edit:
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return 0
-        self.put_edges(type, e[~mask])
+        self.put_edges(type, e[~mask], kept=np.flatnonzero(~mask))
         return int(mask.sum())
 
     def end_posts(self, mask) -> int:
@@ -359,7 +381,7 @@ class Edit:
         end = e["end"].copy()
         end[change] = self.day
         e["end"] = end
-        self.put_edges("HOLDS_POST", e)
+        self.put_edges("HOLDS_POST", e, kept=np.arange(len(e)))
         return int(change.sum())
 
     def commit(self) -> None:

@@ -217,6 +217,13 @@ def _typed(kind_attrs, frame: pd.DataFrame, what: str) -> pd.DataFrame:
 _KIND_POS = {k: i for i, k in enumerate(NODE_KINDS)}
 
 
+def _take(codes: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``codes[rows]``, and -1 where a row is -1."""
+    if not len(codes):
+        return np.full(len(rows), -1, dtype=np.int64)
+    return np.where(rows >= 0, codes[np.maximum(rows, 0)], -1)
+
+
 class TableStore:
     """The in-memory typed graph. Not thread-safe."""
 
@@ -292,7 +299,8 @@ class TableStore:
         if not len(values) or not len(reg):
             return np.full(len(values), -1, dtype=np.int64)
         out = reg.lookup(values)
-        out[np.append(reg.kind, -1)[out] < 0] = -1
+        found = np.flatnonzero(out >= 0)
+        out[found[reg.kind[out[found]] < 0]] = -1  # ids that are no longer nodes
         return out
 
     def _registry(self) -> _Ids:
@@ -572,7 +580,7 @@ class TableStore:
         if rows is None:
             codes = self._add_ids(ids, _KIND_POS[spec.name], lookup=True)
         else:
-            codes = np.append(before, -1)[rows]  # row -1 picks the appended -1
+            codes = _take(before, rows)
             new = np.flatnonzero(codes < 0)
             if len(new):
                 codes[new] = self._add_ids(ids[new], _KIND_POS[spec.name], lookup=True)
@@ -584,7 +592,7 @@ class TableStore:
 
     def _reuse(self, old: np.ndarray, rows: np.ndarray, values: pd.Series) -> np.ndarray:
         """Codes of ``values``: ``old[rows]`` where a row is given and was a node, looked up elsewhere."""
-        codes = np.append(old, -1)[rows]  # row -1 picks the appended -1
+        codes = _take(old, rows)
         look = np.flatnonzero(codes < 0)
         if len(look):
             codes[look] = self.code_of(values.to_numpy(dtype=object)[look])
