@@ -200,17 +200,17 @@ class Posts:
 
     def __init__(self, store, as_of):
         e = store.edge_frame("HOLDS_POST")
-        self._ok = current(e["start"], e["end"], as_of)
+        self._rows = np.flatnonzero(current(e["start"], e["end"], as_of))
         src, dst = store.edge_codes("HOLDS_POST")
-        self.cadre, self.body = src[self._ok], dst[self._ok]
-        self._frame = e
-        self._roles = None
+        self.cadre, self.body = src[self._rows], dst[self._rows]
+        self._role = e["role"]
 
-    def role(self, role: str) -> np.ndarray:
-        """Mask of the current posts of ``role``."""
-        if self._roles is None:
-            self._roles = self._frame["role"].to_numpy(dtype=object)[self._ok]
-        return self._roles == role
+    def role(self, role: str, among: np.ndarray) -> np.ndarray:
+        """Mask of the current posts of ``role`` among those of mask ``among`` (comparing text only there)."""
+        at = np.flatnonzero(among)
+        out = np.zeros(len(self.body), dtype=bool)
+        out[at] = equals(self._role.iloc[self._rows[at]], role)
+        return out
 
 
 # --------------------------------------------------------------------------- scope
@@ -452,7 +452,7 @@ class CoverageMixin:
 
         # 网格员配备率: a current grid_worker post on the grid itself
         grids = scope.kind("Grid")
-        workers = flags(store, posts.body[posts.role("grid_worker")])
+        workers = flags(store, posts.body[posts.role("grid_worker", flags(store, grids)[posts.body])])
         checks.append(("grids_without_worker", "grid_worker_rate", grids, workers[grids]))
 
         # 大党委兼职委员覆盖率: a current part_time_member of the community's party organisation
@@ -463,7 +463,7 @@ class CoverageMixin:
         own = flags(store, committees)[cov_src] & (k[cov_dst] == KIND["Community"])
         n = _size(store)
         own = distinct(cov_src[own] * n + cov_dst[own])  # pairs body, community
-        ptm = posts.role("part_time_member")
+        ptm = posts.role("part_time_member", flags(store, own // n)[posts.body])
         i, j = c.join_codes(posts.body[ptm], own // n)
         ptm_cadre, ptm_community = posts.cadre[ptm][i], own[j] % n
         resident_units = nodes_where(store, "Unit", "kind", "resident_unit")

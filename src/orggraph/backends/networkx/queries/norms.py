@@ -57,7 +57,7 @@ class NormsMixin:
 
         grids = scope.kind("Grid")
         judge("grid_households", "Grid", grids, floats(store, "Grid", "households", grids))
-        gw = posts.role("grid_worker")
+        gw = posts.role("grid_worker", flags(store, grids)[posts.body])
         judge("grid_workers", "Grid", grids, count_distinct(store, posts.body[gw], posts.cadre[gw], grids).astype("float64"))
 
         stations = scope.bodies(nodes_where(store, "Unit", "kind", "workstation"))
@@ -68,7 +68,7 @@ class NormsMixin:
         is_comm = kinds(store)[up] == KIND["Community"]
         hh = _community_sum(store, station[is_comm], up[is_comm], "households", stations)
         pop = _community_sum(store, station[is_comm], up[is_comm], "population", stations)
-        zm = posts.role("zone_manager")
+        zm = posts.role("zone_manager", flags(store, stations)[posts.body])
         managers = count_distinct(store, posts.body[zm], posts.cadre[zm], stations)
         with np.errstate(divide="ignore", invalid="ignore"):
             per_manager = hh / managers
