@@ -1,9 +1,13 @@
 """In-memory implementations of :mod:`orggraph.queries.boundaries` (治理真空带, 交界区域管辖主体).
 
-Vectorised over the edge tables: claimants come from the cached
-``territory → community`` closure, streets from a ``territory → street``
-closure built the same way, and ``inherited`` from an upward walk over the
-``CONTAINS`` edges between grids and areas, one merge per level.
+Computed on the store's integer codes (:meth:`TableStore.codes`). Claimant
+counts of every grid and area come from one ``bincount`` over the cached
+``territory → community`` closure; everything else is computed only for the
+rows reported (a few percent of the territories): their claimants, the
+fallback street and ``inherited`` by walking ``CONTAINS`` edges *upwards* from
+those rows (one boolean look-up over the edge codes per level), neighbours and
+governing bodies by selecting edge codes. Ids are decoded for the reported
+rows only, and lists are sorted by id there.
 """
 
 from __future__ import annotations
@@ -12,9 +16,8 @@ import numpy as np
 import pandas as pd
 
 from . import _common as c
-from ....scope import descendants
-
-_SEP = "\x1f"  # joins sorted claimant ids into a comparable key
+# code-based helpers shared with appointments (candidates for _common)
+from .appointments import _decode, _distinct, _kind_mask, _mask, _ref_codes, _size
 
 
 # --------------------------------------------------------------------------- closures (shared with chains)
@@ -37,7 +40,7 @@ def reach_codes(store, key: str, roots) -> tuple[np.ndarray, np.ndarray]:
     """:func:`reach_pairs` as store code pairs ``(territory, root)`` (cached)."""
 
     def build():
-        codes = store.codes()[0].get_indexer(np.asarray(roots(), dtype=object))
+        codes = store.code_of(np.asarray(roots(), dtype=object))
         return c.contains_closure(store, codes[codes >= 0])
 
     return store.cached(("boundaries", "codes", key), build)
@@ -125,42 +128,202 @@ def id_lists(pairs: pd.DataFrame, key: str, value: str, index: pd.Index) -> list
     return [groups.get(k, []) for k in index.tolist()]
 
 
-def _selected(store, ids) -> np.ndarray:
-    """Mask over the pairs of :func:`community_closure` whose territory is one of ``ids``."""
-    codes = store.codes()[0].get_indexer(np.asarray(ids, dtype=object))
-    want = np.zeros(len(store.codes()[0]) + 1, dtype=bool)
-    want[codes] = True
-    want[-1] = False  # code -1: an id not in the graph
-    return want[c.community_closure(store)[0]]
-
-
 def claims_of(store, ids: pd.Index) -> pd.DataFrame:
     """Pairs ``territory, community`` for the territories in ``ids`` (their claimant communities).
 
     Filtered on codes (the closure's pairs are distinct), in the closure's order.
     """
     territory, community = c.community_closure(store)
-    sel = _selected(store, ids)
+    sel = _mask(store, store.code_of(np.asarray(ids, dtype=object)))[territory]
     return c.decoded_pairs(store, (territory[sel], community[sel]), ("territory", "community"))
 
 
-def _claim_counts(store, ids: pd.Index) -> np.ndarray:
-    """Number of claimant communities of each of ``ids`` (0 for an id not in the graph)."""
-    territory, _ = c.community_closure(store)
-    n = len(store.codes()[0])
-    counts = np.append(np.bincount(territory, minlength=n), 0)
-    return counts[store.codes()[0].get_indexer(np.asarray(ids, dtype=object))]
+def status_of(store, ids: pd.Index) -> tuple[np.ndarray, pd.DataFrame]:
+    """``status`` of each id (unassigned / assigned / contested) and the ``territory, community`` claims."""
+    counts = _claim_counts(store)[store.code_of(np.asarray(ids, dtype=object))]
+    return _status(counts), claims_of(store, ids)
 
 
 def street_of(store, ids: pd.Index, community: pd.Series) -> pd.Series:
     """Street of each territory: the street of ``community`` (id → community id or missing),
     else the smallest street containing the territory, else missing."""
-    via_comm = c.ref(store, "Community", "street_id").reindex(community.reindex(ids).to_numpy())
-    ts = territory_street(store)
-    direct = smallest(ts[ts["territory"].isin(ids)], "territory", "street").reindex(ids)
-    out = pd.Series(via_comm.to_numpy(), index=ids, dtype=object)
-    out = out.where(out.notna(), direct.to_numpy())
-    return out.astype(object).where(out.notna(), None)
+    comm = store.code_of(community.reindex(ids).to_numpy(dtype=object))
+    street = _street_codes(store, store.code_of(np.asarray(ids, dtype=object)), comm)
+    out = _decode(store, street)
+    out[street < 0] = None
+    return pd.Series(out, index=ids, dtype=object)
+
+
+# --------------------------------------------------------------------------- on codes
+
+
+def _claim_counts(store) -> np.ndarray:
+    """Number of claimant communities of each code, one longer than the codes (0 at index -1)."""
+    territory, _ = c.community_closure(store)
+    return np.bincount(territory, minlength=_size(store) + 1)
+
+
+def _upward(store, start: np.ndarray, via: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct pairs ``(i, ancestor)``: a territory containing ``start[i]`` (``CONTAINS+``), not ``start[i]`` itself.
+
+    Walks the CONTAINS edges backwards, one level per step, from the few
+    territories of ``start`` (a boolean look-up over the edge targets finds the
+    edges into the current level, so no edge table is sorted). With ``via`` (a
+    mask over codes, see :func:`_mask`) only edges from such containers are
+    followed. A pair found at an earlier level is not followed again (cycles end).
+    """
+    n = _size(store)
+    src, dst = store.edge_codes("CONTAINS")
+    ok = (src >= 0) & (dst >= 0)
+    if via is not None:
+        ok &= via[src]
+    src, dst = src[ok], dst[ok]
+    row = np.arange(len(start), dtype=np.int64)
+    cur = np.asarray(start, dtype=np.int64)
+    keep = cur >= 0
+    row, cur = row[keep], cur[keep]
+    seen = [np.sort(row * n + cur)]
+    parts = []
+    while len(cur):
+        into = np.flatnonzero(_mask(store, cur)[dst])
+        i, j = c.join_codes(cur, dst[into])
+        step = _distinct(row[i] * n + src[into][j])
+        fresh = np.ones(len(step), dtype=bool)
+        for known in seen:
+            if len(known):
+                pos = np.minimum(np.searchsorted(known, step), len(known) - 1)
+                fresh &= known[pos] != step
+        step = step[fresh]
+        if not len(step):
+            break
+        parts.append(step)
+        seen.append(step)
+        row, cur = step // n, step % n
+    keys = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    return keys // n, keys % n
+
+
+def _by_id(store, row: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """Order of the pairs ``(row, value)`` by row, then by the id of ``value``."""
+    ids = store.codes()[0].to_numpy(dtype=object)[value]
+    order = np.argsort(ids, kind="stable")
+    return order[np.argsort(row[order], kind="stable")]
+
+
+def _lists(store, row: np.ndarray, value: np.ndarray, rows: int) -> list:
+    """For each of ``rows`` positions: the sorted ids of the distinct codes ``value`` paired with it (``[]`` when none)."""
+    n = _size(store)
+    keys = _distinct(row * n + value)
+    row, value = keys // n, keys % n
+    order = _by_id(store, row, value)
+    ids = store.codes()[0].to_numpy(dtype=object)[value[order]].tolist()
+    bounds = np.searchsorted(row[order], np.arange(rows + 1))
+    return [ids[a:b] for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
+
+
+def _smallest_code(store, row: np.ndarray, value: np.ndarray, rows: int) -> np.ndarray:
+    """For each of ``rows`` positions: the code with the smallest id among the ``value`` paired with it (-1: none)."""
+    out = np.full(rows, -1, dtype=np.int64)
+    if len(row):
+        order = _by_id(store, row, value)
+        row, value = row[order], value[order]
+        first = np.r_[True, row[1:] != row[:-1]]
+        out[row[first]] = value[first]
+    return out
+
+
+def _street_codes(store, codes: np.ndarray, community: np.ndarray) -> np.ndarray:
+    """Street of each territory of ``codes``: the street of ``community`` (codes, -1 for none), else the
+    street with the smallest id containing the territory (``CONTAINS*``: itself when a street), else -1."""
+    street = _ref_codes(store, "Community", "street_id")[community]
+    missing = np.flatnonzero((street < 0) & (codes >= 0))
+    if len(missing):
+        is_street = _kind_mask(store, "Street")
+        row, anc = _upward(store, codes[missing])
+        row, anc = np.r_[np.arange(len(missing)), row], np.r_[codes[missing], anc]
+        keep = is_street[anc]
+        street[missing] = _smallest_code(store, row[keep], anc[keep], len(missing))
+    return street
+
+
+def _claims(store, codes: np.ndarray, *, walk: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct pairs ``(i, community)``: the claimants of ``codes[i]`` (distinct codes).
+
+    From the cached community closure, or with ``walk`` by walking up from
+    ``codes`` (cheaper than building the closure for a few territories).
+    """
+    if walk:
+        row, anc = _upward(store, codes)
+        keep = _kind_mask(store, "Community")[anc]
+        return row[keep], anc[keep]
+    territory, community = c.community_closure(store)
+    pos = np.full(_size(store) + 1, -1, dtype=np.int64)
+    pos[codes] = np.arange(len(codes))
+    at = pos[territory]
+    sel = np.flatnonzero(at >= 0)
+    return at[sel], community[sel]
+
+
+def _status(n: np.ndarray) -> np.ndarray:
+    return np.where(n == 0, "unassigned", np.where(n == 1, "assigned", "contested")).astype(object)
+
+
+def _describe(store, frame: pd.DataFrame, codes: np.ndarray, claims: tuple[np.ndarray, np.ndarray]) -> pd.DataFrame:
+    """Add ``status, claimants, street_id, adjacent_communities, governing_bodies`` to ``frame``.
+
+    ``codes`` are the territories of the rows (distinct), ``claims`` the pairs
+    ``(row, community)`` of their claimants.
+    """
+    rows = len(frame)
+    n = _size(store)
+    pos = np.full(n + 1, -1, dtype=np.int64)
+    pos[codes] = np.arange(rows)
+    row, comm = claims
+    out = frame.copy()
+    out["status"] = _status(np.bincount(row, minlength=rows))
+    out["claimants"] = _lists(store, row, comm, rows)
+    street = _street_codes(store, codes, _smallest_code(store, row, comm, rows))
+    street_id = _decode(store, street)
+    street_id[street < 0] = None
+    out["street_id"] = street_id
+    a, b = store.edge_codes("ADJACENT")
+    t, other = np.r_[a, b], np.r_[b, a]
+    sel = (pos[t] >= 0) & _kind_mask(store, "Community")[other]
+    out["adjacent_communities"] = _lists(store, pos[t[sel]], other[sel], rows)
+    body, territory = store.edge_codes("COVERS")
+    sel = (pos[territory] >= 0) & (body >= 0)
+    out["governing_bodies"] = _lists(store, pos[territory[sel]], body[sel], rows)
+    return out
+
+
+def _inherited(store, codes: np.ndarray) -> np.ndarray:
+    """For each territory of ``codes`` (distinct): a grid or area containing it (CONTAINS+) has the same claimants."""
+    if not len(codes):
+        return np.zeros(0, dtype=bool)
+    via = _kind_mask(store, "Grid") | _kind_mask(store, "Area")
+    row, anc = _upward(store, codes, via)
+    if not len(row):
+        return np.zeros(len(codes), dtype=bool)
+    # the claimant sets of every territory involved, sorted by community within each territory
+    every = _distinct(np.r_[codes, anc])
+    at = np.full(_size(store) + 1, -1, dtype=np.int64)
+    at[every] = np.arange(len(every))
+    t, comm = _claims(store, every)
+    order = np.lexsort((comm, t))
+    comm = comm[order]
+    count = np.bincount(t, minlength=len(every))
+    first = np.r_[0, np.cumsum(count)[:-1]]
+    a, b = at[codes[row]], at[anc]
+    same = count[a] == count[b]
+    # compare the sets of the pairs with equal counts element by element
+    k = np.where(same, count[a], 0)
+    pair = np.repeat(np.arange(len(a)), k)
+    step = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)
+    differ = comm[first[a][pair] + step] != comm[first[b][pair] + step]
+    same &= np.bincount(pair, weights=differ, minlength=len(a)) == 0
+    out = np.zeros(len(codes), dtype=bool)
+    out[row[same]] = True
+    return out
 
 
 # --------------------------------------------------------------------------- the report rows
@@ -174,136 +337,73 @@ def as_text(frame: pd.DataFrame, columns) -> pd.DataFrame:
     return frame
 
 
-def _scope(store, within) -> pd.Index | None:
-    return None if within is None else descendants(store, [within])
+def _scope(store, within) -> np.ndarray | None:
+    """Mask over codes (see :func:`_mask`) of ``within`` and the territories it contains (``CONTAINS*``), or None."""
+    if within is None:
+        return None
+    start = store.code_of([within])
+    return _mask(store, c.contains_closure(store, start[start >= 0])[0])
 
 
-def _in_scope(frame: pd.DataFrame, inside) -> pd.DataFrame:
-    return frame if inside is None else frame[frame["id"].isin(inside)]
+def _rows(store, kind: str, inside, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of :meth:`TableStore.node_frame` of ``kind`` where ``keep`` and in scope, with their codes."""
+    codes = store.node_codes(kind)
+    if inside is not None:
+        keep = keep & inside[codes]
+    rows = np.flatnonzero(keep)
+    return rows, codes[rows]
 
 
-def status_of(store, ids: pd.Index) -> tuple[np.ndarray, pd.DataFrame]:
-    """``status`` of each id (unassigned / assigned / contested) and the ``territory, community`` claims."""
-    status = _status(_claim_counts(store, ids))
-    return status, claims_of(store, ids)
+def _sorted(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """``frame`` sorted by the text ``columns`` (the last one unique), by stable argsorts of the object arrays
+    (pandas sorts several object columns through a slower factorizing path)."""
+    order = np.arange(len(frame))
+    for col in reversed(columns):
+        order = order[np.argsort(frame[col].to_numpy(dtype=object)[order], kind="stable")]
+    return frame.take(order).reset_index(drop=True)
 
 
-def _status(n: np.ndarray) -> np.ndarray:
-    return np.where(n == 0, "unassigned", np.where(n == 1, "assigned", "contested")).astype(object)
-
-
-def _describe(store, frame: pd.DataFrame, status: np.ndarray, claims: pd.DataFrame) -> pd.DataFrame:
-    """Add ``status, claimants, street_id, adjacent_communities, governing_bodies`` to ``frame`` (column ``id``)."""
-    ids = pd.Index(frame["id"], dtype=object)
-    claims = claims[claims["territory"].isin(ids)]
-    out = frame.copy()
-    out["status"] = status
-    out["claimants"] = id_lists(claims, "territory", "community", ids)
-    out["street_id"] = street_of(store, ids, smallest(claims, "territory", "community")).to_numpy()
-    adj = store.edge_frame("ADJACENT")
-    both = pd.DataFrame(
-        {
-            "territory": np.concatenate([adj["source"].to_numpy(), adj["target"].to_numpy()]),
-            "other": np.concatenate([adj["target"].to_numpy(), adj["source"].to_numpy()]),
-        }
-    )
-    comms = store.node_frame("Community")["id"]
-    both = both[both["territory"].isin(ids) & both["other"].isin(comms)]
-    out["adjacent_communities"] = id_lists(both, "territory", "other", ids)
-    cov = store.edge_frame("COVERS")
-    cov = pd.DataFrame({"territory": cov["target"].to_numpy(), "body": cov["source"].to_numpy()})
-    out["governing_bodies"] = id_lists(cov, "territory", "body", ids)
-    return out
-
-
-def _claim_keys(store, ids: pd.Index) -> pd.Series:
-    """id → its sorted claimant ids joined into one string (``""`` when unassigned)."""
-    lists = id_lists(claims_of(store, ids), "territory", "community", ids)
-    return pd.Series([_SEP.join(x) for x in lists], index=ids, dtype=object)
-
-
-def _inherited(store, problems: pd.DataFrame) -> np.ndarray:
-    """For each problem row: a grid or area containing it (CONTAINS+) has the same claimants."""
-    if not len(problems):
-        return np.zeros(0, dtype=bool)
-    kinds = store.id_index()
-    e = store.edge_frame("CONTAINS")
-    up = pd.DataFrame({"cur": e["target"].to_numpy(), "anc": e["source"].to_numpy()})
-    up = up[kinds.reindex(up["anc"]).isin(["Grid", "Area"]).to_numpy()]
-    start = pd.DataFrame({"node": problems["id"].to_numpy(), "cur": problems["id"].to_numpy()})
-    parts, seen, frontier = [], start.rename(columns={"cur": "anc"}), start
-    while len(frontier):
-        step = frontier.merge(up, on="cur")[["node", "anc"]].drop_duplicates()
-        step = step.merge(seen, how="left", indicator=True)
-        step = step[step["_merge"] == "left_only"].drop(columns="_merge")
-        if not len(step):
-            break
-        parts.append(step)
-        seen = pd.concat([seen, step], ignore_index=True)
-        frontier = step.rename(columns={"anc": "cur"})
-    if not parts:
-        return np.zeros(len(problems), dtype=bool)
-    pairs = pd.concat(parts, ignore_index=True)
-    pairs = pairs[pairs["node"] != pairs["anc"]]
-    keys = _claim_keys(store, pd.Index(pd.unique(pd.concat([pairs["node"], pairs["anc"]])), dtype=object))
-    same = keys.reindex(pairs["node"]).to_numpy() == keys.reindex(pairs["anc"]).to_numpy()
-    return problems["id"].isin(pairs.loc[same, "node"]).to_numpy()
-
-
-def _grids_and_areas(store, inside) -> pd.DataFrame:
-    grids = _in_scope(store.node_frame("Grid"), inside)
-    areas = _in_scope(store.node_frame("Area"), inside)
-    hh = "Int64"
-    parts = [
-        pd.DataFrame(
-            {
-                "id": grids["id"].to_numpy(dtype=object),
-                "label": "Grid",
-                "name": grids["name"].to_numpy(dtype=object),
-                "kind": pd.Series([None] * len(grids), dtype=object).to_numpy(),
-                "households": pd.array(grids["households"], dtype=hh),
-            }
-        ),
-        pd.DataFrame(
-            {
-                "id": areas["id"].to_numpy(dtype=object),
-                "label": "Area",
-                "name": areas["name"].to_numpy(dtype=object),
-                "kind": areas["kind"].to_numpy(dtype=object),
-                "households": pd.array(areas["households"], dtype=hh),
-            }
-        ),
-    ]
-    out = pd.concat(parts, ignore_index=True)
-    out["label"] = out["label"].astype(object)
-    out["households"] = out["households"].astype(hh)
-    return out
+def _households(frame: pd.DataFrame, rows: np.ndarray) -> pd.Series:
+    return pd.Series(pd.array(frame["households"].take(rows), dtype="Int64"))
 
 
 class BoundariesMixin:
     def unassigned_areas(self, *, within, as_of) -> pd.DataFrame:
         store = self.store
-        frame = _grids_and_areas(store, _scope(store, within))
-        ids = pd.Index(frame["id"], dtype=object)
-        status = _status(_claim_counts(store, ids))
-        problem = status != "assigned"
-        # claims only of the problem rows: the assigned ones are not reported
-        out = _describe(store, frame[problem].reset_index(drop=True), status[problem], claims_of(store, ids[problem]))
-        out["inherited"] = _inherited(store, out)
+        inside = _scope(store, within)
+        counts = _claim_counts(store)
+        grids, areas = store.node_frame("Grid"), store.node_frame("Area")
+        # only the unassigned and contested rows are reported: everything below is computed for them alone
+        g, grid_codes = _rows(store, "Grid", inside, counts[store.node_codes("Grid")] != 1)
+        a, area_codes = _rows(store, "Area", inside, counts[store.node_codes("Area")] != 1)
+        frame = pd.DataFrame(
+            {
+                "id": np.r_[grids["id"].to_numpy(dtype=object)[g], areas["id"].to_numpy(dtype=object)[a]],
+                "label": np.array(["Grid"] * len(g) + ["Area"] * len(a), dtype=object),
+                "name": np.r_[grids["name"].to_numpy(dtype=object)[g], areas["name"].to_numpy(dtype=object)[a]],
+                "kind": np.r_[np.full(len(g), None, dtype=object), areas["kind"].to_numpy(dtype=object)[a]],
+                "households": pd.concat([_households(grids, g), _households(areas, a)], ignore_index=True).astype("Int64"),
+            }
+        )
+        codes = np.r_[grid_codes, area_codes]
+        out = _describe(store, frame, codes, _claims(store, codes))
+        out["inherited"] = _inherited(store, codes)
         out = as_text(out, ["id", "label", "name", "kind", "status", "street_id"])
-        return out.sort_values(["status", "id"]).reset_index(drop=True)
+        return _sorted(out, "status", "id")
 
     def boundary_zones(self, *, within, as_of) -> pd.DataFrame:
         store = self.store
-        areas = _in_scope(store.node_frame("Area"), _scope(store, within))
-        zones = areas[areas["kind"] == "boundary_zone"]
+        areas = store.node_frame("Area")
+        zone = areas["kind"].isin(["boundary_zone"]).to_numpy(dtype=bool)
+        rows, codes = _rows(store, "Area", _scope(store, within), zone)
         frame = pd.DataFrame(
             {
-                "id": zones["id"].to_numpy(dtype=object),
-                "name": zones["name"].to_numpy(dtype=object),
-                "households": pd.array(zones["households"], dtype="Int64"),
+                "id": areas["id"].to_numpy(dtype=object)[rows],
+                "name": areas["name"].to_numpy(dtype=object)[rows],
+                "households": _households(areas, rows),
             }
         )
-        status, claims = status_of(store, pd.Index(frame["id"], dtype=object))
-        out = as_text(_describe(store, frame, status, claims), ["id", "name", "status", "street_id"])
-        return out.sort_values("id").reset_index(drop=True)
+        # a few zones: their claimants by walking up from them, without building the closure
+        out = _describe(store, frame, codes, _claims(store, codes, walk=True))
+        out = as_text(out, ["id", "name", "status", "street_id"])
+        return _sorted(out, "id")
