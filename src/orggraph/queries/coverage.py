@@ -69,11 +69,20 @@ TEXT_DTYPE = pd.Series(["text"]).dtype
 _NUMERIC = {"households": "Int64", "compounds": "int64", "part_time_members": "int64", "member_reports": "int64"}
 
 
+def text_column(values) -> pd.Series:
+    """Text in the library's text dtype, missing values as NaN/None (never ``""``)."""
+    index = values.index if isinstance(values, pd.Series) else None
+    v = np.asarray(values, dtype=object)
+    bad = pd.isna(v) | (v == "")
+    if bad.any():
+        v = v.copy()
+        v[bad] = None
+    return pd.Series(v, index=index, dtype=TEXT_DTYPE)
+
+
 def text_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Text ids and names in the library's text dtype, missing values as NaN/None (never ``""``)."""
-    f = frame.astype(object)
-    f = f.where(f.notna() & (f != ""), None)
-    return f.astype(TEXT_DTYPE)
+    return pd.DataFrame({c: text_column(frame[c]) for c in frame.columns}, index=frame.index)
 
 
 # entity id column of each table (the sort key)
@@ -271,12 +280,13 @@ def _report(result: Mapping[str, pd.DataFrame], *, within, as_of) -> CoverageRep
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             raise AssertionError(f"coverage_gaps: backend table {name!r} lacks columns {missing}")
-        frame = frame[columns].sort_values(_KEY[name], kind="stable").reset_index(drop=True)
-        text = [c for c in columns if c not in _NUMERIC]
-        typed = text_frame(frame[text])
-        for c in columns:
-            typed[c] = frame[c].astype(_NUMERIC[c]) if c in _NUMERIC else typed[c]
-        tables[name] = typed[columns]
+        frame = frame[columns]
+        if not frame[_KEY[name]].is_monotonic_increasing:  # backends usually return them sorted already
+            frame = frame.sort_values(_KEY[name], kind="stable")
+        frame = frame.reset_index(drop=True)
+        tables[name] = pd.DataFrame(
+            {c: frame[c].astype(_NUMERIC[c]) if c in _NUMERIC else text_column(frame[c]) for c in columns}
+        )
     counts = result["rates"]
     missing = [c for c in BACKEND_RATE_COLUMNS if c not in counts.columns]
     if missing:
