@@ -9,8 +9,10 @@ elsewhere). Used by the ledger reader (which reports the bad values) and by
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -21,7 +23,10 @@ DTYPES = {"str": object, "wkt": object, "int": "Int64", "float": "float64", "boo
 
 _TRUE = {"true", "t", "yes", "y", "1", "是", "√", "✓", "✔", "对", "有"}
 _FALSE = {"false", "f", "no", "n", "0", "否", "×", "✗", "✘", "无", "不是"}
-_DATE_SEP = re.compile(r"[年月/.．]")
+_DATE_SEP_CHARS = "年月/.．"
+_DATE_SEP = re.compile(f"[{_DATE_SEP_CHARS}]")
+_SERIAL = re.compile(r"\d{5}(\.0+)?")
+_TIME = re.compile(r"\s+\d{1,2}:\d{2}(:\d{2})?$")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
@@ -49,22 +54,98 @@ def _clean(v):
     return v
 
 
+#: joins a column into one string to check all its values at once: not whitespace, left alone by NFKC,
+#: and a starter that composes with nothing, so NFKC(a + _SEP + b) == NFKC(a) + _SEP + NFKC(b)
+_SEP = "\x00"
+_SPACE = re.compile(r"\s")  # the characters str.strip() removes (Unicode whitespace)
+_NFKC = functools.partial(unicodedata.normalize, "NFKC")
+
+
+def _objects(values) -> np.ndarray:
+    """A 1-d object array of ``values`` (tuples and lists stay single values)."""
+    values = list(values)
+    return np.fromiter(values, dtype=object, count=len(values))
+
+
+def _clean_texts(texts: list) -> list:
+    """:func:`_clean` of every value of ``texts`` (all of them ``str``).
+
+    Most columns are clean already: joined into one string, they are ASCII or
+    NFKC-normal, hold no whitespace and no blank value, and then every value
+    is its own cleaned form. That check runs in C; so does the work otherwise
+    (``normalize`` returns ASCII and already-normal text as it is).
+    """
+    if not texts:
+        return []
+    joined = _SEP.join(texts)
+    # when no value holds the separator, what is true of the joined string is true of each value
+    separable = joined.count(_SEP) == len(texts) - 1
+    normal = separable and (joined.isascii() or unicodedata.is_normalized("NFKC", joined))
+    if normal and _SPACE.search(joined) is None and not _has_blank(joined):
+        return texts
+    if not normal:
+        texts = map(_NFKC, texts)
+    return [v or None for v in map(str.strip, texts)]
+
+
+def _has_blank(joined: str) -> bool:
+    """Whether a column joined with :data:`_SEP` has an empty value."""
+    return not joined or joined.startswith(_SEP) or joined.endswith(_SEP) or _SEP + _SEP in joined
+
+
+def _clean_array(s: pd.Series) -> tuple[np.ndarray, bool]:
+    """:func:`_clean` of every value of ``s`` as an object array, and whether all are text or None.
+
+    Text is cleaned column-wise by :func:`_clean_texts`; missing values become
+    None; only values of other types (numbers, dates from a workbook) go
+    through :func:`_clean` one by one.
+    """
+    n = len(s)
+    out = np.full(n, None, dtype=object)
+    if isinstance(s.dtype, pd.StringDtype):  # text or missing, nothing else
+        text = s.notna().to_numpy()
+        values = s.to_numpy(dtype=object)[text].tolist()
+        out[text] = _objects(_clean_texts(values))
+        return out, True
+    values = _objects(s.tolist())
+    types = np.fromiter(map(type, values), dtype=object, count=n)
+    text = types == str
+    if text.any():
+        out[text] = _objects(_clean_texts(values[text].tolist()))
+    if text.all():
+        return out, True
+    # floats: NaN is missing, any other number stays; None stays None
+    floats = types == float
+    number = floats.copy()
+    number[floats] = ~np.isnan(values[floats].astype("float64"))
+    out[number] = values[number]
+    other = ~(text | floats | (types == type(None)))
+    if other.any():
+        out[other] = _objects(_clean(v) for v in values[other])
+    return out, not number.any() and all(v is None for v in out[other])
+
+
 def clean_text(s: pd.Series) -> pd.Series:
     """NFKC-fold (full-width digits and spaces), strip, and turn blanks into missing.
 
-    Only non-ASCII strings go through :func:`unicodedata.normalize`; one pass
-    in Python over the values (pandas' ``.str`` methods loop in Python too, with
-    more overhead per call on the small tables most ledgers have).
+    Only non-ASCII strings go through :func:`unicodedata.normalize`, and a column
+    whose text is clean already is recognised as a whole (see :func:`_clean_texts`);
+    non-text values are kept, and missing ones (None, NaN, NA, NaT) become None.
     """
-    return pd.Series([_clean(v) for v in s.tolist()], index=s.index, dtype=object)
+    return pd.Series(_clean_array(s)[0], index=s.index, dtype=object)
 
 
 def _numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    txt = clean_text(s)
-    present = txt.notna()
-    as_str = txt.where(~present | ~txt.map(lambda v: isinstance(v, str)), txt.astype(str).str.replace(",", "", regex=False).str.replace("，", "", regex=False))
-    num = pd.to_numeric(as_str, errors="coerce")
-    bad = present & num.isna()
+    values, all_text = _clean_array(s)
+    present = pd.notna(values)
+    text = present if all_text else np.fromiter(map(isinstance, values, repeat(str)), dtype=bool, count=len(values))
+    strings = values[text]
+    joined = "".join(strings.tolist())
+    if "," in joined or "，" in joined:  # thousands separators, half- or full-width
+        values = values.copy()
+        values[text] = _objects(v.replace(",", "").replace("，", "") for v in strings)
+    num = pd.to_numeric(pd.Series(values, index=s.index, dtype=object), errors="coerce")
+    bad = pd.Series(present, index=s.index) & num.isna()
     return num, bad
 
 
@@ -72,9 +153,14 @@ def parse(s: pd.Series, typ: str) -> tuple[pd.Series, pd.Series]:
     """Parse ``s`` as ``typ`` (one of ``str, wkt, int, float, bool, date``)."""
     s = pd.Series(s) if not isinstance(s, pd.Series) else s
     if typ in ("str", "wkt"):
-        out = clean_text(s)
-        out = out.map(lambda v: v if isinstance(v, str) else (None if v is None or v != v else _plain(v)))
-        return out.astype(object), pd.Series(False, index=s.index)
+        values, all_text = _clean_array(s)
+        if not all_text:  # a number read by a spreadsheet back to its text; NaN-like values to missing
+            fix = np.flatnonzero([not (v is None or isinstance(v, str)) for v in values])
+            values[fix] = _objects(None if v != v else _plain(v) for v in values[fix])
+        # typed as text once any value is text, where a missing value reads NaN
+        if any(v is not None for v in values):
+            values[pd.isna(values)] = np.nan
+        return pd.Series(values, index=s.index, dtype=object), pd.Series(False, index=s.index)
     if typ == "int":
         num, bad = _numbers(s)
         frac = num.notna() & (num != np.floor(num.fillna(0)))
@@ -86,9 +172,16 @@ def parse(s: pd.Series, typ: str) -> tuple[pd.Series, pd.Series]:
     if typ == "bool":
         if s.dtype == bool or str(s.dtype) == "boolean":
             return s.astype("boolean"), pd.Series(False, index=s.index)
-        txt = clean_text(s)
-        low = txt.map(lambda v: None if v is None else str(v).strip().lower())
-        low = low.map(lambda v: "1" if v in ("1.0",) else ("0" if v == "0.0" else v))
+        values, all_text = _clean_array(s)
+        present = pd.notna(values)
+        low = np.full(len(values), None, dtype=object)
+        if all_text:  # clean text is stripped already
+            low[present] = _objects(map(str.lower, values[present]))
+        else:
+            low[present] = _objects(None if v is None else str(v).strip().lower() for v in values[present])
+        low[low == "1.0"] = "1"
+        low[low == "0.0"] = "0"
+        low = pd.Series(low, index=s.index, dtype=object)
         out = pd.Series(pd.NA, index=s.index, dtype="boolean")
         out[low.isin(_TRUE)] = True
         out[low.isin(_FALSE)] = False
@@ -109,26 +202,39 @@ def _plain(v) -> str:
 def _dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         return s.astype("datetime64[ns]"), pd.Series(False, index=s.index)
-    txt = clean_text(s)
-    present = txt.notna()
+    values, all_text = _clean_array(s)
+    present = pd.Series(pd.notna(values), index=s.index)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     if not present.any():
         return out, pd.Series(False, index=s.index)
-    vals = txt[present]
-    is_ts = vals.map(lambda v: hasattr(v, "year") and hasattr(v, "month"))
-    if is_ts.any():
-        out.loc[vals.index[is_ts]] = pd.to_datetime(vals[is_ts].map(lambda v: pd.Timestamp(v).date().isoformat()))
-    rest = vals[~is_ts].astype(str)
+    vals = pd.Series(values, index=s.index, dtype=object)[present]
+    if all_text:  # text has no year: no date or timestamp objects to convert
+        rest_index, texts = vals.index, vals.to_numpy()
+    else:
+        is_ts = vals.map(lambda v: hasattr(v, "year") and hasattr(v, "month"))
+        if is_ts.any():
+            out.loc[vals.index[is_ts]] = pd.to_datetime(vals[is_ts].map(lambda v: pd.Timestamp(v).date().isoformat()))
+        rest = vals[~is_ts].astype(str)
+        rest_index, texts = rest.index, rest.to_numpy(dtype=object)
     # Excel serial dates (days since 1899-12-30), as a spreadsheet export may hold them
-    serial = rest.str.fullmatch(r"\d{5}(\.0+)?")
+    serial = np.fromiter((m is not None for m in map(_SERIAL.fullmatch, texts)), dtype=bool, count=len(texts))
     if serial.any():
-        days = pd.to_numeric(rest[serial]).astype(int)
+        days = pd.to_numeric(vals.loc[rest_index[serial]].astype(str)).astype(int)
         ok = days.between(1, 80000)
         out.loc[days.index[ok]] = _EXCEL_EPOCH + pd.to_timedelta(days[ok], unit="D")
-    rest = rest[~serial]
-    norm = rest.str.replace("日", "", regex=False).str.replace(_DATE_SEP, "-", regex=True).str.strip("-")
-    norm = norm.str.replace(r"\s+\d{1,2}:\d{2}(:\d{2})?$", "", regex=True)
-    parsed = pd.to_datetime(norm, format="%Y-%m-%d", errors="coerce")
+        rest_index, texts = rest_index[~serial], texts[~serial]
+    # 2021年12月5日, 2021/12/5, 2021.12.5 → 2021-12-5; a time of day is dropped. Each step runs
+    # (value by value, in C) only when the column holds a character it acts on.
+    joined = "".join(texts.tolist())
+    norm = texts.tolist()
+    if "日" in joined:
+        norm = map(str.replace, norm, repeat("日"), repeat(""))
+    if any(c in joined for c in _DATE_SEP_CHARS):
+        norm = map(_DATE_SEP.sub, repeat("-"), norm)
+    norm = map(str.strip, norm, repeat("-"))
+    if ":" in joined:
+        norm = map(_TIME.sub, repeat(""), norm)
+    parsed = pd.to_datetime(pd.Series(list(norm), index=rest_index, dtype=str), format="%Y-%m-%d", errors="coerce")
     out.loc[parsed.index] = parsed
     bad = present & out.isna()
     return out, bad

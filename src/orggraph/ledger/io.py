@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..schema import EDGE_TABLES, NODE_TABLES
@@ -134,12 +135,30 @@ def _canonical(table: str, raw: pd.DataFrame, file: str, header_row: int) -> Raw
     frame = body[keep]
     frame.columns = cols
     # blank rows (every cell empty) are spreadsheet artefacts, not records
-    blank = frame.apply(lambda c: c.isna() | c.astype(str).str.strip().eq("")).all(axis=1) if len(frame) else pd.Series([], dtype=bool)
+    blank = _blank_rows(frame)
     first_row = header_row + 2
     rows = pd.Series(range(len(frame)), dtype="int64") + first_row
-    frame = frame[~blank.to_numpy()] if len(frame) else frame
-    kept_rows = rows[~blank.to_numpy()].reset_index(drop=True) if len(blank) else rows
-    return RawTable(table, file, frame.reset_index(drop=True), first_row, renamed, problems, kept_rows)
+    if blank.any():
+        frame = frame[~blank]
+        rows = rows[~blank].reset_index(drop=True)
+    return RawTable(table, file, frame.reset_index(drop=True), first_row, renamed, problems, rows)
+
+
+def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Rows whose every cell is missing or whitespace, column by column.
+
+    Each column only looks at the rows still blank after the previous ones, so
+    a table with an id in every row is settled by its first column.
+    """
+    blank = np.ones(len(frame), dtype=bool)
+    for pos in range(frame.shape[1]):
+        rows = np.flatnonzero(blank)
+        if not len(rows):
+            break
+        values = frame.iloc[rows, pos].to_numpy(dtype=object)
+        filled = ~pd.isna(values)
+        blank[rows[filled]] = [not (v if isinstance(v, str) else str(v)).strip() for v in values[filled]]
+    return blank
 
 
 def _overlong_line(path: Path) -> tuple[int, int] | None:

@@ -88,7 +88,7 @@ def _parse_attrs(rt: RawTable, attrs, col: _Collector) -> pd.DataFrame:
         if a.enum:
             lookup = ENUMS[a.enum].lookup()
             present = vals.notna()
-            mapped = vals.map(lambda v: lookup.get(v, lookup.get(str(v).lower())) if isinstance(v, str) else None)
+            mapped = _map_distinct(vals, lambda v: lookup.get(v, lookup.get(str(v).lower())) if isinstance(v, str) else None)
             unknown = present & mapped.isna()
             if unknown.any():
                 what = {"party_level": "level", "role": "role"}.get(a.enum, "kind")
@@ -115,13 +115,42 @@ def _check_oversized(rt: RawTable, col: _Collector) -> None:
     for c in rt.frame.columns:
         if not (rt.frame[c].dtype == object or pd.api.types.is_string_dtype(rt.frame[c].dtype)):
             continue
-        try:
-            big = (rt.frame[c].str.len() > MAX_CELL_CHARS).fillna(False).astype(bool)
-        except AttributeError:  # no strings in the column (numbers or blanks from a workbook)
-            continue
+        if isinstance(rt.frame[c].dtype, pd.StringDtype):
+            big = _longer_than(rt.frame[c], MAX_CELL_CHARS)
+        else:
+            try:
+                big = (rt.frame[c].str.len() > MAX_CELL_CHARS).fillna(False).astype(bool)
+            except AttributeError:  # no strings in the column (numbers or blanks from a workbook)
+                continue
         if big.any():
             col.add(rt, big, c, f"a cell of more than {MAX_CELL_CHARS:,} characters", value="<oversized>")
             rt.frame.loc[big, c] = None
+
+
+def _longer_than(texts: pd.Series, limit: int) -> pd.Series:
+    """Which cells of a text column hold more than ``limit`` characters (missing ones do not)."""
+    present = texts.notna().to_numpy()
+    values = texts.to_numpy(dtype=object)[present].tolist()
+    big = np.zeros(len(texts), dtype=bool)
+    if len("".join(values)) > limit:  # else no single value can be that long
+        big[present] = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) > limit
+    return pd.Series(big, index=texts.index)
+
+
+def _map_distinct(s: pd.Series, f) -> pd.Series:
+    """``s.map(f)`` (same values and dtype), calling ``f`` once per distinct value.
+
+    ``f`` must give one answer for every missing value (they are looked up as one).
+    """
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    if not len(uniques) or (codes < 0).all():
+        return s.map(f)
+    keys = list(uniques)
+    if (codes < 0).any():
+        keys.append(s.iloc[int(np.argmax(codes < 0))])
+        codes = np.where(codes < 0, len(uniques), codes)
+    mapped = pd.Series(keys, dtype=object).map(f)
+    return mapped.iloc[codes].set_axis(s.index).rename(s.name)
 
 
 def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
@@ -176,7 +205,7 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
                 where = [f"{sources[first.loc[i, 'kind']].file} row {_row(sources[first.loc[i, 'kind']], first.loc[i, 'pos'])}"
                          for i in d["id"]]
                 col.add(rt, mask, "id", [f"is a duplicate id (first used in {w})" for w in where])
-    kind_of = all_ids[present].drop_duplicates("id").set_index("id")["kind"]
+    kind_of = _KindOf(all_ids[present & ~dup])
 
     # ---- reference columns of node tables, and reference attributes (unit_id)
     edges: dict[str, list] = {t: [] for t in EDGE_TYPES}
@@ -214,20 +243,23 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
         for name, vals in ((spec.source.name, src), (spec.target.name, dst)):
             if vals.isna().any():
                 col.add(rt, vals.isna(), name, "a value is required here", value="")
-        ok_s = _check_ref(rt, src, spec.source.name, spec.source.ref, kind_of, col)
-        ok_t = _check_ref(rt, dst, spec.target.name, spec.target.ref, kind_of, col)
+        ok_s, sk = _check_ref(rt, src, spec.source.name, spec.source.ref, kind_of, col, codes=True)
+        ok_t, tk = _check_ref(rt, dst, spec.target.name, spec.target.ref, kind_of, col, codes=True)
         ok = ok_s & ok_t & src.notna() & dst.notna()
-        # the pair of kinds must be an allowed triple
+        # the pair of kinds must be an allowed triple (unknown ids were reported above)
         etype = EDGE_TYPES[spec.edge]
-        sk, tk = src.map(kind_of), dst.map(kind_of)
-        allowed_pairs = {f"{a}|{b}" for a, b in etype.triples}
-        if etype.undirected:
-            allowed_pairs |= {f"{b}|{a}" for a, b in etype.triples}
-        pairs_ok = (sk.astype(str) + "|" + tk.astype(str)).isin(allowed_pairs) | sk.isna() | tk.isna()
+        allowed = np.zeros((len(_KINDS) + 1, len(_KINDS) + 1), dtype=bool)  # row and column -1: not an id
+        allowed[-1, :] = allowed[:, -1] = True
+        for a, b in etype.triples:
+            allowed[_KINDS.index(a), _KINDS.index(b)] = True
+            if etype.undirected:
+                allowed[_KINDS.index(b), _KINDS.index(a)] = True
+        pairs_ok = pd.Series(allowed[sk, tk], index=src.index)
         bad_pair = ok & ~pairs_ok
         if bad_pair.any():
             col.add(rt, bad_pair, spec.target.name,
-                    [f"is a {b}: {spec.edge} from a {a} to a {b} is not allowed" for a, b in zip(sk[bad_pair], tk[bad_pair])])
+                    [f"is a {_KINDS[b]}: {spec.edge} from a {_KINDS[a]} to a {_KINDS[b]} is not allowed"
+                     for a, b in zip(sk[bad_pair.to_numpy()], tk[bad_pair.to_numpy()])])
         if spec.edge == "HOLDS_POST":
             before = (typed["end"] < typed["start"]).fillna(False).astype(bool)
             if before.any():
@@ -267,34 +299,67 @@ def _alias_hint(spec, column: str) -> str | None:
     return None
 
 
-def _check_ref(rt: RawTable, vals: pd.Series, column: str, allowed, kind_of: pd.Series, col: _Collector) -> pd.Series:
-    """Record references to unknown ids or to ids of the wrong kind; return the mask of good ones."""
-    present = vals.notna()
-    kinds = vals.map(kind_of)
-    unknown = present & kinds.isna()
+#: node kinds in schema order; kinds of ids are held as positions in it (-1: not an id of the ledger)
+_KINDS = list(NODE_KINDS)
+
+
+class _KindOf:
+    """The ledger's ids (each at its first use) and the kind of node each names."""
+
+    def __init__(self, ids: pd.DataFrame):
+        self.ids = pd.Index(ids["id"].to_numpy(dtype=object), dtype=object)
+        codes, names = pd.factorize(ids["kind"])
+        self.kinds = np.array([_KINDS.index(k) for k in names], dtype=np.int8)[codes]
+
+    def codes(self, vals: pd.Series) -> np.ndarray:
+        """Kind (position in :data:`_KINDS`) of the node each of ``vals`` names; -1 for unknown or missing."""
+        pos = self.ids.get_indexer(vals.to_numpy(dtype=object))
+        return np.where(pos >= 0, self.kinds[pos], -1)
+
+    def get(self, i, default=None):
+        pos = self.ids.get_indexer([i])[0]
+        return _KINDS[self.kinds[pos]] if pos >= 0 else default
+
+
+def _check_ref(rt: RawTable, vals: pd.Series, column: str, allowed, kind_of: _KindOf, col: _Collector,
+               codes: bool = False):
+    """Record references to unknown ids or to ids of the wrong kind; return the mask of good ones.
+
+    With ``codes=True`` also return the kind of each value (position in :data:`_KINDS`, -1: none).
+    """
+    present = vals.notna().to_numpy()
+    kinds = kind_of.codes(vals)
+    unknown = present & (kinds < 0)
     if unknown.any():
         col.add(rt, unknown, column, f"is not the id of any {' or '.join(allowed)}")
-    wrong = present & kinds.notna() & ~kinds.isin(list(allowed))
+    wrong = present & (kinds >= 0) & ~np.isin(kinds, [_KINDS.index(k) for k in allowed])
     if wrong.any():
-        col.add(rt, wrong, column, [f"is the id of a {k}, not of a {' or '.join(allowed)}" for k in kinds[wrong]])
-    return ~(unknown | wrong)
+        col.add(rt, wrong, column, [f"is the id of a {_KINDS[k]}, not of a {' or '.join(allowed)}" for k in kinds[wrong]])
+    ok = pd.Series(~(unknown | wrong), index=vals.index)
+    return (ok, kinds) if codes else ok
 
 
 def _cycles(edges: pd.DataFrame) -> list[list[str]]:
     """Cycles among ``edges`` (source → target): strip leaves vectorised, then name what remains."""
-    e = edges.drop_duplicates()
-    while len(e):
-        has_children = e["source"].unique()
-        keep = e["target"].isin(has_children)
+    codes, names = pd.factorize(np.concatenate([edges["source"].to_numpy(dtype=object), edges["target"].to_numpy(dtype=object)]),
+                                use_na_sentinel=False)
+    src, dst = codes[: len(edges)], codes[len(edges):]
+    # distinct pairs, in the order of their first appearance
+    first = ~pd.Series(src.astype(np.int64) * len(names) + dst).duplicated().to_numpy()
+    src, dst = src[first], dst[first]
+    while len(src):
+        has_children = np.zeros(len(names), dtype=bool)
+        has_children[src] = True
+        keep = has_children[dst]
         if keep.all():
             break
-        e = e[keep]
-    if not len(e):
+        src, dst = src[keep], dst[keep]
+    if not len(src):
         return []
     import networkx as nx
 
     g = nx.DiGraph()
-    g.add_edges_from(zip(e["source"], e["target"]))
+    g.add_edges_from(zip(names[src].tolist(), names[dst].tolist()))
     out = []
     for comp in nx.strongly_connected_components(g):
         if len(comp) > 1 or any(g.has_edge(n, n) for n in comp):
