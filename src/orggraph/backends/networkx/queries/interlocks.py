@@ -8,6 +8,12 @@ person holding ``k(p) ≥ 2`` bodies, only the ``k(p)(k(p)−1)/2`` pairs that
 exist, and groups them by a sort of integer keys. Ids are compared as strings
 only to order the people and bodies that take part (one stable sort of their
 ids), and are decoded only for the rows returned.
+
+At a province's scale most of the time left goes to building the result
+itself: a Python list per row (``people``, ``body_ids``, ``roles``) and a
+string object per cell. The lists are built in C (:func:`_lists`) and a body's
+id, name and kind are converted to a ``str`` column once per body rather than
+once per row (:func:`_column`).
 """
 
 from __future__ import annotations
@@ -124,13 +130,23 @@ def _body_attrs(store, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
 
 
 def _table_rows(store, labels) -> np.ndarray:
-    """Look-up array over all codes: each node's row in its table (:meth:`TableStore.node_frame`) for the kinds ``labels``, −1 elsewhere."""
+    """Look-up array over all codes: a node's row in its table (:meth:`TableStore.node_frame`).
+
+    Filled for the nodes of the kinds ``labels``; −1 elsewhere.
+    """
     row = np.full(len(store.codes()[0]), -1, dtype=np.int64)
     for label in labels:
         table_codes = store.node_codes(label)
         known = np.flatnonzero(table_codes >= 0)
         row[table_codes[known]] = known
     return row
+
+
+def _present(codes: np.ndarray, n: int) -> np.ndarray:
+    """The distinct values of ``codes`` (codes below ``n``), sorted: a mark per code instead of a sort."""
+    mark = np.zeros(n, dtype=bool)
+    mark[codes] = True
+    return np.flatnonzero(mark)
 
 
 def _sorted_unique(values: np.ndarray) -> np.ndarray:
@@ -221,7 +237,7 @@ class InterlocksMixin:
         # people and bodies taking part, in the string order of their ids
         first, count = _runs(cadre)  # one run per person
         people, prank = _id_order(store, cadre[first])
-        linked, brank = _id_order(store, _sorted_unique(body))
+        linked, brank = _id_order(store, _present(body, n))
         nb = max(len(linked), 1)
         # every pair of bodies of a person, as ranks: a < b in id order
         i, j = _within_runs(count)
@@ -265,7 +281,11 @@ class InterlocksMixin:
         at[used] = np.arange(len(used))
         columns = {"": ids[linked[used]], "_name": name, "_label": label, "_kind": kind}
         columns = {suffix: _column(values) for suffix, values in columns.items()}
-        sides = {f"body_{side}{suffix}": values.take(at[r]) for side, r in (("a", a), ("b", b)) for suffix, values in columns.items()}
+        sides = {
+            f"body_{side}{suffix}": values.take(at[r])
+            for side, r in (("a", a), ("b", b))
+            for suffix, values in columns.items()
+        }
         return pd.DataFrame(
             {
                 **sides,
@@ -300,7 +320,7 @@ class InterlocksMixin:
         # body lists: distinct pairs of the chosen people, ordered by rank then body id
         sel = rank[pc] >= 0
         r, bb = rank[pc[sel]], pbody[sel]
-        linked, brank = _id_order(store, _sorted_unique(bb))
+        linked, brank = _id_order(store, _present(bb, n))
         nb = max(len(linked), 1)
         key = np.sort(r * nb + brank[bb])
         starts, lengths = _runs(key // nb)
