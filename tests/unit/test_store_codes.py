@@ -168,3 +168,18 @@ def test_codes_after_the_shipped_scenarios(sample, file):
     check_codes(base._store)
     s.undo()
     check_codes(s.graph._store)
+
+
+def test_trusted_codes_and_an_adopted_index():
+    """A caller that resolved the ids already (the ledger reader) hands over its codes and its id index."""
+    s = TableStore()
+    s.add_nodes("Street", full("Street", [{"id": "s1", "name": "一"}, {"id": "s2", "name": "二"}]), validate=False)
+    s.add_nodes("Community", full("Community", [{"id": "c1", "name": "社区"}]), validate=False)
+    s.add_edges("CONTAINS", pd.DataFrame({"source": ["s2"], "target": ["c1"]}), validate=False,
+                codes=(np.array([1]), np.array([2])))
+    with pytest.raises(ValueError):
+        s.adopt_index(pd.Index(["s1", "c1", "s2"]))  # not in code order
+    s.adopt_index(pd.Index(["s1", "s2", "c1"]))
+    check_codes(s)
+    with pytest.raises(ValueError):
+        s.add_edges("CONTAINS", pd.DataFrame({"source": ["s1"], "target": ["c1"]}), validate=False, codes=(np.array([0]), np.array([])))

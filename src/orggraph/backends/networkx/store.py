@@ -303,6 +303,16 @@ class TableStore:
         out[found[reg.kind[out[found]] < 0]] = -1  # ids that are no longer nodes
         return out
 
+    def adopt_index(self, index: pd.Index) -> None:
+        """Use ``index`` (every node id once, in code order, e.g. built by validation) as the id look-up.
+
+        Saves hashing a million ids again; refused unless it holds exactly the registry's ids.
+        """
+        reg = self._ids
+        if len(index) != len(reg.ids) or not index.is_unique or not (index.to_numpy(dtype=object) == reg.ids).all():
+            raise ValueError("adopt_index: the index does not hold the store's ids in code order")
+        self._ids = _Ids(reg.ids, reg.kind, index, None, True)
+
     def _registry(self) -> _Ids:
         """The id registry, with repeated ids merged first (only ids appended without a look-up can repeat)."""
         if not self._ids.checked:
@@ -493,7 +503,13 @@ class TableStore:
                 s, t = (other, node_id) if ref.incoming else (node_id, other)
                 self.add_edge(ref.edge, s, t)
 
-    def add_edges(self, type: str, data, *, validate: bool = True) -> None:
+    def add_edges(self, type: str, data, *, validate: bool = True, codes: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """Add edges of one type from a DataFrame (``source``, ``target``, attributes) or records.
+
+        ``codes`` (only without validation): the codes of the sources and targets,
+        as a caller that has resolved the ids already knows them (the ledger
+        reader: validation looks every reference up); they are trusted.
+        """
         spec = edge_type(type)
         frame = data.copy() if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
         if len(frame) == 0:
@@ -505,7 +521,12 @@ class TableStore:
             frame = _typed(spec.attrs, frame, spec.name)
         names = ["source", "target"] + [a.name for a in spec.attrs]
         frame = frame[names + [c for c in frame.columns if c not in names]].reset_index(drop=True)
-        codes = self._endpoint_codes(frame)
+        if codes is None or validate:
+            codes = self._endpoint_codes(frame)
+        else:
+            codes = tuple(np.asarray(c, dtype=np.int64) for c in codes)
+            if any(len(c) != len(frame) for c in codes):
+                raise ValueError(f"{spec.name}: codes for {[len(c) for c in codes]} endpoints, {len(frame)} edges")
         if validate:
             self._check_endpoints(spec, frame, codes)
         self._edges[spec.name].append(frame, codes)
