@@ -21,10 +21,11 @@ community, then street" is the smallest key. Only the smallest key of each
 ``(area, org)`` alone and only fill in a street or community still missing, so
 the best path through a pair starts with the pair's best one.
 
-Joins go through dense arrays indexed by code (one row per code) and handle
-the few repeated codes (an area claimed twice, an organisation covering two
-territories) separately, so no step sorts or searches the hundreds of
-thousands of rows of a level.
+Joins go through a dense array over the codes holding one row per code, and
+treat the few repeated codes (an organisation covering two territories, an
+area claimed twice) apart, so no step sorts or searches the hundreds of
+thousands of rows of a level. The dense arrays are few and reused: allocating
+a fresh one (8 MB at a million nodes) costs more than most of the steps.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ from ....queries.chains import LEVEL_TERRITORY, LEVEL_ZH
 from ....schema import NODE_KINDS
 from ....scope import descendants
 from . import _common as c
-from .boundaries import reach_codes
 
 # territories a compound has; a building has all four
 _COMPOUND_TERRITORIES = ("street", "community", "compound")
@@ -45,39 +45,55 @@ _COMPOUND_TERRITORIES = ("street", "community", "compound")
 # --------------------------------------------------------------------------- integer building blocks
 
 
+def _blank(size: int) -> np.ndarray:
+    """A dense array over the codes (and -1, its last cell), every cell -1."""
+    return np.full(size + 1, -1, dtype=np.int64)
+
+
+class _Index:
+    """The rows of an array of codes ``keys``, by code, for inner joins on codes.
+
+    One row per code sits in ``buffer`` (a :func:`_blank` array, lent until
+    :meth:`release`); the rows of a repeated code beyond that one (rare here)
+    are joined through :func:`_common.join_codes` with the few rows they
+    concern. A code below 0 (an unknown id) matches nothing.
+    """
+
+    def __init__(self, keys: np.ndarray, buffer: np.ndarray):
+        rows = np.arange(len(keys), dtype=np.int64)
+        self.keys, self.at = keys, buffer
+        buffer[keys] = rows
+        buffer[-1] = -1
+        self.extra = np.flatnonzero((buffer[keys] != rows) & (keys >= 0))
+
+    def join(self, left: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every ``(i, j)`` with ``left[i] == keys[j]``, in no set order."""
+        j = self.at[left]
+        i = np.flatnonzero(j >= 0)
+        j = j[i]
+        if len(self.extra):
+            repeated = np.zeros(len(self.at), dtype=bool)
+            repeated[self.keys[self.extra]] = True
+            concerned = np.flatnonzero(repeated[left])
+            ii, jj = c.join_codes(left[concerned], self.keys[self.extra])
+            i, j = np.concatenate([i, concerned[ii]]), np.concatenate([j, self.extra[jj]])
+        return i, j
+
+    def release(self) -> None:
+        """Give the buffer back as it was lent (every cell -1)."""
+        self.at[self.keys] = -1
+
+
 def _positions(codes: np.ndarray, size: int) -> np.ndarray:
     """``at[code]``: the position of ``code`` in ``codes`` (its first), -1 when absent; ``at[-1]`` is -1."""
-    at = np.full(size + 1, -1, dtype=np.int64)
+    at = _blank(size)
     every = np.arange(len(codes), dtype=np.int64)
     at[codes] = every
     if (at[codes] != every).any():  # a repeated id (a store built without validation)
         at[codes] = len(codes)
         np.minimum.at(at, codes, every)
-    return at
-
-
-def _join(left: np.ndarray, right: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Inner join on codes: every ``(i, j)`` with ``left[i] == right[j]`` (codes ``< size``), in no set order.
-
-    A code of ``right`` below 0 (an unknown id) matches nothing. One row of
-    ``right`` per code goes through a dense array; the rows of repeated codes,
-    through :func:`_common.join_codes` with the few ``left`` rows they concern.
-    """
-    rows = np.arange(len(right), dtype=np.int64)
-    at = np.full(size + 1, -1, dtype=np.int64)
-    at[right] = rows
     at[-1] = -1
-    j = at[left]
-    i = np.flatnonzero(j >= 0)
-    j = j[i]
-    extra = np.flatnonzero((at[right] != rows) & (right >= 0))
-    if len(extra):
-        repeated = np.zeros(size + 1, dtype=bool)
-        repeated[right[extra]] = True
-        concerned = np.flatnonzero(repeated[left])
-        ii, jj = c.join_codes(left[concerned], right[extra])
-        i, j = np.concatenate([i, concerned[ii]]), np.concatenate([j, extra[jj]])
-    return i, j
+    return at
 
 
 def _smallest(group: np.ndarray, value: np.ndarray, size: int, none: int) -> np.ndarray:
@@ -87,72 +103,123 @@ def _smallest(group: np.ndarray, value: np.ndarray, size: int, none: int) -> np.
     return out
 
 
-class _Pairs:
-    """Distinct ``(area, org)`` pairs with the smallest rank key of each, the rows of an area together.
+def _ascending(ids: np.ndarray) -> bool:
+    """Whether the ids are already in order (then they need no sort)."""
+    try:
+        return bool((ids[1:] >= ids[:-1]).all())
+    except TypeError:  # not all comparable
+        return False
 
-    ``start[a]`` and ``count[a]`` give the rows of area position ``a``.
+
+def _by_id(store, kind: str) -> np.ndarray:
+    """Codes of the nodes of ``kind``, in id order."""
+    ids = store.node_frame(kind)["id"].to_numpy(dtype=object)
+    codes = store.node_codes(kind)
+    return codes if _ascending(ids) else codes[np.argsort(ids, kind="stable")]
+
+
+class _Pairs:
+    """The ``(area, org)`` pairs reached at a level, each with the smallest rank key of its paths, for look-ups.
+
+    An area reached through one organisation (nearly all) has its pair in dense
+    arrays over the areas, ``org[a]`` and ``key[a]``; the pairs of the others
+    (``org[a]`` is -2) are in a small table sorted by ``area × size + org``.
     """
 
     def __init__(self, area: np.ndarray, org: np.ndarray, key: np.ndarray, n: int, size: int):
+        self.size = size
         count = np.bincount(area, minlength=n)
-        several = count[area] > 1
-        if several.any():  # an area reached through several organisations or paths: group and reduce those
-            some, one = np.flatnonzero(several), np.flatnonzero(~several)
-            pair = area[some] * size + org[some]
-            order = np.argsort(pair)
-            pair = pair[order]
-            heads = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
-            least = np.minimum.reduceat(key[some][order], heads)
-            area = np.concatenate([area[one], pair[heads] // size])
-            org = np.concatenate([org[one], pair[heads] % size])
-            key = np.concatenate([key[one], least])
-        heads = np.flatnonzero(np.r_[True, area[1:] != area[:-1]]) if len(area) else area
-        self.area, self.org, self.key = area, org, key
-        self.start = np.zeros(n, dtype=np.int64)
-        self.count = np.zeros(n, dtype=np.int64)
-        self.start[area[heads]] = heads
-        self.count[area[heads]] = np.diff(np.r_[heads, len(area)])
-        self.heads = heads
+        one = count[area] == 1
+        single = np.flatnonzero(one)
+        self.org = np.where(count > 1, -2, -1)
+        self.org[area[single]] = org[single]
+        self.key = np.empty(n, dtype=np.int64)
+        self.key[area[single]] = key[single]
+        some = np.flatnonzero(~one)
+        pair = area[some] * size + org[some]
+        order = np.argsort(pair)
+        pair, key = pair[order], key[some][order]
+        heads = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if len(pair) else order
+        self.pairs = pair[heads]
+        self.pair_key = np.minimum.reduceat(key, heads) if len(pair) else key
 
     def find(self, area: np.ndarray, org: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Positions ``(i, row)`` where pair ``(area[i], org[i])`` is row ``row``."""
-        count, start = self.count[area], self.start[area]
-        if not len(count) or count.max() <= 1:
-            i = np.flatnonzero(count)
-            row = start[i]
-        else:
-            i = np.repeat(np.arange(len(area)), count)
-            row = np.repeat(start - np.cumsum(count) + count, count) + np.arange(len(i))
-        ok = np.flatnonzero(self.org[row] == org[i])
-        return i[ok], row[ok]
-
-    def best(self) -> tuple[np.ndarray, np.ndarray]:
-        """The areas reached, and the smallest key of each."""
-        return self.area[self.heads], np.minimum.reduceat(self.key, self.heads)
+        """``(i, key)``: the rows ``i`` where the pair ``(area[i], org[i])`` was reached, and its key."""
+        known = self.org[area]
+        i = np.flatnonzero(known == org)
+        key = self.key[area[i]]
+        more = np.flatnonzero(known == -2)
+        if len(more):
+            wanted = area[more] * self.size + org[more]
+            at = np.minimum(np.searchsorted(self.pairs, wanted), len(self.pairs) - 1)
+            found = np.flatnonzero(self.pairs[at] == wanted)
+            i, key = np.r_[i, more[found]], np.r_[key, self.pair_key[at[found]]]
+        return i, key
 
 
-def _ranks(store, kind: str, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """The nodes of ``kind`` in id order: ``(codes, rank)``, ``codes[r]`` the node of rank ``r`` and
-    ``rank[code]`` the rank of a node (``len(codes)`` for any other code, and for -1)."""
-    ids = store.node_frame(kind)["id"].to_numpy(dtype=object)
-    codes = store.node_codes(kind)[np.argsort(ids, kind="stable")]
-    rank = _positions(codes, size)
-    rank[rank < 0] = len(codes)
-    return codes, rank
+# --------------------------------------------------------------------------- territories and organisations
 
 
-def _primary_street(store, size: int) -> np.ndarray:
-    """``street[code]``: the code of a community's street (its ``street_id``: the first
-    ``Street -CONTAINS-> Community`` edge, as :meth:`TableStore.primary_refs`), else -1."""
-    _, kinds = store.codes()
-    known = np.append(kinds, -1)
-    src, dst = store.edge_codes("CONTAINS")
-    kind = list(NODE_KINDS)
-    ok = np.flatnonzero((known[dst] == kind.index("Community")) & (known[src] == kind.index("Street")))
-    community, first = np.unique(dst[ok], return_index=True)  # the first edge of each community
-    out = np.full(size + 1, -1, dtype=np.int64)
-    out[community] = src[ok[first]]
-    return out
+def _in_scope(pairs: tuple[np.ndarray, np.ndarray], pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Closure pairs ``(territory, root)`` whose territory is an area in scope, as ``(position, root)``."""
+    territory, root = pairs
+    at = pos[territory]
+    keep = np.flatnonzero(at >= 0)
+    return at[keep], root[keep]
+
+
+def _street_reach(store) -> tuple[np.ndarray, np.ndarray]:
+    """Code pairs ``(territory, street)``: the territories a street reaches through ``CONTAINS`` edges without
+    passing *through* a community (a community is reached, not gone beyond), cached.
+
+    Breadth-first from the streets; a pair found once is not followed again
+    (cycles end). Below the streets nearly every edge leaves a community, so
+    this is a few thousand pairs where the whole street closure has one per
+    territory.
+    """
+
+    def build():
+        size = len(store.codes()[0])
+        kinds = np.append(store.codes()[1], -1)
+        src, dst = store.edge_codes("CONTAINS")
+        ok = (src >= 0) & (dst >= 0) & (kinds[src] != list(NODE_KINDS).index("Community"))
+        src, dst = src[ok], dst[ok]
+        roots = c.kind_codes(store, "Street")
+        keys = roots * size + roots
+        seen, parts = np.sort(keys), [keys]
+        while len(keys):
+            node, root = keys // size, keys % size
+            frontier = np.zeros(size + 1, dtype=bool)
+            frontier[node] = True
+            edges = np.flatnonzero(frontier[src])
+            i, j = c.join_codes(node, src[edges])
+            step = np.sort(dst[edges[j]] * size + root[i])
+            fresh = np.r_[True, step[1:] != step[:-1]] if len(step) else step.astype(bool)
+            at = np.minimum(np.searchsorted(seen, step), len(seen) - 1)
+            keys = step[fresh & (seen[at] != step)]
+            seen = np.sort(np.r_[seen, keys])
+            parts.append(keys)
+        keys = np.concatenate(parts)
+        return keys // size, keys % size
+
+    return store.cached(("chains", "street_reach"), build)
+
+
+def _streets_of(store, pos: np.ndarray, claims: tuple[np.ndarray, np.ndarray], buffer: np.ndarray):
+    """Pairs ``(area position, street)``: the streets containing each area in scope (``CONTAINS*``), given
+    its claimant communities ``claims`` (pairs ``(area position, community)``). A pair may repeat.
+
+    A path from a street down to an area either meets no community, or meets a
+    first one, which then contains the area: so the streets of an area are those
+    of :func:`_street_reach` for the area itself and for its claimants; the
+    community closure (shared with other queries) does the rest of the walk.
+    """
+    reach, street = _street_reach(store)
+    direct = _in_scope((reach, street), pos)
+    index = _Index(reach, buffer)
+    i, j = index.join(claims[1])
+    index.release()
+    return np.r_[direct[0], claims[0][i]], np.r_[direct[1], street[j]]
 
 
 def _compound_closure(store) -> tuple[np.ndarray, np.ndarray]:
@@ -168,32 +235,33 @@ def _compound_closure(store) -> tuple[np.ndarray, np.ndarray]:
     return store.cached(("chains", "compound_closure"), build)
 
 
-def _street_closure(store) -> tuple[np.ndarray, np.ndarray]:
-    """Code pairs ``(territory, street)`` (``CONTAINS*``): the closure the boundary queries use, cached."""
-    return reach_codes(store, "street", lambda: store.node_frame("Street")["id"].to_numpy())
+def _primary_street(store, rank: np.ndarray, communities: int, none: int) -> np.ndarray:
+    """By community rank: the rank of the community's street (``street_id``: its first
+    ``Street -CONTAINS-> Community`` edge, as :meth:`TableStore.primary_refs`), else ``none``."""
+    kinds = np.append(store.codes()[1], -1)
+    src, dst = store.edge_codes("CONTAINS")
+    kind = list(NODE_KINDS)
+    ok = np.flatnonzero((kinds[dst] == kind.index("Community")) & (kinds[src] == kind.index("Street")))
+    community, first = np.unique(dst[ok], return_index=True)  # the first edge of each community
+    out = np.full(communities + 1, none, dtype=np.int64)
+    out[rank[community]] = rank[src[ok[first]]]
+    return out
 
 
-def _in_scope(pairs: tuple[np.ndarray, np.ndarray], pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Closure pairs ``(territory, root)`` whose territory is an area in scope, as ``(position, root)``."""
-    territory, root = pairs
-    at = pos[territory]
-    keep = np.flatnonzero(at >= 0)
-    return at[keep], root[keep]
-
-
-def _level_of(store, chain, size: int) -> np.ndarray:
-    """``level[code]``: the position in ``chain`` of the level of a territorial party organisation
-    (no ``unit_id``), -1 for any other code; ``committee`` includes ``general_branch``."""
+def _cover_levels(store, chain, buffer: np.ndarray) -> np.ndarray:
+    """For each ``COVERS`` edge: the position in ``chain`` of the level of its source, when that is a
+    territorial party organisation (no ``unit_id``), else -1; ``committee`` includes ``general_branch``."""
     party = store.node_frame("PartyOrg")
-    levels = party["level"].to_numpy(dtype=object)
-    territorial = party["unit_id"].isna().to_numpy(dtype=bool)
+    levels, names = pd.factorize(party["level"].to_numpy(dtype=object))  # -1 for a missing level
+    position = {lv: k for k, lv in enumerate(chain)}
+    if "committee" in position:
+        position.update((lv, position["committee"]) for lv in c.COMMUNITY_PARTY_LEVELS)
+    at = np.array([position.get(name, -1) for name in names] + [-1], dtype=np.int64)[levels]
+    at[~party["unit_id"].isna().to_numpy(dtype=bool)] = -1
     codes = store.node_codes("PartyOrg")
-    out = np.full(size + 1, -1, dtype=np.int64)
-    for k, level in enumerate(chain):
-        mine = c.COMMUNITY_PARTY_LEVELS if level == "committee" else (level,)
-        ok = territorial & np.isin(levels, mine)
-        out[codes[ok]] = k
-    out[-1] = -1
+    buffer[codes] = at
+    out = buffer[store.edge_codes("COVERS")[0]]
+    buffer[codes] = -1
     return out
 
 
@@ -204,12 +272,16 @@ class ChainsMixin:
     def chain_breaks(self, *, chain, within, as_of) -> pd.DataFrame:
         store = self.store
         size = len(store.codes()[0])
+        buffer = _blank(size)  # lent to one join at a time
 
         # the compounds and buildings in scope, in id order
         areas = store.node_frame("Area")
         code = store.node_codes("Area")
         kinds = areas["kind"].to_numpy(dtype=object)
-        is_compound, is_building = kinds == "compound", kinds == "building"
+        is_compound = kinds == "compound"
+        is_building = np.zeros(len(kinds), dtype=bool)
+        other = np.flatnonzero(~is_compound)
+        is_building[other] = kinds[other] == "building"
         keep = is_compound | is_building
         if within is not None:
             inside = np.zeros(size + 1, dtype=bool)
@@ -225,35 +297,41 @@ class ChainsMixin:
         n = len(rows)
         pos = _positions(code, size)
 
-        # rank keys: community rank × (streets + 1) + street rank, a missing one ranking last
-        streets, street_rank = _ranks(store, "Street", size)
-        communities, community_rank = _ranks(store, "Community", size)
+        # rank keys: community rank × (streets + 1) + street rank, a missing one ranking last;
+        # rank[code] is the rank of a street or of a community (the two never share a code)
+        streets, communities = _by_id(store, "Street"), _by_id(store, "Community")
         no_street, no_community = len(streets), len(communities)
+        rank = _blank(size)
+        rank[streets] = np.arange(no_street)
+        rank[communities] = np.arange(no_community)
         base = no_street + 1
         none = no_community * base + no_street
 
-        closures = {}  # territory type → (area position, territory code) for the areas in scope
+        found = {}  # territory type → pairs (area position, territory code) for the areas in scope
 
         def candidates(territory: str) -> tuple[np.ndarray, np.ndarray]:
             """The territories of type ``territory`` of each area."""
-            if territory not in closures:
+            if territory not in found:
                 if territory == "street":
-                    closures[territory] = _in_scope(_street_closure(store), pos)
+                    found[territory] = _streets_of(store, pos, candidates("community"), buffer)
                 elif territory == "community":
-                    closures[territory] = _in_scope(c.community_closure(store), pos)
+                    found[territory] = _in_scope(c.community_closure(store), pos)
                 elif territory == "compound":  # a compound itself; for a building, the compounds containing it
                     own = np.flatnonzero(is_compound)
-                    at, compound = _in_scope(_compound_closure(store), pos) if is_building.any() else (own[:0], own[:0])
-                    inside = np.flatnonzero(is_building[at])
-                    closures[territory] = np.r_[own, at[inside]], np.r_[code[own], compound[inside]]
+                    found[territory] = own, code[own]
+                    if is_building.any():
+                        at, compound = _in_scope(_compound_closure(store), pos)
+                        inside = np.flatnonzero(is_building[at])
+                        found[territory] = np.r_[own, at[inside]], np.r_[code[own], compound[inside]]
                 else:  # a building itself
                     own = np.flatnonzero(is_building)
-                    closures[territory] = own, code[own]
-            return closures[territory]
+                    found[territory] = own, code[own]
+            return found[territory]
 
         cov_org, cov_territory = store.edge_codes("COVERS")
-        cov_level = _level_of(store, chain, size)[cov_org]
+        cov_level = _cover_levels(store, chain, buffer)
         sub_child, sub_parent = store.edge_codes("SUBORDINATE_TO")
+        answers = _Index(sub_child, _blank(size))  # an organisation → its SUBORDINATE_TO edges
         depth = np.zeros(n, dtype=np.int64)
         best = np.full(n, none, dtype=np.int64)
         pairs = None  # the (area, org) pairs reached at the level above
@@ -261,49 +339,50 @@ class ChainsMixin:
             territory = LEVEL_TERRITORY[level]
             area, terr = candidates(territory)
             lead = np.flatnonzero(cov_level == k)
-            i, j = _join(terr, cov_territory[lead], size)
+            index = _Index(cov_territory[lead], buffer)
+            i, j = index.join(terr)
+            index.release()
             area, terr, org = area[i], terr[i], cov_org[lead[j]]
             if k == 0:
                 key = np.full(len(area), none, dtype=np.int64)
             else:  # keep a hit whose organisation answers to one reached for the same area
-                i, j = _join(org, sub_child, size)
-                at, row = pairs.find(area[i], sub_parent[j])
+                i, j = answers.join(org)
+                at, key = pairs.find(area[i], sub_parent[j])
                 i = i[at]
-                area, terr, org, key = area[i], terr[i], org[i], pairs.key[row]
+                area, terr, org = area[i], terr[i], org[i]
             if not len(area):
                 break
             if territory == "street":
-                key = key - key % base + street_rank[terr]
+                key = key - key % base + rank[terr]
             elif territory == "community":
-                key = community_rank[terr] * base + key % base
-            pairs = _Pairs(area, org, key, n, size)
-            reached, least = pairs.best()
-            depth[reached] = k + 1
-            best[reached] = least
+                key = rank[terr] * base + key % base
+            # the deepest level so far, and the smallest key there (every key is at most ``none``)
+            depth[area] = k + 1
+            best[area] = none
+            np.minimum.at(best, area, key)
+            if k + 1 < len(chain):
+                pairs = _Pairs(area, org, key, n, size)
 
         # the community on the deepest path, else the smallest claimant
         community = best // base
         unknown = community == no_community
         if unknown.any():
             at, claimant = candidates("community")
-            community = np.where(unknown, _smallest(at, community_rank[claimant], n, no_community), community)
+            community = np.where(unknown, _smallest(at, rank[claimant], n, no_community), community)
         # the street on the deepest path, else the street of the community, else the smallest containing one
         street = best % base
         unknown = np.flatnonzero(street == no_street)
         if len(unknown):
-            known = unknown[community[unknown] < no_community]
-            street[known] = street_rank[_primary_street(store, size)[communities[community[known]]]]
+            street[unknown] = _primary_street(store, rank, no_community, no_street)[community[unknown]]
             if (street == no_street).any():
                 at, root = candidates("street")
-                street = np.where(street < no_street, street, _smallest(at, street_rank[root], n, no_street))
+                street = np.where(street < no_street, street, _smallest(at, rank[root], n, no_street))
 
         ids = store.codes()[0].to_numpy(dtype=object)
 
-        def decode(rank: np.ndarray, nodes: np.ndarray) -> np.ndarray:
-            out = np.full(n, None, dtype=object)
-            known = np.flatnonzero(rank < len(nodes))
-            out[known] = ids[nodes[rank[known]]]
-            return out
+        def decode(ranks: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+            """Ids of the nodes of ``ranks`` (None for the missing rank), through a table of the few nodes."""
+            return np.append(ids[nodes], None)[ranks]
 
         at_compound = sum(LEVEL_TERRITORY[lv] in _COMPOUND_TERRITORIES for lv in chain)
         expected = np.where(is_compound, at_compound, len(chain)).astype(np.int64)
@@ -329,11 +408,3 @@ class ChainsMixin:
         }
         # fresh arrays, one block each: no copy, no consolidation (object, not inferred str, for text)
         return pd.DataFrame({k: pd.Series(v, dtype=v.dtype, copy=False) for k, v in columns.items()}, copy=False)
-
-
-def _ascending(ids: np.ndarray) -> bool:
-    """Whether the ids are already in order (then the report needs no sort)."""
-    try:
-        return bool((ids[1:] >= ids[:-1]).all())
-    except TypeError:  # not all comparable
-        return False
