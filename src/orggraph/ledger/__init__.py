@@ -31,7 +31,7 @@ def _load(path: Path):
                   large=size_of(path) >= LARGE_BYTES, unit="step") as bar:
         tables, read_problems = read_raw_tables(path)
         bar.update(1, f"validating {path.name}")
-        nodes, edges, problems = validate_tables(tables, read_problems)
+        nodes, edges, problems, ids = validate_tables(tables, read_problems)
         if len(problems):
             return None, problems
         bar.update(1, "building the graph")
@@ -42,10 +42,12 @@ def _load(path: Path):
             store.add_nodes(kind, frame.drop(columns=ref_cols[kind], errors="ignore"), validate=False)
             bar.update(1, f"building the graph: {kind}")
         bar.update(len(NODE_KINDS) - len(nodes))  # kinds the ledger has no table for
+        # validation looked every id up already: its index and codes serve the graph as they are
+        store.adopt_index(ids)
         # column edges first (they are the primary parents), then the edge tables
         for etype in EDGE_TYPES:
-            for _, frame in edges[etype]:
-                store.add_edges(etype, frame, validate=False)
+            for _, frame, codes in edges[etype]:
+                store.add_edges(etype, frame, validate=False, codes=codes)
             bar.update(1, f"building the graph: {etype}")
         bar.describe("checking consistency")
         rows = {t: rt.row_numbers() for t, rt in tables.items()}

@@ -154,12 +154,16 @@ def _map_distinct(s: pd.Series, f) -> pd.Series:
 
 
 def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
-    """Validate raw tables. Returns ``(nodes, edges, problems)``.
+    """Validate raw tables. Returns ``(nodes, edges, problems, ids)``.
 
     ``nodes`` maps node kind → typed frame (attributes and extras, with the
     reference columns still in it); ``edges`` maps edge type → list of
-    ``(table name, typed frame with source/target)``; ``problems`` is a DataFrame
-    (empty when the ledger is valid).
+    ``(table name, typed frame with source/target, (source codes, target codes))``;
+    ``problems`` is a DataFrame (empty when the ledger is valid). ``ids`` is an
+    index of every node id, kind after kind in the order of ``nodes`` and row
+    after row: the codes of the edges are positions in it. Codes and ``ids``
+    describe a valid ledger only (no problems); they let the graph be built
+    without looking the ids up again.
     """
     col = _Collector()
     col.extend(read_problems)
@@ -206,6 +210,7 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
                          for i in d["id"]]
                 col.add(rt, mask, "id", [f"is a duplicate id (first used in {w})" for w in where])
     kind_of = _KindOf(all_ids[present & ~dup])
+    offset = dict(zip(nodes, np.cumsum([0] + [len(f) for f in nodes.values()])))  # code of a table's first row
 
     # ---- reference columns of node tables, and reference attributes (unit_id)
     edges: dict[str, list] = {t: [] for t in EDGE_TYPES}
@@ -219,11 +224,15 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
             vals = typed[r.column]
             if vals is None or (isinstance(vals, pd.Series) and vals.isna().all()):
                 continue
-            ok = _check_ref(rt, vals, r.column, r.targets, kind_of, col)
+            ok, _, pos = _check_ref(rt, vals, r.column, r.targets, kind_of, col, codes=True)
             has = vals.notna() & ok & typed["id"].notna()
             here, there = typed["id"][has], vals[has]
+            rows = np.flatnonzero(has.to_numpy())
+            here_codes, there_codes = offset[kind] + rows, pos[rows]
             src, dst = (there, here) if r.incoming else (here, there)
-            edges[r.edge].append((f"{spec.table}.{r.column}", pd.DataFrame({"source": src.to_numpy(), "target": dst.to_numpy()})))
+            codes = (there_codes, here_codes) if r.incoming else (here_codes, there_codes)
+            edges[r.edge].append((f"{spec.table}.{r.column}", pd.DataFrame({"source": src.to_numpy(), "target": dst.to_numpy()}),
+                                  codes))
 
     # ---- edge tables
     for table, spec in EDGE_TABLES.items():
@@ -243,8 +252,8 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
         for name, vals in ((spec.source.name, src), (spec.target.name, dst)):
             if vals.isna().any():
                 col.add(rt, vals.isna(), name, "a value is required here", value="")
-        ok_s, sk = _check_ref(rt, src, spec.source.name, spec.source.ref, kind_of, col, codes=True)
-        ok_t, tk = _check_ref(rt, dst, spec.target.name, spec.target.ref, kind_of, col, codes=True)
+        ok_s, sk, src_codes = _check_ref(rt, src, spec.source.name, spec.source.ref, kind_of, col, codes=True)
+        ok_t, tk, dst_codes = _check_ref(rt, dst, spec.target.name, spec.target.ref, kind_of, col, codes=True)
         ok = ok_s & ok_t & src.notna() & dst.notna()
         # the pair of kinds must be an allowed triple (unknown ids were reported above)
         etype = EDGE_TYPES[spec.edge]
@@ -269,12 +278,13 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
         for extra in rt.frame.columns:
             if extra not in frame.columns and extra not in (spec.source.name, spec.target.name):
                 frame[extra] = _types.clean_text(rt.frame[extra])
-        frame = frame[(ok & pairs_ok).to_numpy()]
-        edges[spec.edge].append((table, frame.reset_index(drop=True)))
+        keep = (ok & pairs_ok).to_numpy()
+        frame = frame[keep]
+        edges[spec.edge].append((table, frame.reset_index(drop=True), (src_codes[keep], dst_codes[keep])))
 
     # ---- cycles in containment and subordination
     for etype in ("CONTAINS", "SUBORDINATE_TO"):
-        parts = [f[["source", "target"]] for _, f in edges[etype]]
+        parts = [f[["source", "target"]] for _, f, _ in edges[etype]]
         if parts:
             for cycle in _cycles(pd.concat(parts, ignore_index=True)):
                 first = cycle[0]
@@ -285,7 +295,7 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
                 mask = nodes[kind]["id"].eq(first).to_numpy()
                 chain = " → ".join(cycle + [cycle[0]])
                 col.add(rt, mask, "id", f"is in a {etype} cycle: {chain}")
-    return nodes, edges, col.frame()
+    return nodes, edges, col.frame(), kind_of.ids
 
 
 def _row(rt: RawTable, pos) -> int:
@@ -311,10 +321,11 @@ class _KindOf:
         codes, names = pd.factorize(ids["kind"])
         self.kinds = np.array([_KINDS.index(k) for k in names], dtype=np.int8)[codes]
 
-    def codes(self, vals: pd.Series) -> np.ndarray:
-        """Kind (position in :data:`_KINDS`) of the node each of ``vals`` names; -1 for unknown or missing."""
-        pos = self.ids.get_indexer(vals.to_numpy(dtype=object))
-        return np.where(pos >= 0, self.kinds[pos], -1)
+    def lookup(self, vals: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """``(kind, position)`` of the id each of ``vals`` is: kind as a position in :data:`_KINDS`,
+        position in :attr:`ids`; both -1 for an unknown or missing value."""
+        pos = self.ids.get_indexer(vals.to_numpy(dtype=object)).astype(np.int64, copy=False)
+        return np.where(pos >= 0, self.kinds[pos], -1), pos
 
     def get(self, i, default=None):
         pos = self.ids.get_indexer([i])[0]
@@ -325,10 +336,10 @@ def _check_ref(rt: RawTable, vals: pd.Series, column: str, allowed, kind_of: _Ki
                codes: bool = False):
     """Record references to unknown ids or to ids of the wrong kind; return the mask of good ones.
 
-    With ``codes=True`` also return the kind of each value (position in :data:`_KINDS`, -1: none).
+    With ``codes=True`` return ``(mask, kind, position)``, see :meth:`_KindOf.lookup`.
     """
     present = vals.notna().to_numpy()
-    kinds = kind_of.codes(vals)
+    kinds, pos = kind_of.lookup(vals)
     unknown = present & (kinds < 0)
     if unknown.any():
         col.add(rt, unknown, column, f"is not the id of any {' or '.join(allowed)}")
@@ -336,7 +347,7 @@ def _check_ref(rt: RawTable, vals: pd.Series, column: str, allowed, kind_of: _Ki
     if wrong.any():
         col.add(rt, wrong, column, [f"is the id of a {_KINDS[k]}, not of a {' or '.join(allowed)}" for k in kinds[wrong]])
     ok = pd.Series(~(unknown | wrong), index=vals.index)
-    return (ok, kinds) if codes else ok
+    return (ok, kinds, pos) if codes else ok
 
 
 def _cycles(edges: pd.DataFrame) -> list[list[str]]:
