@@ -57,7 +57,6 @@ def _clean(v):
 #: joins a column into one string to check all its values at once: not whitespace, left alone by NFKC,
 #: and a starter that composes with nothing, so NFKC(a + _SEP + b) == NFKC(a) + _SEP + NFKC(b)
 _SEP = "\x00"
-_SPACE = re.compile(r"\s")  # the characters str.strip() removes (Unicode whitespace)
 _NFKC = functools.partial(unicodedata.normalize, "NFKC")
 
 
@@ -81,11 +80,16 @@ def _clean_texts(texts: list) -> list:
     # when no value holds the separator, what is true of the joined string is true of each value
     separable = joined.count(_SEP) == len(texts) - 1
     normal = separable and (joined.isascii() or unicodedata.is_normalized("NFKC", joined))
-    if normal and _SPACE.search(joined) is None and not _has_blank(joined):
+    if normal and not _has_space(joined) and not _has_blank(joined):
         return texts
     if not normal:
         texts = map(_NFKC, texts)
     return [v or None for v in map(str.strip, texts)]
+
+
+def _has_space(text: str) -> bool:
+    """Whether ``text`` holds whitespace (what ``str.strip`` removes); ``str.split`` finds it in C."""
+    return text.split(None, 1) != [text]
 
 
 def _has_blank(joined: str) -> bool:
@@ -103,9 +107,9 @@ def _clean_array(s: pd.Series) -> tuple[np.ndarray, bool]:
     n = len(s)
     out = np.full(n, None, dtype=object)
     if isinstance(s.dtype, pd.StringDtype):  # text or missing, nothing else
-        text = s.notna().to_numpy()
-        values = s.to_numpy(dtype=object)[text].tolist()
-        out[text] = _objects(_clean_texts(values))
+        values = s.to_numpy(dtype=object)
+        text = ~_text_missing(s, values)
+        out[text] = _objects(_clean_texts(values[text].tolist()))
         return out, True
     values = _objects(s.tolist())
     types = np.fromiter(map(type, values), dtype=object, count=n)
@@ -125,6 +129,13 @@ def _clean_array(s: pd.Series) -> tuple[np.ndarray, bool]:
     return out, not number.any() and all(v is None for v in out[other])
 
 
+def _text_missing(s: pd.Series, values: np.ndarray) -> np.ndarray:
+    """The missing values of a text (``StringDtype``) column, given as ``values`` (an object array)."""
+    if s.dtype.na_value is np.nan:  # the default text dtype: NaN is the only value not equal to itself
+        return values != values
+    return s.isna().to_numpy()
+
+
 def clean_text(s: pd.Series) -> pd.Series:
     """NFKC-fold (full-width digits and spaces), strip, and turn blanks into missing.
 
@@ -137,16 +148,43 @@ def clean_text(s: pd.Series) -> pd.Series:
 
 def _numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     values, all_text = _clean_array(s)
-    present = pd.notna(values)
+    present = _present(values, all_text)
     text = present if all_text else np.fromiter(map(isinstance, values, repeat(str)), dtype=bool, count=len(values))
-    strings = values[text]
-    joined = "".join(strings.tolist())
+    strings = values[text].tolist()
+    joined = "".join(strings)
+    if all_text and joined.isascii() and joined.isdigit():
+        whole = _whole_numbers(strings, exact_float=not present.all())
+        if whole is not None:
+            num = pd.Series(whole, index=s.index) if present.all() else pd.Series(np.full(len(values), np.nan), index=s.index)
+            if not present.all():
+                num[present] = whole
+            return num, pd.Series(False, index=s.index)
     if "," in joined or "，" in joined:  # thousands separators, half- or full-width
         values = values.copy()
         values[text] = _objects(v.replace(",", "").replace("，", "") for v in strings)
     num = pd.to_numeric(pd.Series(values, index=s.index, dtype=object), errors="coerce")
     bad = pd.Series(present, index=s.index) & num.isna()
     return num, bad
+
+
+def _whole_numbers(digits: list, exact_float: bool) -> np.ndarray | None:
+    """Values written in ASCII digits only, as to_numeric reads them (int64), without its per-value parser.
+
+    None when they do not all fit: too large for int64, or (``exact_float``, as a
+    column with missing values becomes float) for a float to hold exactly.
+    """
+    try:
+        whole = np.array(digits, dtype=np.int64)
+    except OverflowError:
+        return None
+    if exact_float and len(whole) and whole.max() >= 2**53:
+        return None
+    return whole
+
+
+def _present(values: np.ndarray, all_text: bool) -> np.ndarray:
+    """``pd.notna`` of cleaned values (text or None only when ``all_text``: a cheaper test then)."""
+    return values != None if all_text else pd.notna(values)  # noqa: E711 (element-wise)
 
 
 def parse(s: pd.Series, typ: str) -> tuple[pd.Series, pd.Series]:
@@ -159,7 +197,7 @@ def parse(s: pd.Series, typ: str) -> tuple[pd.Series, pd.Series]:
             values[fix] = _objects(None if v != v else _plain(v) for v in values[fix])
         # typed as text once any value is text, where a missing value reads NaN
         if any(v is not None for v in values):
-            values[pd.isna(values)] = np.nan
+            values[~_present(values, True)] = np.nan  # text or None by now
         return pd.Series(values, index=s.index, dtype=object), pd.Series(False, index=s.index)
     if typ == "int":
         num, bad = _numbers(s)
@@ -173,23 +211,25 @@ def parse(s: pd.Series, typ: str) -> tuple[pd.Series, pd.Series]:
         if s.dtype == bool or str(s.dtype) == "boolean":
             return s.astype("boolean"), pd.Series(False, index=s.index)
         values, all_text = _clean_array(s)
-        present = pd.notna(values)
-        low = np.full(len(values), None, dtype=object)
-        if all_text:  # clean text is stripped already
-            low[present] = _objects(map(str.lower, values[present]))
-        else:
-            low[present] = _objects(None if v is None else str(v).strip().lower() for v in values[present])
-        low[low == "1.0"] = "1"
-        low[low == "0.0"] = "0"
-        low = pd.Series(low, index=s.index, dtype=object)
-        out = pd.Series(pd.NA, index=s.index, dtype="boolean")
-        out[low.isin(_TRUE)] = True
-        out[low.isin(_FALSE)] = False
-        bad = low.notna() & out.isna()
-        return out, bad
+        present = _present(values, all_text)
+        text = present if all_text else np.fromiter(map(isinstance, values, repeat(str)), dtype=bool, count=len(values))
+        truth = np.full(len(values), None, dtype=object)  # True, False or None (not a yes/no value)
+        codes, distinct = pd.factorize(values[text])  # a handful of spellings: each is read once
+        truth[text] = _objects([_truth(v.lower()) for v in distinct])[codes]  # clean text is stripped already
+        other = present & ~text
+        truth[other] = _objects(_truth(str(v).strip().lower()) for v in values[other])
+        unknown = truth == None  # noqa: E711 (element-wise)
+        out = pd.Series(pd.arrays.BooleanArray((truth == True) & ~unknown, unknown), index=s.index)  # noqa: E712
+        return out, pd.Series(present & unknown, index=s.index)
     if typ == "date":
         return _dates(s)
     raise ValueError(f"unknown attribute type {typ!r}")
+
+
+def _truth(low: str):
+    """True, False or None for a lower-case yes/no spelling."""
+    low = {"1.0": "1", "0.0": "0"}.get(low, low)
+    return False if low in _FALSE else True if low in _TRUE else None
 
 
 def _plain(v) -> str:
@@ -203,7 +243,7 @@ def _dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         return s.astype("datetime64[ns]"), pd.Series(False, index=s.index)
     values, all_text = _clean_array(s)
-    present = pd.Series(pd.notna(values), index=s.index)
+    present = pd.Series(_present(values, all_text), index=s.index)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     if not present.any():
         return out, pd.Series(False, index=s.index)
@@ -216,6 +256,10 @@ def _dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
             out.loc[vals.index[is_ts]] = pd.to_datetime(vals[is_ts].map(lambda v: pd.Timestamp(v).date().isoformat()))
         rest = vals[~is_ts].astype(str)
         rest_index, texts = rest.index, rest.to_numpy(dtype=object)
+    if all_text and _iso_dates(texts.tolist()):  # the documented form already: nothing to normalise
+        parsed = pd.to_datetime(pd.Series(texts, index=rest_index, dtype=object), format="%Y-%m-%d", errors="coerce")
+        out.loc[parsed.index] = parsed
+        return out, present & out.isna()
     # Excel serial dates (days since 1899-12-30), as a spreadsheet export may hold them
     serial = np.fromiter((m is not None for m in map(_SERIAL.fullmatch, texts)), dtype=bool, count=len(texts))
     if serial.any():
@@ -234,7 +278,18 @@ def _dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     norm = map(str.strip, norm, repeat("-"))
     if ":" in joined:
         norm = map(_TIME.sub, repeat(""), norm)
-    parsed = pd.to_datetime(pd.Series(list(norm), index=rest_index, dtype=str), format="%Y-%m-%d", errors="coerce")
+    parsed = pd.to_datetime(pd.Series(list(norm), index=rest_index, dtype=object), format="%Y-%m-%d", errors="coerce")
     out.loc[parsed.index] = parsed
     bad = present & out.isna()
     return out, bad
+
+
+def _iso_dates(texts: list) -> bool:
+    """Whether every value is written YYYY-MM-DD in ASCII digits (so no step of :func:`_dates` changes it)."""
+    joined = _SEP.join(texts) + _SEP
+    if len(joined) != 11 * len(texts) or not joined.isascii():
+        return False
+    rows = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, 11)  # each value and its separator
+    digits = rows[:, [0, 1, 2, 3, 5, 6, 8, 9]]
+    return bool(((digits >= ord("0")) & (digits <= ord("9"))).all() and (rows[:, [4, 7]] == ord("-")).all()
+                and (rows[:, 10] == 0).all())

@@ -35,6 +35,16 @@ def _emit(out: list, table: str, file: str, rows: list, column: str, values, pro
                         suggestion=None, severity="warning"))
 
 
+def _repeated(store, posts: pd.DataFrame) -> np.ndarray:
+    """Posts whose (cadre, body, role) another post has too, compared on integer codes."""
+    codes = []
+    for column, endpoint in zip(("source", "target"), store.edge_codes("HOLDS_POST")):
+        # -1 (an endpoint that is not a node) stands for any id: such a column is coded by value
+        codes.append(endpoint if (endpoint >= 0).all() else pd.factorize(posts[column], use_na_sentinel=False)[0])
+    codes.append(pd.factorize(posts["role"], use_na_sentinel=False)[0])
+    return pd.DataFrame(dict(enumerate(codes))).duplicated(keep=False).to_numpy()
+
+
 def consistency_warnings(g, rows: dict | None = None, files: dict | None = None) -> pd.DataFrame:
     """Warnings about an in-memory graph (from a ledger: pass its row numbers and file names).
 
@@ -64,7 +74,7 @@ def consistency_warnings(g, rows: dict | None = None, files: dict | None = None)
             "start": posts["start"].fillna(pd.Timestamp.min).to_numpy(),
             "end": posts["end"].fillna(pd.Timestamp.max).to_numpy(),
         })
-        dup = p[p.duplicated(["cadre", "body", "role"], keep=False)].sort_values(["cadre", "body", "role", "start", "pos"])
+        dup = p[_repeated(store, posts)].sort_values(["cadre", "body", "role", "start", "pos"])
         if len(dup):
             key = dup[["cadre", "body", "role"]].astype(str).agg("|".join, axis=1)
             prev_end = dup.groupby(key.to_numpy())["end"].transform(lambda s: s.cummax().shift())

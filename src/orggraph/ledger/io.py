@@ -59,6 +59,7 @@ class RawTable:
     renamed: dict[str, str] = field(default_factory=dict)  # canonical column -> header as written
     problems: list[dict] = field(default_factory=list)
     rows: "pd.Series | None" = None  # spreadsheet row number of each row of frame (blank rows skipped)
+    longest_cell: int | None = None  # no cell holds more characters than this (None: not known)
 
     def row_numbers(self) -> "pd.Series":
         if self.rows is not None:
@@ -155,10 +156,20 @@ def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
         rows = np.flatnonzero(blank)
         if not len(rows):
             break
-        values = frame.iloc[rows, pos].to_numpy(dtype=object)
-        filled = ~pd.isna(values)
-        blank[rows[filled]] = [not (v if isinstance(v, str) else str(v)).strip() for v in values[filled]]
+        column = frame.iloc[rows, pos]
+        values = column.to_numpy(dtype=object)
+        filled = np.flatnonzero(~pd.isna(values))
+        if isinstance(column.dtype, pd.StringDtype):  # text: blank is empty or all whitespace
+            texts = values[filled].tolist()
+            test = str.isspace if "" not in texts else _blank  # "".isspace() is False
+            blank[rows[filled]] = np.fromiter(map(test, texts), dtype=bool, count=len(texts))
+        else:
+            blank[rows[filled]] = [not (v if isinstance(v, str) else str(v)).strip() for v in values[filled]]
     return blank
+
+
+def _blank(text: str) -> bool:
+    return not text or text.isspace()
 
 
 def _overlong_line(path: Path) -> tuple[int, int] | None:
@@ -190,6 +201,30 @@ def _overlong_line(path: Path) -> tuple[int, int] | None:
                 since = len(chunk) - chunk.rfind(b"\n") - 1
             if since > MAX_LINE_BYTES:
                 return line, MAX_LINE_BYTES
+
+
+def _cell_bound(path: Path) -> int | None:
+    """An upper bound on the characters in any cell of a CSV file, or None.
+
+    A character takes at least one byte, and a cell without quotes cannot
+    span lines: the file's size, or else its longest line, bounds every cell.
+    A quoted cell may hold line breaks: no bound is given for a file with quotes.
+    """
+    size = path.stat().st_size
+    if size <= MAX_CELL_CHARS:
+        return size
+    longest, since = 0, 0  # since: bytes of the line running on from earlier chunks
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 22):
+            if b'"' in chunk:
+                return None
+            breaks = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == ord("\n"))
+            if not len(breaks):
+                since += len(chunk)
+                continue
+            longest = max(longest, since + int(breaks[0]), int(np.diff(breaks).max(initial=1)) - 1)
+            since = len(chunk) - int(breaks[-1]) - 1
+    return max(longest, since)
 
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame | None, list[dict]]:
@@ -246,6 +281,7 @@ def read_raw_tables(path: str | Path) -> tuple[dict[str, RawTable], list[dict]]:
                 tables[table] = RawTable(table, f.name, pd.DataFrame())
                 continue
             rt = _canonical(table, raw, f.name, _find_header(raw, table))
+            rt.longest_cell = _cell_bound(f)
             problems += rt.problems
             tables[table] = rt
     elif path.suffix.lower() in (".xlsx", ".xlsm"):

@@ -112,6 +112,8 @@ _TYPE_WORDS = {"int": "whole number", "float": "number", "bool": "yes/no value (
 
 
 def _check_oversized(rt: RawTable, col: _Collector) -> None:
+    if rt.longest_cell is not None and rt.longest_cell <= MAX_CELL_CHARS:
+        return  # no cell can be that long (see RawTable.longest_cell)
     for c in rt.frame.columns:
         if not (rt.frame[c].dtype == object or pd.api.types.is_string_dtype(rt.frame[c].dtype)):
             continue
