@@ -42,6 +42,10 @@ def _repeated(store, posts: pd.DataFrame) -> np.ndarray:
         # -1 (an endpoint that is not a node) stands for any id: such a column is coded by value
         codes.append(endpoint if (endpoint >= 0).all() else pd.factorize(posts[column], use_na_sentinel=False)[0])
     codes.append(pd.factorize(posts["role"], use_na_sentinel=False)[0])
+    sizes = [int(c.max()) + 1 if len(c) else 1 for c in codes]
+    if sizes[0] * sizes[1] * sizes[2] < 2**63:  # one integer per (cadre, body, role)
+        key = (codes[0].astype(np.int64) * sizes[1] + codes[1]) * sizes[2] + codes[2]
+        return pd.Series(key).duplicated(keep=False).to_numpy()
     return pd.DataFrame(dict(enumerate(codes))).duplicated(keep=False).to_numpy()
 
 

@@ -156,9 +156,12 @@ def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
         rows = np.flatnonzero(blank)
         if not len(rows):
             break
-        column = frame.iloc[rows, pos]
+        column = frame.iloc[:, pos] if len(rows) == len(frame) else frame.iloc[rows, pos]
         values = column.to_numpy(dtype=object)
-        filled = np.flatnonzero(~pd.isna(values))
+        if isinstance(column.dtype, pd.StringDtype) and column.dtype.na_value is np.nan:
+            filled = np.flatnonzero(values == values)  # NaN is the one missing value, and not equal to itself
+        else:
+            filled = np.flatnonzero(~pd.isna(values))
         if isinstance(column.dtype, pd.StringDtype):  # text: blank is empty or all whitespace
             texts = values[filled].tolist()
             test = str.isspace if "" not in texts else _blank  # "".isspace() is False

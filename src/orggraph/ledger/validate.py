@@ -84,10 +84,10 @@ def _parse_attrs(rt: RawTable, attrs, col: _Collector) -> pd.DataFrame:
         vals, bad = _types.parse(raw, a.type)
         if bad.any():
             col.add(rt, bad, a.name, f"is not a valid {_TYPE_WORDS[a.type]}", personal=a.personal)
-        given = vals.notna()
+        given = vals.notna() if a.enum or a.required else None
         if a.enum:
             lookup = ENUMS[a.enum].lookup()
-            present = vals.notna()
+            present = given
             mapped = _map_distinct(vals, lambda v: lookup.get(v, lookup.get(str(v).lower())) if isinstance(v, str) else None)
             unknown = present & mapped.isna()
             if unknown.any():
@@ -196,11 +196,16 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
         sources[spec.name] = rt
 
     # ---- ids unique across the whole ledger
-    id_frames = [pd.DataFrame({"id": f["id"], "kind": k, "pos": np.arange(len(f))}) for k, f in nodes.items()]
-    all_ids = pd.concat(id_frames, ignore_index=True) if id_frames else pd.DataFrame({"id": [], "kind": [], "pos": []})
-    present = all_ids["id"].notna()
-    dup = present & all_ids["id"].duplicated(keep="first")
-    if dup.any():
+    ids = np.concatenate([np.empty(0, dtype=object)] + [f["id"].to_numpy(dtype=object) for f in nodes.values()])
+    kinds = np.repeat(np.array([_KINDS.index(k) for k in nodes], dtype=np.int8), [len(f) for f in nodes.values()])
+    present = ~pd.isna(ids)
+    index = pd.Index(ids[present], dtype=object)  # its hash table serves every look-up below
+    dup = np.zeros(len(ids), dtype=bool)
+    if not index.is_unique:
+        rows = np.concatenate([np.empty(0, dtype=np.int64)] + [np.arange(len(f)) for f in nodes.values()])
+        all_ids = pd.DataFrame({"id": ids, "kind": np.array(_KINDS, dtype=object)[kinds], "pos": rows})
+        dup = present & all_ids["id"].duplicated(keep="first").to_numpy()
+        index = pd.Index(ids[present & ~dup], dtype=object)
         first = all_ids[present].drop_duplicates("id").set_index("id")
         for kind in nodes:
             rt = sources[kind]
@@ -211,8 +216,12 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
                 where = [f"{sources[first.loc[i, 'kind']].file} row {_row(sources[first.loc[i, 'kind']], first.loc[i, 'pos'])}"
                          for i in d["id"]]
                 col.add(rt, mask, "id", [f"is a duplicate id (first used in {w})" for w in where])
-    kind_of = _KindOf(all_ids[present & ~dup])
-    offset = dict(zip(nodes, np.cumsum([0] + [len(f) for f in nodes.values()])))  # code of a table's first row
+    kind_of = _KindOf(index, kinds[present & ~dup])
+    # code (position in index) of every row's id: its rank among the kept ids, or where a repeated id was first used
+    row_codes = np.cumsum(present & ~dup) - 1
+    row_codes[~present] = -1
+    row_codes[dup] = index.get_indexer(ids[dup])
+    offset = dict(zip(nodes, np.cumsum([0] + [len(f) for f in nodes.values()])))  # a table's first row in ids
 
     # ---- reference columns of node tables, and reference attributes (unit_id)
     edges: dict[str, list] = {t: [] for t in EDGE_TYPES}
@@ -222,15 +231,19 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
         for a in spec.attrs:
             if a.ref:
                 _check_ref(rt, typed[a.name], a.name, a.ref, kind_of, col)
+        own = row_codes[offset[kind]: offset[kind] + len(typed)]
         for r in spec.refs:
             vals = typed[r.column]
-            if vals is None or (isinstance(vals, pd.Series) and vals.isna().all()):
+            if vals is None:
                 continue
-            ok, _, pos = _check_ref(rt, vals, r.column, r.targets, kind_of, col, codes=True)
-            has = vals.notna() & ok & typed["id"].notna()
+            given = vals.notna().to_numpy()
+            if not given.any():
+                continue
+            ok, _, pos = _check_ref(rt, vals, r.column, r.targets, kind_of, col, codes=True, present=given)
+            has = given & ok.to_numpy() & (own >= 0)
             here, there = typed["id"][has], vals[has]
-            rows = np.flatnonzero(has.to_numpy())
-            here_codes, there_codes = offset[kind] + rows, pos[rows]
+            rows = np.flatnonzero(has)
+            here_codes, there_codes = own[rows], pos[rows]
             src, dst = (there, here) if r.incoming else (here, there)
             codes = (there_codes, here_codes) if r.incoming else (here_codes, there_codes)
             edges[r.edge].append((f"{spec.table}.{r.column}", pd.DataFrame({"source": src.to_numpy(), "target": dst.to_numpy()}),
@@ -251,12 +264,16 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
         typed = _parse_attrs(rt, spec.attrs, col)
         src = _types.clean_text(rt.frame[spec.source.name])
         dst = _types.clean_text(rt.frame[spec.target.name])
+        given = {}
         for name, vals in ((spec.source.name, src), (spec.target.name, dst)):
-            if vals.isna().any():
-                col.add(rt, vals.isna(), name, "a value is required here", value="")
-        ok_s, sk, src_codes = _check_ref(rt, src, spec.source.name, spec.source.ref, kind_of, col, codes=True)
-        ok_t, tk, dst_codes = _check_ref(rt, dst, spec.target.name, spec.target.ref, kind_of, col, codes=True)
-        ok = ok_s & ok_t & src.notna() & dst.notna()
+            given[name] = vals.notna().to_numpy()
+            if not given[name].all():
+                col.add(rt, ~given[name], name, "a value is required here", value="")
+        ok_s, sk, src_codes = _check_ref(rt, src, spec.source.name, spec.source.ref, kind_of, col, codes=True,
+                                         present=given[spec.source.name])
+        ok_t, tk, dst_codes = _check_ref(rt, dst, spec.target.name, spec.target.ref, kind_of, col, codes=True,
+                                         present=given[spec.target.name])
+        ok = ok_s & ok_t & given[spec.source.name] & given[spec.target.name]
         # the pair of kinds must be an allowed triple (unknown ids were reported above)
         etype = EDGE_TYPES[spec.edge]
         allowed = np.zeros((len(_KINDS) + 1, len(_KINDS) + 1), dtype=bool)  # row and column -1: not an id
@@ -286,9 +303,9 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
 
     # ---- cycles in containment and subordination
     for etype in ("CONTAINS", "SUBORDINATE_TO"):
-        parts = [f[["source", "target"]] for _, f, _ in edges[etype]]
-        if parts:
-            for cycle in _cycles(pd.concat(parts, ignore_index=True)):
+        if edges[etype]:
+            src, dst = (np.concatenate([c[i] for _, _, c in edges[etype]]) for i in (0, 1))
+            for cycle in _cycles(src, dst, kind_of.ids.to_numpy(dtype=object)):
                 first = cycle[0]
                 kind = kind_of.get(first)
                 rt = sources.get(kind)
@@ -318,10 +335,9 @@ _KINDS = list(NODE_KINDS)
 class _KindOf:
     """The ledger's ids (each at its first use) and the kind of node each names."""
 
-    def __init__(self, ids: pd.DataFrame):
-        self.ids = pd.Index(ids["id"].to_numpy(dtype=object), dtype=object)
-        codes, names = pd.factorize(ids["kind"])
-        self.kinds = np.array([_KINDS.index(k) for k in names], dtype=np.int8)[codes]
+    def __init__(self, ids: pd.Index, kinds: np.ndarray):
+        self.ids = ids  # unique
+        self.kinds = kinds  # position in _KINDS of the kind of each of ids
 
     def lookup(self, vals: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         """``(kind, position)`` of the id each of ``vals`` is: kind as a position in :data:`_KINDS`,
@@ -335,12 +351,13 @@ class _KindOf:
 
 
 def _check_ref(rt: RawTable, vals: pd.Series, column: str, allowed, kind_of: _KindOf, col: _Collector,
-               codes: bool = False):
+               codes: bool = False, present: np.ndarray | None = None):
     """Record references to unknown ids or to ids of the wrong kind; return the mask of good ones.
 
     With ``codes=True`` return ``(mask, kind, position)``, see :meth:`_KindOf.lookup`.
+    ``present``: ``vals.notna()`` when the caller has it already.
     """
-    present = vals.notna().to_numpy()
+    present = vals.notna().to_numpy() if present is None else present
     kinds, pos = kind_of.lookup(vals)
     unknown = present & (kinds < 0)
     if unknown.any():
@@ -352,16 +369,13 @@ def _check_ref(rt: RawTable, vals: pd.Series, column: str, allowed, kind_of: _Ki
     return (ok, kinds, pos) if codes else ok
 
 
-def _cycles(edges: pd.DataFrame) -> list[list[str]]:
-    """Cycles among ``edges`` (source → target): strip leaves vectorised, then name what remains."""
-    codes, names = pd.factorize(np.concatenate([edges["source"].to_numpy(dtype=object), edges["target"].to_numpy(dtype=object)]),
-                                use_na_sentinel=False)
-    src, dst = codes[: len(edges)], codes[len(edges):]
+def _cycles(src: np.ndarray, dst: np.ndarray, ids: np.ndarray) -> list[list[str]]:
+    """Cycles among the edges ``src[i]`` → ``dst[i]`` (codes of ``ids``): strip leaves vectorised, then name what remains."""
     # distinct pairs, in the order of their first appearance
-    first = ~pd.Series(src.astype(np.int64) * len(names) + dst).duplicated().to_numpy()
+    first = ~pd.Series(src * len(ids) + dst).duplicated().to_numpy()
     src, dst = src[first], dst[first]
     while len(src):
-        has_children = np.zeros(len(names), dtype=bool)
+        has_children = np.zeros(len(ids), dtype=bool)
         has_children[src] = True
         keep = has_children[dst]
         if keep.all():
@@ -372,7 +386,7 @@ def _cycles(edges: pd.DataFrame) -> list[list[str]]:
     import networkx as nx
 
     g = nx.DiGraph()
-    g.add_edges_from(zip(names[src].tolist(), names[dst].tolist()))
+    g.add_edges_from(zip(ids[src].tolist(), ids[dst].tolist()))
     out = []
     for comp in nx.strongly_connected_components(g):
         if len(comp) > 1 or any(g.has_edge(n, n) for n in comp):
