@@ -73,11 +73,14 @@ def text_column(values) -> pd.Series:
     """Text in the library's text dtype, missing values as NaN/None (never ``""``)."""
     index = values.index if isinstance(values, pd.Series) else None
     v = np.asarray(values, dtype=object)
-    bad = pd.isna(v) | (v == "")
-    if bad.any():
+    try:
+        empty = np.asarray(v == "", dtype=bool)
+    except TypeError:  # pd.NA == "" is NA, which has no truth value
+        empty = np.fromiter((isinstance(x, str) and x == "" for x in v), dtype=bool, count=len(v))
+    if empty.any():
         v = v.copy()
-        v[bad] = None
-    return pd.Series(v, index=index, dtype=TEXT_DTYPE)
+        v[empty] = None
+    return pd.Series(v, index=index, dtype=TEXT_DTYPE)  # None, NaN, pd.NA and NaT become NaN
 
 
 def text_frame(frame: pd.DataFrame) -> pd.DataFrame:
