@@ -253,12 +253,14 @@ def _dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     else:
         is_ts = vals.map(lambda v: hasattr(v, "year") and hasattr(v, "month"))
         if is_ts.any():
-            out.loc[vals.index[is_ts]] = pd.to_datetime(vals[is_ts].map(lambda v: pd.Timestamp(v).date().isoformat()))
+            out.loc[vals.index[is_ts]] = _in_range(pd.to_datetime(
+                vals[is_ts].map(lambda v: v.isoformat()[:10] if hasattr(v, "isoformat") else str(v)),
+                format="%Y-%m-%d", errors="coerce"))
         rest = vals[~is_ts].astype(str)
         rest_index, texts = rest.index, rest.to_numpy(dtype=object)
     if all_text and _iso_dates(texts.tolist()):  # the documented form already: nothing to normalise
         parsed = pd.to_datetime(pd.Series(texts, index=rest_index, dtype=object), format="%Y-%m-%d", errors="coerce")
-        out.loc[parsed.index] = parsed
+        out.loc[parsed.index] = _in_range(parsed)
         return out, present & out.isna()
     # Excel serial dates (days since 1899-12-30), as a spreadsheet export may hold them
     serial = np.fromiter((m is not None for m in map(_SERIAL.fullmatch, texts)), dtype=bool, count=len(texts))
@@ -279,9 +281,15 @@ def _dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     if ":" in joined:
         norm = map(_TIME.sub, repeat(""), norm)
     parsed = pd.to_datetime(pd.Series(list(norm), index=rest_index, dtype=object), format="%Y-%m-%d", errors="coerce")
-    out.loc[parsed.index] = parsed
+    out.loc[parsed.index] = _in_range(parsed)
     bad = present & out.isna()
     return out, bad
+
+
+def _in_range(parsed: pd.Series) -> pd.Series:
+    """Parsed dates as datetime64[ns]; a date ns cannot hold (before 1677 or after 2262) becomes NaT, a bad value."""
+    ok = parsed.notna() & (parsed >= pd.Timestamp.min.ceil("D")) & (parsed <= pd.Timestamp.max.floor("D"))
+    return parsed.where(ok).astype("datetime64[ns]")
 
 
 def _iso_dates(texts: list) -> bool:

@@ -33,3 +33,14 @@ def test_booleans():
 def test_text_is_folded_and_stripped():
     vals, _ = _vals(["　御景小区 ", "", None, 12.0, "ＡＢＣ"], "str")
     assert vals == ["御景小区", None, None, "12", "ABC"]
+
+
+def test_a_date_outside_what_pandas_holds_is_a_bad_value_not_a_crash():
+    """1500-01-01 parses, but datetime64[ns] cannot hold it: it is reported like any bad date."""
+    import datetime as dt
+
+    vals, bad = parse(pd.Series(["1500-01-01", "2021-12-05", "2021年12月5日", "2300-1-1"]), "date")
+    assert bad.tolist() == [True, False, False, True]
+    assert vals.dtype == "datetime64[ns]" and vals[1] == pd.Timestamp("2021-12-05") == vals[2]
+    vals, bad = parse(pd.Series([dt.date(1500, 1, 1), dt.datetime(2021, 12, 5, 8, 30)], dtype=object), "date")
+    assert bad.tolist() == [True, False] and vals[1] == pd.Timestamp("2021-12-05")
