@@ -16,8 +16,6 @@ import numpy as np
 import pandas as pd
 
 from . import _common as c
-# code-based helpers shared with appointments (candidates for _common)
-from .appointments import _decode, _distinct, _kind_mask, _mask, _ref_codes, _size
 
 
 # --------------------------------------------------------------------------- closures (shared with chains)
@@ -134,7 +132,7 @@ def claims_of(store, ids: pd.Index) -> pd.DataFrame:
     Filtered on codes (the closure's pairs are distinct), in the closure's order.
     """
     territory, community = c.community_closure(store)
-    sel = _mask(store, store.code_of(np.asarray(ids, dtype=object)))[territory]
+    sel = c.flags(store, store.code_of(np.asarray(ids, dtype=object)))[territory]
     return c.decoded_pairs(store, (territory[sel], community[sel]), ("territory", "community"))
 
 
@@ -149,9 +147,7 @@ def street_of(store, ids: pd.Index, community: pd.Series) -> pd.Series:
     else the smallest street containing the territory, else missing."""
     comm = store.code_of(community.reindex(ids).to_numpy(dtype=object))
     street = _street_codes(store, store.code_of(np.asarray(ids, dtype=object)), comm)
-    out = _decode(store, street)
-    out[street < 0] = None
-    return pd.Series(out, index=ids, dtype=object)
+    return pd.Series(c.decode(store, street), index=ids, dtype=object)
 
 
 # --------------------------------------------------------------------------- on codes
@@ -160,72 +156,23 @@ def street_of(store, ids: pd.Index, community: pd.Series) -> pd.Series:
 def _claim_counts(store) -> np.ndarray:
     """Number of claimant communities of each code, one longer than the codes (0 at index -1)."""
     territory, _ = c.community_closure(store)
-    return np.bincount(territory, minlength=_size(store) + 1)
+    return np.bincount(territory, minlength=c.size(store) + 1)
 
 
 def _upward(store, start: np.ndarray, via: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Distinct pairs ``(i, ancestor)``: a territory containing ``start[i]`` (``CONTAINS+``), not ``start[i]`` itself.
 
-    Walks the CONTAINS edges backwards, one level per step, from the few
-    territories of ``start`` (a boolean look-up over the edge targets finds the
-    edges into the current level, so no edge table is sorted). With ``via`` (a
-    mask over codes, see :func:`_mask`) only edges from such containers are
-    followed. A pair found at an earlier level is not followed again (cycles end).
+    :func:`_common.ancestor_pairs` from the few territories of ``start``; with
+    ``via`` (:func:`_common.flags`) only edges from such containers are followed.
     """
-    n = _size(store)
-    src, dst = store.edge_codes("CONTAINS")
-    ok = (src >= 0) & (dst >= 0)
-    if via is not None:
-        ok &= via[src]
-    src, dst = src[ok], dst[ok]
-    row = np.arange(len(start), dtype=np.int64)
-    cur = np.asarray(start, dtype=np.int64)
-    keep = cur >= 0
-    row, cur = row[keep], cur[keep]
-    seen = [np.sort(row * n + cur)]
-    parts = []
-    while len(cur):
-        into = np.flatnonzero(_mask(store, cur)[dst])
-        i, j = c.join_codes(cur, dst[into])
-        step = _distinct(row[i] * n + src[into][j])
-        fresh = np.ones(len(step), dtype=bool)
-        for known in seen:
-            if len(known):
-                pos = np.minimum(np.searchsorted(known, step), len(known) - 1)
-                fresh &= known[pos] != step
-        step = step[fresh]
-        if not len(step):
-            break
-        parts.append(step)
-        seen.append(step)
-        row, cur = step // n, step % n
-    keys = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-    return keys // n, keys % n
-
-
-def _by_id(store, row: np.ndarray, value: np.ndarray) -> np.ndarray:
-    """Order of the pairs ``(row, value)`` by row, then by the id of ``value``."""
-    ids = store.codes()[0].to_numpy(dtype=object)[value]
-    order = np.argsort(ids, kind="stable")
-    return order[np.argsort(row[order], kind="stable")]
-
-
-def _lists(store, row: np.ndarray, value: np.ndarray, rows: int) -> list:
-    """For each of ``rows`` positions: the sorted ids of the distinct codes ``value`` paired with it (``[]`` when none)."""
-    n = _size(store)
-    keys = _distinct(row * n + value)
-    row, value = keys // n, keys % n
-    order = _by_id(store, row, value)
-    ids = store.codes()[0].to_numpy(dtype=object)[value[order]].tolist()
-    bounds = np.searchsorted(row[order], np.arange(rows + 1))
-    return [ids[a:b] for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
+    return c.ancestor_pairs(store, np.arange(len(start), dtype=np.int64), np.asarray(start, dtype=np.int64), via=via, strict=True)
 
 
 def _smallest_code(store, row: np.ndarray, value: np.ndarray, rows: int) -> np.ndarray:
     """For each of ``rows`` positions: the code with the smallest id among the ``value`` paired with it (-1: none)."""
     out = np.full(rows, -1, dtype=np.int64)
     if len(row):
-        order = _by_id(store, row, value)
+        order = c.order_by_id(store, row, value)
         row, value = row[order], value[order]
         first = np.r_[True, row[1:] != row[:-1]]
         out[row[first]] = value[first]
@@ -235,10 +182,10 @@ def _smallest_code(store, row: np.ndarray, value: np.ndarray, rows: int) -> np.n
 def _street_codes(store, codes: np.ndarray, community: np.ndarray) -> np.ndarray:
     """Street of each territory of ``codes``: the street of ``community`` (codes, -1 for none), else the
     street with the smallest id containing the territory (``CONTAINS*``: itself when a street), else -1."""
-    street = _ref_codes(store, "Community", "street_id")[community]
+    street = c.ref_codes(store, "Community", "street_id", community)
     missing = np.flatnonzero((street < 0) & (codes >= 0))
     if len(missing):
-        is_street = _kind_mask(store, "Street")
+        is_street = c.kind_flags(store, "Street")
         row, anc = _upward(store, codes[missing])
         row, anc = np.r_[np.arange(len(missing)), row], np.r_[codes[missing], anc]
         keep = is_street[anc]
@@ -254,10 +201,10 @@ def _claims(store, codes: np.ndarray, *, walk: bool = False) -> tuple[np.ndarray
     """
     if walk:
         row, anc = _upward(store, codes)
-        keep = _kind_mask(store, "Community")[anc]
+        keep = c.kind_flags(store, "Community")[anc]
         return row[keep], anc[keep]
     territory, community = c.community_closure(store)
-    pos = np.full(_size(store) + 1, -1, dtype=np.int64)
+    pos = np.full(c.size(store) + 1, -1, dtype=np.int64)
     pos[codes] = np.arange(len(codes))
     at = pos[territory]
     sel = np.flatnonzero(at >= 0)
@@ -275,24 +222,22 @@ def _describe(store, frame: pd.DataFrame, codes: np.ndarray, claims: tuple[np.nd
     ``(row, community)`` of their claimants.
     """
     rows = len(frame)
-    n = _size(store)
+    n = c.size(store)
     pos = np.full(n + 1, -1, dtype=np.int64)
     pos[codes] = np.arange(rows)
     row, comm = claims
     out = frame.copy()
     out["status"] = _status(np.bincount(row, minlength=rows))
-    out["claimants"] = _lists(store, row, comm, rows)
+    out["claimants"] = c.id_lists(store, row, comm, rows)
     street = _street_codes(store, codes, _smallest_code(store, row, comm, rows))
-    street_id = _decode(store, street)
-    street_id[street < 0] = None
-    out["street_id"] = street_id
+    out["street_id"] = c.decode(store, street)
     a, b = store.edge_codes("ADJACENT")
     t, other = np.r_[a, b], np.r_[b, a]
-    sel = (pos[t] >= 0) & _kind_mask(store, "Community")[other]
-    out["adjacent_communities"] = _lists(store, pos[t[sel]], other[sel], rows)
+    sel = (pos[t] >= 0) & c.kind_flags(store, "Community")[other]
+    out["adjacent_communities"] = c.id_lists(store, pos[t[sel]], other[sel], rows)
     body, territory = store.edge_codes("COVERS")
     sel = (pos[territory] >= 0) & (body >= 0)
-    out["governing_bodies"] = _lists(store, pos[territory[sel]], body[sel], rows)
+    out["governing_bodies"] = c.id_lists(store, pos[territory[sel]], body[sel], rows)
     return out
 
 
@@ -300,13 +245,13 @@ def _inherited(store, codes: np.ndarray) -> np.ndarray:
     """For each territory of ``codes`` (distinct): a grid or area containing it (CONTAINS+) has the same claimants."""
     if not len(codes):
         return np.zeros(0, dtype=bool)
-    via = _kind_mask(store, "Grid") | _kind_mask(store, "Area")
+    via = c.kind_flags(store, "Grid") | c.kind_flags(store, "Area")
     row, anc = _upward(store, codes, via)
     if not len(row):
         return np.zeros(len(codes), dtype=bool)
     # the claimant sets of every territory involved, sorted by community within each territory
-    every = _distinct(np.r_[codes, anc])
-    at = np.full(_size(store) + 1, -1, dtype=np.int64)
+    every = c.distinct(np.r_[codes, anc])
+    at = np.full(c.size(store) + 1, -1, dtype=np.int64)
     at[every] = np.arange(len(every))
     t, comm = _claims(store, every)
     order = np.lexsort((comm, t))
@@ -337,14 +282,6 @@ def as_text(frame: pd.DataFrame, columns) -> pd.DataFrame:
     return frame
 
 
-def _scope(store, within) -> np.ndarray | None:
-    """Mask over codes (see :func:`_mask`) of ``within`` and the territories it contains (``CONTAINS*``), or None."""
-    if within is None:
-        return None
-    start = store.code_of([within])
-    return _mask(store, c.contains_closure(store, start[start >= 0])[0])
-
-
 def _rows(store, kind: str, inside, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows of :meth:`TableStore.node_frame` of ``kind`` where ``keep`` and in scope, with their codes."""
     codes = store.node_codes(kind)
@@ -370,7 +307,7 @@ def _households(frame: pd.DataFrame, rows: np.ndarray) -> pd.Series:
 class BoundariesMixin:
     def unassigned_areas(self, *, within, as_of) -> pd.DataFrame:
         store = self.store
-        inside = _scope(store, within)
+        inside = c.scope_flags(store, within)
         counts = _claim_counts(store)
         grids, areas = store.node_frame("Grid"), store.node_frame("Area")
         # only the unassigned and contested rows are reported: everything below is computed for them alone
@@ -395,7 +332,7 @@ class BoundariesMixin:
         store = self.store
         areas = store.node_frame("Area")
         zone = areas["kind"].isin(["boundary_zone"]).to_numpy(dtype=bool)
-        rows, codes = _rows(store, "Area", _scope(store, within), zone)
+        rows, codes = _rows(store, "Area", c.scope_flags(store, within), zone)
         frame = pd.DataFrame(
             {
                 "id": areas["id"].to_numpy(dtype=object)[rows],

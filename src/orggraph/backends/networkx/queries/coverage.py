@@ -14,11 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ....schema import NODE_KINDS
 from . import _common as c
-
-#: position of each node kind in :data:`NODE_KINDS` (the values of ``store.codes()[1]``)
-KIND = {name: i for i, name in enumerate(NODE_KINDS)}
+from ._common import KIND, decode, distinct, flags, kinds, lookup, node_rows, take
 
 
 # --------------------------------------------------------------------------- codes
@@ -29,52 +26,6 @@ def int_column(series: pd.Series) -> pd.Series:
     s = series.astype(object)
     s = s.where(s.notna(), np.nan)
     return pd.to_numeric(s, errors="coerce").astype("Int64")
-
-
-def _size(store) -> int:
-    return len(store.codes()[0])
-
-
-def flags(store, codes) -> np.ndarray:
-    """Boolean look-up array over the codes, True at ``codes``.
-
-    It has one slot more than there are codes, always False, so that looking up
-    code -1 (an id that is not a node) gives False.
-    """
-    out = np.zeros(_size(store) + 1, dtype=bool)
-    codes = np.asarray(codes, dtype=np.int64)
-    out[codes[codes >= 0]] = True
-    return out
-
-
-def kinds(store) -> np.ndarray:
-    """Kind position of each code (``store.codes()[1]``) with -1 appended, so code -1 has kind -1."""
-    return store.cached(("coverage", "kinds"), lambda: np.append(store.codes()[1], np.int8(-1)))
-
-
-def node_rows(store, kind: str, codes: np.ndarray) -> np.ndarray:
-    """Row in ``node_frame(kind)`` of each of ``codes`` (-1 for a code that is not a node of that kind).
-
-    When the kind's codes run one by one in table order (as the store numbers
-    them today) this is a subtraction; otherwise a look-up array over all codes.
-    """
-
-    def build():
-        own = store.node_codes(kind)
-        if len(own) and own[0] >= 0 and (np.diff(own) == 1).all():
-            return int(own[0]), len(own), None
-        out = np.full(_size(store) + 1, -1, dtype=np.int64)
-        ok = own >= 0
-        out[own[ok]] = np.flatnonzero(ok)
-        return 0, 0, out
-
-    first, count, lookup = store.cached(("coverage", "rows", kind), build)
-    codes = np.asarray(codes, dtype=np.int64)
-    if lookup is not None:
-        return lookup[codes]
-    rows = codes - first
-    rows[(rows < 0) | (rows >= count)] = -1
-    return rows
 
 
 def equals(series: pd.Series, value) -> np.ndarray:
@@ -92,26 +43,11 @@ def nodes_where(store, kind: str, column: str | None = None, value=None) -> np.n
     return codes[codes >= 0]
 
 
-def decode(store, codes: np.ndarray) -> np.ndarray:
-    """Ids of ``codes`` as an object array, None for code -1."""
-    return _take(store.codes()[0].to_numpy(dtype=object), codes)
-
-
-def _take(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """``values[rows]`` as an object array, None where ``rows`` is -1."""
-    rows = np.asarray(rows, dtype=np.int64)
-    if not len(values):
-        return np.full(len(rows), None, dtype=object)
-    out = values[np.maximum(rows, 0)]
-    out[rows < 0] = None
-    return out
-
-
 def column(store, kind: str, name: str, codes: np.ndarray) -> np.ndarray:
     """Attribute ``name`` of the nodes ``codes`` of ``kind`` (object array; None when missing or not of the kind)."""
     values = store.node_frame(kind)[name].to_numpy(dtype=object, copy=True)
     values[pd.isna(values)] = None
-    return _take(values, node_rows(store, kind, codes))
+    return take(values, node_rows(store, kind, codes))
 
 
 def numbers(store, kind: str, name: str) -> pd.api.extensions.ExtensionArray:
@@ -128,44 +64,12 @@ def floats(store, kind: str, name: str, codes: np.ndarray) -> np.ndarray:
     return values[node_rows(store, kind, codes)]
 
 
-def distinct(keys: np.ndarray) -> np.ndarray:
-    """Sorted distinct int64 values (by sorting: numpy's hash-based ``unique`` is slower on int64 keys)."""
-    keys = np.sort(keys)
-    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
-
-
 def count_distinct(store, key: np.ndarray, value: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """Number of distinct ``value`` paired with each of ``codes`` in the pairs ``(key, value)`` (int64)."""
-    n = _size(store)
+    n = c.size(store)
     ok = flags(store, codes)[key] & (value >= 0)
     keys = distinct(key[ok] * n + value[ok]) // n  # sorted: one run per key
     return (np.searchsorted(keys, codes, "right") - np.searchsorted(keys, codes, "left")).astype(np.int64)
-
-
-def first_ref(store, kind: str, name: str, codes: np.ndarray) -> np.ndarray:
-    """Code behind reference column ``name`` (e.g. a community's ``street_id``) for each of ``codes`` (-1: none).
-
-    As :meth:`TableStore.primary_refs`: the first edge of the right type to a
-    node of a right kind, in table order; only the edges of ``codes`` are read.
-    """
-    ref = next(r for r in NODE_KINDS[kind].refs if r.column == name)
-    src, dst = store.edge_codes(ref.edge)
-    mine, other = (dst, src) if ref.incoming else (src, dst)
-    k = kinds(store)
-    target = np.zeros(len(NODE_KINDS) + 1, dtype=bool)  # by kind position; the last slot is kind -1
-    target[[KIND[t] for t in ref.targets]] = True
-    at = np.flatnonzero(flags(store, codes)[mine])
-    at = at[(k[mine[at]] == KIND[kind]) & target[k[other[at]]]]
-    found, first = np.unique(mine[at], return_index=True)  # first edge of each node, in table order
-    return lookup(found, other[at[first]], codes)
-
-
-def lookup(keys: np.ndarray, values: np.ndarray, codes: np.ndarray, missing=-1) -> np.ndarray:
-    """``values`` of ``codes`` by the sorted distinct ``keys`` they are paired with; ``missing`` for others."""
-    if not len(keys):
-        return np.full(len(codes), missing, dtype=values.dtype)
-    pos = np.minimum(np.searchsorted(keys, codes), len(keys) - 1)
-    return np.where(keys[pos] == codes, values[pos], missing)
 
 
 def party_units(store) -> np.ndarray:
@@ -181,29 +85,14 @@ def party_units(store) -> np.ndarray:
     return store.cached(("coverage", "party_units"), build)
 
 
-def current(start: pd.Series, end: pd.Series | None, as_of) -> np.ndarray:
-    """:func:`_common.current_mask` (start ≤ as_of < end, a missing start or end being open), on numpy datetimes."""
-    columns = [start] if end is None else [start, end]
-    if not all(isinstance(s.dtype, np.dtype) and s.dtype.kind == "M" for s in columns):  # naive datetime64 only
-        return c.current_mask(start, end, as_of)
-    t = np.datetime64(c.ts(as_of))
-    s = start.to_numpy()
-    ok = np.isnat(s) | (s <= t)
-    if end is not None:
-        e = end.to_numpy()
-        ok &= np.isnat(e) | (e > t)
-    return ok
-
-
 class Posts:
     """Current posts (``HOLDS_POST``, start ≤ as_of < end) as code arrays ``cadre``, ``body``."""
 
     def __init__(self, store, as_of):
-        e = store.edge_frame("HOLDS_POST")
-        self._rows = np.flatnonzero(current(e["start"], e["end"], as_of))
+        self._rows = c.current_post_rows(store, as_of)
         src, dst = store.edge_codes("HOLDS_POST")
         self.cadre, self.body = src[self._rows], dst[self._rows]
-        self._role = e["role"]
+        self._role = store.edge_frame("HOLDS_POST")["role"]
 
     def role(self, role: str, among: np.ndarray) -> np.ndarray:
         """Mask of the current posts of ``role`` among those of mask ``among`` (comparing text only there)."""
@@ -222,7 +111,7 @@ class Scope:
     def __init__(self, store, within):
         self.store = store
         self.within = within
-        self.inside = None if within is None else _descendants(store, within)
+        self.inside = c.scope_flags(store, within)
 
     def territories(self, codes: np.ndarray) -> np.ndarray:
         return codes if self.inside is None else codes[self.inside[codes]]
@@ -231,63 +120,13 @@ class Scope:
         """Bodies among ``codes`` that COVER a territory in scope (all of them when within is None)."""
         if self.inside is None:
             return codes
-        src, dst = self.store.edge_codes("COVERS")
-        return codes[flags(self.store, src[self.inside[dst]])[codes]]
+        return codes[c.covering_flags(self.store, self.inside)[codes]]
 
     def kind(self, kind: str) -> np.ndarray:
         return self.territories(nodes_where(self.store, kind))
 
 
-def _descendants(store, within: str) -> np.ndarray:
-    """Flags of ``within`` and every territory it contains (``CONTAINS*``), as :func:`orggraph.scope.descendants`.
-
-    Breadth-first on codes: each level reads the ``CONTAINS`` edges leaving the frontier.
-    """
-    src, dst = store.edge_codes("CONTAINS")
-    inside = flags(store, store.code_of([within]))
-    frontier = inside.copy()
-    while True:
-        step = dst[frontier[src]]
-        step = step[step >= 0]
-        step = distinct(step[~inside[step]])
-        if not len(step):
-            return inside
-        inside[step] = True
-        frontier = flags(store, step)
-
-
 # --------------------------------------------------------------------------- location
-
-
-def ancestor_pairs(store, entity: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct code pairs ``(entity, ancestor)``: ``ancestor`` is ``start`` or contains it (``CONTAINS*``).
-
-    Walks up from the given pairs, one vectorised step per level, reading only
-    the ``CONTAINS`` edges into the current frontier, so the cost follows the
-    entities asked about rather than the whole containment closure. A pair
-    already found is not followed again (so cycles end).
-    """
-    n = _size(store)
-    src, dst = store.edge_codes("CONTAINS")
-    ok = (entity >= 0) & (start >= 0)
-    keys = distinct(entity[ok] * n + start[ok])
-    parts, seen = [keys], keys
-    while len(keys):
-        node = keys % n
-        at = np.flatnonzero(flags(store, node)[dst])
-        at = at[src[at] >= 0]
-        i, j = c.join_codes(node, dst[at])
-        step = distinct(keys[i] // n * n + src[at][j])
-        if len(seen) and len(step):
-            pos = np.minimum(np.searchsorted(seen, step), len(seen) - 1)
-            step = step[seen[pos] != step]
-        if not len(step):
-            break
-        parts.append(step)
-        seen = np.sort(np.concatenate([seen, step]))
-        keys = step
-    keys = np.concatenate(parts)
-    return keys // n, keys % n
 
 
 def smallest_above(store, kind: str) -> tuple[np.ndarray, np.ndarray]:
@@ -305,7 +144,7 @@ def smallest_above(store, kind: str) -> tuple[np.ndarray, np.ndarray]:
         ids = store.codes()[0].to_numpy(dtype=object)
         nodes = c.kind_codes(store, kind)
         nodes = nodes[np.argsort(ids[nodes].astype(str), kind="stable")]
-        best = np.full(_size(store) + 1, len(nodes), dtype=np.int32)
+        best = np.full(c.size(store) + 1, len(nodes), dtype=np.int32)
         best[nodes] = np.arange(len(nodes))
         src, dst = store.edge_codes("CONTAINS")
         ok = (src >= 0) & (dst >= 0)
@@ -349,7 +188,7 @@ def place(store, codes: np.ndarray, bodies: bool = False) -> tuple[np.ndarray, n
     comm = smallest("Community", codes)
     has = comm >= 0
     street = np.full(len(codes), -1, dtype=np.int64)
-    street[has] = first_ref(store, "Community", "street_id", comm[has])
+    street[has] = c.ref_codes(store, "Community", "street_id", comm[has])
     if not has.all():
         street[~has] = smallest("Street", codes[~has])
     return comm, street
@@ -426,7 +265,7 @@ class CoverageMixin:
         cov_src, cov_dst = store.edge_codes("COVERS")
         posts = Posts(store, as_of)
         e = store.edge_frame("REPORTS_TO")
-        counted = current(e["date"], None, as_of)
+        counted = c.current_mask(e["date"], None, as_of)
         reporter, reported = (x[counted] for x in store.edge_codes("REPORTS_TO"))
         area_hh = numbers(store, "Area", "households")
         all_compounds = nodes_where(store, "Area", "kind", "compound")
@@ -461,7 +300,7 @@ class CoverageMixin:
         community_level = np.logical_or.reduce([equals(party["level"], v) for v in c.COMMUNITY_PARTY_LEVELS])
         committees = party_codes[community_level & no_unit]
         own = flags(store, committees)[cov_src] & (k[cov_dst] == KIND["Community"])
-        n = _size(store)
+        n = c.size(store)
         own = distinct(cov_src[own] * n + cov_dst[own])  # pairs body, community
         ptm = posts.role("part_time_member", flags(store, own // n)[posts.body])
         i, j = c.join_codes(posts.body[ptm], own // n)
@@ -534,7 +373,7 @@ class CoverageMixin:
             ),
             "units_not_reporting": table(
                 "units_not_reporting", "Unit", "unit_id", "unit_name",
-                {"territory_id": lambda codes: decode(store, first_ref(store, "Unit", "territory_id", codes))},
+                {"territory_id": lambda codes: decode(store, c.ref_codes(store, "Unit", "territory_id", codes))},
             ),
             "communities_without_reports": community_table(
                 "communities_without_reports", "member_reports",

@@ -23,15 +23,10 @@ import gc
 import numpy as np
 import pandas as pd
 
-from ....schema import NODE_KINDS
 from . import _common as c
 
 _BODY_LABELS = ("PartyOrg", "Unit", "Grid")
 _KIND_COLUMN = {"PartyOrg": "level", "Unit": "kind", "Grid": None}
-
-
-def _kind_index(label: str) -> int:
-    return list(NODE_KINDS).index(label)
 
 
 def _scope_mask(store, within, selectors) -> np.ndarray:
@@ -42,46 +37,33 @@ def _scope_mask(store, within, selectors) -> np.ndarray:
     (``CONTAINS*``) and the grids in it. ``selectors`` then keeps only the
     bodies of the selected kinds.
     """
-    ids, kind = store.codes()
-    n = len(ids)
-    grid = _kind_index("Grid")
+    kind = store.codes()[1]
+    grid = c.KIND["Grid"]
     if within is None:
-        mask = np.isin(kind, [_kind_index(label) for label in _BODY_LABELS])
+        mask = np.append(np.isin(kind, [c.KIND[label] for label in _BODY_LABELS]), False)
     else:
-        territories, _ = c.contains_closure(store, store.code_of([within]))
-        inside = np.zeros(n + 1, dtype=bool)
-        inside[territories] = True
-        src, dst = store.edge_codes("COVERS")
-        covering = src[inside[dst] & (src >= 0)]
-        mask = np.zeros(n, dtype=bool)
-        mask[covering] = True
-        mask[territories[kind[territories] == grid]] = True
+        inside = c.scope_flags(store, within)
+        mask = c.covering_flags(store, inside)
+        mask[:-1] |= inside[:-1] & (kind == grid)
     if selectors is not None:
-        chosen = np.zeros(n, dtype=bool)
+        chosen = np.zeros(len(mask), dtype=bool)
         for s in selectors:
-            if s == "grid":
-                chosen |= kind == grid
-            else:
-                codes = store.code_of(c.bodies_of(store, s))
-                chosen[codes[codes >= 0]] = True
+            chosen |= c.kind_flags(store, "Grid") if s == "grid" else c.selector_flags(store, s)
         mask &= chosen
-    return np.append(mask, False)
+    return mask
 
 
 def _held(store, within, selectors, as_of) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Current posts in bodies in scope, one per post: codes ``(cadre, body)`` and the rows of the ``HOLDS_POST`` table."""
-    e = store.edge_frame("HOLDS_POST")
     src, dst = store.edge_codes("HOLDS_POST")
-    ok = c.current_mask(e["start"], e["end"], as_of)
-    ok &= _scope_mask(store, within, selectors)[dst]
-    ok &= src >= 0
-    rows = np.flatnonzero(ok)
+    rows = c.current_post_rows(store, as_of)
+    rows = rows[_scope_mask(store, within, selectors)[dst[rows]] & (src[rows] >= 0)]
     return src[rows], dst[rows], rows
 
 
 def _distinct_pairs(cadre: np.ndarray, body: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """The distinct (cadre, body) code pairs, sorted by cadre code then body code."""
-    pb = _sorted_unique(cadre * n + body)
+    pb = c.distinct(cadre * n + body)
     return pb // n, pb % n
 
 
@@ -111,14 +93,13 @@ def _body_attrs(store, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
     order = np.argsort(kinds, kind="stable")
     kinds, codes = kinds[order], codes[order]
     name, label, kind = (np.full(len(codes), np.nan, dtype=object) for _ in range(3))
-    row = _table_rows(store, _BODY_LABELS)
     for value in _BODY_LABELS:
-        at = _kind_index(value)
+        at = c.KIND[value]
         lo, hi = np.searchsorted(kinds, at, "left"), np.searchsorted(kinds, at, "right")
         if lo == hi:
             continue
         f = store.node_frame(value)
-        rows = row[codes[lo:hi]]
+        rows = c.node_rows(store, value, codes[lo:hi])
         np.take(f["name"].to_numpy(dtype=object), rows, out=name[lo:hi])
         column = _KIND_COLUMN[value]
         if column:
@@ -129,30 +110,11 @@ def _body_attrs(store, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
     return order, name, label, kind
 
 
-def _table_rows(store, labels) -> np.ndarray:
-    """Look-up array over all codes: a node's row in its table (:meth:`TableStore.node_frame`).
-
-    Filled for the nodes of the kinds ``labels``; −1 elsewhere.
-    """
-    row = np.full(len(store.codes()[0]), -1, dtype=np.int64)
-    for label in labels:
-        table_codes = store.node_codes(label)
-        known = np.flatnonzero(table_codes >= 0)
-        row[table_codes[known]] = known
-    return row
-
-
 def _present(codes: np.ndarray, n: int) -> np.ndarray:
     """The distinct values of ``codes`` (codes below ``n``), sorted: a mark per code instead of a sort."""
     mark = np.zeros(n, dtype=bool)
     mark[codes] = True
     return np.flatnonzero(mark)
-
-
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    """``np.unique`` by sorting: numpy 2's hash-based ``np.unique`` takes ~100× longer on large int64 keys."""
-    out = np.sort(values)
-    return out[np.r_[True, out[1:] != out[:-1]]] if len(out) else out
 
 
 def _runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -331,14 +293,11 @@ class InterlocksMixin:
         role_code, role_values = pd.factorize(role[rows[mine]], sort=True)
         has = role_code >= 0
         nr = max(len(role_values), 1)
-        rkey = _sorted_unique(rank[cadre[mine[has]]] * nr + role_code[has])
+        rkey = c.distinct(rank[cadre[mine[has]]] * nr + role_code[has])
         count = np.bincount(rkey // nr, minlength=len(chosen))
         role_lists = _lists(np.asarray(role_values, dtype=object), rkey % nr, np.cumsum(count) - count, count)
         # names: the Cadre table's rows of the chosen codes (NaN for a code that is not a Cadre)
-        cadres = store.node_frame("Cadre")
-        at = _table_rows(store, ("Cadre",))[chosen]
-        names = np.full(len(chosen), np.nan, dtype=object)
-        names[at >= 0] = cadres["name"].to_numpy(dtype=object)[at[at >= 0]]
+        names = c.take(store.node_frame("Cadre")["name"].to_numpy(dtype=object), c.node_rows(store, "Cadre", chosen), np.nan)
         return pd.DataFrame(
             {
                 "cadre_id": ids[chosen],

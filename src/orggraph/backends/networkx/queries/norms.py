@@ -1,6 +1,6 @@
 """In-memory implementation of :mod:`orggraph.queries.norms`.
 
-On integer node codes, with the scope, post and location helpers of :mod:`.coverage`.
+On integer node codes (:mod:`._common`), with the scope, post and location helpers of :mod:`.coverage`.
 """
 
 from __future__ import annotations
@@ -8,22 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .coverage import (
-    KIND,
-    Posts,
-    Scope,
-    ancestor_pairs,
-    count_distinct,
-    decode,
-    distinct,
-    flags,
-    floats,
-    frame,
-    kinds,
-    node_rows,
-    nodes_where,
-    place,
-)
+from ._common import KIND, ancestor_pairs, decode, distinct, flags, kinds, node_rows
+from .coverage import Posts, Scope, count_distinct, floats, frame, nodes_where, place
+
 
 def _outside(measured: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """True where ``measured`` is known and outside ``[lo, hi]`` (inf counts as above)."""
