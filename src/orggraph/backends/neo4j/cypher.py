@@ -183,15 +183,20 @@ def node_update(label: str) -> Statement:
 
 
 def edge_stage(rtype: str, source: str, target: str) -> Statement:
-    """MERGE edges on their key between nodes identified by id; new edges are tagged with the load."""
+    """MERGE edges on their key between nodes identified by id; new edges are tagged with the load.
+
+    A row is a list ``[source id, target id, key, seq, properties]`` (a list, not a
+    map: the driver then packs no key names, a third less to encode per edge).
+    """
     T, S, U = _rtype(rtype), _label(source), _label(target)
     return Statement(
         f"load.edge_stage[{T}:{S}>{U}]",
         f"UNWIND $rows AS row\n"
-        f"MATCH (a:{S} {{id: row.source}})\n"
-        f"MATCH (b:{U} {{id: row.target}})\n"
-        f"MERGE (a)-[r:{T} {{_orggraph_key: row.key}}]->(b)\n"
-        f"ON CREATE SET r += row.props, r._orggraph_load = $load, r._orggraph_loaded = $loaded, r._orggraph_seq = row.seq\n"
+        f"WITH row[0] AS source, row[1] AS target, row[2] AS key, row[3] AS seq, row[4] AS props\n"
+        f"MATCH (a:{S} {{id: source}})\n"
+        f"MATCH (b:{U} {{id: target}})\n"
+        f"MERGE (a)-[r:{T} {{_orggraph_key: key}}]->(b)\n"
+        f"ON CREATE SET r += props, r._orggraph_load = $load, r._orggraph_loaded = $loaded, r._orggraph_seq = seq\n"
         f"RETURN count(r) AS n",
     )
 
@@ -205,11 +210,11 @@ def node_unstage(label: str) -> Statement:
 
 
 def edge_unstage(rtype: str, source: str, target: str) -> Statement:
-    """Remove the load tag from staged edges, found from their (indexed) source node and key."""
+    """Remove the load tag from the staged edges leaving the given source nodes (found by their indexed id)."""
     T, S, U = _rtype(rtype), _label(source), _label(target)
     return Statement(
         f"load.edge_unstage[{T}:{S}>{U}]",
-        f"UNWIND $rows AS row\nMATCH (a:{S} {{id: row.source}})-[r:{T} {{_orggraph_key: row.key}}]->(:{U})\n"
+        f"UNWIND $ids AS id\nMATCH (:{S} {{id: id}})-[r:{T}]->(:{U})\n"
         f"WHERE r._orggraph_load = $load\nREMOVE r._orggraph_load\nRETURN count(r) AS n",
     )
 
@@ -223,10 +228,11 @@ def node_discard(label: str) -> Statement:
 
 
 def edge_discard(rtype: str, source: str, target: str) -> Statement:
+    """Delete the staged edges leaving the given source nodes (a failed load's clean-up)."""
     T, S, U = _rtype(rtype), _label(source), _label(target)
     return Statement(
         f"load.edge_discard[{T}:{S}>{U}]",
-        f"UNWIND $rows AS row\nMATCH (a:{S} {{id: row.source}})-[r:{T} {{_orggraph_key: row.key}}]->(:{U})\n"
+        f"UNWIND $ids AS id\nMATCH (:{S} {{id: id}})-[r:{T}]->(:{U})\n"
         f"WHERE r._orggraph_load = $load\nDELETE r\nRETURN count(*) AS n",
     )
 

@@ -91,25 +91,19 @@ def to_property(value):
     return value  # anything else goes to the server as is (a map is rejected there, as it should be)
 
 
-def _props(record: dict) -> dict:
-    out = {}
-    for k, v in record.items():
-        p = to_property(v)
-        if p is not _MISSING:
-            out[k] = p
-    return out
-
-
 def _key_value(v):
     if isinstance(v, _dt.date):
         return ["date", v.isoformat()]
     return v
 
 
+#: the JSON form of an edge key's payload (one encoder for every edge: ``json.dumps`` would build one per call)
+_KEY_JSON = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":")).encode
+
+
 def _edge_key(rtype: str, source: str, target: str, props: dict, occurrence: int) -> str:
     payload = [rtype, source, target, sorted((k, _key_value(v)) for k, v in props.items()), occurrence]
-    text = json.dumps(payload, ensure_ascii=False, default=str, separators=(",", ":"))
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    return hashlib.sha1(_KEY_JSON(payload).encode("utf-8")).hexdigest()
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
@@ -117,22 +111,75 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield items[i : i + size]
 
 
+def _weighted_chunks(weights: dict, size: int) -> Iterator[list]:
+    """The keys of ``weights`` in order, in chunks whose weights add up to at most ``size`` (at least one key each)."""
+    chunk, total = [], 0
+    for key, weight in weights.items():
+        if chunk and total + weight > size:
+            yield chunk
+            chunk, total = [], 0
+        chunk.append(key)
+        total += weight
+    if chunk:
+        yield chunk
+
+
 # --------------------------------------------------------------------------- planning
 
 
+def _property_value(v):
+    """:func:`to_property` with the common cases (str, int, bool, float) decided by exact type first."""
+    t = type(v)
+    if t is str or t is int or t is bool:
+        return v
+    if t is float:
+        return _MISSING if v != v else v
+    return to_property(v)
+
+
+def _property_column(column: pd.Series) -> list:
+    """The column's values as :func:`to_property` makes them (``_MISSING`` for a missing value).
+
+    A tz-naive datetime column is converted as a whole (a value at midnight is a
+    ``date``, any other one its ISO text); every other column value by value.
+    """
+    if pd.api.types.is_datetime64_dtype(column.dtype):
+        stamps = column.to_numpy()
+        days = stamps.astype("datetime64[D]")
+        missing = np.isnat(stamps)
+        at_midnight = (days == stamps) & ~missing
+        dates = days.astype(object)
+        return [
+            _MISSING if gone else (day if midnight else to_property(column.iloc[i]))
+            for i, (day, gone, midnight) in enumerate(zip(dates, missing.tolist(), at_midnight.tolist()))
+        ]
+    return [_property_value(v) for v in column.to_numpy(dtype=object)]
+
+
+def _property_maps(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """One property map per row of ``frame`` over ``columns``: :func:`to_property` of each value, missing ones left out."""
+    values = [_property_column(frame[c]) for c in columns]
+    if not values:
+        return [{} for _ in range(len(frame))]
+    return [{k: v for k, v in zip(columns, row) if v is not _MISSING} for row in zip(*values)]
+
+
 def _node_rows(store) -> dict[str, list[dict]]:
+    """Rows per node kind: ``{"id": id, "props": properties}`` (the row format of ``load.node_stage``)."""
     out = {}
     for kind in NODE_KINDS:
         frame = store.node_frame(kind)
         if len(frame):
-            out[kind] = [{"id": str(r["id"]), "props": _props(r)} for r in frame.to_dict("records")]
+            ids = [str(v) for v in frame["id"].to_numpy(dtype=object)]
+            props = _property_maps(frame, list(frame.columns))
+            out[kind] = [{"id": i, "props": p} for i, p in zip(ids, props)]
     return out
 
 
-def _edge_rows(store) -> tuple[dict[tuple[str, str, str], list[dict]], int]:
-    """Rows per (type, source kind, target kind), each with key, seq and props."""
+def _edge_rows(store) -> tuple[dict[tuple[str, str, str], list[list]], int]:
+    """Rows per (type, source kind, target kind): ``[source, target, key, seq, props]`` (see ``load.edge_stage``)."""
     kinds = store.id_index()
-    out: dict[tuple[str, str, str], list[dict]] = {}
+    out: dict[tuple[str, str, str], list[list]] = {}
     total = 0
     for rtype in EDGE_TYPES:
         frame = store.edge_frame(rtype)
@@ -140,17 +187,16 @@ def _edge_rows(store) -> tuple[dict[tuple[str, str, str], list[dict]], int]:
             continue
         sk = kinds.reindex(frame["source"]).to_numpy(dtype=object)
         tk = kinds.reindex(frame["target"]).to_numpy(dtype=object)
+        sources = [str(v) for v in frame["source"].to_numpy(dtype=object)]
+        targets = [str(v) for v in frame["target"].to_numpy(dtype=object)]
+        props = _property_maps(frame, [c for c in frame.columns if c not in ("source", "target")])
         seen: dict[str, int] = {}
-        for seq, (rec, s, t) in enumerate(zip(frame.to_dict("records"), sk, tk)):
-            source, target = str(rec.pop("source")), str(rec.pop("target"))
-            props = _props(rec)
-            base = _edge_key(rtype, source, target, props, 0)
+        for seq, (source, target, p, s, t) in enumerate(zip(sources, targets, props, sk, tk)):
+            base = _edge_key(rtype, source, target, p, 0)
             occurrence = seen.get(base, 0)
             seen[base] = occurrence + 1
-            key = base if occurrence == 0 else _edge_key(rtype, source, target, props, occurrence)
-            out.setdefault((rtype, s, t), []).append(
-                {"source": source, "target": target, "key": key, "seq": seq, "props": props}
-            )
+            key = base if occurrence == 0 else _edge_key(rtype, source, target, p, occurrence)
+            out.setdefault((rtype, s, t), []).append([source, target, key, seq, p])
             total += 1
     return out, total
 
@@ -221,7 +267,8 @@ def load_graph(runner, graph, *, batch_size: int = 10_000, progress: bool | None
     )
     report = LoadReport(load_id, nodes=sum(len(r) for r in nodes.values()), edges=n_edges, batches=total)
     staged_nodes: dict[str, list[str]] = {}
-    staged_edges: dict[tuple[str, str, str], list[dict]] = {}
+    # per (type, source kind, target kind): source id → number of edges staged from it (untagged by source)
+    staged_edges: dict[tuple[str, str, str], dict[str, int]] = {}
     bar = _Progress(total, progress)
     try:
         ensure_schema(runner)
@@ -238,12 +285,14 @@ def load_graph(runner, graph, *, batch_size: int = 10_000, progress: bool | None
                 bar.step(kind)
         for (rtype, s, t), rows in edges.items():
             stmt = cypher.edge_stage(rtype, s, t)
+            sources = staged_edges.setdefault((rtype, s, t), {})
             for batch in _chunks(rows, batch_size):
-                staged_edges.setdefault((rtype, s, t), []).extend({"source": r["source"], "key": r["key"]} for r in batch)
-                done = runner.write(stmt, rows=batch, load=load_id, loaded=loaded)
-                if done[0]["n"] != len(batch):
+                for row in batch:
+                    sources[row[0]] = sources.get(row[0], 0) + 1
+                done = runner.write(stmt, rows=batch, load=load_id, loaded=loaded)[0]
+                if done["n"] != len(batch):
                     raise BackendError(
-                        f"{rtype} {s}→{t}: {len(batch) - done[0]['n']} edge(s) of a batch found no endpoint in the database"
+                        f"{rtype} {s}→{t}: {len(batch) - done['n']} edge(s) of a batch found no endpoint in the database"
                     )
                 bar.step(rtype)
 
@@ -270,9 +319,9 @@ def load_graph(runner, graph, *, batch_size: int = 10_000, progress: bool | None
         for kind, ids in staged_nodes.items():
             for batch in _chunks(ids, batch_size):
                 runner.write(cypher.node_unstage(kind), ids=batch, load=load_id)
-        for triple, rows in staged_edges.items():
-            for batch in _chunks(rows, batch_size):
-                runner.write(cypher.edge_unstage(*triple), rows=batch, load=load_id)
+        for triple, sources in staged_edges.items():
+            for batch in _weighted_chunks(sources, batch_size):
+                runner.write(cypher.edge_unstage(*triple), ids=batch, load=load_id)
     except Exception as exc:  # pragma: no cover - the data is loaded; only internal tags remain
         warnings.warn(f"orggraph: load {load_id} succeeded but its staging tags were not all removed: {type(exc).__name__}")
     report.seconds = time.perf_counter() - started
@@ -281,9 +330,9 @@ def load_graph(runner, graph, *, batch_size: int = 10_000, progress: bool | None
 
 def _discard(runner, load_id: str, staged_nodes, staged_edges, batch_size: int) -> None:
     """Delete what a failed load staged: edges first, then nodes (only elements tagged with ``load_id``)."""
-    for triple, rows in staged_edges.items():
-        for batch in _chunks(rows, batch_size):
-            runner.write(cypher.edge_discard(*triple), rows=batch, load=load_id)
+    for triple, sources in staged_edges.items():
+        for batch in _weighted_chunks(sources, batch_size):
+            runner.write(cypher.edge_discard(*triple), ids=batch, load=load_id)
     for kind, ids in staged_nodes.items():
         for batch in _chunks(ids, batch_size):
             runner.write(cypher.node_discard(kind), ids=batch, load=load_id)
