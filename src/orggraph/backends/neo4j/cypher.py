@@ -183,10 +183,14 @@ def node_update(label: str) -> Statement:
 
 
 def edge_stage(rtype: str, source: str, target: str) -> Statement:
-    """MERGE edges on their key between nodes identified by id; new edges are tagged with the load.
+    """MERGE edges on their key between nodes identified by id; return how many, and the sources of those tagged.
 
     A row is a list ``[source id, target id, key, seq, properties]`` (a list, not a
     map: the driver then packs no key names, a third less to encode per edge).
+    A new edge is tagged with the load only when both its ends existed before
+    the load: an edge that touches a node staged by this load (tagged with it)
+    goes with that node (``DETACH DELETE``) if the load is undone, so it needs no
+    tag of its own, nor untagging afterwards.
     """
     T, S, U = _rtype(rtype), _label(source), _label(target)
     return Statement(
@@ -196,8 +200,9 @@ def edge_stage(rtype: str, source: str, target: str) -> Statement:
         f"MATCH (a:{S} {{id: source}})\n"
         f"MATCH (b:{U} {{id: target}})\n"
         f"MERGE (a)-[r:{T} {{_orggraph_key: key}}]->(b)\n"
-        f"ON CREATE SET r += props, r._orggraph_load = $load, r._orggraph_loaded = $loaded, r._orggraph_seq = seq\n"
-        f"RETURN count(r) AS n",
+        f"ON CREATE SET r += props, r._orggraph_loaded = $loaded, r._orggraph_seq = seq,\n"
+        f"  r._orggraph_load = CASE WHEN a._orggraph_load = $load OR b._orggraph_load = $load THEN null ELSE $load END\n"
+        f"RETURN count(r) AS n, collect(CASE WHEN r._orggraph_load = $load THEN source END) AS tagged",
     )
 
 
@@ -243,6 +248,15 @@ def node_discard_all(label: str) -> Statement:
     return Statement(
         f"load.node_discard_all[{L}]",
         f"MATCH (n:{L})\nWHERE n._orggraph_load = $load\nWITH n LIMIT $limit\nDETACH DELETE n\nRETURN count(*) AS n",
+    )
+
+
+def node_discard_edges_all(label: str) -> Statement:
+    """Recovery: delete a batch of the relationships of the nodes a load left behind (counted before the nodes go)."""
+    L = _label(label)
+    return Statement(
+        f"load.node_discard_edges_all[{L}]",
+        f"MATCH (n:{L})-[r]-()\nWHERE n._orggraph_load = $load\nWITH DISTINCT r LIMIT $limit\nDELETE r\nRETURN count(*) AS n",
     )
 
 
@@ -723,7 +737,10 @@ def _registry() -> dict[str, Statement]:
     for s in _fixed():
         add(s)
     for L, spec in NODE_KINDS.items():
-        for make in (constraint, node_stage, node_update, node_unstage, node_discard, node_discard_all, read_nodes, read_nodes_by_id):
+        for make in (
+            constraint, node_stage, node_update, node_unstage, node_discard, node_discard_all, node_discard_edges_all,
+            read_nodes, read_nodes_by_id,
+        ):
             add(make(L))
         for ref in spec.refs:
             add(read_refs(L, ref.column))

@@ -14,18 +14,21 @@ How a load works (documented for users in ``docs/neo4j.md``)
 2. **Stage edges.** Every edge gets a deterministic key (a hash of its type,
    source, target, attributes and occurrence number among identical edges) and
    is ``MERGE``d on it, so loading the same data twice creates nothing new. New
-   edges are tagged with the load id, and carry the load time and their position
-   (the edge order, which decides a node's primary reference column).
+   edges carry the load time and their position (the edge order, which decides
+   a node's primary reference column). A new edge between two nodes that
+   existed before the load is tagged with the load id; one that touches a node
+   staged by this load is not: deleting that node (``DETACH DELETE``) deletes it.
 3. **Commit.** One transaction sets the new properties of the pre-existing
    nodes reported in step 1. This is the first and only change to data that
    existed before the load.
-4. **Untag.** The load id is removed from the staged nodes and edges.
+4. **Untag.** The load id is removed from the staged nodes and tagged edges.
 
 If anything fails in steps 0–3 (a value the server rejects, a lost connection,
-Ctrl-C), the elements tagged with this load id are deleted (edges first) and the
-error is raised again: the database is as it was before the load. A failure in
-step 4 leaves harmless tags (readers ignore internal ``_orggraph_*``
-properties; the next load of the same data rewrites them).
+Ctrl-C), the elements tagged with this load id are deleted (edges first, then
+nodes with their relationships) and the error is raised again: the database is
+as it was before the load. A failure in step 4 leaves harmless tags (readers
+ignore internal ``_orggraph_*`` properties; the next load of the same data
+rewrites them).
 """
 
 from __future__ import annotations
@@ -267,8 +270,10 @@ def load_graph(runner, graph, *, batch_size: int = 10_000, progress: bool | None
     )
     report = LoadReport(load_id, nodes=sum(len(r) for r in nodes.values()), edges=n_edges, batches=total)
     staged_nodes: dict[str, list[str]] = {}
-    # per (type, source kind, target kind): source id → number of edges staged from it (untagged by source)
+    # per (type, source kind, target kind): source id → number of edges sent from it (a failed load's
+    # tagged edges are deleted by source), and the same for the edges the server tagged (untagged by source)
     staged_edges: dict[tuple[str, str, str], dict[str, int]] = {}
+    tagged_edges: dict[tuple[str, str, str], dict[str, int]] = {}
     bar = _Progress(total, progress)
     try:
         ensure_schema(runner)
@@ -294,6 +299,10 @@ def load_graph(runner, graph, *, batch_size: int = 10_000, progress: bool | None
                     raise BackendError(
                         f"{rtype} {s}→{t}: {len(batch) - done['n']} edge(s) of a batch found no endpoint in the database"
                     )
+                if done["tagged"]:
+                    tagged = tagged_edges.setdefault((rtype, s, t), {})
+                    for source in done["tagged"]:
+                        tagged[source] = tagged.get(source, 0) + 1
                 bar.step(rtype)
 
         def commit(tx):
@@ -319,7 +328,7 @@ def load_graph(runner, graph, *, batch_size: int = 10_000, progress: bool | None
         for kind, ids in staged_nodes.items():
             for batch in _chunks(ids, batch_size):
                 runner.write(cypher.node_unstage(kind), ids=batch, load=load_id)
-        for triple, sources in staged_edges.items():
+        for triple, sources in tagged_edges.items():
             for batch in _weighted_chunks(sources, batch_size):
                 runner.write(cypher.edge_unstage(*triple), ids=batch, load=load_id)
     except Exception as exc:  # pragma: no cover - the data is loaded; only internal tags remain
@@ -329,7 +338,7 @@ def load_graph(runner, graph, *, batch_size: int = 10_000, progress: bool | None
 
 
 def _discard(runner, load_id: str, staged_nodes, staged_edges, batch_size: int) -> None:
-    """Delete what a failed load staged: edges first, then nodes (only elements tagged with ``load_id``)."""
+    """Delete what a failed load staged: tagged edges first, then tagged nodes with their relationships."""
     for triple, sources in staged_edges.items():
         for batch in _weighted_chunks(sources, batch_size):
             runner.write(cypher.edge_discard(*triple), ids=batch, load=load_id)
@@ -339,12 +348,14 @@ def _discard(runner, load_id: str, staged_nodes, staged_edges, batch_size: int) 
 
 
 def discard_load(runner, load_id: str, batch_size: int = 10_000) -> int:
-    """Delete every element still tagged with ``load_id`` (recovery after a crashed loader); the number deleted."""
+    """Delete every element still tagged with ``load_id``, and the relationships of its tagged nodes (recovery
+    after a crashed loader); the number of nodes and relationships deleted."""
     deleted = 0
     for rtype in EDGE_TYPES:
         while n := runner.write(cypher.edge_discard_all(rtype), load=load_id, limit=batch_size)[0]["n"]:
             deleted += n
     for kind in NODE_KINDS:
-        while n := runner.write(cypher.node_discard_all(kind), load=load_id, limit=batch_size)[0]["n"]:
-            deleted += n
+        for stmt in (cypher.node_discard_edges_all(kind), cypher.node_discard_all(kind)):
+            while n := runner.write(stmt, load=load_id, limit=batch_size)[0]["n"]:
+                deleted += n
     return deleted
