@@ -165,3 +165,29 @@ def test_ledger_error_is_a_value_error(tmp_path):
 def test_missing_ledger_path(tmp_path):
     with pytest.raises(FileNotFoundError):
         og.read_ledger(tmp_path / "nowhere")
+
+
+def test_a_cycle_is_named_the_same_way_in_every_run(tmp_path):
+    """The cycle message starts from the cycle's smallest id, whatever the string hash seed of the process."""
+    import os
+    import subprocess
+    import sys
+
+    path = _ledger(
+        tmp_path,
+        areas=[
+            {"id": "a1", "name": "御景小区", "kind": "compound", "parent_id": "g1"},
+            {"id": "a2", "name": "1号楼", "kind": "building", "parent_id": "a3"},
+            {"id": "a3", "name": "2号楼", "kind": "building", "parent_id": "a4"},
+            {"id": "a4", "name": "3号楼", "kind": "building", "parent_id": "a2"},
+        ],
+    )
+    code = ("import orggraph as og; p = og.check_ledger(r'%s'); "
+            "print(p.loc[p['problem'].str.contains('cycle'), 'problem'].tolist())" % path)
+    seen = set()
+    for seed in ("1", "2", "3"):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                             env={**os.environ, "PYTHONHASHSEED": seed})
+        seen.add(out.stdout.strip())
+    assert len(seen) == 1
+    assert "a2 → a4 → a3 → a2" in seen.pop()  # parent → child: a2 contains a4, a4 contains a3

@@ -388,9 +388,11 @@ def _cycles(src: np.ndarray, dst: np.ndarray, ids: np.ndarray) -> list[list[str]
     g = nx.DiGraph()
     g.add_edges_from(zip(ids[src].tolist(), ids[dst].tolist()))
     out = []
-    for comp in nx.strongly_connected_components(g):
+    # components by their smallest id, each cycle searched from and rotated to its smallest id, so the
+    # message is the same in every run (set order depends on the string hash seed)
+    for comp in sorted(nx.strongly_connected_components(g), key=min):
         if len(comp) > 1 or any(g.has_edge(n, n) for n in comp):
-            sub = g.subgraph(comp)
-            cyc = nx.find_cycle(sub)
-            out.append([u for u, _ in cyc])
+            cyc = [u for u, _ in nx.find_cycle(g.subgraph(comp), source=min(comp))]
+            at = cyc.index(min(cyc))
+            out.append(cyc[at:] + cyc[:at])
     return out
