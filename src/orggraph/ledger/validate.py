@@ -65,13 +65,6 @@ class _Collector:
         return f.drop(columns="_f").reset_index(drop=True)
 
 
-def _attr_columns(table: str):
-    if table in NODE_TABLES:
-        return list(NODE_TABLES[table].attrs)
-    spec = EDGE_TABLES[table]
-    return list(spec.attrs)
-
-
 def _parse_attrs(rt: RawTable, attrs, col: _Collector) -> pd.DataFrame:
     """Type every schema attribute of the table; record bad values."""
     frame = rt.frame

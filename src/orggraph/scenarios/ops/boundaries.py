@@ -408,9 +408,9 @@ def assign_area(edit: Edit, area: str, community: str) -> Outcome:
     """
     edit.require(area, "Area", "area")
     edit.require(community, ("Community", "Grid"), "community")
-    from ...backends.networkx.queries._common import territory_community
+    from ...backends.networkx.queries._common import communities_containing
 
-    claimants = sorted(set(territory_community(edit.store).query("territory == @area")["community"]))
+    claimants = communities_containing(edit.store, area)
     if len(claimants) == 1:
         raise ScenarioError(f"area {area!r} is already governed by community {claimants[0]!r}; use move_areas to move it")
     status = "unassigned" if not claimants else "contested"

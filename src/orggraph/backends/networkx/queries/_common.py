@@ -317,26 +317,19 @@ def ancestor_pairs(store, entity: np.ndarray, start: np.ndarray, *, via: np.ndar
 # --------------------------------------------------------------------------- id pairs and bodies
 
 
-def decoded_pairs(store, codes: tuple[np.ndarray, np.ndarray], names: tuple[str, str]) -> pd.DataFrame:
-    """Code pairs as a frame of ids with columns ``names``."""
+def communities_containing(store, territory: str) -> list[str]:
+    """Sorted ids of the communities that are ``territory`` or contain it (``CONTAINS*``): two or more when contested."""
+    code = store.code_of([territory])[0]
+    t, comm = community_closure(store)
     ids = store.codes()[0].to_numpy(dtype=object)
-    return pd.DataFrame({names[0]: ids[codes[0]], names[1]: ids[codes[1]]})
-
-
-def territory_community(store) -> pd.DataFrame:
-    """Pairs ``territory, community``: each community with itself and every territory it contains.
-
-    A territory contained by two communities (contested) appears twice.
-    """
-
-    def build():
-        return decoded_pairs(store, community_closure(store), ("territory", "community"))
-
-    return store.cached("territory_community", build)
+    return sorted(set(ids[comm[t == code]].tolist())) if code >= 0 else []
 
 
 def community_closure(store) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`territory_community` as code pairs ``(territory, community)`` (cached)."""
+    """Code pairs ``(territory, community)``: each community with itself and every territory it contains (cached).
+
+    A territory contained by two communities (contested) appears twice.
+    """
     return store.cached("community_closure", lambda: contains_closure(store, kind_codes(store, "Community")))
 
 
