@@ -53,9 +53,9 @@ class OrgGraph:
 
     def __init__(self, backend: Backend | None = None):
         if backend is None:
-            from .backends.networkx import NetworkXBackend
+            from .backends.memory import MemoryBackend
 
-            backend = NetworkXBackend()
+            backend = MemoryBackend()
         self.backend = backend
 
     # ------------------------------------------------------------ queries (defined in orggraph.queries)

@@ -1,6 +1,6 @@
 """The conformance suite: every test body runs on both backends and must give the in-memory answer.
 
-``backend`` is parametrised over ``"networkx"`` and ``"neo4j"``. ``on_backend(name, build)``
+``backend`` is parametrised over ``"memory"`` and ``"neo4j"``. ``on_backend(name, build)``
 returns the graph ``build()`` on that backend: the in-memory graph itself, or the
 same graph loaded into a database of the Bolt test server (ArcadeDB: one database
 per graph, loaded once per session and only read afterwards, since a load costs
@@ -23,7 +23,7 @@ import orggraph as og
 
 from conformance_helpers import NOT_IMPLEMENTED, wipe
 
-BACKENDS = ("networkx", "neo4j")
+BACKENDS = ("memory", "neo4j")
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
@@ -115,7 +115,7 @@ def on_backend(backend, request):
     def get(name: str, build):
         if name not in _MEMORY:
             _MEMORY[name] = build()
-        if backend == "networkx":
+        if backend == "memory":
             return _MEMORY[name]
         return request.getfixturevalue("neo4j_graphs").get(name, lambda: _MEMORY[name])
 

@@ -1,6 +1,6 @@
 """Every query, several parameter combinations, every bundled sample and the hand-built fixtures: both backends agree.
 
-The expected answer is the in-memory backend's; on ``backend="networkx"`` the
+The expected answer is the in-memory backend's; on ``backend="memory"`` the
 test checks the public API against itself (the same body, as in Ibis's suite).
 """
 

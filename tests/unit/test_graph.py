@@ -108,4 +108,4 @@ def test_node_lookup(g):
     assert g.kind_of("a1") == "Area"
     with pytest.raises(og.NodeNotFound):
         g.node("zz")
-    assert "OrgGraph on networkx: 14 nodes" in repr(g)
+    assert "OrgGraph on memory: 14 nodes" in repr(g)

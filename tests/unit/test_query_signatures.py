@@ -6,7 +6,7 @@ import inspect
 
 import pytest
 
-from orggraph.backends.networkx import NetworkXBackend
+from orggraph.backends.memory import MemoryBackend
 from orggraph.queries import QUERIES
 
 DISPATCHED = sorted(name for name, q in QUERIES.items() if not getattr(q.func, "backend_neutral", False))
@@ -21,9 +21,9 @@ def test_both_backends_implement_the_query_alike(query):
     pytest.importorskip("neo4j")
     from orggraph.backends.neo4j import Neo4jBackend
 
-    nx_method = getattr(NetworkXBackend, query, None)
+    nx_method = getattr(MemoryBackend, query, None)
     neo_method = getattr(Neo4jBackend, query, None)
-    assert nx_method is not None, f"networkx backend lacks {query}"
+    assert nx_method is not None, f"memory backend lacks {query}"
     assert neo_method is not None, f"neo4j backend lacks {query}"
     assert _params(neo_method) == _params(nx_method)
     assert all(kind == inspect.Parameter.KEYWORD_ONLY for _, kind in _params(neo_method))
@@ -36,4 +36,4 @@ def test_the_backends_implement_the_base_contract():
 
     abstract = {n for n, v in vars(Backend).items() if getattr(v, "__isabstractmethod__", False)}
     for name in abstract:
-        assert _params(getattr(Neo4jBackend, name)) == _params(getattr(NetworkXBackend, name)), name
+        assert _params(getattr(Neo4jBackend, name)) == _params(getattr(MemoryBackend, name)), name

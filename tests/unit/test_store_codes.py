@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orggraph.backends.networkx.store import TableStore, _typed
+from orggraph.backends.memory.store import TableStore, _typed
 from orggraph.schema import NODE_KINDS
 
 

@@ -4,7 +4,7 @@ A backend stores the typed graph and answers queries. The public query
 functions in :mod:`orggraph.queries` own the signatures, docstrings and argument
 checks; they hand normalised arguments to the backend method of the same name
 and check that the result has the defined columns. Two backends exist:
-``"networkx"`` (in memory: columnar tables, with a networkx graph built on
+``"memory"`` (in memory: columnar tables, with a networkx graph built on
 demand) and ``"neo4j"`` (Cypher through the official driver).
 """
 

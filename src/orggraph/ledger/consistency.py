@@ -130,7 +130,7 @@ def consistency_warnings(g, rows: dict | None = None, files: dict | None = None)
 
     # 4. a community with no party organisation (社区党委/党总支 covering it)
     if len(comms):
-        from ..backends.networkx.queries._common import community_party_orgs
+        from ..backends.memory.queries._common import community_party_orgs
 
         with_org = set(community_party_orgs(store)["community"])
         none = ~comms["id"].isin(with_org).to_numpy()

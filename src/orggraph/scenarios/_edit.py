@@ -1,4 +1,4 @@
-"""An all-or-nothing edit of a :class:`~orggraph.backends.networkx.store.TableStore`.
+"""An all-or-nothing edit of a :class:`~orggraph.backends.memory.store.TableStore`.
 
 A scenario operation reads the store, validates its parameters, computes the
 new tables with pandas (only the affected rows are looked at; every table that
@@ -16,7 +16,7 @@ import datetime as _dt
 import numpy as np
 import pandas as pd
 
-from ..backends.networkx.store import TableStore, _concat, _typed
+from ..backends.memory.store import TableStore, _concat, _typed
 from ..errors import ScenarioError
 from ..schema import EDGE_TYPES, NODE_KINDS, TERRITORY_KINDS, edge_type, node_kind
 

@@ -98,7 +98,7 @@ class Scenario:
             self._bind(baseline)
 
     def _bind(self, baseline) -> None:
-        from ..backends.networkx import NetworkXBackend
+        from ..backends.memory import MemoryBackend
         from ..graph import OrgGraph
 
         try:
@@ -112,7 +112,7 @@ class Scenario:
             raise ScenarioError(f"baseline: give an OrgGraph, not {type(baseline).__name__}") from None
         self._baseline = baseline
         self._baseline_version = store.version
-        self._graph = OrgGraph(NetworkXBackend(store.copy()))
+        self._graph = OrgGraph(MemoryBackend(store.copy()))
 
     # ------------------------------------------------------------ state
     @property

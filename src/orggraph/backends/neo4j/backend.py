@@ -140,10 +140,10 @@ class Neo4jBackend(QueryMixin, Backend):
     def to_memory(self, within: str | None = None):
         """The graph (or the sub-graph of territory ``within``) as an in-memory :class:`~orggraph.OrgGraph`."""
         from ...graph import OrgGraph
-        from ..networkx import NetworkXBackend
+        from ..memory import MemoryBackend
 
         keep = None if within is None else sorted(self.within_ids(within))
-        backend = NetworkXBackend()
+        backend = MemoryBackend()
         store = backend.store
         for kind, spec in NODE_KINDS.items():
             if keep is None:

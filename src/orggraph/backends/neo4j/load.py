@@ -256,7 +256,7 @@ def ensure_schema(runner) -> None:
 
 
 def load_graph(runner, graph, *, batch_size: int = 10_000, progress: bool | None = None) -> LoadReport:
-    """Load the in-memory ``graph`` (an OrgGraph on the networkx backend) through ``runner``."""
+    """Load the in-memory ``graph`` (an OrgGraph on the memory backend) through ``runner``."""
     if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
         raise ValueError(f"batch_size={batch_size!r}: use an integer ≥ 1")
     store = graph._store

@@ -408,7 +408,7 @@ def assign_area(edit: Edit, area: str, community: str) -> Outcome:
     """
     edit.require(area, "Area", "area")
     edit.require(community, ("Community", "Grid"), "community")
-    from ...backends.networkx.queries._common import communities_containing
+    from ...backends.memory.queries._common import communities_containing
 
     claimants = communities_containing(edit.store, area)
     if len(claimants) == 1:

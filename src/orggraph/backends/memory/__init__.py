@@ -1,4 +1,4 @@
-"""The in-memory backend (``"networkx"``): typed tables, vectorised queries, networkx on demand."""
+"""The in-memory backend (``"memory"``): typed tables, vectorised queries, networkx on demand."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from ...schema import EDGE_TYPES, NODE_KINDS
 from ..base import Backend
 from .store import TableStore
 
-__all__ = ["NetworkXBackend", "TableStore"]
+__all__ = ["MemoryBackend", "TableStore"]
 
 
 def _query_mixins():
@@ -19,7 +19,7 @@ def _query_mixins():
 
 
 class _Core(Backend):
-    name = "networkx"
+    name = "memory"
 
     def __init__(self, store: TableStore | None = None):
         self.store = store if store is not None else TableStore()
@@ -36,8 +36,8 @@ class _Core(Backend):
     def counts(self) -> dict[str, int]:
         return self.store.counts()
 
-    def copy(self) -> "NetworkXBackend":
-        return NetworkXBackend(self.store.copy())
+    def copy(self) -> "MemoryBackend":
+        return MemoryBackend(self.store.copy())
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """The whole graph as a :class:`networkx.MultiDiGraph` (cached until the next change).
@@ -82,5 +82,5 @@ def _missing(v) -> bool:
         return False
 
 
-class NetworkXBackend(_Core, _query_mixins()):
+class MemoryBackend(_Core, _query_mixins()):
     """In-memory backend: the graph as typed tables; queries vectorised with pandas."""
