@@ -59,9 +59,10 @@ def test_within_a_street_is_a_part_of_the_whole(report):
 def test_exports(report, tmp_path):
     frames = report.to_frames()
     assert list(frames)[0] == "headline" and set(report) <= set(frames)
-    xlsx = report.to_excel(tmp_path / "audit.xlsx")
-    sheets = pd.read_excel(xlsx, sheet_name=None)
+    xlsx = report.to_excel(tmp_path / "audit.xlsx", lang="en")
+    sheets = pd.read_excel(xlsx, sheet_name=None, header=1, engine="openpyxl")  # row 1: place and date
     assert list(sheets)[0] == "headline" and len(sheets["headline"]) == len(report.headline)
+    assert list(pd.read_excel(report.to_excel(tmp_path / "zh.xlsx"), sheet_name=None, engine="openpyxl"))[0] == "主要指标"
     folder = report.to_csv(tmp_path / "csv")
     back = pd.read_csv(folder / "compounds_without_branch.csv", encoding="utf-8-sig")
     assert len(back) == len(report["compounds_without_branch"])

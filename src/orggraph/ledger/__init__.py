@@ -150,17 +150,23 @@ def ledger_frames(g) -> dict[str, pd.DataFrame]:
 def write_ledger(g, path: str | Path) -> Path:
     """Write ``g`` as a ledger: a folder of CSV files, or an .xlsx workbook when ``path`` ends in .xlsx.
 
-    Reading the result back gives an equal graph.
+    Reading the result back gives an equal graph. Every text cell is written
+    inert (:mod:`orggraph.outputs`): a value starting with ``=``, ``+``, ``-``
+    or ``@`` is a text cell in the workbook and carries a leading apostrophe in
+    CSV, which the reader takes off again; a value longer than an .xlsx cell
+    holds (32,767 characters) is refused before anything is written.
     """
+    from ..outputs import Sheet, write_csv, write_xlsx
+
     path = Path(path)
     frames = ledger_frames(g)
     if path.suffix.lower() == ".xlsx":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with pd.ExcelWriter(path, engine="openpyxl") as xw:
-            for table, frame in frames.items():
-                frame.to_excel(xw, sheet_name=table, index=False)
-        return path
+        return write_xlsx(path, [Sheet(table, frame) for table, frame in frames.items()],
+                          description=f"writing ledger {path.name}")
     path.mkdir(parents=True, exist_ok=True)
-    for table, frame in frames.items():
-        frame.to_csv(path / f"{table}.csv", index=False, encoding="utf-8")
+    rows = sum(len(f) for f in frames.values())
+    with progress(len(frames), f"writing ledger {path.name}", large=rows >= 200_000, unit="table") as bar:
+        for table, frame in frames.items():
+            write_csv(frame, path / f"{table}.csv", encoding="utf-8")
+            bar.update(1, f"writing {table}.csv")
     return path

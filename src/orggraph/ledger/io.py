@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..outputs import clean_inbound
 from ..schema import EDGE_TABLES, NODE_TABLES
 
 __all__ = ["RawTable", "read_raw_tables", "TABLE_ALIASES", "ENCODINGS"]
@@ -276,6 +277,7 @@ def read_raw_tables(path: str | Path) -> tuple[dict[str, RawTable], list[dict]]:
             problems += [dict(table=table, **p) for p in probs]
             if raw is None:
                 continue
+            raw = clean_inbound(raw, f.name, csv=True)  # control characters; the export's apostrophes (outputs.py)
             if table in tables:
                 problems.append(dict(file=f.name, table=table, row=None, column="", value="",
                                      problem=f"a second file for table {table!r} ({tables[table].file})"))
@@ -289,7 +291,8 @@ def read_raw_tables(path: str | Path) -> tuple[dict[str, RawTable], list[dict]]:
             tables[table] = rt
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
-            sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
+            sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl",
+                                   keep_default_na=False, na_values=[""])  # "#N/A", "NA" are text
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise ImportError("reading .xlsx ledgers needs openpyxl: pip install 'orggraph[excel]'") from exc
         for sheet, raw in sheets.items():
@@ -301,6 +304,7 @@ def read_raw_tables(path: str | Path) -> tuple[dict[str, RawTable], list[dict]]:
                 tables[table] = RawTable(table, fname, pd.DataFrame())
                 continue
             raw = raw.astype(object).where(raw.notna(), None)
+            raw = clean_inbound(raw, fname, csv=False)  # control characters (outputs.py)
             rt = _canonical(table, raw, fname, _find_header(raw, table))
             problems += rt.problems
             tables[table] = rt

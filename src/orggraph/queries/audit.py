@@ -36,12 +36,20 @@ class AuditReport(Mapping):
     (a count, with no denominator).
     """
 
-    def __init__(self, headline: pd.DataFrame, tables: Mapping[str, pd.DataFrame], *, within, as_of, norms):
+    def __init__(self, headline: pd.DataFrame, tables: Mapping[str, pd.DataFrame], *, within, as_of, norms,
+                 place: str | None = None):
         self.headline = headline.reset_index(drop=True)
         self._tables = dict(tables)
         self.within = within
         self.as_of = as_of
         self.norms = norms
+        #: the place audited, named for people ("孝南区", "书院街道 (xn-s1)"); "全域" when unnamed
+        self.place = place or (str(within) if within else "全域")
+
+    @property
+    def place_label(self) -> str:
+        """Place and date, as every output names them: ``"孝南区 · 2022-01-01"``."""
+        return f"{self.place} · {self.as_of}"
 
     # mapping protocol
     def __getitem__(self, name: str) -> pd.DataFrame:
@@ -67,26 +75,38 @@ class AuditReport(Mapping):
         """``{"headline": …, <table>: …}``, every frame of the report."""
         return {"headline": self.headline, **self._tables}
 
-    def to_excel(self, path: str | Path) -> Path:
-        """Write one sheet per table, the headline first (needs openpyxl: ``orggraph[excel]``)."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with pd.ExcelWriter(path, engine="openpyxl") as xw:
-            for name, frame in self.to_frames().items():
-                _plain(frame).to_excel(xw, sheet_name=name[:31], index=False)
-        return path
+    def to_excel(self, path: str | Path, lang: str = "zh") -> Path:
+        """Write the report as an .xlsx workbook a department can hand on (see :mod:`orggraph.report.excel`).
 
-    def to_csv(self, folder: str | Path) -> Path:
-        """Write one CSV file per table (UTF-8 with BOM, so Excel opens the Chinese right)."""
+        The headline sheet first (value, numerator, denominator, definition),
+        then one sheet per table; Chinese sheet names and headers
+        (``lang="en"``: English), percentages formatted, header frozen,
+        filters on, the place and date in a title row. Text that would start
+        a formula is written as text.
+        """
+        from ..report.excel import write_excel
+
+        return write_excel(self, path, lang=lang)
+
+    def to_csv(self, folder: str | Path, lang: str = "en") -> Path:
+        """Write one CSV file per table (UTF-8 with BOM, so Excel opens the Chinese right).
+
+        File names are the table names; headers are the column names
+        (``lang="zh"``: the Chinese headers of the Excel report). Text that
+        would start a formula gets a leading apostrophe (:mod:`orggraph.outputs`).
+        """
+        from ..outputs import write_csv
+        from ..report.excel import column_title
+
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         for name, frame in self.to_frames().items():
-            _plain(frame).to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig")
+            frame = frame.set_axis([column_title(name, c, lang) for c in frame.columns], axis=1)
+            write_csv(frame, folder / f"{name}.csv", encoding="utf-8-sig")
         return folder
 
     def _heading(self) -> str:
-        scope = f"within {self.within}" if self.within else "whole graph"
-        return f"Audit 体检 ({scope}, as of {self.as_of})"
+        return f"体检 Audit · {self.place_label}"
 
     def __repr__(self) -> str:
         lines = [self._heading()]
@@ -97,7 +117,17 @@ class AuditReport(Mapping):
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        return f"<h4>{self._heading()}</h4>" + self.headline.to_html(index=False, na_rep="–", float_format=lambda v: f"{v:.3f}")
+        import html
+
+        return f"<h4>{html.escape(self._heading())}</h4>" + self.display_headline().to_html(index=False, escape=True)
+
+    def display_headline(self) -> pd.DataFrame:
+        """The headline as text for people: rates as ``45.4%``, counts as ``161``, missing as ``–``."""
+        head = self.headline.copy()
+        head["value"] = [_fmt(v, m) for v, m in zip(head["value"], head["measure"])]
+        for c in ("numerator", "denominator"):
+            head[c] = head[c].map(lambda v: "–" if v != v else _num(v))
+        return head
 
 
 def _num(v) -> str:
@@ -110,15 +140,6 @@ def _fmt(value, measure) -> str:
     if measure == "数量":
         return f"{int(value):,}"
     return f"{value:.1%}"
-
-
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """List cells as comma-separated text (spreadsheets hold no lists)."""
-    out = frame.copy()
-    for c in out.columns:
-        if out[c].dtype == object and out[c].map(lambda v: isinstance(v, (list, tuple))).any():
-            out[c] = out[c].map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
-    return out
 
 
 def _rate(num: float, den: float) -> float:
@@ -229,4 +250,19 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
         "connectors": people,
         "interlocks": interlocks(g, **kw),
     }
-    return AuditReport(headline, tables, within=within, as_of=day, norms=norms)
+    return AuditReport(headline, tables, within=within, as_of=day, norms=norms, place=_place(g, within))
+
+
+def _place(g, within) -> str | None:
+    """The audited place named for people: the territory's name (with its id), or the one district (or street) of
+    the graph; None when there is no single one ("全域")."""
+    if within:
+        name = g.node(within).get("name")
+        return f"{name} ({within})" if isinstance(name, str) and name else str(within)
+    for kind in ("District", "Street"):
+        names = g.nodes(kind)["name"].dropna()
+        if len(names) == 1:
+            return str(names.iloc[0])
+        if len(names) > 1:
+            return None
+    return None

@@ -290,7 +290,7 @@ def render_html(report, title: str | None = None, graph=None, *, show_people: bo
     n_viol = len(report.violations)
     status = ('<span class="status ok">no staffing norm violated 配置标准全部达标</span>' if n_viol == 0 else
               f'<span class="status bad">{n_viol:,} staffing norm violation(s) 配置标准不达标</span>')
-    scope = f"within <code>{_e(report.within)}</code>" if report.within else "whole graph 全域"
+    scope = f"范围 place: <strong>{_e(report.place)}</strong>"
     parts = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN">',
@@ -344,8 +344,8 @@ def write_html(report, path, title: str | None = None, graph=None, *, show_peopl
     path : str or Path
         The file to write (its folder is created).
     title : str, optional
-        Page title; default the report's heading, e.g. "Audit 体检 (whole
-        graph, as of 2020-06-30)".
+        Page title; default the report's heading, naming place and date:
+        "体检 Audit · 孝南区 · 2022-01-01".
     graph : OrgGraph, optional
         The audited graph: adds the plots that need it (coverage per
         community, the territory tree of ``within``, the map when the ledger
@@ -371,7 +371,7 @@ def write_html(report, path, title: str | None = None, graph=None, *, show_peopl
     >>> from orggraph.report import write_html
     >>> g = og.load_sample("jiaohe")
     >>> out = write_html(g.audit(as_of="2021-06-30"), pathlib.Path(tempfile.mkdtemp()) / "report.html", graph=g)
-    >>> "<title>Audit 体检 (whole graph, as of 2021-06-30)</title>" in out.read_text(encoding="utf-8")
+    >>> "<title>体检 Audit · 某市(原文未具名) · 2021-06-30</title>" in out.read_text(encoding="utf-8")
     True
     """
     path = Path(path)

@@ -82,7 +82,7 @@ def test_the_report_renders_in_a_headless_browser(page, tmp_path):
 
 def test_the_rendered_dom_has_the_title_and_the_tables(page, tmp_path):
     dom = _browse(page, tmp_path / "profile-dom", "--dump-dom")
-    assert "<title>Audit 体检 (whole graph, as of 2020-06-30)</title>" in dom
+    assert "<title>体检 Audit · 栖霞市 · 2020-06-30</title>" in dom
     assert '<table id="headline" class="headline">' in dom
     assert "两委交叉任职率" in dom and "grid_worker_rate" in dom
     # a table of gaps with its rows

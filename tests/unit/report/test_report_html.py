@@ -50,7 +50,7 @@ def qixia_page(tmp_path_factory):
 def test_title_headline_and_every_table(qixia_page):
     g, report, text = qixia_page
     page = _Page(text)
-    assert "<title>Audit 体检 (whole graph, as of 2020-06-30)</title>" in text
+    assert "<title>体检 Audit · 栖霞市 · 2020-06-30</title>" in text
     assert page.ids("table")[0] == "headline"
     assert set(page.ids("table")) == {"headline"} | {n for n, f in report.items() if len(f)}
     # the headline: one row per indicator, numbers as the report has them
@@ -152,7 +152,7 @@ def test_cli_writes_an_html_report(tmp_path, capsys):
     assert main(["audit", "--sample", "qixia", "--as-of", AS_OF, "--within", "qx-c01", "--out", str(out)]) == 0
     assert f"report written to {out}" in capsys.readouterr().out
     text = out.read_text(encoding="utf-8")
-    assert "<title>Audit 体检 (within qx-c01, as of 2020-06-30)</title>" in text
+    assert "<title>体检 Audit · 霞光社区 (qx-c01) · 2020-06-30</title>" in text
     # headline rates, 两委交叉任职率, the two coverage charts, the community's territory tree, the network
     assert text.count("<img") == 6 and "Territories of qx-c01 区域层级" in text
     assert main(["audit", "--sample", "qixia", "--out", str(tmp_path / "r.pdf")]) == 1
