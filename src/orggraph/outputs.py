@@ -42,7 +42,7 @@ from .errors import OrgGraphError
 
 __all__ = [
     "FORMULA_PREFIXES", "XLSX_MAX_CHARS", "ExportError", "needs_escape", "escape_cell", "unescape_cell",
-    "clean_control", "clean_inbound", "console_text", "Sheet", "write_xlsx", "write_csv",
+    "clean_control", "clean_inbound", "plain_text", "console_text", "Sheet", "write_xlsx", "write_csv",
 ]
 
 log = logging.getLogger("orggraph.outputs")
@@ -171,17 +171,27 @@ def clean_inbound(frame: pd.DataFrame, file: str, *, csv: bool) -> pd.DataFrame:
 # --------------------------------------------------------------------------- terminal
 
 
-def console_text(value) -> str:
-    """``value`` as inert terminal text: escape sequences and control characters removed, ``rich`` markup escaped.
+def plain_text(value) -> str:
+    """``value`` as text safe for a terminal or a log line: ANSI/OSC escape sequences, control characters
+    (tab and carriage return become spaces) and bidirectional overrides removed; line breaks kept.
 
-    >>> console_text("[link=http://x]点我[/link]\\x1b]8;;http://y\\x07")
+    >>> plain_text("红\\x1b[31m旗\\x1b]8;;http://y\\x07苑\\r")
+    '红旗苑 '
+    """
+    text = _ANSI.sub("", str(value))
+    text = _BIDI.sub("", text.replace("\r", " ").replace("\t", " "))
+    return clean_control(text)
+
+
+def console_text(value) -> str:
+    """``value`` as inert ``rich`` text: :func:`plain_text`, with ``rich`` markup escaped.
+
+    >>> console_text("[link=http://x]点我[/link]")
     '\\\\[link=http://x]点我\\\\[/link]'
     """
     from rich.markup import escape
 
-    text = _ANSI.sub("", str(value))
-    text = _BIDI.sub("", text.replace("\r", " ").replace("\t", " "))
-    return escape(clean_control(text))
+    return escape(plain_text(value))
 
 
 # --------------------------------------------------------------------------- writers

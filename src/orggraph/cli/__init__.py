@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--norms", metavar="FILE", help="staffing norms as a TOML file (default: the sources' norms)")
     p.add_argument("--out", metavar="PATH", help="write the report: a folder of CSV files, an .xlsx workbook, or one self-contained .html page with plots")
     p.add_argument("--top", type=int, default=5, metavar="N", help="rows shown per gap table (default 5)")
+    p.add_argument("--lang", choices=("zh", "en"), help="language of the written report's sheet names and headers "
+                   "(default: zh for .xlsx, en for CSV headers)")
     _add_pseudonymize(p)
     p.set_defaults(func=commands.audit)
 
@@ -96,9 +98,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print_problems(exc.problems, source=exc.source)
         return 1
-    except (OrgGraphError, KeyError, FileNotFoundError, ValueError) as exc:
+    except (OrgGraphError, KeyError, OSError, ValueError) as exc:
+        from ..outputs import plain_text
+
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"orggraph: error: {msg}", file=sys.stderr)
+        print(f"orggraph: error: {plain_text(msg)}", file=sys.stderr)
         return 1
 
 

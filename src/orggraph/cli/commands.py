@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..progress import status
-from .render import console, print_problems, print_table
+from .render import console, print_problems, print_table, safe
 
 #: functions ``(subparsers, add_source)`` adding further sub-commands (audit, scenario …)
 EXTRA_PARSERS: list = []
@@ -37,11 +37,40 @@ def pseudonymized(g, args):
     return g.pseudonymize(salt)
 
 
+def check_out(out, suffixes: dict[str, str], folder: str | None) -> Path:
+    """Check an ``--out`` path before any work is done: a known suffix, and a folder it can be written in.
+
+    ``suffixes`` maps an accepted suffix to what it writes; ``folder`` (or
+    None) says what a path without a suffix writes. Raises ValueError with a
+    message naming the path and what is wrong (the CLI exits 1, no traceback).
+    """
+    out = Path(out)
+    kinds = ", ".join(f"{k} ({v})" for k, v in suffixes.items()) + (f", or a folder without suffix ({folder})" if folder else "")
+    suffix = out.suffix.lower()
+    if suffix and suffix not in suffixes or not suffix and folder is None:
+        raise ValueError(f"--out {out}: cannot write {suffix or 'a folder'} here; write {kinds}")
+    for parent in [out.parent, *out.parent.parents]:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ValueError(f"--out {out}: {parent} is a file, not a folder")
+            break
+    if suffix and out.is_dir():
+        raise ValueError(f"--out {out}: a folder of that name exists; {suffix} writes one file")
+    if not suffix and out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out}: a file of that name exists; a path without suffix writes a folder ({folder})")
+    return out
+
+
+#: what ``--out`` of ``export`` and ``scenario run`` can write
+LEDGER_OUT = ({".xlsx": "an Excel workbook"}, "a folder of CSV files")
+
+
 def export(args) -> int:
+    check_out(args.out, *LEDGER_OUT)
     g, label = load_source(args)
     g = pseudonymized(g, args)
     out = g.write_ledger(args.out)
-    console().print(f"{label} written to {out}")
+    console().print(f"{safe(label)} written to {safe(out)}")
     return 0
 
 
@@ -49,7 +78,7 @@ def summary(args) -> int:
     g, label = load_source(args)
     s = g.summary()
     s = s[(s["section"] == "nodes") | (s["section"] == "edges") | (s["count"] > 0)]
-    console().print(f"[bold]{label}[/bold]: {g!r}")
+    console().print(f"[bold]{safe(label)}[/bold]: {safe(repr(g))}")
     print_table(s.rename(columns={"section": "section 分类", "item": "item 项目", "zh": "中文", "count": "count 数量"}))
     return 0
 
@@ -57,9 +86,13 @@ def summary(args) -> int:
 def validate(args) -> int:
     import orggraph as og
 
+    if args.out:
+        check_out(args.out, {".csv": "the problems as CSV"}, None)
     problems = og.check_ledger(args.ledger, strict=args.strict)
     if args.out:
-        problems.to_csv(Path(args.out), index=False, encoding="utf-8-sig")
+        from ..outputs import write_csv
+
+        write_csv(problems, Path(args.out), encoding="utf-8-sig")
     errors = problems[problems["severity"] == "error"]
     if len(errors):
         print_problems(errors, source=args.ledger)
@@ -68,7 +101,7 @@ def validate(args) -> int:
         print_problems(problems, source=args.ledger, what="consistency warning")
         console().print("[yellow]valid, with warnings[/yellow] 校验通过(有提醒); --strict makes them errors")
         return 0
-    console().print(f"[green]valid[/green] 校验通过: {args.ledger}")
+    console().print(f"[green]valid[/green] 校验通过: {safe(args.ledger)}")
     return 0
 
 
@@ -101,27 +134,25 @@ _GAPS = [
 ]
 
 
+#: what ``audit --out`` can write
+AUDIT_OUT = {".xlsx": "an Excel workbook", ".html": "a self-contained web page", ".htm": "a self-contained web page"}
+
+
 def audit(args) -> int:
     import pandas as pd
 
     from ..queries.audit import audit as run_audit
     from ..queries.norms import Norms
 
+    out = check_out(args.out, AUDIT_OUT, "CSV files, one per table") if args.out else None
     g, label = load_source(args)
     g = pseudonymized(g, args)
     norms = Norms.from_toml(args.norms) if args.norms else None
     with status("running the audit 体检 …"):
         report = run_audit(g, norms, within=args.within, as_of=args.as_of)
     con = console()
-    con.print(f"[bold]{label}[/bold]: {report._heading()}")
-    head = report.headline.copy()
-    head["value"] = [
-        f"{int(v):,}" if m == "数量" and v == v else ("–" if v != v else f"{v:.1%}")
-        for v, m in zip(head["value"], head["measure"])
-    ]
-    for c in ("numerator", "denominator"):
-        head[c] = head[c].map(lambda v: "" if v != v else f"{int(v):,}")
-    print_table(head, title="Headline indicators 主要指标")
+    con.print(f"[bold]{safe(label)}[/bold]: {safe(report._heading())}")
+    print_table(report.display_headline(), title="Headline indicators 主要指标")
     for name, zh, rank in _GAPS:
         frame = report[name]
         if not len(frame):
@@ -130,19 +161,16 @@ def audit(args) -> int:
             frame = frame.sort_values(rank, ascending=False, na_position="last", kind="stable")
         cols = [c for c in frame.columns if not c.endswith("_name") or c in ("area_name", "grid_name", "unit_name", "community_name")]
         print_table(frame[cols[:8]], title=f"{zh} {name}: {len(frame)}", max_rows=args.top)
-    if args.out:
-        out = Path(args.out)
+    if out is not None:
         if out.suffix.lower() == ".xlsx":
-            report.to_excel(out)
+            report.to_excel(out, lang=args.lang or "zh")
         elif out.suffix.lower() in (".html", ".htm"):
             from ..report import write_html
 
             write_html(report, out, graph=g)
-        elif out.suffix:
-            raise ValueError(f"--out {out}: write an .xlsx workbook, an .html report or a folder of CSV files (no suffix)")
         else:
-            report.to_csv(out)
-        con.print(f"report written to {out}")
+            report.to_csv(out, lang=args.lang or "en")
+        con.print(f"report written to {safe(out)}")
     if not report.ok:
         con.print(f"[yellow]{len(report.violations)} staffing norm violation(s) 配置标准不达标: exit status 2[/yellow]")
         return 2

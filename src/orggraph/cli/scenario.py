@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .render import console, print_table
+from .render import console, print_table, safe
 
 __all__ = ["add_scenario_parser", "run"]
 
@@ -41,11 +41,16 @@ def _source(args):
 def run(args) -> int:
     from ..scenarios import Scenario, compare
 
+    if args.out:
+        from .commands import LEDGER_OUT, check_out
+
+        check_out(args.out, *LEDGER_OUT)
     g, label = _source(args)
     s = Scenario.from_file(args.scenario_file, g)
     diff = compare(g, s, as_of=args.as_of, within=args.within)
     con = console()
-    con.print(f"[bold]{s.name}[/bold]: {len(s)} step(s) on {label}, effective {s.date.isoformat()}; indicators as of {diff.as_of}")
+    con.print(f"[bold]{safe(s.name)}[/bold]: {len(s)} step(s) on {safe(label)}, effective {s.date.isoformat()}; "
+              f"indicators as of {diff.as_of}")
     head = diff.indicators.copy()
     rate = head["measure"] != "数量"
     for col in ("before", "after"):
@@ -56,5 +61,5 @@ def run(args) -> int:
     print_table(diff.summary(), title="Structural changes 结构变化")
     if args.out:
         path = s.graph.write_ledger(Path(args.out))
-        con.print(f"changed ledger written to {path}")
+        con.print(f"changed ledger written to {safe(path)}")
     return 0
