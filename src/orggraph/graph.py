@@ -199,8 +199,10 @@ class OrgGraph:
         new._store.remove_nodes(drop)
         return new
 
-    def pseudonymize(self, salt: str) -> "OrgGraph":
-        """A copy with cadres' names and phones replaced by stable pseudonyms (see :func:`orggraph.privacy.pseudonymize`)."""
+    def pseudonymize(self, salt: str | None = None) -> "OrgGraph":
+        """A copy with every personal field pseudonymised, salted cadre ids included (see :func:`orggraph.privacy.pseudonymize`).
+
+        ``salt``: keep it to reproduce the pseudonyms; None draws a random one."""
         from .privacy import pseudonymize
 
         return pseudonymize(self, salt)

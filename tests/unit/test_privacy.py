@@ -17,15 +17,21 @@ def test_pseudonyms_are_stable_per_salt_and_person():
     g = og.load_sample("jiaohe")
     a, b, c = g.pseudonymize("s1"), og.load_sample("jiaohe").pseudonymize("s1"), g.pseudonymize("s2")
     assert a.equals(b)
-    na, nc = a.nodes("Cadre").set_index("id")["name"], c.nodes("Cadre").set_index("id")["name"]
+    na, nc = a.nodes("Cadre")["name"], c.nodes("Cadre")["name"]  # the same people in the same order
     assert (na != nc).all()                         # another salt, other pseudonyms
     assert na.is_unique                              # one person, one pseudonym; no two people share one
     assert not (set(na) & personal_values(g))        # nothing of the original is left
     assert not (set(a.nodes("Cadre")["phone"].dropna()) & personal_values(g))
     assert g.nodes("Cadre")["name"].iloc[0] not in set(na)  # the baseline is unchanged
-    # everything else is untouched
-    assert a.edges("HOLDS_POST").equals(g.edges("HOLDS_POST"))
-    assert a.nodes("Cadre")[["id", "gender", "birth_year", "party_member"]].equals(g.nodes("Cadre")[["id", "gender", "birth_year", "party_member"]])
+    # ids are salted too (the source ledger cannot link a pseudonym back), and stable per salt
+    ids = dict(zip(g.nodes("Cadre")["id"], a.nodes("Cadre")["id"]))
+    assert not set(ids) & set(ids.values()) and len(set(ids.values())) == len(ids)
+    assert (c.nodes("Cadre")["id"] != a.nodes("Cadre")["id"]).all()
+    # everything else is untouched: the posts are the same posts, of the renamed people
+    posts = g.edges("HOLDS_POST").assign(source=lambda f: f["source"].map(ids).astype(object))
+    assert a.edges("HOLDS_POST").equals(posts)
+    cols = ["gender", "birth_year", "party_member"]
+    assert a.nodes("Cadre")[cols].equals(g.nodes("Cadre")[cols])
 
 
 def test_extra_personal_columns_are_dropped():
@@ -73,3 +79,60 @@ def test_no_name_or_phone_in_logs_or_errors(tmp_path, caplog, capsys):
     assert len(info.value.problems) == 4
     leaks = {s for s in secrets for text in said if s in text}
     assert not leaks, f"personal data in output: {sorted(leaks)[:5]}"
+
+
+def _ledger_with_personal_extras(tmp_path):
+    """qixia with 姓名/联系电话/身份证号 typed into the posts, as departments' sheets often have them."""
+    src = tmp_path / "src"
+    shutil.copytree(og.sample_path("qixia"), src, ignore=shutil.ignore_patterns("before", "scenarios"))
+    cadres = pd.read_csv(src / "cadres.csv", dtype=str)
+    posts = pd.read_csv(src / "posts.csv", dtype=str)
+    who = cadres.set_index("id")
+    posts["姓名"] = posts["cadre_id"].map(who["name"])
+    posts["联系电话"] = posts["cadre_id"].map(who["phone"])
+    posts["身份证号"] = "37068619900101" + posts.index.astype(str).str.zfill(4)
+    posts.to_csv(src / "posts.csv", index=False)
+    return src
+
+
+def test_every_personal_field_wherever_it_appears(tmp_path):
+    src = _ledger_with_personal_extras(tmp_path)
+    g = og.read_ledger(src)
+    secrets_ = personal_values(g) | set(g.nodes("Cadre")["id"]) | set(g.edges("HOLDS_POST")["身份证号"])
+    # names inside other names: qixia's 党员中心户 are named after their household
+    households = g.nodes("PartyOrg").query("level == 'household'")["name"]
+    inside = {n for n in personal_values(g) if any(n in h for h in households)}
+    assert len(inside) >= 8
+    p = g.pseudonymize("k")
+    out = tmp_path / "out"
+    p.write_ledger(out)
+    text = "\n".join(f.read_text(encoding="utf-8") for f in out.glob("*.csv"))
+    leaks = {s for s in secrets_ if s in text}
+    assert not leaks, sorted(leaks)[:5]
+    posts = p.edges("HOLDS_POST")
+    assert "身份证号" not in posts.columns
+    # the 姓名 typed into the posts is the pseudonym of the post's cadre, the phone the cadre's phone pseudonym
+    cad = p.nodes("Cadre").set_index("id")
+    assert (posts["姓名"] == posts["source"].map(cad["name"])).all()
+    assert (posts["联系电话"] == posts["source"].map(cad["phone"])).all()
+    # a household's name keeps its place and now carries its cadre's pseudonym
+    assert p.nodes("PartyOrg").query("level == 'household'")["name"].str.contains("人员-").sum() >= 8
+    # same salt, same pseudonyms, run after run; no salt: a random one
+    assert og.read_ledger(src).pseudonymize("k").equals(p)
+    assert not og.read_ledger(src).pseudonymize().equals(p)
+
+
+def test_a_name_typed_as_a_cadre_id_is_not_echoed(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(og.sample_path("jiaohe"), src)
+    posts = pd.read_csv(src / "posts.csv", dtype=str)
+    name = pd.read_csv(src / "cadres.csv", dtype=str).loc[0, "name"]
+    posts.loc[3, "cadre_id"] = name
+    posts.loc[4, "cadre_id"] = "13912345678"
+    posts.loc[5, "cadre_id"] = "jh-p9999"  # an id-like typo is shown: it helps and is no personal data
+    posts.to_csv(src / "posts.csv", index=False)
+    problems = og.check_ledger(src)
+    rows = problems[problems["column"] == "cadre_id"]
+    assert list(rows["row"]) == [5, 6, 7]
+    assert list(rows["value"]) == ["<personal data>", "<personal data>", "jh-p9999"]
+    assert name not in problems.to_string() and "13912345678" not in problems.to_string()

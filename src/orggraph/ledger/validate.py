@@ -8,6 +8,8 @@ repeated in a problem.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -354,12 +356,20 @@ def _check_ref(rt: RawTable, vals: pd.Series, column: str, allowed, kind_of: _Ki
     kinds, pos = kind_of.lookup(vals)
     unknown = present & (kinds < 0)
     if unknown.any():
-        col.add(rt, unknown, column, f"is not the id of any {' or '.join(allowed)}")
+        # where a cadre's id belongs, a name or phone may have been typed: only id-like values are repeated
+        shown = [v if _id_like(v) else _REDACTED for v in vals.to_numpy(dtype=object)[unknown]] if "Cadre" in allowed else None
+        col.add(rt, unknown, column, f"is not the id of any {' or '.join(allowed)}", value=shown)
     wrong = present & (kinds >= 0) & ~np.isin(kinds, [_KINDS.index(k) for k in allowed])
     if wrong.any():
         col.add(rt, wrong, column, [f"is the id of a {_KINDS[k]}, not of a {' or '.join(allowed)}" for k in kinds[wrong]])
     ok = pd.Series(~(unknown | wrong), index=vals.index)
     return (ok, kinds, pos) if codes else ok
+
+
+def _id_like(value) -> bool:
+    """Whether ``value`` looks like an id rather than personal data: short ASCII, no run of 7+ digits (a phone)."""
+    return (isinstance(value, str) and len(value) <= 64 and value.isascii() and value.isprintable()
+            and not re.search(r"\d{7}", value))
 
 
 def _cycles(src: np.ndarray, dst: np.ndarray, ids: np.ndarray) -> list[list[str]]:
