@@ -2,7 +2,7 @@
 
 One small helper, :func:`progress`, used by the loaders. It shows a
 `tqdm <https://tqdm.github.io>`_ bar — ``tqdm.auto``: a widget in a Jupyter
-notebook, a text bar on a terminal — only when somebody can see it and the job
+notebook (when ipywidgets is installed; a text bar otherwise), a text bar on a terminal — only when somebody can see it and the job
 is large:
 
 * ``ORGGRAPH_PROGRESS=0`` (or ``false``/``no``/``off``) never shows one,
@@ -113,6 +113,18 @@ class _Bar:
         self._bar.update(n)
 
 
+def _tqdm():
+    """``tqdm.auto.tqdm`` (a widget in a notebook) when ipywidgets is installed, else the text bar: in a notebook
+    without ipywidgets ``tqdm.auto`` warns (``TqdmWarning: IProgress not found``) and draws nothing."""
+    import importlib.util
+
+    if importlib.util.find_spec("ipywidgets") is not None:
+        from tqdm.auto import tqdm
+    else:
+        from tqdm.std import tqdm
+    return tqdm
+
+
 @contextmanager
 def progress(total: int | None, description: str, *, large: bool = True, unit: str = "step", file=None):
     """A progress bar for a job of ``total`` steps, shown only when useful.
@@ -141,8 +153,7 @@ def progress(total: int | None, description: str, *, large: bool = True, unit: s
     if not progress_enabled(large, file):
         yield _Quiet(total)
         return
-    from tqdm.auto import tqdm
-
+    tqdm = _tqdm()
     bar = tqdm(total=total, desc=description, unit=unit, file=file, leave=False, dynamic_ncols=True,
                mininterval=0.2, bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}]"
                if total else None)

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["write_html", "render_html", "TABLE_TITLES"]
+__all__ = ["write_html", "render_html", "TABLE_TITLES", "NETWORK_LIMIT"]
 
 #: detail table → (English title, Chinese title), in the order the report shows them
 TABLE_TITLES = {
@@ -215,6 +215,37 @@ def _interlock_graph(links: pd.DataFrame, masks: dict[str, str]):
     return net
 
 
+#: the network plot draws at most this many bodies (networkx's spring layout needs scipy from 500 nodes,
+#: and a drawing of thousands of bodies is an unreadable blob that takes a minute)
+NETWORK_LIMIT = 400
+
+
+def _drawable(net, limit: int = NETWORK_LIMIT):
+    """``(network to draw, note)``: the whole network when small, else its largest components up to ``limit``
+    bodies (the best-linked ``limit`` bodies of the largest one, when that alone is larger); note says what is shown."""
+    import networkx as nx
+
+    n = net.number_of_nodes()
+    if n <= limit:
+        return net, ""
+    comps = sorted(nx.connected_components(net), key=lambda c: (-len(c), min(map(str, c))))
+    keep: list = []
+    for comp in comps:
+        if len(keep) + len(comp) > limit:
+            break
+        keep += comp
+    shown = len([c for c in comps if c <= set(keep)]) if keep else 0
+    if not keep:  # the largest component alone is too large: its best-linked bodies
+        deg = net.subgraph(comps[0]).degree(weight="weight")
+        keep = [v for v, _ in sorted(deg, key=lambda vd: (-vd[1], str(vd[0])))[:limit]]
+        note = (f" — the {limit:,} best-linked of {n:,} bodies (largest component of {len(comps[0]):,}); "
+                f"仅显示联系最多的{limit:,}个组织")
+    else:
+        note = (f" — the {shown:,} largest of {len(comps):,} components, {len(keep):,} of {n:,} bodies; "
+                f"仅显示最大的{shown:,}个连通部分")
+    return net.subgraph(keep).copy(), note
+
+
 def _has_geometry(graph, within) -> bool:
     """Whether a street, community or area in scope has a WKT geometry (the map needs one)."""
     keep = None
@@ -258,8 +289,9 @@ def _plots(report, tables: dict[str, pd.DataFrame], graph, masks) -> list[tuple[
                          lambda: plot.areas(graph, within=report.within, as_of=report.as_of).figure))
     links = tables["interlocks"]
     if len(links):
-        jobs.append(("Cross-appointment network 交叉任职网络 (bodies coloured by kind)",
-                     lambda: plot.interlocks(_interlock_graph(links, masks)).figure))
+        net, note = _drawable(_interlock_graph(links, masks))
+        jobs.append(("Cross-appointment network 交叉任职网络 (bodies coloured by kind)" + note,
+                     lambda: plot.interlocks(net).figure))
     out = []
     with progress(len(jobs), "drawing the report's plots", large=True, unit="plot") as bar:
         for caption, draw in jobs:
