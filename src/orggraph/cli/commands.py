@@ -135,7 +135,7 @@ _GAPS = [
 
 
 #: what ``audit --out`` can write
-AUDIT_OUT = {".xlsx": "an Excel workbook", ".html": "a self-contained web page", ".htm": "a self-contained web page"}
+AUDIT_OUT = {".xlsx": "an Excel workbook", ".html": "an .html report", ".htm": "an .html report"}
 
 
 def audit(args) -> int:
