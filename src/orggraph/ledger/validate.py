@@ -366,10 +366,13 @@ def _check_ref(rt: RawTable, vals: pd.Series, column: str, allowed, kind_of: _Ki
     return (ok, kinds, pos) if codes else ok
 
 
+_ID_LIKE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}")
+
+
 def _id_like(value) -> bool:
-    """Whether ``value`` looks like an id rather than personal data: short ASCII, no run of 7+ digits (a phone)."""
-    return (isinstance(value, str) and len(value) <= 64 and value.isascii() and value.isprintable()
-            and not re.search(r"\d{7}", value))
+    """Whether ``value`` looks like an id rather than personal data: ASCII letters, digits and ``_.:/-``, no run of
+    7+ digits (a phone)."""
+    return isinstance(value, str) and _ID_LIKE.fullmatch(value) is not None and not re.search(r"\d{7}", value)
 
 
 def _cycles(src: np.ndarray, dst: np.ndarray, ids: np.ndarray) -> list[list[str]]:
