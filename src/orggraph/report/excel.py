@@ -46,6 +46,13 @@ HEADLINE_TITLES = {
     "denominator": ("分母", "denominator"), "measure": ("类型", "measure"), "indicator": ("定义", "definition"),
 }
 _HEADLINE_SHEET = ("主要指标", "headline")
+#: English sheet names of tables whose name is longer than a sheet name may be (31 characters)
+EN_SHEET_NAMES = {
+    "three_committee_cross_appointment": "three_committee_cross_appt",
+    "property_companies_without_branch": "property_cos_without_branch",
+    "communities_without_part_time_member": "communities_no_part_time_member",
+    "large_compounds_without_committee": "large_compounds_no_committee",
+}
 #: characters a sheet name cannot hold
 _BAD_SHEET = str.maketrans({c: "、" for c in "/\\?*[]:"})
 #: columns holding shares (0–1): formatted as percentages
@@ -66,7 +73,7 @@ def sheet_name(table: str, lang: str = "zh") -> str:
     elif lang == "zh" and table in TABLE_TITLES:
         name = TABLE_TITLES[table][1]
     else:
-        name = table
+        name = EN_SHEET_NAMES.get(table, table)
     return name.translate(_BAD_SHEET)[:31]
 
 
