@@ -87,7 +87,7 @@ def pseudonymize(g, salt: str | None = None):
     >>> import orggraph as og
     >>> g = og.load_sample("jiaohe")
     >>> p = g.pseudonymize("secret")
-    >>> p.nodes("Cadre")["name"].str.startswith("人员-").all()
+    >>> bool(p.nodes("Cadre")["name"].str.startswith("人员-").all())
     True
     >>> bool(p.nodes("Cadre")["id"].isin(g.nodes("Cadre")["id"]).any())
     False

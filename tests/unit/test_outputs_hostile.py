@@ -294,3 +294,24 @@ def test_console_text_is_inert():
         con.print(console_text(value), emoji=False)
     out = con.export_text()
     assert "[/]" in out and "[link=http://x]y[/link]" in out and "[bold]b" in out and "\x1b" not in out
+
+
+@pytest.mark.parametrize("name", ["orggraph.outputs", "orggraph.privacy"])
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.failed == 0 and result.attempted > 0
+
+
+def test_progress_bars_need_ipywidgets_for_the_notebook_widget():
+    import importlib.util
+
+    from orggraph.progress import _tqdm
+
+    bar = _tqdm()
+    if importlib.util.find_spec("ipywidgets") is None:  # tqdm.auto would warn "IProgress not found" in Jupyter
+        assert bar.__module__ == "tqdm.std"
+    else:
+        assert bar.__module__ in ("tqdm.notebook", "tqdm.asyncio", "tqdm.std", "tqdm.auto")
