@@ -16,8 +16,10 @@ import orggraph as og
 ROLES = ["secretary", "deputy_secretary", "member", "director", "deputy_director", "staff", "part_time_member"]
 DAY0 = dt.date(2015, 1, 1)
 
-# text that exercises quoting: quotes, backticks, braces, commas, Chinese, newlines
-HOSTILE = st.sampled_from(["御景小区", "a'b", 'say "hi"', "`tick`", "{brace}", "x,y", "line\nbreak", "// comment", "MATCH (n) DETACH DELETE n", "  spaced  "])
+# text that exercises quoting: quotes, backticks, braces, commas, Chinese, newlines, formulas, markup
+HOSTILE = st.sampled_from(["御景小区", "a'b", 'say "hi"', "`tick`", "{brace}", "x,y", "line\nbreak", "// comment", "MATCH (n) DETACH DELETE n", "  spaced  ",
+                           # spreadsheet formulas (written as text, read back as they were) and rich markup
+                           "=1+1", "-a", "+b", "@c", "'=d", "[/]", "[link=http://x]e"])
 NAMES = st.one_of(st.sampled_from(["振兴社区", "碧海", "幸福", "龙腾", "安宁", "辽河"]), HOSTILE)
 
 
