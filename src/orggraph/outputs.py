@@ -136,8 +136,10 @@ def clean_inbound(frame: pd.DataFrame, file: str, *, csv: bool) -> pd.DataFrame:
     out = None
     changed: list[str] = []
     for pos in range(frame.shape[1]):
-        values = frame.iloc[:, pos].to_numpy(dtype=object)
-        text = _strings(values)
+        column = frame.iloc[:, pos]
+        values = column.to_numpy(dtype=object)
+        # a text column holds strings and missing values only: its strings are the present values
+        text = column.notna().to_numpy() if isinstance(column.dtype, pd.StringDtype) else _strings(values)
         if not text.any():
             continue
         texts = values[text].tolist()
