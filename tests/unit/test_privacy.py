@@ -136,3 +136,42 @@ def test_a_name_typed_as_a_cadre_id_is_not_echoed(tmp_path):
     assert list(rows["row"]) == [5, 6, 7]
     assert list(rows["value"]) == ["<personal data>", "<personal data>", "jh-p9999"]
     assert name not in problems.to_string() and "13912345678" not in problems.to_string()
+
+
+@pytest.mark.slow
+def test_no_original_name_or_phone_in_any_pseudonymised_output_of_a_district(tmp_path):
+    """孝南区 (7,203 people) with 姓名 and 联系电话 typed into the posts: every file the CLI writes is scanned.
+
+    The HTML report and the ledger workbook are scanned on a small hostile ledger in test_outputs_hostile.py
+    (they hold the same values; here they would only add minutes)."""
+    import html
+    import zipfile
+
+    src = tmp_path / "src"
+    shutil.copytree(og.sample_path("xiaonan"), src)
+    cadres = pd.read_csv(src / "cadres.csv", dtype=str).set_index("id")
+    posts = pd.read_csv(src / "posts.csv", dtype=str)
+    posts["姓名"] = posts["cadre_id"].map(cadres["name"])
+    posts["联系电话"] = posts["cadre_id"].map(cadres["phone"])
+    posts.to_csv(src / "posts.csv", index=False)
+    secrets_ = {v for v in set(cadres["name"]) | set(cadres["phone"].dropna()) if len(v) >= 2}
+    assert len(secrets_) > 14_000
+    outs = []
+    for out in ("audit.xlsx", "audit_csv"):
+        assert main(["audit", str(src), "--as-of", "2022-01-01", "--pseudonymize", "--salt", "k",
+                     "--out", str(tmp_path / out)]) == 2
+        outs.append(tmp_path / out)
+    assert main(["export", str(src), "--pseudonymize", "--salt", "k", "--out", str(tmp_path / "ledger_csv")]) == 0
+    outs.append(tmp_path / "ledger_csv")
+
+    def text(path):
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as z:
+                return html.unescape("".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml")))
+        return path.read_text(encoding="utf-8-sig")
+
+    files = [f for o in outs for f in ([o] if o.is_file() else sorted(o.glob("*.csv")))]
+    everything = "\n".join(text(f) for f in files)
+    assert "人员-" in everything and "电话-" in everything
+    leaks = {s for s in secrets_ if s in everything}
+    assert not leaks, f"{len(leaks)} personal values survive, e.g. {sorted(leaks)[:5]}"
