@@ -33,7 +33,10 @@ class AuditReport(Mapping):
     ``indicator, zh, measure, value, numerator, denominator``; ``measure`` says
     what kind of number it is: 交叉任职率, 组建率 (bodies that have an
     organisation ÷ bodies that should), 覆盖率 (units reached), 完整率, or 数量
-    (a count, with no denominator).
+    (a count, with no denominator). ``report.place`` names the audited place
+    ("孝南区", or the ``within`` territory's name and id) and every output is
+    headed ``place_label`` ("孝南区 · 2022-01-01"); :meth:`display_headline`
+    is the headline as people read it (45.4%, 161).
     """
 
     def __init__(self, headline: pd.DataFrame, tables: Mapping[str, pd.DataFrame], *, within, as_of, norms,
