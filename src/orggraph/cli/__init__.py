@@ -29,7 +29,8 @@ def _add_pseudonymize(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--pseudonymize",
         action="store_true",
-        help="replace cadres' names and phones by stable pseudonyms (个人信息脱敏); the salt comes from "
+        help="replace every personal field by a stable pseudonym (个人信息脱敏): cadres' names, phones and ids, "
+        "姓名/联系电话 columns of any table, names inside other names; the salt comes from "
         "--salt or ORGGRAPH_SALT, else a random one (pseudonyms then hold for this run only)",
     )
     p.add_argument("--salt", metavar="SECRET", help="salt for --pseudonymize (prefer the ORGGRAPH_SALT variable)")
