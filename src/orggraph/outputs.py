@@ -213,7 +213,9 @@ def _plain(v):
         return None if v != v else float(v)
     if isinstance(v, pd.Timestamp):
         return v.to_pydatetime()
-    return v
+    if isinstance(v, (str, int, float, _dt.date, _dt.time)):
+        return v
+    return str(v)  # anything else (a geometry, a dict) as its text
 
 
 def _width(v) -> int:
