@@ -125,12 +125,14 @@ class AuditReport(Mapping):
         return f"<h4>{html.escape(self._heading())}</h4>" + self.display_headline().to_html(index=False, escape=True)
 
     def display_headline(self) -> pd.DataFrame:
-        """The headline as text for people: rates as ``45.4%``, counts as ``161``, missing as ``–``."""
+        """The headline as text for people, Chinese first: rates as ``45.4%``, counts as ``161``, missing as ``–``."""
         head = self.headline.copy()
         head["value"] = [_fmt(v, m) for v, m in zip(head["value"], head["measure"])]
         for c in ("numerator", "denominator"):
             head[c] = head[c].map(lambda v: "–" if v != v else _num(v))
-        return head
+        shown = {"zh": "指标", "value": "数值 value", "numerator": "分子 numerator", "denominator": "分母 denominator",
+                 "measure": "类型 measure", "indicator": "定义 indicator"}
+        return head[list(shown)].rename(columns=shown)
 
 
 def _num(v) -> str:

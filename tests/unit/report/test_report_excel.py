@@ -78,3 +78,11 @@ def test_cli_lang_and_the_place_on_the_console(tmp_path, capsys):
                  "--lang", "en"]) == 2
     assert "栖霞市 · 2020-06-30" in capsys.readouterr().out
     assert openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames[0] == "headline"
+
+
+def test_the_notebook_view_shows_percentages_and_whole_numbers(report):
+    page = report._repr_html_()
+    assert "<h4>体检 Audit · 孝南区 · 2022-01-01</h4>" in page
+    assert "<td>45.4%</td>" in page and "<td>161</td>" in page and "<td>355</td>" in page
+    assert "0.454" not in page and "161.000" not in page
+    assert page.index("两委交叉任职率") < page.index("cross_appointment_rate")  # Chinese first
