@@ -15,6 +15,7 @@ import logging
 import os
 import pty
 import re
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -216,6 +217,11 @@ def _run_on_pty(args: list[str], cwd: Path) -> tuple[int, str]:
     os.close(slave)
     chunks = []
     while True:
+        if not select.select([master], [], [], 300)[0]:  # silent for 5 minutes: hung
+            proc.kill()
+            proc.wait()
+            os.close(master)
+            pytest.fail(f"orggraph {' '.join(args)} printed nothing for 300 s")
         try:
             data = os.read(master, 65536)
         except OSError:  # EIO: the child closed the terminal
