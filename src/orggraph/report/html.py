@@ -256,6 +256,9 @@ def _plots(report, tables: dict[str, pd.DataFrame], graph, masks) -> list[tuple[
         if _has_geometry(graph, report.within):
             jobs.append(("Communities and areas 社区与区域 (contested and unassigned areas highlighted)",
                          lambda: plot.areas(graph, within=report.within, as_of=report.as_of).figure))
+        from ..plot.choropleth import report_maps  # indicator maps when polygons are present (docs/maps.md)
+
+        jobs += report_maps(graph, report.within, report.as_of)
     links = tables["interlocks"]
     if len(links):
         jobs.append(("Cross-appointment network 交叉任职网络 (bodies coloured by kind)",
