@@ -10,8 +10,9 @@ and areas:
 ``area_grid_mismatch``
     Such an area fully covered by grid polygons, but not by the grid(s) the
     graph records it in (its ``CONTAINS`` ancestors, or the grids overlaying
-    it through ``compound_area``). ``share``: the fraction of its area outside
-    the recorded grids.
+    it through ``compound_area``) — or recorded in no grid at all (an area
+    the ledger puts under a community or a street only). ``share``: the
+    fraction of its area outside the recorded grids.
 ``grid_overlap``
     Two grids whose polygons overlap (``other_id`` the second grid; ``share``:
     the overlap over the smaller grid's area). A 二级网格 inside its parent
@@ -236,7 +237,7 @@ def spatial_coverage(g, within: str | None = None, *, tolerance: float = 0.01) -
             if share_out[k] > tolerance:
                 rows.append(("area_not_covered", r["id"], r["name"], r["kind"], None, float(share_out[k]),
                              float(share_out[k] * a_area[cov[k]]), graph, sp))
-            elif recorded.get(r["id"]) and out_recorded[k] > tolerance:
+            elif out_recorded[k] > tolerance:  # covered, but not (only) by the grids the graph records
                 rows.append(("area_grid_mismatch", r["id"], r["name"], r["kind"], None, float(out_recorded[k]),
                              float(out_recorded[k] * a_area[cov[k]]), graph, sp))
 
