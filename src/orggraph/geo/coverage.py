@@ -69,26 +69,22 @@ def _empty() -> pd.DataFrame:
 
 
 def _ancestors(contains: pd.DataFrame, ids, kinds: pd.Series, want: str) -> pd.DataFrame:
-    """Pairs ``id, anc``: each id with its ``CONTAINS`` ancestors of kind ``want``."""
-    parent = pd.DataFrame({"child": contains["target"].astype(object), "up": contains["source"].astype(object)})
-    frontier = pd.DataFrame({"id": list(ids), "child": list(ids)}, dtype=object)
-    found, seen = [], set()
-    for _ in range(64):
-        step = frontier.merge(parent, on="child")[["id", "up"]].drop_duplicates()
+    """Pairs ``id, anc``: each id with its ``CONTAINS`` ancestors of kind ``want`` (a merge per level)."""
+    up = pd.DataFrame({"child": contains["target"].to_numpy(dtype=object), "anc": contains["source"].to_numpy(dtype=object)})
+    ids = np.asarray(ids, dtype=object)
+    frontier = pd.DataFrame({"id": ids, "child": ids})
+    found = []
+    for _ in range(32):  # deeper than any territory tree (a ledger with a cycle is refused on reading)
+        step = frontier.merge(up, on="child")[["id", "anc"]]
         if not len(step):
             break
-        key = set(zip(step["id"], step["up"]))
-        new = key - seen
-        if not new:
-            break
-        seen |= new
-        step = step[[k in new for k in zip(step["id"], step["up"])]]
         found.append(step)
-        frontier = step.rename(columns={"up": "child"})
+        frontier = step.rename(columns={"anc": "child"}).drop_duplicates()
     if not found:
-        return pd.DataFrame({"id": [], "anc": []}, dtype=object)
-    out = pd.concat(found, ignore_index=True).rename(columns={"up": "anc"})
-    return out[out["anc"].map(kinds).eq(want)].drop_duplicates().reset_index(drop=True)
+        return pd.DataFrame({"id": pd.Series([], dtype=object), "anc": pd.Series([], dtype=object)})
+    out = pd.concat(found, ignore_index=True)
+    out = out[out["anc"].map(kinds).eq(want).to_numpy()]
+    return out.drop_duplicates().reset_index(drop=True)
 
 
 def _frame(g, kind: str, keep: set | None, kinds=None) -> pd.DataFrame:
@@ -122,15 +118,25 @@ def _project(frames: list[pd.DataFrame], crs) -> None:
 
 
 def _pairs(a: np.ndarray, b: np.ndarray):
-    """Index pairs ``(i, j)`` where ``a[i]`` and ``b[j]`` intersect, and the intersection areas."""
+    """Index pairs ``(i, j)`` where ``a[i]`` and ``b[j]`` share interior, and the areas of their intersections.
+
+    Pairs that only touch are dropped; where ``b[j]`` covers ``a[i]`` (the
+    usual case: a compound inside its grid) the area is ``a[i]``'s own, and
+    the intersection is computed only for the rest.
+    """
     import shapely
 
     if not len(a) or not len(b):
         return np.zeros(0, int), np.zeros(0, int), np.zeros(0)
-    tree = shapely.STRtree(b)
-    i, j = tree.query(a, predicate="intersects")
-    inter = shapely.area(shapely.intersection(a[i], b[j]))
-    return i, j, inter
+    i, j = shapely.STRtree(b).query(a, predicate="intersects")
+    shapely.prepare(b)
+    inside = shapely.covers(b[j], a[i])
+    inter = np.empty(len(i))
+    inter[inside] = shapely.area(a[i[inside]])
+    rest = ~inside
+    inter[rest] = shapely.area(shapely.intersection(a[i[rest]], b[j[rest]]))
+    keep = inter > 0
+    return i[keep], j[keep], inter[keep]
 
 
 def _covered_area(geoms: np.ndarray, i: np.ndarray, j: np.ndarray, inter: np.ndarray, cover: np.ndarray, n: int,
@@ -204,63 +210,71 @@ def spatial_coverage(g, within: str | None = None, *, tolerance: float = 0.01) -
     _project([comms, grids, areas], crs)
     ends = pd.unique(pd.concat([contains["source"], contains["target"]]).astype(object))
     kind_of = pd.Series(g.backend.kinds_of(list(ends)).to_numpy(), index=pd.Index(ends, dtype=object))
-    rows: list[tuple] = []
+    parts: list[pd.DataFrame] = []
     A, G, C = areas["geom"].to_numpy(), grids["geom"].to_numpy(), comms["geom"].to_numpy()
     a_area, g_area = shapely.area(A), shapely.area(G)
+    aid = areas["id"].to_numpy(dtype=object)
     gid = grids["id"].to_numpy(dtype=object)
     cid = comms["id"].to_numpy(dtype=object)
 
     # ---- areas against grids
-    cov = areas[areas["kind"].isin(COVERED_KINDS)].index.to_numpy()
-    if len(cov):
-        Ac = A[cov]
-        n = len(cov)
+    cov = np.flatnonzero(areas["kind"].isin(COVERED_KINDS).to_numpy())
+    if len(cov) and len(G):
+        Ac, n = A[cov], len(cov)
+        size = np.where(a_area[cov] > 0, a_area[cov], 1.0)
         i, j, inter = _pairs(Ac, G)
-        covered = _covered_area(Ac, i, j, inter, G, n)
-        share_out = np.clip(1.0 - covered / np.where(a_area[cov] > 0, a_area[cov], 1.0), 0.0, 1.0)
-        rec_pairs = _ancestors(contains, areas["id"].iloc[cov], kind_of, "Grid")
-        if "compound_area" in g.nodes("Grid").columns:
-            allg = g.nodes("Grid")
-            over = allg[allg["compound_area"].notna()][["compound_area", "id"]]
+        share_out = np.clip(1.0 - _covered_area(Ac, i, j, inter, G, n) / size, 0.0, 1.0)
+        rec_pairs = _ancestors(contains, aid[cov], kind_of, "Grid")
+        allg = g.nodes("Grid")
+        if "compound_area" in allg.columns:  # grids overlaying a large compound recorded under the community
+            over = allg.loc[allg["compound_area"].notna(), ["compound_area", "id"]].astype(object)
             over.columns = ["id", "anc"]
-            rec_pairs = pd.concat([rec_pairs, over.astype(object)], ignore_index=True).drop_duplicates()
-        recorded = rec_pairs.groupby("id")["anc"].agg(set).to_dict()
-        big = inter / np.where(a_area[cov][i] > 0, a_area[cov][i], 1.0) > tolerance
-        spatial = pd.Series(gid[j[big]]).groupby(i[big]).agg(set).to_dict()
-        rec_ok = np.array([gid[jj] in recorded.get(areas["id"].iloc[cov[ii]], set()) for ii, jj in zip(i, j)], dtype=bool)
-        in_recorded = _covered_area(Ac, i, j, inter, G, n, subset=rec_ok)
-        out_recorded = np.clip(1.0 - in_recorded / np.where(a_area[cov] > 0, a_area[cov], 1.0), 0.0, 1.0)
-        for k in range(n):
-            r = areas.iloc[cov[k]]
-            graph = _join(recorded.get(r["id"], ()))
-            sp = _join(spatial.get(k, ()))
-            if share_out[k] > tolerance:
-                rows.append(("area_not_covered", r["id"], r["name"], r["kind"], None, float(share_out[k]),
-                             float(share_out[k] * a_area[cov[k]]), graph, sp))
-            elif out_recorded[k] > tolerance:  # covered, but not (only) by the grids the graph records
-                rows.append(("area_grid_mismatch", r["id"], r["name"], r["kind"], None, float(out_recorded[k]),
-                             float(out_recorded[k] * a_area[cov[k]]), graph, sp))
+            rec_pairs = pd.concat([rec_pairs, over], ignore_index=True).drop_duplicates()
+        key = pd.MultiIndex.from_arrays([aid[cov][i], gid[j]])
+        rec_ok = key.isin(pd.MultiIndex.from_frame(rec_pairs[["id", "anc"]])) if len(rec_pairs) else np.zeros(len(i), bool)
+        out_rec = np.clip(1.0 - _covered_area(Ac, i, j, inter, G, n, subset=np.asarray(rec_ok)) / size, 0.0, 1.0)
+        uncovered = share_out > tolerance
+        mismatch = ~uncovered & (out_rec > tolerance)
+        for check, mask, share in (("area_not_covered", uncovered, share_out), ("area_grid_mismatch", mismatch, out_rec)):
+            k = np.flatnonzero(mask)
+            if not len(k):
+                continue
+            ids = aid[cov][k]
+            big = np.isin(i, k) & (inter / size[i] > tolerance)
+            spatial = pd.Series(gid[j[big]]).groupby(aid[cov][i[big]]).agg(_join)
+            graph = rec_pairs[rec_pairs["id"].isin(set(ids))].groupby("id")["anc"].agg(_join)
+            parts.append(pd.DataFrame({
+                "check": check, "id": ids, "name": areas["name"].to_numpy(dtype=object)[cov][k],
+                "kind": areas["kind"].to_numpy(dtype=object)[cov][k], "other_id": None, "share": share[k],
+                "area_m2": share[k] * a_area[cov][k],
+                "graph": pd.Series(ids).map(graph).fillna("").to_numpy(dtype=object),
+                "spatial": pd.Series(ids).map(spatial).fillna("").to_numpy(dtype=object)}))
 
     # ---- grids against grids
     if len(G) > 1:
-        tree = shapely.STRtree(G)
-        i, j = tree.query(G, predicate="intersects")
+        i, j = shapely.STRtree(G).query(G, predicate="intersects")
         sel = i < j
+        i, j = i[sel], j[sel]
+        sel = ~shapely.touches(G[i], G[j])  # neighbours sharing an edge do not overlap
         i, j = i[sel], j[sel]
         inter = shapely.area(shapely.intersection(G[i], G[j]))
         smaller = np.minimum(g_area[i], g_area[j])
         share = inter / np.where(smaller > 0, smaller, 1.0)
-        nested = set(zip(contains["source"], contains["target"]))
-        for a, b, s, ar in zip(i, j, share, inter):
-            if s <= tolerance or (gid[a], gid[b]) in nested or (gid[b], gid[a]) in nested:
-                continue
-            r = grids.iloc[a]
-            rows.append(("grid_overlap", r["id"], r["name"], "grid", gid[b], float(s), float(ar), "", _join((gid[a], gid[b]))))
+        hit = share > tolerance
+        if hit.any():
+            nested = pd.MultiIndex.from_arrays([contains["source"].astype(object), contains["target"].astype(object)])
+            a, b = gid[i], gid[j]
+            hit &= ~pd.MultiIndex.from_arrays([a, b]).isin(nested) & ~pd.MultiIndex.from_arrays([b, a]).isin(nested)
+            k = np.flatnonzero(hit)
+            parts.append(pd.DataFrame({
+                "check": "grid_overlap", "id": a[k], "name": grids["name"].to_numpy(dtype=object)[i[k]], "kind": "grid",
+                "other_id": b[k], "share": share[k], "area_m2": inter[k], "graph": "",
+                "spatial": [_join(p) for p in zip(a[k], b[k])]}))
 
     # ---- areas and grids against their recorded community
     if len(C):
         cindex = pd.Index(cid)
-        for frame, geoms, areas_of, label in ((areas, A, a_area, None), (grids, G, g_area, "grid")):
+        for frame, geoms, sizes, label in ((areas, A, a_area, None), (grids, G, g_area, "grid")):
             if not len(frame):
                 continue
             pairs = _ancestors(contains, frame["id"], kind_of, "Community")
@@ -269,22 +283,28 @@ def spatial_coverage(g, within: str | None = None, *, tolerance: float = 0.01) -
                 continue
             pos = pd.Index(frame["id"]).get_indexer(pairs["id"])
             cpos = cindex.get_indexer(pairs["anc"])
-            inside = shapely.area(shapely.intersection(geoms[pos], C[cpos]))
-            share = np.clip(1.0 - inside / np.where(areas_of[pos] > 0, areas_of[pos], 1.0), 0.0, 1.0)
-            hits = np.flatnonzero(share > tolerance)
-            if not len(hits):
+            size = np.where(sizes[pos] > 0, sizes[pos], 1.0)
+            shapely.prepare(C)
+            share = np.zeros(len(pos))
+            out = ~shapely.covers(C[cpos], geoms[pos])  # only where the community does not cover it
+            share[out] = np.clip(1.0 - shapely.area(shapely.intersection(geoms[pos[out]], C[cpos[out]])) / size[out], 0.0, 1.0)
+            h = np.flatnonzero(share > tolerance)
+            if not len(h):
                 continue
-            ii, jj, inter = _pairs(geoms[pos[hits]], C)
-            big = inter / np.where(areas_of[pos[hits]][ii] > 0, areas_of[pos[hits]][ii], 1.0) > tolerance
-            spatial = pd.Series(cid[jj[big]]).groupby(ii[big]).agg(set).to_dict()
-            for k, h in enumerate(hits):
-                r = frame.iloc[pos[h]]
-                rows.append(("outside_community", r["id"], r["name"], label or r["kind"], pairs["anc"].iloc[h],
-                             float(share[h]), float(share[h] * areas_of[pos[h]]), pairs["anc"].iloc[h],
-                             _join(spatial.get(k, ()))))
+            ii, jj, inter = _pairs(geoms[pos[h]], C)
+            big = inter / size[h][ii] > tolerance
+            spatial = pd.Series(cid[jj[big]]).groupby(ii[big]).agg(_join)
+            anc = pairs["anc"].to_numpy(dtype=object)[h]
+            parts.append(pd.DataFrame({
+                "check": "outside_community", "id": frame["id"].to_numpy(dtype=object)[pos[h]],
+                "name": frame["name"].to_numpy(dtype=object)[pos[h]],
+                "kind": label or frame["kind"].to_numpy(dtype=object)[pos[h]], "other_id": anc,
+                "share": share[h], "area_m2": share[h] * sizes[pos[h]], "graph": anc,
+                "spatial": pd.Series(np.arange(len(h))).map(spatial).fillna("").to_numpy(dtype=object)}))
+    rows = [p for p in parts if len(p)]
     if not rows:
         return _empty()
-    out = pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+    out = pd.concat(rows, ignore_index=True)[COVERAGE_COLUMNS].astype({"share": "float64", "area_m2": "float64"})
     order = {c: n for n, c in enumerate(CHECKS)}
     out = out.assign(_o=out["check"].map(order)).sort_values(["_o", "id", "other_id"], kind="stable", na_position="first")
     return out.drop(columns="_o").reset_index(drop=True)
