@@ -170,9 +170,10 @@ def _match(g, kind: str, gdf, path: Path, id_column, name_column, parent_column)
         keys = gdf[id_column].astype(object).where(gdf[id_column].notna(), None)
         keys = keys.map(lambda v: None if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip()))
         known = set(nodes["id"])
-        ids = keys.where(keys.isin(known), None)
-        reason = np.where(keys.isna(), f"empty {id_column}", f"no {kind} with this id")
-        return ids.to_numpy(dtype=object), keys.to_numpy(dtype=object), reason, rows
+        keys = keys.to_numpy(dtype=object)
+        ids = np.array([k if k in known else None for k in keys], dtype=object)
+        reason = np.array([f"empty {id_column}" if k is None else f"no {kind} with this id" for k in keys], dtype=object)
+        return ids, keys, reason, rows
     for col in (name_column, parent_column):
         if col is None or col not in gdf.columns:
             raise _problem(path, None, col, None, "no such column: matching by name needs name_column= and parent_column=")
