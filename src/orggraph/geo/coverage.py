@@ -155,6 +155,12 @@ def _covered_area(geoms: np.ndarray, i: np.ndarray, j: np.ndarray, inter: np.nda
     return covered
 
 
+def _lookup(keys, mapping: pd.Series) -> np.ndarray:
+    """``mapping[k]`` for each key, ``""`` where it has none."""
+    d = mapping.to_dict()
+    return np.array([d.get(k, "") for k in keys], dtype=object)
+
+
 def _join(ids) -> str:
     return ";".join(sorted(str(x) for x in ids))
 
@@ -247,8 +253,7 @@ def spatial_coverage(g, within: str | None = None, *, tolerance: float = 0.01) -
                 "check": check, "id": ids, "name": areas["name"].to_numpy(dtype=object)[cov][k],
                 "kind": areas["kind"].to_numpy(dtype=object)[cov][k], "other_id": None, "share": share[k],
                 "area_m2": share[k] * a_area[cov][k],
-                "graph": pd.Series(ids).map(graph).fillna("").to_numpy(dtype=object),
-                "spatial": pd.Series(ids).map(spatial).fillna("").to_numpy(dtype=object)}))
+                "graph": _lookup(ids, graph), "spatial": _lookup(ids, spatial)}))
 
     # ---- grids against grids
     if len(G) > 1:
@@ -300,7 +305,7 @@ def spatial_coverage(g, within: str | None = None, *, tolerance: float = 0.01) -
                 "name": frame["name"].to_numpy(dtype=object)[pos[h]],
                 "kind": label or frame["kind"].to_numpy(dtype=object)[pos[h]], "other_id": anc,
                 "share": share[h], "area_m2": share[h] * sizes[pos[h]], "graph": anc,
-                "spatial": pd.Series(np.arange(len(h))).map(spatial).fillna("").to_numpy(dtype=object)}))
+                "spatial": _lookup(np.arange(len(h)), spatial)}))
     rows = [p for p in parts if len(p)]
     if not rows:
         return _empty()
