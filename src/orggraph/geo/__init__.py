@@ -10,6 +10,7 @@ pyproj, shapely, mapclassify). See ``docs/maps.md``.
 :func:`spatial_coverage`       uncovered compounds, overlapping grids, areas outside their community
 :func:`graph_crs`              the graph's coordinate system (``EPSG:4490`` …)
 :func:`metric_crs`             the metric CRS areas are computed in
+:func:`population_rollup`      population from areas to grids to communities (常住/户籍人口)
 :mod:`orggraph.geo.china`      GCJ-02 / BD-09 ↔ WGS 84
 =============================  =========================================================
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 from .coverage import CHECKS, COVERAGE_COLUMNS, spatial_coverage
 from .crs import CGCS2000, CRSMismatch, graph_crs, metric_crs
 from .io import BoundaryRead, read_boundaries, to_geodataframe, write_boundaries
+from .population import population_rollup
 
 __all__ = ["read_boundaries", "write_boundaries", "to_geodataframe", "spatial_coverage", "graph_crs",
-           "metric_crs", "BoundaryRead", "CRSMismatch", "CGCS2000", "CHECKS", "COVERAGE_COLUMNS"]
+           "metric_crs", "population_rollup", "BoundaryRead", "CRSMismatch", "CGCS2000", "CHECKS", "COVERAGE_COLUMNS"]

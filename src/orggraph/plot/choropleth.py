@@ -16,7 +16,7 @@ import pandas as pd
 
 from ._common import new_axes
 from .fonts import bilingual, display_name
-from .maps import _patch
+from .maps import _aspect, _patch
 from .rates import _ZH, coverage_rates
 
 __all__ = ["choropleth", "report_maps", "DEFAULT_BINS"]
@@ -141,11 +141,7 @@ def choropleth(g, indicator: str = "grid_worker_rate", *, level: str = "communit
         handles.append(Patch(facecolor=_NA, edgecolor="#555555", label=f"不适用 n/a ({int((~ok).sum())})"))
     bounds = np.array([geom.bounds for geom in geoms])
     x0, y0, x1, y1 = bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(), bounds[:, 3].max()
-    # geographic coordinates: stretch x by cos(latitude) so the map keeps its shape
-    geographic = bool(((bounds[:, [0, 2]] >= -180) & (bounds[:, [0, 2]] <= 180)).all()
-                      and ((bounds[:, [1, 3]] >= -90) & (bounds[:, [1, 3]] <= 90)).all()
-                      and _graph_is_geographic(g))
-    aspect = 1.0 / np.cos(np.radians((y0 + y1) / 2.0)) if geographic else 1.0
+    aspect = _aspect(g, y0, y1)  # degrees: x stretched by 1/cos(latitude) so the map keeps its shape
     ratio = (y1 - y0) * aspect / (x1 - x0) if x1 > x0 else 1.0
     fig, ax = new_axes(ax, figsize=(9, min(max(6.5 * ratio, 3.5), 10.0) + 0.6))
     edge = "#ffffff" if level == "grid" else "#404040"
@@ -178,13 +174,6 @@ def choropleth(g, indicator: str = "grid_worker_rate", *, level: str = "communit
     overall = f"{_pct(num / den)} = {num}/{den}" if den else "n/a"
     ax.set_title(f"{zh} per {_LEVEL_ZH[level]} · {bilingual(ind.replace('_', ' '))} ({overall})", fontsize=11, loc="left")
     return ax
-
-
-def _graph_is_geographic(g) -> bool:
-    from ..geo.crs import as_crs, graph_crs
-
-    crs = graph_crs(g)
-    return crs is not None and as_crs(crs).is_geographic
 
 
 #: the maps the HTML report draws when polygons are present: (indicator, level)
