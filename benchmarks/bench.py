@@ -3,6 +3,7 @@
     python benchmarks/bench.py                 # scales S, M, L (+ Neo4j backend at S and M)
     python benchmarks/bench.py --xl            # also XL (3,000 streets)
     python benchmarks/bench.py --scales S --no-neo4j --markdown out.md
+    python benchmarks/bench.py --scales "" --no-neo4j --spatial L   # only the spatial check (orggraph.geo) at L
 
 Each scale runs in fresh subprocesses (one to generate and write the ledger,
 one to measure, one for the Neo4j backend) so that times and peak memory are
@@ -266,6 +267,30 @@ def prepare(scale: str, streets: int, seed: int, ledger: Path) -> list[dict]:
     return rec.rows
 
 
+def measure_spatial(scale: str, streets: int, seed: int) -> list[dict]:
+    """The spatial coverage check (orggraph.geo.spatial_coverage) on a synthetic graph with polygons.
+
+    Its own rows, apart from the audit: it is not part of ``audit()`` and runs
+    only with ``--spatial``. Generating the polygons is timed on its own row.
+    """
+    from orggraph.schema import EDGE_TYPES, NODE_KINDS
+    from orggraph.synthetic import generate
+
+    rec = Recorder(scale)
+    g = rec.run("generate with geometry (synthetic, geometry=True)",
+                lambda: generate(streets=streets, seed=seed, geometry=True))
+    counts = g.backend.counts()
+    rec.nodes = sum(counts[k] for k in NODE_KINDS)
+    rec.edges = sum(counts[t] for t in EDGE_TYPES)
+    for r in rec.rows:
+        r["nodes"], r["edges"] = rec.nodes, rec.edges
+    found = rec.run("spatial_coverage (orggraph.geo, cold)", lambda: g.spatial_coverage())
+    per = found["check"].value_counts().to_dict() if len(found) else {}
+    rec.rows[-1]["note"] = ", ".join(f"{k} {v:,}" for k, v in sorted(per.items())) + (
+        f"; {counts['Grid']:,} grid and {counts['Area']:,} area polygons")
+    return rec.rows
+
+
 # --------------------------------------------------------------------------- the driver
 
 
@@ -318,6 +343,9 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--workdir", default="/tmp/orggraph-bench")
     p.add_argument("--markdown", help="also write the table to this file")
+    p.add_argument("--spatial", metavar="SCALES", default="",
+                   help="also time the spatial coverage check (orggraph.geo) at these scales, e.g. M or M,L "
+                        "(its own rows; off by default)")
     p.add_argument("--child", nargs=3, metavar=("MODE", "SCALE", "LEDGER"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
 
@@ -326,6 +354,8 @@ def main(argv=None) -> int:
         ledger = Path(ledger)
         if mode == "prepare":
             rows = prepare(scale, SCALES[scale], args.seed, ledger)
+        elif mode == "spatial":
+            rows = measure_spatial(scale, SCALES[scale], args.seed)
         elif mode == "measure":
             rows = measure(scale, ledger, baselines=scale != "XL", nx_build=scale != "XL")
         else:
@@ -348,6 +378,8 @@ def main(argv=None) -> int:
         rows += _child(["--child", "measure", scale, str(ledger)])
         if scale in neo:
             rows += _child(["--child", "neo4j", scale, str(ledger)])
+    for scale in [s.strip().upper() for s in args.spatial.split(",") if s.strip()]:
+        rows += _child(["--seed", str(args.seed), "--child", "spatial", scale, "-"])
     load = os.getloadavg()
     text = (f"Machine: {machine()}\nLoad average at the end of the run: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
             f"(1 / 5 / 15 min; above 2 the 2 cores were shared and wall seconds are inflated: compare CPU s)\n\n"

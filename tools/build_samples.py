@@ -2984,12 +2984,19 @@ def readme_for(name: str, figs: dict, q: Q) -> str:
     extras = []
     for t, cols in SCHEMA.items():
         hdr = list(q.df[t].columns)
-        ex = [c for c in hdr if c not in cols]
+        ex = [c for c in hdr if c not in cols and c not in ("geometry", "crs")]  # geometry: see "Geometry" below
         if ex:
             extras.append(f"`{t}`: " + ", ".join(f"`{c}`" for c in ex))
     lines += ["", "## Extra columns", ""] + [f"- {x}" for x in extras] + [
         "", "Meaning: `compound_area` (grids): the 500+-household compound this grid overlays (such a compound hangs "
-        "directly under its community and is covered by several grids); other extra columns are described above.", "",
+        "directly under its community and is covered by several grids); other extra columns are described above.", ""]
+    if "crs" in q.df["grids"].columns:
+        lines += ["## Geometry", "", "Communities, grids, compounds, villages and boundary zones carry generated WKT "
+                  "polygons (`geometry`) in CGCS2000 (`crs` = EPSG:4490), drawn near the real place by "
+                  "`tools/sample_geometry.py`: grids tile their community, compounds lie inside their grid, the "
+                  "unassigned boundary zone lies between two communities and inside neither, a contested one across "
+                  "their border and in no grid. Not real boundaries. See docs/maps.md.", ""]
+    lines += [
         "## Size", "", "| table | rows |", "|---|---|"]
     for t in SCHEMA:
         lines.append(f"| {t} | {len(q.t[t])} |")
@@ -3076,6 +3083,11 @@ def build_all() -> None:
     a, b = build_qixia()
     a.write(OUT / "qixia")
     b.write(OUT / "qixia" / "before")
+    # polygons (EPSG:4490) for the two samples with a map: tools/sample_geometry.py
+    from sample_geometry import add_geometry
+
+    for name in ("jiaohe", "qixia"):
+        add_geometry(OUT / name, name)
 
 
 def check_all(write: bool) -> dict:

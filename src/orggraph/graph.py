@@ -224,6 +224,31 @@ class OrgGraph:
 
         return not graph_differences(self, other)
 
+    # ------------------------------------------------------------ maps (orggraph.geo; needs the geo extra)
+    def read_boundaries(self, path, kind: str = "Grid", id_column: str = "id", crs=None, **kwargs):
+        """Read polygons from a GeoJSON, Shapefile or GeoPackage onto nodes of ``kind``; see :func:`orggraph.geo.read_boundaries`."""
+        from .geo import read_boundaries
+
+        return read_boundaries(self, path, kind, id_column, crs, **kwargs)
+
+    def to_geodataframe(self, kind: str = "Grid", **kwargs):
+        """The nodes of ``kind`` as a GeoDataFrame with ``area_m2``; see :func:`orggraph.geo.to_geodataframe`."""
+        from .geo import to_geodataframe
+
+        return to_geodataframe(self, kind, **kwargs)
+
+    def write_boundaries(self, path, kind: str = "Grid", **kwargs):
+        """Write the polygons of ``kind`` to a GIS file; see :func:`orggraph.geo.write_boundaries`."""
+        from .geo import write_boundaries
+
+        return write_boundaries(self, path, kind, **kwargs)
+
+    def spatial_coverage(self, within: str | None = None, **kwargs):
+        """Grid coverage on the ground (空间覆盖核查); see :func:`orggraph.geo.spatial_coverage`."""
+        from .geo import spatial_coverage
+
+        return spatial_coverage(self, within, **kwargs)
+
     # ------------------------------------------------------------ export
     def write_ledger(self, path: str | Path) -> Path:
         """Write the graph as a ledger: a folder of CSV files, or one .xlsx workbook."""

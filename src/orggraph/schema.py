@@ -227,6 +227,10 @@ _ID = Attr("id", "str", ("编号", "ID", "代码"), required=True, doc="unique a
 _NAME = Attr("name", "str", ("名称",), required=True)
 _HH = Attr("households", "int", ("户数", "住户数"), minimum=0)
 _POP = Attr("population", "int", ("人口", "人口数", "常住人口"), minimum=0)
+_REG_POP = Attr("registered_population", "int", ("户籍人口",), minimum=0, doc="optional; 常住人口 is `population`")
+_GEOMETRY = Attr("geometry", "wkt", ("几何", "边界", "WKT"), doc="WKT polygon, optional; in the CRS of `crs`")
+_CRS = Attr("crs", "str", ("坐标系", "CRS"), doc="coordinate reference system of `geometry`, e.g. `EPSG:4490`"
+            " (CGCS2000); one for the whole graph; empty: planar units (see docs/maps.md)")
 
 NODE_KINDS: dict[str, NodeKind] = {
     k.name: k
@@ -243,14 +247,15 @@ NODE_KINDS: dict[str, NodeKind] = {
             "Community",
             "communities",
             "社区",
-            (_ID, _NAME, Attr("kind", "str", ("类型", "社区类型"), enum="community_kind"), _HH, _POP),
+            (_ID, _NAME, Attr("kind", "str", ("类型", "社区类型"), enum="community_kind"), _HH, _POP,
+             _REG_POP, _GEOMETRY, _CRS),
             (Ref("street_id", "CONTAINS", ("Street",), True, ("所属街道",)),),
         ),
         NodeKind(
             "Grid",
             "grids",
             "网格",
-            (_ID, _NAME, _HH),
+            (_ID, _NAME, _HH, _POP, _REG_POP, _GEOMETRY, _CRS),
             (
                 Ref("community_id", "CONTAINS", ("Community",), True, ("所属社区",)),
                 Ref("parent_grid_id", "CONTAINS", ("Grid",), True, ("上级网格",), "for a 二级网格"),
@@ -265,7 +270,10 @@ NODE_KINDS: dict[str, NodeKind] = {
                 _NAME,
                 Attr("kind", "str", ("类型", "区域类型"), enum="area_kind"),
                 _HH,
-                Attr("geometry", "wkt", ("几何", "边界", "WKT"), doc="WKT polygon, optional"),
+                _GEOMETRY,
+                _POP,
+                _REG_POP,
+                _CRS,
             ),
             (
                 Ref(

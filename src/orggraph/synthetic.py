@@ -291,7 +291,7 @@ def _edges(source, target, **attrs) -> pd.DataFrame:
 # --------------------------------------------------------------------------- the generator
 
 
-def generate(streets: int = 10, seed: int = 0, *, path: str | Path | None = None, **ratios):
+def generate(streets: int = 10, seed: int = 0, *, path: str | Path | None = None, geometry: bool = False, **ratios):
     """Generate a synthetic province (合成数据) of ``streets`` streets as an :class:`~orggraph.OrgGraph`.
 
     Parameters
@@ -303,6 +303,15 @@ def generate(streets: int = 10, seed: int = 0, *, path: str | Path | None = None
     path : str or Path, optional
         Also write the graph there as a ledger (台账: a folder of CSV files, or
         an .xlsx workbook when the path ends in .xlsx).
+    geometry : bool
+        Also draw polygons (CGCS2000, EPSG:4490, in Shandong around 117°E
+        36°N) for communities, grids and compounds, laid out on a lattice (see
+        :func:`_geometry`): grids of 300 m × 300 m tile their community;
+        compounds are strips of their grid; an unassigned compound (治理真空带)
+        is left out of its grid's polygon, so the spatial check finds it; a
+        contested one lies in its first community only. Needs pyproj and
+        shapely (the ``geo`` extra). The rest of the graph is the same as
+        without geometry.
     **ratios
         Any field of :class:`Ratios` (``communities_per_street=12``,
         ``cross_appointment=0.4``, ``compound_branch=0.5``,
@@ -340,7 +349,7 @@ def generate(streets: int = 10, seed: int = 0, *, path: str | Path | None = None
     if isinstance(streets, bool) or not isinstance(streets, (int, np.integer)) or streets < 1:
         raise ValueError(f"streets={streets!r}: a whole number of at least 1 is needed")
     r = Ratios(**ratios)
-    tables = _build(int(streets), np.random.default_rng(seed), r)
+    tables = _build(int(streets), np.random.default_rng(seed), r, geometry=geometry)
     g = _graph(tables)
     if path is not None:
         g.write_ledger(path)
@@ -366,7 +375,7 @@ def expected_counts(streets: int, **ratios) -> dict[str, float]:
     }
 
 
-def _build(S: int, rng: np.random.Generator, r: Ratios) -> dict:
+def _build(S: int, rng: np.random.Generator, r: Ratios, geometry: bool = False) -> dict:
     """Every node frame and edge frame (column edges first, as the ledger reader orders them)."""
     # ------------------------------------------------------------ territories
     n_dist = max(1, math.ceil(S / r.streets_per_district))
@@ -443,6 +452,11 @@ def _build(S: int, rng: np.random.Generator, r: Ratios) -> dict:
              "kind": np.full(A, "compound", dtype=object), "households": area_hh},
         ),
     }
+    if geometry:
+        shapes = _geometry(comm_street, comm_rank, grid_comm, grid_rank, area_grid, unassigned)
+        for kind, wkt in shapes.items():
+            nodes[kind]["geometry"] = pd.Series(wkt, dtype=object)
+            nodes[kind]["crs"] = pd.Series(np.full(len(wkt), GEOMETRY_CRS, dtype=object), dtype=object)
     contains_col = [
         _edges(dist_ids[street_district], street_ids),
         _edges(street_ids[comm_street], comm_ids),
@@ -694,3 +708,73 @@ def _graph(tables: dict):
                 frame[a.name] = _types.empty_column(a.type, frame.index)
         store.add_edges(etype, frame, validate=False)
     return g
+
+
+# --------------------------------------------------------------------------- geometry (geometry=True)
+
+#: the CRS of the synthetic polygons (CGCS2000) and the centre of the layout
+GEOMETRY_CRS = "EPSG:4490"
+_CENTRE = (117.0, 36.0)
+_CELL, _COMM_GAP, _STREET_GAP, _INSET = 300.0, 60.0, 200.0, 5.0
+_GRID_COLS, _COMM_COLS = 3, 4
+
+
+def _geometry(comm_street, comm_rank, grid_comm, grid_rank, area_grid, unassigned) -> dict[str, np.ndarray]:
+    """WKT polygons (EPSG:4490) of communities, grids and areas on a lattice, every step on whole arrays.
+
+    Streets sit on a square lattice; in a street, communities on a lattice of
+    4 columns; in a community, grids on a lattice of 3 columns of
+    :data:`_CELL` metres; in a grid, its areas as equal vertical strips inset
+    by :data:`_INSET` m, the unassigned ones last and outside the grid's
+    polygon (the grid ends where they begin). Drawn in a local transverse
+    Mercator plane in metres, then converted with pyproj.
+    """
+    import shapely
+    from pyproj import Transformer
+
+    S = int(comm_street.max()) + 1 if len(comm_street) else 0
+    C, G, A = len(comm_street), len(grid_comm), len(area_grid)
+    grids_per_comm = np.bincount(grid_comm, minlength=C)
+    comms_per_street = np.bincount(comm_street, minlength=S)
+    grid_rows = -(-grids_per_comm // _GRID_COLS)
+    pitch_x = _GRID_COLS * _CELL + _COMM_GAP
+    pitch_y = max(1, int(grid_rows.max(initial=1))) * _CELL + _COMM_GAP
+    street_x = _COMM_COLS * pitch_x + _STREET_GAP
+    street_y = max(1, int(-(-comms_per_street.max(initial=1) // _COMM_COLS))) * pitch_y + _STREET_GAP
+    scols = max(1, int(np.ceil(np.sqrt(max(S, 1)))))
+    # communities: lower-left corners; y grows northwards, rows go south
+    sx, sy = (np.arange(S) % scols) * street_x, -(np.arange(S) // scols) * street_y
+    cx = sx[comm_street] + (comm_rank % _COMM_COLS) * pitch_x
+    cy = sy[comm_street] - (comm_rank // _COMM_COLS) * pitch_y
+    c_w = np.minimum(grids_per_comm, _GRID_COLS) * _CELL
+    c_h = grid_rows * _CELL
+    comm_top = cy
+    comm = shapely.box(cx, comm_top - c_h, cx + c_w, comm_top)
+    # grids: cells of the community's lattice, each ending where its unassigned areas begin
+    gx = cx[grid_comm] + (grid_rank % _GRID_COLS) * _CELL
+    gtop = comm_top[grid_comm] - (grid_rank // _GRID_COLS) * _CELL
+    per_grid = np.bincount(area_grid, minlength=G)
+    assigned = np.bincount(area_grid, weights=~unassigned, minlength=G)
+    kept = np.where(assigned > 0, assigned, per_grid) / np.maximum(per_grid, 1)
+    grid = shapely.box(gx, gtop - _CELL, gx + _CELL * np.where(per_grid > 0, kept, 1.0), gtop)
+    # areas: equal strips, unassigned last within their grid
+    order = np.lexsort((np.arange(A), unassigned, area_grid))
+    rank = np.empty(A, dtype=np.int64)
+    rank[order] = _rank_within(area_grid[order])
+    width = _CELL / np.maximum(per_grid[area_grid], 1)
+    ax0 = gx[area_grid] + rank * width
+    area = shapely.box(ax0 + _INSET, gtop[area_grid] - _CELL + _INSET, ax0 + width - _INSET, gtop[area_grid] - _INSET)
+    local = (f"+proj=tmerc +lat_0={_CENTRE[1]} +lon_0={_CENTRE[0]} +k=1 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs")
+    t = Transformer.from_crs(local, GEOMETRY_CRS, always_xy=True)
+    # centre the layout on _CENTRE
+    every = np.concatenate([comm, grid, area])
+    x0, y0, x1, y1 = shapely.total_bounds(every) if len(every) else (0.0, 0.0, 0.0, 0.0)
+    mx, my = (x0 + x1) / 2.0, (y0 + y1) / 2.0
+
+    def move(xy: np.ndarray) -> np.ndarray:
+        lon, lat = t.transform(xy[:, 0] - mx, xy[:, 1] - my)
+        return np.column_stack([lon, lat])
+
+    moved = shapely.transform(every, move)
+    wkt = shapely.to_wkt(moved, rounding_precision=7, trim=True).astype(object)
+    return {"Community": wkt[:C], "Grid": wkt[C:C + G], "Area": wkt[C + G:]}

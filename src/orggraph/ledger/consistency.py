@@ -140,6 +140,22 @@ def consistency_warnings(g, rows: dict | None = None, files: dict | None = None)
             _emit(out, "communities", file, rws, "id", comms["id"].to_numpy()[pos],
                   ["has no party organisation (社区党委/党总支) covering it"] * len(pos))
 
+    # 5. population (常住/户籍人口) of a grid or community against the sum of the figures below it
+    _population_warnings(g, out, rows, files)
+
     frame = pd.DataFrame(out, columns=PROBLEM_COLUMNS)
     frame["row"] = frame["row"].astype("Int64")
     return frame
+
+
+def _population_warnings(g, out: list, rows, files) -> None:
+    """A grid's or community's population off its complete roll-up by more than 5 % (orggraph.geo.population)."""
+    from ..geo.population import TOLERANCE, population_differences
+
+    diff = population_differences(g)
+    for (level, column), part in diff.groupby(["level", "column"], sort=False):
+        table, below = ("grids", "its areas and sub-grids") if level == "grid" else ("communities", "its grids and areas")
+        ids = g.nodes("Grid" if level == "grid" else "Community")["id"]
+        file, rws = _where(rows, files, table, pd.Index(ids).get_indexer(part["id"]).tolist())
+        _emit(out, table, file, rws, column, part["own"].astype("int64"),
+              [f"differs from the sum over {below} ({int(r)}) by more than {TOLERANCE:.0%}" for r in part["rolled_up"]])

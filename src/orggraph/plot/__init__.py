@@ -18,6 +18,7 @@ function                        what it draws
 :func:`scenario`                a scenario's indicator changes (before → after)
 :func:`areas`                   communities and areas on a map from WKT geometry, 治理真空带 and
                                 交界争议 areas highlighted
+:func:`choropleth`              a coverage indicator per community or grid on their polygons (专题地图)
 ==============================  =============================================================
 
 >>> import orggraph as og, orggraph.plot
@@ -30,6 +31,7 @@ from ._common import KIND_COLOURS, STATUS_COLOURS, label_overlaps, labels_outsid
 from .fonts import CJKFont, CJKFontWarning, cjk_font, find_cjk_font, use_cjk_font
 from .hierarchy import hierarchy
 from .maps import areas
+from .choropleth import choropleth
 from .network import interlocks
 from .rates import COMMUNITY_LEVEL_INDICATORS, coverage, coverage_rates, cross_appointment, headline, rate_bars
 from .scenario import scenario
@@ -44,6 +46,7 @@ __all__ = [
     "interlocks",
     "scenario",
     "areas",
+    "choropleth",
     "use_cjk_font",
     "find_cjk_font",
     "cjk_font",

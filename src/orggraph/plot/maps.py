@@ -1,8 +1,9 @@
 """Communities and areas on a map (地图), from WKT geometry in the ledger.
 
-The ledger's optional ``geometry`` columns (WKT polygons, in any planar
-coordinates) of the ``streets``, ``communities`` and ``areas`` tables are
-drawn: streets as thick outlines, communities as labelled outlines with a
+The ledger's optional ``geometry`` columns (WKT polygons, in planar
+coordinates or in the graph's CRS, see ``docs/maps.md``: degrees are drawn
+with the x axis stretched by 1/cos(latitude)) of the ``streets``,
+``communities`` and ``areas`` tables are drawn: streets as thick outlines, communities as labelled outlines with a
 light fill, areas filled by their status — red for a contested area
 (交界争议: two or more communities claim it), orange for an unassigned one
 (治理真空带: no community governs it), pale otherwise (see
@@ -95,6 +96,19 @@ def _patch(ax, geom, **kw):
     return patch
 
 
+def _aspect(g, y0: float, y1: float) -> float:
+    """1 for planar or projected coordinates; 1/cos(latitude) for degrees (CGCS2000, WGS 84), so shapes stay true."""
+    try:
+        from ..geo.crs import as_crs, graph_crs
+
+        crs = graph_crs(g)
+        if crs is not None and as_crs(crs).is_geographic:
+            return float(1.0 / np.cos(np.radians((y0 + y1) / 2.0)))
+    except ImportError:  # pragma: no cover - pyproj is in the geo extra with shapely
+        pass
+    return 1.0
+
+
 def areas(g, *, within: str | None = None, as_of=None, labels: bool = True, ax=None):
     """Draw communities and areas on a map, contested and unassigned areas highlighted.
 
@@ -171,7 +185,7 @@ def areas(g, *, within: str | None = None, as_of=None, labels: bool = True, ax=N
     pad = 0.03 * max(x1 - x0, y1 - y0, 1e-9)
     ax.set_xlim(x0 - pad, x1 + pad)
     ax.set_ylim(y0 - pad, y1 + pad)
-    ax.set_aspect("equal")
+    ax.set_aspect(_aspect(g, y0, y1))
     ax.set_xticks([])
     ax.set_yticks([])
     from matplotlib.patches import Patch

@@ -263,7 +263,8 @@ def coverage_rates(
     indicator : str, optional
         One indicator of ``coverage_gaps(...).rates`` (``compound_branch_rate``,
         ``grid_worker_rate`` …); all seven when None.
-    by : {"community", "street"}
+    by : {"community", "street", "grid"}
+        ``"grid"``: each grid with the territories it contains (its compounds), as for the maps.
     within, as_of, large_compound
         As for ``coverage_gaps``; ``within`` limits the entities counted.
 
@@ -274,11 +275,11 @@ def coverage_rates(
         rate``; rows with no entity (denominator 0) are left out. Sorted by
         indicator (in the order of ``coverage_gaps``) then id.
     """
-    if by not in ("community", "street"):
-        raise ValueError(f"by={by!r}: use 'community' or 'street'")
+    if by not in ("community", "street", "grid"):
+        raise ValueError(f"by={by!r}: use 'community', 'street' or 'grid'")
     indicators = list(_ZH) if indicator is None else [_check_indicator(indicator)]
     report = g.coverage_gaps(within=within, as_of=as_of, large_compound=large_compound)
-    kind = "Community" if by == "community" else "Street"
+    kind = {"community": "Community", "street": "Street", "grid": "Grid"}[by]
     groups = g.nodes(kind)[["id", "name"]]
     contains = g.edges("CONTAINS")[["source", "target"]]
     pairs = _contained_pairs(contains, groups["id"])

@@ -61,6 +61,7 @@ class Range(NamedTuple):
 #: rule → (Chinese name, node kind judged, what is measured)
 NORM_RULES: dict[str, tuple[str, str, str]] = {
     "grid_households": ("网格规模(户)", "Grid", "households of the grid"),
+    "grid_population": ("网格规模(人)", "Grid", "population (常住人口) of the grid, when grid_households.unit = people"),
     "grid_workers": ("网格员配备(人)", "Grid", "people holding a current grid_worker post on the grid"),
     "households_per_zone_manager": (
         "片区管理员服务户数(户/人)",
@@ -73,7 +74,7 @@ NORM_RULES: dict[str, tuple[str, str, str]] = {
 
 # TOML section → keys; the file layout of orggraph/data/norms.toml
 _SECTIONS: dict[str, tuple[str, ...]] = {
-    "grid_households": ("target", "tolerance"),
+    "grid_households": ("target", "tolerance", "unit"),
     "households_per_zone_manager": ("minimum", "maximum"),
     "workstation_staff": ("minimum", "maximum"),
     "workstation_population": ("minimum", "maximum"),
@@ -180,6 +181,10 @@ class Norms:
         People a work station serves (服务人口7000—20000人), default (7000, 20000).
     grid_worker_min : int
         Grid workers (网格员) each grid needs at least, default 1.
+    grid_unit : {"households", "people"}
+        What the grid size norm counts: ``households`` (户, default) or
+        ``people`` (人: the grid's ``population``, 常住人口), judged against
+        ``grid_households`` × (1 ± tolerance) as rule ``grid_population``.
 
     Examples
     --------
@@ -197,6 +202,7 @@ class Norms:
     workstation_staff: Range = _default_range("workstation_staff")
     workstation_population: Range = _default_range("workstation_population")
     grid_worker_min: int = _DEFAULTS["grid_workers"]["minimum"]
+    grid_unit: str = _DEFAULTS["grid_households"]["unit"]
 
     def __post_init__(self):
         set_ = object.__setattr__
@@ -205,6 +211,8 @@ class Norms:
         for name in ("households_per_zone_manager", "workstation_staff", "workstation_population"):
             set_(self, name, _range(getattr(self, name), name))
         set_(self, "grid_worker_min", _number(self.grid_worker_min, "grid_worker_min", integer=True))
+        if self.grid_unit not in ("households", "people"):
+            raise NormsError(f"grid_households.unit: {self.grid_unit!r} is neither 'households' nor 'people'")
 
     # ------------------------------------------------------------ construction
     @classmethod
@@ -254,6 +262,7 @@ class Norms:
                 get("workstation_population", "maximum", d.workstation_population.maximum),
             ),
             grid_worker_min=get("grid_workers", "minimum", d.grid_worker_min),
+            grid_unit=get("grid_households", "unit", d.grid_unit),
         )
 
     @classmethod
@@ -266,7 +275,7 @@ class Norms:
         """The norms laid out like the TOML file (``tolerance`` as a string fraction such as ``'1/3'``)."""
         tol = self.grid_households_tolerance
         return {
-            "grid_households": {"target": self.grid_households, "tolerance": str(tol)},
+            "grid_households": {"target": self.grid_households, "tolerance": str(tol), "unit": self.grid_unit},
             "households_per_zone_manager": dict(self.households_per_zone_manager._asdict()),
             "workstation_staff": dict(self.workstation_staff._asdict()),
             "workstation_population": dict(self.workstation_population._asdict()),
@@ -282,8 +291,9 @@ class Norms:
 
     def bounds(self) -> dict[str, tuple[float, float]]:
         """Rule → ``(minimum, maximum)`` as floats; ``maximum`` is ``inf`` when unbounded."""
+        size = "grid_population" if self.grid_unit == "people" else "grid_households"
         return {
-            "grid_households": tuple(self.grid_households_range),
+            size: tuple(self.grid_households_range),
             "grid_workers": (float(self.grid_worker_min), math.inf),
             "households_per_zone_manager": tuple(map(float, self.households_per_zone_manager)),
             "workstation_population": tuple(map(float, self.workstation_population)),
@@ -314,6 +324,9 @@ def check_norms(g, norms=None, *, within: str | None = None, as_of=None) -> pd.D
         ``target × (1 ± tolerance)``, 200–400 by default. Every grid is judged
         (二级网格 included) except one with missing ``households``, which is
         not judged on size.
+    ``grid_population`` (网格规模(人), ``Grid``), instead of ``grid_households`` when the norms' ``unit`` is ``people``
+        ``measured`` = the grid's ``population`` (常住人口); allowed
+        ``target × (1 ± tolerance)``; a grid with missing ``population`` is not judged.
     ``grid_workers`` (网格员配备, ``Grid``)
         ``measured`` = distinct people holding a current ``grid_worker`` post
         whose target is the grid; at least ``grid_worker_min`` (1); ``maximum``
@@ -377,8 +390,14 @@ def check_norms(g, norms=None, *, within: str | None = None, as_of=None) -> pd.D
     bounds = norms.bounds()
     within = check_within(g, within)
     as_of = normalize_as_of(as_of)
-    result = dispatch(g, "check_norms", bounds=bounds, within=within, as_of=as_of)
+    by_people = norms.grid_unit == "people"
+    backend_bounds = {**bounds, "grid_households": (-math.inf, math.inf)} if by_people else bounds
+    backend_bounds.pop("grid_population", None)
+    result = dispatch(g, "check_norms", bounds=backend_bounds, within=within, as_of=as_of)
     result = conform(result, BACKEND_COLUMNS, "check_norms")
+    if by_people:  # grid size in people: judged here on every backend, from the grids' population
+        result = result[result["rule"] != "grid_households"]
+        result = pd.concat([result, _grid_population_rows(g, bounds["grid_population"], within)], ignore_index=True)
     out = result.assign(
         zh=result["rule"].map({r: v[0] for r, v in NORM_RULES.items()}),
         minimum=result["rule"].map({r: b[0] for r, b in bounds.items()}).astype("float64"),
@@ -389,3 +408,21 @@ def check_norms(g, norms=None, *, within: str | None = None, as_of=None) -> pd.D
     text = [c for c in COLUMNS if c not in ("measured", "minimum", "maximum")]
     out = out.assign(**text_frame(out[text]))
     return conform(out, COLUMNS, "check_norms")
+
+
+def _grid_population_rows(g, bounds: tuple[float, float], within) -> pd.DataFrame:
+    """``grid_population`` violations (backend-neutral: grid and community tables only)."""
+    grids = g.nodes("Grid")
+    if within is not None:
+        from ..scope import closure
+
+        grids = grids[grids["id"].isin(set(closure(g.edges("CONTAINS")[["source", "target"]], [within])))]
+    pop = pd.to_numeric(grids["population"].astype(object), errors="coerce").astype("float64")
+    bad = pop.notna() & ((pop < bounds[0]) | (pop > bounds[1]))
+    grids, pop = grids[bad.to_numpy()], pop[bad]
+    comms = g.nodes("Community")
+    street = grids["community_id"].map(dict(zip(comms["id"], comms["street_id"])))
+    return pd.DataFrame({"rule": "grid_population", "label": "Grid", "entity_id": grids["id"].to_numpy(dtype=object),
+                         "entity_name": grids["name"].to_numpy(dtype=object), "measured": pop.to_numpy(),
+                         "community_id": grids["community_id"].to_numpy(dtype=object),
+                         "street_id": street.to_numpy(dtype=object)})

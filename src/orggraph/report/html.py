@@ -287,6 +287,9 @@ def _plots(report, tables: dict[str, pd.DataFrame], graph, masks) -> list[tuple[
         if _has_geometry(graph, report.within):
             jobs.append(("Communities and areas 社区与区域 (contested and unassigned areas highlighted)",
                          lambda: plot.areas(graph, within=report.within, as_of=report.as_of).figure))
+        from ..plot.choropleth import report_maps  # indicator maps when polygons are present (docs/maps.md)
+
+        jobs += report_maps(graph, report.within, report.as_of)
     links = tables["interlocks"]
     if len(links):
         net, note = _drawable(_interlock_graph(links, masks))

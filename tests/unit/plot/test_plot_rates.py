@@ -95,7 +95,7 @@ def test_coverage_rates_within_and_one_indicator():
     with pytest.raises(ValueError, match="unknown coverage indicator"):
         plot.coverage_rates(build(), "no_such_rate")
     with pytest.raises(ValueError, match="by="):
-        plot.coverage_rates(build(), by="grid")
+        plot.coverage_rates(build(), by="district")  # community, street or grid
 
 
 @pytest.mark.parametrize("name, communities", [

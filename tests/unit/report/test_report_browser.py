@@ -89,7 +89,7 @@ def test_the_rendered_dom_has_the_title_and_the_tables(page, tmp_path):
     section = dom[dom.index('<table id="compounds_without_branch"'):]
     section = section[: section.index("</table>")]
     assert section.count("<tr>") > 100
-    assert dom.count("<img") == 5
+    assert dom.count("<img") == 8  # with the map of areas and the two indicator maps (the sample has polygons)
 
 
 def test_the_place_is_named_and_hostile_names_stay_text(tmp_path):

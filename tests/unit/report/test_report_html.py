@@ -80,8 +80,9 @@ def test_plots_are_embedded_png_images(qixia_page):
     _, _, text = qixia_page
     page = _Page(text)
     images = [a for t, a in page.tags if t == "img"]
-    # headline rates, 两委交叉任职率, 小区党组织组建率, 网格员配备率, the network (no within: no tree; no geometry: no map)
-    assert len(images) == 5
+    # headline rates, 两委交叉任职率, 小区党组织组建率, 网格员配备率, the map of areas, the two indicator maps
+    # (docs/maps.md), the network (no within: no tree)
+    assert len(images) == 8
     for a in images:
         png = Image.open(io.BytesIO(base64.b64decode(a["src"].split(",", 1)[1])))
         assert png.format == "PNG" and png.width > 400 and png.height > 200
@@ -153,8 +154,9 @@ def test_cli_writes_an_html_report(tmp_path, capsys):
     assert f"report written to {out}" in capsys.readouterr().out
     text = out.read_text(encoding="utf-8")
     assert "<title>体检 Audit · 霞光社区 (qx-c01) · 2020-06-30</title>" in text
-    # headline rates, 两委交叉任职率, the two coverage charts, the community's territory tree, the network
-    assert text.count("<img") == 6 and "Territories of qx-c01 区域层级" in text
+    # headline rates, 两委交叉任职率, the two coverage charts, the community's territory tree, the map of areas,
+    # the two indicator maps, the network
+    assert text.count("<img") == 9 and "Territories of qx-c01 区域层级" in text
     assert main(["audit", "--sample", "qixia", "--out", str(tmp_path / "r.pdf")]) == 1
     assert "an .html report" in capsys.readouterr().err
 
