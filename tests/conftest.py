@@ -5,12 +5,15 @@
 - ``on_backend(name, build)``: the graph ``build()`` on the test's backend (see fixtures/backends.py);
 - strict xfails for queries a backend does not implement (``fixtures.backends.NOT_IMPLEMENTED``), and for
   a test that a backend fails (``@pytest.mark.xfail_on("neo4j", raises=AssertionError, reason="issue N: ...")``);
-- the database legs run last, grouped by graph, so a one-database server reloads rarely.
+- the database legs run last, grouped by graph, so a one-database server reloads rarely;
+- the ``quick`` marker on the in-memory side of tests/queries (docs/testing.md).
 
 Hand-built fixtures live in the importable package ``tests/fixtures`` (``pythonpath`` in pyproject.toml).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -19,12 +22,15 @@ from fixtures.backends import MEMORY, NOT_IMPLEMENTED, Neo4jGraphs, backend_para
 pytest_plugins = ["orggraph.testing.pytest_plugin"]
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m selects by the markers added here
 def pytest_collection_modifyitems(config, items):
     for item in items:
         callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("backend") if callspec is not None else None
+        if _in_quick_subset(item, backend):
+            item.add_marker(pytest.mark.quick)
         if callspec is None:
             continue
-        backend = callspec.params.get("backend")
         query = getattr(item.function, "query", None) or callspec.params.get("query")
         if isinstance(query, tuple):
             query = query[0]
@@ -36,6 +42,16 @@ def pytest_collection_modifyitems(config, items):
             if backend in mark.args:
                 item.add_marker(pytest.mark.xfail(strict=True, **mark.kwargs))
     group_by_graph(items)
+
+
+QUERY_TESTS = Path(__file__).resolve().parent / "queries"
+
+
+def _in_quick_subset(item, backend) -> bool:
+    """The quick subset (``pytest -m quick``): the in-memory side of the query tests, and modules marked quick."""
+    if item.get_closest_marker("slow") is not None or backend == "neo4j":
+        return False
+    return QUERY_TESTS in Path(str(item.path)).parents
 
 
 @pytest.fixture(params=backend_params())

@@ -60,7 +60,7 @@ def test_exports(report, tmp_path):
     frames = report.to_frames()
     assert list(frames)[0] == "headline" and set(report) <= set(frames)
     xlsx = report.to_excel(tmp_path / "audit.xlsx")
-    sheets = pd.read_excel(xlsx, sheet_name=None)
+    sheets = pd.read_excel(xlsx, sheet_name=None, engine="openpyxl")
     assert list(sheets)[0] == "headline" and len(sheets["headline"]) == len(report.headline)
     folder = report.to_csv(tmp_path / "csv")
     back = pd.read_csv(folder / "compounds_without_branch.csv", encoding="utf-8-sig")
