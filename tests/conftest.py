@@ -62,14 +62,21 @@ def backend(request) -> str:
     return request.param
 
 
+_LOADED: list[Neo4jGraphs] = []
+
+
 @pytest.fixture(scope="session")
 def neo4j_graphs(request):
     graphs = Neo4jGraphs(request.getfixturevalue("bolt_server"))
+    _LOADED.append(graphs)
     yield graphs
     graphs.close()
-    terminal = request.config.pluginmanager.get_plugin("terminalreporter")
-    if terminal is not None and graphs.loads:
-        terminal.write_line(f"tests on the Bolt server: {graphs.loads} graph loads, {graphs.load_seconds:.1f} s")
+
+
+def pytest_terminal_summary(terminalreporter):
+    for graphs in _LOADED:
+        terminalreporter.write_line(
+            f"graphs loaded into the Bolt server for the tests: {graphs.loads} loads, {graphs.load_seconds:.1f} s")
 
 
 

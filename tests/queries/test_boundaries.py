@@ -120,14 +120,15 @@ def _boundaries_and_a_quiet_community() -> og.OrgGraph:
     return g
 
 
-def test_unassigned_areas_empty_scopes(graph, on_backend):
+def test_unassigned_areas_empty_scopes(graph):
+    assert graph.unassigned_areas(within="a1").empty
+
+
+def test_unassigned_areas_within_a_quiet_community(on_backend):
     # an assigned community with nothing unusual below it
     g = on_backend("boundaries+c5", _boundaries_and_a_quiet_community)
     r = g.unassigned_areas(within="c5")
     assert list(r.columns) == UNASSIGNED_COLUMNS and len(r) == 0
-    empty = on_backend("empty", og.OrgGraph).unassigned_areas()
-    assert list(empty.columns) == UNASSIGNED_COLUMNS and len(empty) == 0
-    assert graph.unassigned_areas(within="a1").empty
 
 
 def test_unassigned_areas_as_of_has_no_effect(graph):
@@ -176,12 +177,11 @@ def test_boundary_zones_agree_with_unassigned_areas(graph):
     assert sorted(zones.loc[zones["status"] != "assigned", "id"]) == sorted(problems["id"])
 
 
-def test_boundary_zones_within(graph, on_backend):
+def test_boundary_zones_within(graph):
     assert graph.boundary_zones(within="s1")["id"].tolist() == ["z1", "z2", "z3"]
     assert graph.boundary_zones(within="c3")["id"].tolist() == ["z3"]
     # an unassigned zone lies in no community
     assert graph.boundary_zones(within="c4").empty
-    assert list(on_backend("empty", og.OrgGraph).boundary_zones().columns) == ZONE_COLUMNS
 
 
 # --------------------------------------------------------------------------- random graphs against the definitions

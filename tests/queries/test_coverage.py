@@ -199,11 +199,6 @@ def test_empty_scope(city):
         assert list(frame.columns) == COVERAGE_TABLES[name]
 
 
-def test_empty_graph(on_backend):
-    report = on_backend("empty", og.OrgGraph).coverage_gaps()
-    assert report.rates["denominator"].sum() == 0
-
-
 # --------------------------------------------------------------------------- the report object and arguments
 
 

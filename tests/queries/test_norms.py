@@ -185,11 +185,6 @@ def test_within_an_empty_territory(on_backend):
     assert len(v) == 0 and list(v.columns) == COLUMNS
 
 
-def test_empty_graph(on_backend):
-    v = on_backend("empty", og.OrgGraph).check_norms()
-    assert len(v) == 0 and list(v.columns) == COLUMNS
-
-
 def test_custom_norms(stations, tmp_path):
     # staff 0–25: nobody violates; grid size exactly 450 (tolerance 0): every grid with known households but g2
     relaxed = {"workstation_staff": {"minimum": 0, "maximum": 25}, "grid_households": {"target": 450, "tolerance": 0}}
