@@ -121,6 +121,7 @@ def test_results_are_cached_by_content(monkeypatch):
 
     from orggraph.testing import cypher_lint
 
+    monkeypatch.delenv("ORGGRAPH_CYPHER_LINT_CACHE", raising=False)
     # a statement no other test lints (the comment makes it unique), so its cache file is this test's own
     query = f"// {uuid.uuid4().hex}\nMATCH (n RETURN n"
     first = lint_statements({"q": (query, [])})["q"]
