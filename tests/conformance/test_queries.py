@@ -11,8 +11,9 @@ import pytest
 import orggraph as og
 from orggraph.queries import QUERIES
 
-from conformance_cases import FIXTURES, SAMPLES, calls
-from conformance_helpers import assert_agree, fixture_module
+from fixtures.backends import MEMORY
+from fixtures.compare import assert_agree
+from fixtures.conformance import FIXTURES, SAMPLES, calls
 
 QUERY_NAMES = [name for name, q in QUERIES.items() if not getattr(q.func, "backend_neutral", False)]
 
@@ -21,27 +22,16 @@ def _sample_builder(name, state):
     return lambda: og.load_sample(name, state)
 
 
-def _fixture_builder(path, builder):
-    return lambda: getattr(fixture_module(path), builder)()
-
-
 GRAPHS = [(f"{n}/{s}" if s else n, _sample_builder(n, s), True) for n, s in SAMPLES] + [
-    (name, _fixture_builder(path, builder), False) for name, path, builder in FIXTURES
+    (name, build, False) for name, build in FIXTURES.items()
 ]
-_REFERENCE: dict[str, og.OrgGraph] = {}
-
-
-def reference(name, build) -> og.OrgGraph:
-    if name not in _REFERENCE:
-        _REFERENCE[name] = build()
-    return _REFERENCE[name]
 
 
 @pytest.mark.parametrize("query", QUERY_NAMES)
 @pytest.mark.parametrize("graph", GRAPHS, ids=[g[0] for g in GRAPHS])
 def test_query_agrees(graph, query, on_backend):
     name, build, full = graph
-    want_graph = reference(name, build)
+    want_graph = MEMORY.get(name, build)
     g = on_backend(name, lambda: want_graph)
     for label, kwargs in calls(want_graph, full=full).get(query, []):
         want = getattr(want_graph, query)(**kwargs)

@@ -16,9 +16,10 @@ import orggraph as og
 import orggraph.compare
 from orggraph.queries import QUERIES
 
-from conformance_cases import calls
-from conformance_helpers import NOT_IMPLEMENTED, assert_agree, wipe
-from strategies import graph_from, ledgers
+from fixtures.backends import NOT_IMPLEMENTED, wipe
+from fixtures.compare import assert_agree
+from fixtures.conformance import calls
+from fixtures.strategies import graph_from, ledgers
 
 QUERY_NAMES = [name for name, q in QUERIES.items() if not getattr(q.func, "backend_neutral", False)]
 

@@ -5,20 +5,20 @@ from __future__ import annotations
 import pandas as pd
 
 from orggraph.cli import main
-from test_ledger_validation import _ledger
+from fixtures.ledgers import write_ledger
 
 
 def test_summary_of_a_ledger(tmp_path, capsys):
-    assert main(["summary", str(_ledger(tmp_path))]) == 0
+    assert main(["summary", str(write_ledger(tmp_path))]) == 0
     out = capsys.readouterr().out
     assert "Community" in out and "HOLDS_POST" in out
 
 
 def test_validate_valid_and_invalid(tmp_path, capsys):
-    good = _ledger(tmp_path / "good")
+    good = write_ledger(tmp_path / "good")
     assert main(["validate", str(good)]) == 0
     assert "valid" in capsys.readouterr().out
-    bad = _ledger(tmp_path / "bad", grids=[{"id": "g1", "name": "x", "community_id": "c9", "households": "-1"}])
+    bad = write_ledger(tmp_path / "bad", grids=[{"id": "g1", "name": "x", "community_id": "c9", "households": "-1"}])
     assert main(["validate", str(bad), "--out", str(tmp_path / "p.csv")]) == 1
     out = capsys.readouterr().out
     assert "grids.csv, row 2, column community_id: 'c9' is not the id of any Community" in out

@@ -113,3 +113,36 @@ def test_missing_node_modules_says_how_to_install(tmp_path, monkeypatch):
     assert cypher_lint.find_lint_dir() == Path(lint_dir)
     with pytest.raises(cypher_lint.CypherLintUnavailable, match=r"npm ci --prefix tools/cypher-lint"):
         lint_statements({"good": (GOOD, ["id"])})
+
+
+def test_results_are_cached_by_content(monkeypatch):
+    import json
+    import uuid
+
+    from orggraph.testing import cypher_lint
+
+    monkeypatch.delenv("ORGGRAPH_CYPHER_LINT_CACHE", raising=False)
+    # a statement no other test lints (the comment makes it unique), so its cache file is this test's own
+    query = f"// {uuid.uuid4().hex}\nMATCH (n RETURN n"
+    first = lint_statements({"q": (query, [])})["q"]
+    assert [d.severity for d in first] == [ERROR]
+    lint_dir = cypher_lint.find_lint_dir()
+    node = cypher_lint._check_ready(lint_dir)
+    paths = [cypher_lint._Cache(lint_dir, node, schema)._path({"query": query, "params": params})
+             for params, schema in (([], {}), (["id"], {}), ([], {"labels": ["A"]}))]
+    path = paths[0]
+    assert json.loads(path.read_text(encoding="utf-8"))[0]["message"] == first[0].message
+    try:
+        # the second run reads the file instead of linting: a planted answer comes back
+        planted = [{"severity": WARNING, "message": "from the cache", "offsets": {"start": 0, "end": 1}}]
+        path.write_text(json.dumps(planted), encoding="utf-8")
+        assert [d.message for d in lint_statements({"q": (query, [])})["q"]] == ["from the cache"]
+        # other parameters or another schema are another key: linted afresh
+        assert [d.severity for d in lint_statements({"q": (query, ["id"])})["q"]] == [ERROR]
+        assert [d.severity for d in lint_statements({"q": (query, [])}, schema={"labels": ["A"]})["q"]] == [ERROR]
+        # and the cache can be turned off
+        monkeypatch.setenv("ORGGRAPH_CYPHER_LINT_CACHE", "0")
+        assert [d.message for d in lint_statements({"q": (query, [])})["q"]] == [first[0].message]
+    finally:
+        for p in paths:
+            p.unlink(missing_ok=True)

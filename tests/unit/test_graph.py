@@ -8,6 +8,8 @@ import pytest
 
 import orggraph as og
 
+pytestmark = pytest.mark.quick  # in the quick subset (docs/testing.md)
+
 
 @pytest.fixture
 def g():

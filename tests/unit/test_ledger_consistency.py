@@ -8,18 +8,14 @@ import pytest
 
 import orggraph as og
 from orggraph.cli import main
-from strategies import write_csv_ledger
-from test_ledger_validation import VALID
+from fixtures.ledgers import VALID, write_ledger
 
 
 def _ledger(tmp_path, **changes):
-    tables = {k: [dict(r) for r in v] for k, v in VALID.items()}
     # give c2 a party organisation so the base ledger has no warning at all
-    tables["party_orgs"] = tables["party_orgs"] + [
+    party_orgs = VALID["party_orgs"] + [
         {"id": "po3", "name": "碧海社区党委", "level": "committee", "parent_id": "po1", "territory_id": "c2"}]
-    tables.update(changes)
-    write_csv_ledger(tables, tmp_path)
-    return tmp_path
+    return write_ledger(tmp_path, **{"party_orgs": party_orgs, **changes})
 
 
 def test_clean_ledger_has_no_warning(tmp_path):

@@ -14,13 +14,12 @@ from hypothesis import strategies as st
 
 import orggraph as og
 from orggraph.ledger.io import MAX_HEADER_CHARS
-from strategies import write_csv_ledger
-from test_ledger_validation import VALID
+from fixtures.ledgers import write_ledger
 
 
 @pytest.fixture
 def ledger(tmp_path):
-    write_csv_ledger({k: [dict(r) for r in v] for k, v in VALID.items()}, tmp_path / "l")
+    write_ledger(tmp_path / "l")
     return tmp_path / "l"
 
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 
 import orggraph as og
 from orggraph.compare import graph_differences
-from strategies import graph_from, ledgers
+from fixtures.strategies import graph_from, ledgers
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -40,7 +40,7 @@ def test_xlsx_roundtrip(tables):
 
 
 def test_roundtrip_keeps_extra_columns_and_second_claims(tmp_path):
-    from strategies import write_csv_ledger
+    from fixtures.strategies import write_csv_ledger
 
     tables = {
         "districts": [{"id": "d1", "name": "东港区"}],
@@ -69,7 +69,7 @@ def test_graphml_and_json_export(tmp_path):
 
     import networkx as nx
 
-    from strategies import write_csv_ledger
+    from fixtures.strategies import write_csv_ledger
 
     write_csv_ledger({"streets": [{"id": "s1", "name": "街道"}],
                       "communities": [{"id": "c1", "name": "社区", "street_id": "s1"}],

@@ -6,36 +6,7 @@ import pandas as pd
 import pytest
 
 import orggraph as og
-from strategies import write_csv_ledger
-
-VALID = {
-    "districts": [{"id": "d1", "name": "东港区"}],
-    "streets": [{"id": "s1", "name": "石臼街道", "district_id": "d1", "households": 3000}],
-    "communities": [
-        {"id": "c1", "name": "振兴社区", "street_id": "s1", "kind": "converted", "households": 800},
-        {"id": "c2", "name": "碧海社区", "street_id": "s1", "kind": "urban", "households": 1200},
-    ],
-    "grids": [{"id": "g1", "name": "一网格", "community_id": "c1", "households": 300}],
-    "areas": [
-        {"id": "a1", "name": "御景小区", "kind": "compound", "parent_id": "g1", "households": 520},
-        {"id": "a2", "name": "1号楼", "kind": "building", "parent_id": "a1"},
-    ],
-    "party_orgs": [
-        {"id": "po1", "name": "石臼街道党工委", "level": "working_committee", "territory_id": "s1"},
-        {"id": "po2", "name": "振兴社区党委", "level": "committee", "parent_id": "po1", "territory_id": "c1"},
-    ],
-    "units": [{"id": "u1", "name": "振兴社区居委会", "kind": "residents_committee", "territory_id": "c1"}],
-    "cadres": [{"id": "p1", "name": "王一", "gender": "男", "birth_year": 1970, "party_member": "是", "phone": "13800000001"}],
-    "posts": [{"cadre_id": "p1", "body_id": "po2", "role": "secretary", "start": "2021-12-05"}],
-}
-
-
-def _ledger(tmp_path, **changes):
-    tables = {k: [dict(r) for r in v] for k, v in VALID.items()}
-    tables.update(changes)
-    write_csv_ledger(tables, tmp_path)
-    return tmp_path
-
+from fixtures.ledgers import write_ledger
 
 def _problems(path) -> pd.DataFrame:
     with pytest.raises(og.LedgerError) as info:
@@ -58,7 +29,7 @@ def _has(probs, file, row, column, text, value=None):
 
 
 def test_valid_ledger_loads(tmp_path):
-    g = og.read_ledger(_ledger(tmp_path))
+    g = og.read_ledger(write_ledger(tmp_path))
     assert len(g) == 11
     # valid; the only remark: c2 has no party organisation (a warning, not an error)
     problems = og.check_ledger(tmp_path)
@@ -67,7 +38,7 @@ def test_valid_ledger_loads(tmp_path):
 
 def test_every_problem_is_collected(tmp_path):
     """One ledger with every kind of problem: all are named, in file and row order."""
-    path = _ledger(
+    path = write_ledger(
         tmp_path,
         communities=[
             {"id": "c1", "name": "振兴社区", "street_id": "s1", "kind": "converted", "households": -5},  # row 2: negative
@@ -112,7 +83,7 @@ def test_every_problem_is_collected(tmp_path):
 
 
 def test_missing_required_column(tmp_path):
-    path = _ledger(tmp_path)
+    path = write_ledger(tmp_path)
     (path / "grids.csv").write_text("编号,所属社区\ng1,c1\n", encoding="utf-8")
     probs = _problems(path)
     row = _has(probs, "grids.csv", 1, "name", "required column 'name' is missing")
@@ -120,7 +91,7 @@ def test_missing_required_column(tmp_path):
 
 
 def test_personal_values_are_never_repeated(tmp_path):
-    path = _ledger(tmp_path, cadres=[{"id": "p1", "name": "王一", "party_member": "是", "phone": "13800000001"},
+    path = write_ledger(tmp_path, cadres=[{"id": "p1", "name": "王一", "party_member": "是", "phone": "13800000001"},
                                      {"id": "p1", "name": "李二", "party_member": "也许", "phone": "13800000002"}])
     with pytest.raises(og.LedgerError) as info:
         og.read_ledger(path)
@@ -140,7 +111,7 @@ def test_chinese_headers_table_names_and_values(tmp_path):
 
 
 def test_title_row_and_blank_rows_are_skipped_with_true_row_numbers(tmp_path):
-    _ledger(tmp_path)
+    write_ledger(tmp_path)
     (tmp_path / "grids.csv").write_text("网格台账（2021年）,,,\nid,name,community_id,households\ng1,一网格,c1,300\n,,,\ng2,二网格,c1,x\n",
                                         encoding="utf-8")
     probs = _problems(tmp_path)
@@ -150,14 +121,14 @@ def test_title_row_and_blank_rows_are_skipped_with_true_row_numbers(tmp_path):
 
 
 def test_nothing_is_loaded_on_error(tmp_path):
-    path = _ledger(tmp_path, posts=[{"cadre_id": "p9", "body_id": "po2", "role": "secretary"}])
+    path = write_ledger(tmp_path, posts=[{"cadre_id": "p9", "body_id": "po2", "role": "secretary"}])
     with pytest.raises(og.LedgerError):
         g = og.read_ledger(path)
     assert "g" not in locals()
 
 
 def test_ledger_error_is_a_value_error(tmp_path):
-    path = _ledger(tmp_path, grids=[{"id": "g1", "name": "x", "community_id": "nope"}])
+    path = write_ledger(tmp_path, grids=[{"id": "g1", "name": "x", "community_id": "nope"}])
     with pytest.raises(ValueError):
         og.read_ledger(path)
 
@@ -173,7 +144,7 @@ def test_a_cycle_is_named_the_same_way_in_every_run(tmp_path):
     import subprocess
     import sys
 
-    path = _ledger(
+    path = write_ledger(
         tmp_path,
         areas=[
             {"id": "a1", "name": "御景小区", "kind": "compound", "parent_id": "g1"},

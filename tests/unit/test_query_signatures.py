@@ -9,6 +9,8 @@ import pytest
 from orggraph.backends.memory import MemoryBackend
 from orggraph.queries import QUERIES
 
+pytestmark = pytest.mark.quick  # in the quick subset (docs/testing.md)
+
 DISPATCHED = sorted(name for name, q in QUERIES.items() if not getattr(q.func, "backend_neutral", False))
 
 

@@ -9,6 +9,8 @@ import pytest
 from orggraph import schema
 from orggraph.errors import SchemaError
 
+pytestmark = pytest.mark.quick  # in the quick subset (docs/testing.md)
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # The contract of ../shared/LEDGER.md: table → canonical columns. A developer may add, never rename.

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from orggraph._types import parse
+
+pytestmark = pytest.mark.quick  # in the quick subset (docs/testing.md)
 
 
 def _vals(raw, typ):

@@ -189,7 +189,7 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
     --------
     >>> import orggraph as og
     >>> report = og.load_sample("qixia").audit(as_of="2020-06-30")
-    >>> report.headline.set_index("indicator").loc["grid_worker_rate", "value"]
+    >>> float(report.headline.set_index("indicator").loc["grid_worker_rate", "value"])
     1.0
     """
     from .appointments import cross_appointment_rate, one_shoulder

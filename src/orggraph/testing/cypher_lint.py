@@ -14,13 +14,22 @@ Neo4j 4 syntax, undeclared ``$parameter``), 2 = Warning (deprecations, unknown
 label / relationship type / property key when a schema is given),
 3 = Information, 4 = Hint.
 
-Needs Node.js >= 18 and ``npm ci --prefix tools/cypher-lint`` once.  Linting
-costs about 50-100 ms per statement (Neo4j's semantic analysis compiled to JS)
-plus ~0.5 s start-up per process; large batches are split over processes.
+Needs Node.js >= 18 and ``npm ci --prefix tools/cypher-lint`` once.  All
+statements go to the linter as one JSON list on stdin and come back as one
+result per statement, so a batch costs one Node start-up (~0.5 s); the cost is
+Neo4j's semantic analysis (compiled to JS), about 0.1-0.2 s per statement, so
+large batches are split over two processes on a machine with two cores.
+
+Results are kept in ``node_modules/.orggraph-lint-cache`` of the linter (one
+file per statement, named by a hash of the statement, its parameters, the
+schema, ``lint.mjs``, the package lock and the Node version): a statement that
+did not change is not linted again.  ``npm ci`` empties the cache with
+``node_modules``; ``ORGGRAPH_CYPHER_LINT_CACHE=0`` turns it off.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -166,22 +175,74 @@ def lint_statements(
     unique: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
     for item in items:
         unique.setdefault((item["query"], tuple(item["params"])), {**item, "name": str(len(unique))})
-    work = list(unique.values())
-    if jobs is None:
-        jobs = min(2, os.cpu_count() or 1, len(work) // 20)
-    jobs = max(1, min(jobs, len(work)))
-    chunks = [work[i::jobs] for i in range(jobs)]
     shared = dict(schema or {})
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        outputs = list(pool.map(lambda c: _run_node(node, lint_dir, {"schema": shared, "statements": c}, timeout),
-                                chunks))
-    by_key: dict[str, list[Diagnostic]] = {}
-    for out in outputs:
-        for entry in out:
-            by_key[entry["name"]] = [_diagnostic(d) for d in entry["diagnostics"]]
+    cache = _Cache(lint_dir, node, shared)
+    raw: dict[str, list[dict[str, Any]]] = {}
+    work = []
+    for entry in unique.values():
+        hit = cache.get(entry)
+        if hit is None:
+            work.append(entry)
+        else:
+            raw[entry["name"]] = hit
+    if work:
+        if jobs is None:
+            jobs = min(2, os.cpu_count() or 1, len(work) // 20)
+        jobs = max(1, min(jobs, len(work)))
+        chunks = [work[i::jobs] for i in range(jobs)]
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            outputs = list(pool.map(
+                lambda c: _run_node(node, lint_dir, {"schema": shared, "statements": c}, timeout), chunks))
+        linted = {entry["name"]: entry["diagnostics"] for out in outputs for entry in out}
+        for entry in work:
+            raw[entry["name"]] = linted[entry["name"]]
+            cache.put(entry, linted[entry["name"]])
     return {
-        item["name"]: by_key[unique[(item["query"], tuple(item["params"]))]["name"]] for item in items
+        item["name"]: [_diagnostic(d) for d in raw[unique[(item["query"], tuple(item["params"]))]["name"]]]
+        for item in items
     }
+
+
+class _Cache:
+    """The linter's answers by a hash of everything they depend on; one JSON file per statement."""
+
+    def __init__(self, lint_dir: Path, node: str, schema: Mapping[str, Any]) -> None:
+        self.folder: Path | None = None
+        if os.environ.get("ORGGRAPH_CYPHER_LINT_CACHE", "1") == "0":
+            return
+        node_version = subprocess.run([node, "--version"], capture_output=True, text=True, check=False).stdout
+        salt = hashlib.sha256()
+        for part in (lint_dir / "lint.mjs", lint_dir / "package-lock.json"):
+            salt.update(part.read_bytes() if part.is_file() else b"-")
+        salt.update(node_version.encode())
+        salt.update(json.dumps(schema, sort_keys=True, ensure_ascii=False).encode())
+        self.salt = salt.hexdigest()
+        self.folder = lint_dir / "node_modules" / ".orggraph-lint-cache"
+
+    def _path(self, entry: Mapping[str, Any]) -> Path:
+        assert self.folder is not None
+        key = hashlib.sha256((self.salt + json.dumps([entry["query"], entry["params"]], ensure_ascii=False)).encode())
+        return self.folder / f"{key.hexdigest()}.json"
+
+    def get(self, entry: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+        if self.folder is None:
+            return None
+        try:
+            return json.loads(self._path(entry).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def put(self, entry: Mapping[str, Any], diagnostics: list[dict[str, Any]]) -> None:
+        if self.folder is None:
+            return
+        path = self._path(entry)
+        try:
+            self.folder.mkdir(exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(diagnostics, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:  # a read-only checkout lints every time
+            pass
 
 
 def _diagnostic(raw: Mapping[str, Any]) -> Diagnostic:

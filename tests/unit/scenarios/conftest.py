@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scenario_town import build_town
+from fixtures.scenario_town import build_town
 
 
 @pytest.fixture(scope="session")

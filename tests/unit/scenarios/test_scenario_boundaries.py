@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import orggraph as og
-from scenario_town import DAY, claims_on, posts_of
+from fixtures.scenario_town import DAY, claims_on, posts_of
 
 
 def test_split_shares_territory_bodies_and_counts(town):

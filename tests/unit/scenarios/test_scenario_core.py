@@ -9,7 +9,7 @@ import pytest
 
 import orggraph as og
 from orggraph.cli import main
-from scenario_town import DAY, posts_of
+from fixtures.scenario_town import DAY, posts_of
 
 
 def _frames(g):

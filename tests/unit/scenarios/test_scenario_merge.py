@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import orggraph as og
-from scenario_town import DAY, claims_on, posts_of
+from fixtures.scenario_town import DAY, claims_on, posts_of
 
 END = pd.Timestamp(DAY)
 

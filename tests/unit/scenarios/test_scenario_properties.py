@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import orggraph as og
-from strategies import graph_from, ledgers
+from fixtures.strategies import graph_from, ledgers
 
 DAY = "2022-07-01"
 SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 import orggraph as og
 from orggraph.errors import NodeNotFound, SchemaError
 
+from fixtures.graphs import build_boundaries
+
 UNASSIGNED_COLUMNS = [
     "id", "label", "name", "kind", "households", "status", "claimants", "street_id",
     "adjacent_communities", "governing_bodies", "inherited",
@@ -23,70 +25,12 @@ UNASSIGNED_COLUMNS = [
 ZONE_COLUMNS = ["id", "name", "households", "street_id", "status", "claimants", "adjacent_communities", "governing_bodies"]
 
 
-def build_boundaries() -> og.OrgGraph:
-    """District d1; streets s1 (communities c1, c2, c3) and s2 (community c4).
-
-    s1
-      c1: grid g1 → compound a1 (assigned) → building b1
-                    compound a2 (120 hh; also CONTAINS from c2: contested {c1, c2})
-                        building b2 (contested {c1, c2}, inherited from a2)
-                        building b3 (also CONTAINS from c3: {c1, c2, c3}, a root cause of its own)
-          boundary zone z2 (assigned to c1; ADJACENT c1 and c3)
-          CONTAINS a5 (a compound of c4 in s2: contested {c1, c4} across streets)
-      c2: grid g2; boundary zone z3 (also CONTAINS from c3: contested {c2, c3}),
-          COVERS from unit u2 and party org p3
-      c3: —
-      directly: boundary zone z1 (unassigned; ADJACENT c1, c2 (stored c2 → z1) and grid g1;
-                COVERS from work station u1)
-                grid g9 (unassigned) → compound a9 → building b9 (both unassigned, inherited)
-    s2
-      c4: compound a4 (assigned), compound a5 (see above)
-      directly: boundary zone z5 (unassigned; ADJACENT c4)
-    nowhere: boundary zone z4 (no container at all: unassigned, no street)
-    """
-    g = og.OrgGraph()
-    g.add_node("District", "d1", name="孝南区")
-    g.add_node("Street", "s1", name="书院街道", district_id="d1")
-    g.add_node("Street", "s2", name="广场街道", district_id="d1")
-    for cid, name, street in (("c1", "碧海社区", "s1"), ("c2", "海丰社区", "s1"), ("c3", "华林社区", "s1"), ("c4", "隆华社区", "s2")):
-        g.add_node("Community", cid, name=name, street_id=street)
-    g.add_node("Grid", "g1", name="网格1", community_id="c1", households=300)
-    g.add_node("Grid", "g2", name="网格2", community_id="c2")
-    g.add_node("Grid", "g9", name="无主网格", households=280)
-    g.add_edge("CONTAINS", "s1", "g9")
-    g.add_node("Area", "a1", name="阳光小区", kind="compound", parent_id="g1")
-    g.add_node("Area", "b1", name="阳光1号楼", kind="building", parent_id="a1")
-    g.add_node("Area", "a2", name="交界小区", kind="compound", parent_id="g1", households=120)
-    g.add_edge("CONTAINS", "c2", "a2")
-    g.add_node("Area", "b2", name="交界1号楼", kind="building", parent_id="a2")
-    g.add_node("Area", "b3", name="交界2号楼", kind="building", parent_id="a2")
-    g.add_edge("CONTAINS", "c3", "b3")
-    g.add_node("Area", "z2", name="碧海—华林交界区域", kind="boundary_zone", parent_id="c1")
-    g.add_edge("ADJACENT", "z2", "c1")
-    g.add_edge("ADJACENT", "z2", "c3")
-    g.add_node("Area", "z3", name="海丰—华林交界区域", kind="boundary_zone", parent_id="c2", households=40)
-    g.add_edge("CONTAINS", "c3", "z3")
-    g.add_node("Unit", "u2", name="海丰居委会", kind="residents_committee", territory_id="z3")
-    g.add_node("PartyOrg", "p3", name="华林社区党委", level="committee", territory_id="z3")
-    g.add_node("Area", "z1", name="碧海—海丰交界区域", kind="boundary_zone", parent_id="s1", households=38)
-    g.add_edge("ADJACENT", "z1", "c1")
-    g.add_edge("ADJACENT", "c2", "z1")
-    g.add_edge("ADJACENT", "z1", "g1")  # a grid, not a community: not listed
-    g.add_node("Unit", "u1", name="第一工作站", kind="workstation", territory_id="z1")
-    g.add_node("Area", "a9", name="无主小区", kind="compound", parent_id="g9")
-    g.add_node("Area", "b9", name="无主1号楼", kind="building", parent_id="a9")
-    g.add_node("Area", "a4", name="隆华小区", kind="compound", parent_id="c4")
-    g.add_node("Area", "a5", name="跨街小区", kind="compound", parent_id="c4")
-    g.add_edge("CONTAINS", "c1", "a5")
-    g.add_node("Area", "z5", name="隆华交界区域", kind="boundary_zone", parent_id="s2")
-    g.add_edge("ADJACENT", "z5", "c4")
-    g.add_node("Area", "z4", name="孤立交界区域", kind="boundary_zone")
-    return g
 
 
-@pytest.fixture(scope="module")
-def graph() -> og.OrgGraph:
-    return build_boundaries()
+@pytest.fixture
+def graph(on_backend):
+    """The graph of :func:`fixtures.graphs.build_boundaries` on the test's backend."""
+    return on_backend("boundaries", build_boundaries)
 
 
 def rows(df: pd.DataFrame) -> dict[str, dict]:
@@ -116,6 +60,7 @@ def test_unassigned_areas_whole_graph(graph):
     assert roots == ["a2", "a5", "b3", "z3", "g9", "z1", "z4", "z5"]
 
 
+@pytest.mark.xfail_on("neo4j", raises=AssertionError, reason="issue 12 item 5: a missing text value is NaN on Neo4j and None in memory")
 def test_unassigned_areas_columns(graph):
     by = rows(graph.unassigned_areas())
     assert by["g9"]["label"] == "Grid" and by["g9"]["kind"] is None and by["g9"]["households"] == 280
@@ -169,15 +114,21 @@ def test_unassigned_areas_row_values_do_not_depend_on_scope(graph):
             assert row == full[rid], (within, rid)
 
 
-def test_unassigned_areas_empty_scopes(graph):
-    # an assigned community with nothing unusual below it
+def _boundaries_and_a_quiet_community() -> og.OrgGraph:
     g = build_boundaries()
     g.add_node("Community", "c5", name="安宁社区", street_id="s2")
+    return g
+
+
+def test_unassigned_areas_empty_scopes(graph):
+    assert graph.unassigned_areas(within="a1").empty
+
+
+def test_unassigned_areas_within_a_quiet_community(on_backend):
+    # an assigned community with nothing unusual below it
+    g = on_backend("boundaries+c5", _boundaries_and_a_quiet_community)
     r = g.unassigned_areas(within="c5")
     assert list(r.columns) == UNASSIGNED_COLUMNS and len(r) == 0
-    empty = og.OrgGraph().unassigned_areas()
-    assert list(empty.columns) == UNASSIGNED_COLUMNS and len(empty) == 0
-    assert graph.unassigned_areas(within="a1").empty
 
 
 def test_unassigned_areas_as_of_has_no_effect(graph):
@@ -194,11 +145,9 @@ def test_unassigned_areas_bad_within(graph):
         graph.unassigned_areas(within="u1")  # a unit, not a territory
 
 
-def test_settling_the_container_settles_the_inherited_rows():
-    g = build_boundaries()
-    # drop c2's claim on a2: a2 and b2 become assigned; b3 stays contested {c1, c3} and is now a root
-    e = g.edges("CONTAINS")
-    g.backend.store.replace_edges("CONTAINS", e[~((e["source"] == "c2") & (e["target"] == "a2"))])
+def test_settling_the_container_settles_the_inherited_rows(on_backend):
+    # without c2's claim on a2: a2 and b2 are assigned; b3 stays contested {c1, c3} and is now a root
+    g = on_backend("boundaries-c2a2", lambda: build_boundaries(c2_claims_a2=False))
     r = g.unassigned_areas(within="c1")
     assert r["id"].tolist() == ["a5", "b3"]
     assert rows(r)["b3"]["claimants"] == ["c1", "c3"] and not rows(r)["b3"]["inherited"]
@@ -207,6 +156,7 @@ def test_settling_the_container_settles_the_inherited_rows():
 # --------------------------------------------------------------------------- boundary_zones
 
 
+@pytest.mark.xfail_on("neo4j", raises=AssertionError, reason="issue 12 item 5: a missing text value is NaN on Neo4j and None in memory")
 def test_boundary_zones(graph):
     r = graph.boundary_zones()
     assert list(r.columns) == ZONE_COLUMNS
@@ -232,7 +182,6 @@ def test_boundary_zones_within(graph):
     assert graph.boundary_zones(within="c3")["id"].tolist() == ["z3"]
     # an unassigned zone lies in no community
     assert graph.boundary_zones(within="c4").empty
-    assert list(og.OrgGraph().boundary_zones().columns) == ZONE_COLUMNS
 
 
 # --------------------------------------------------------------------------- random graphs against the definitions

@@ -13,95 +13,17 @@ import orggraph as og
 from orggraph.errors import NodeNotFound, SchemaError
 from orggraph.queries.coverage import COVERAGE_INDICATORS, COVERAGE_TABLES, CoverageReport
 
+from fixtures.graphs import build_city
+
 AS_OF = "2023-06-30"
 
 
-def build_city() -> og.OrgGraph:
-    """District d1 with streets s1 (communities c1, c2) and s2 (community c3), and s3 (empty).
-
-    Territories
-      c1 安宁 (s1): grid g1 (300 hh), grid g2 (450 hh); compound a1 (620 hh); compound a2 (180 hh) inside g1;
-                   building a6
-      c2 辽河 (s1): grid g3 (no hh); compound a3 (800 hh) — also claimed by c1 (contested)
-      c3 龙腾 (s2): grid g4 (150 hh) with 二级网格 g5 (250 hh); compound a4 (hh unknown)
-      s2 directly:  compound a5 (510 hh), governed by no community
-    """
-    g = og.OrgGraph()
-    g.add_node("District", "d1", name="栖霞市")
-    for sid, name in (("s1", "东城街道"), ("s2", "西城街道"), ("s3", "空街道")):
-        g.add_node("Street", sid, name=name, district_id="d1")
-    for cid, name, street in (("c1", "安宁社区", "s1"), ("c2", "辽河社区", "s1"), ("c3", "龙腾社区", "s2")):
-        g.add_node("Community", cid, name=name, street_id=street)
-    g.add_node("Grid", "g1", name="网格1", community_id="c1", households=300)
-    g.add_node("Grid", "g2", name="网格2", community_id="c1", households=450)
-    g.add_node("Grid", "g3", name="网格3", community_id="c2")
-    g.add_node("Grid", "g4", name="网格4", community_id="c3", households=150)
-    g.add_node("Grid", "g5", name="合作社网格", parent_grid_id="g4", households=250)
-    g.add_node("Area", "a1", name="阳光小区", kind="compound", parent_id="c1", households=620)
-    g.add_node("Area", "a2", name="和平小区", kind="compound", parent_id="g1", households=180)
-    g.add_node("Area", "a3", name="交界小区", kind="compound", parent_id="c2", households=800)
-    g.add_edge("CONTAINS", "c1", "a3")  # contested: c1 and c2 both claim a3
-    g.add_node("Area", "a4", name="龙腾小区", kind="compound", parent_id="c3")
-    g.add_node("Area", "a5", name="无主小区", kind="compound", parent_id="s2", households=510)
-    g.add_node("Area", "a6", name="1号楼", kind="building", parent_id="c1", households=900)
-
-    # party organisations
-    g.add_node("PartyOrg", "wc1", name="东城街道党工委", level="working_committee", territory_id="s1")
-    g.add_node("PartyOrg", "pc_c1", name="安宁社区党委", level="committee", territory_id="c1")
-    g.add_node("PartyOrg", "pc_c2", name="辽河社区党总支", level="general_branch", territory_id="c2")
-    g.add_node("PartyOrg", "b_a1", name="阳光小区党支部", level="branch", territory_id="a1")
-    g.add_node("PartyOrg", "b_g1", name="网格1党支部", level="branch", territory_id="g1")  # covers a2's grid only
-    # units
-    g.add_node("Unit", "pc1", name="龙腾物业", kind="property_company", territory_id="a4")
-    g.add_node("Unit", "pc2", name="安宁物业", kind="property_company", territory_id="a1")
-    g.add_edge("COVERS", "pc2", "a2")
-    g.add_node("Unit", "pc3", name="无区域物业", kind="property_company")
-    g.add_node("PartyOrg", "b_pc", name="龙腾物业党支部", level="branch", unit_id="pc1", territory_id="a4")
-    g.add_node("Unit", "rc1", name="阳光居委会", kind="residents_committee", territory_id="a1")
-    g.add_node("Unit", "rc2", name="辽河居委会", kind="residents_committee", territory_id="c2")  # not a3 itself
-    g.add_node("Unit", "ru1", name="区税务局", kind="resident_unit", territory_id="c1")
-    g.add_node("PartyOrg", "ru_po", name="区税务局党委", level="committee", unit_id="ru1")
-    g.add_node("Unit", "ru2", name="街道医院", kind="resident_unit", territory_id="s1")
-    g.add_node("Unit", "ru3", name="区教育局", kind="resident_unit", territory_id="d1")
-    g.add_node("Unit", "ru4", name="龙腾中学", kind="resident_unit", territory_id="a4")
-
-    for pid in [f"p{i}" for i in range(1, 11)]:
-        g.add_node("Cadre", pid, name=f"人员{pid}")
-    post = lambda who, body, role, start=None, end=None: g.add_edge(  # noqa: E731
-        "HOLDS_POST", who, body, role=role, start=start, end=end
-    )
-    # grid workers
-    post("p1", "g1", "grid_worker", "2023-06-30")  # starts on as_of: current
-    post("p2", "g2", "grid_worker", "2019-01-01", "2023-06-30")  # ends on as_of: not current (half-open)
-    post("p2", "g1", "grid_leader", "2019-01-01")  # a grid leader is not a grid worker
-    post("p4", "g3", "grid_worker", "2023-07-01")  # starts after as_of
-    post("p3", "g4", "grid_worker", "2020-01-01")
-    # 兼职委员
-    post("p6", "pc_c1", "part_time_member", "2021-01-01")  # p6 holds three posts:
-    post("p6", "ru_po", "secretary", "2020-01-01")  # … secretary of a resident unit's party committee
-    post("p6", "rc1", "director", "2021-01-01")  # … and a residents' committee director
-    post("p7", "pc_c1", "part_time_member", "2021-01-01")  # no post in a resident unit
-    post("p8", "pc_c2", "part_time_member", "2021-01-01")
-    post("p8", "ru2", "staff", "2018-01-01", "2022-12-31")  # ended before as_of
-    post("p9", "pc_c2", "part_time_member", "2019-01-01", "2022-01-01")  # ended: not counted at all
-    post("p10", "ru_po", "part_time_member", "2021-01-01")  # the unit's own committee: no community's
-    post("p10", "ru1", "staff", "2021-01-01")
-    # a 小区大党委 covering c3's compound a4 is not c3's party organisation: p10 sitting on it changes nothing
-    g.add_node("PartyOrg", "pc_a4", name="龙腾小区大党委", level="committee", territory_id="a4")
-    post("p10", "pc_a4", "part_time_member", "2021-01-01")
-    # 双报到
-    g.add_edge("REPORTS_TO", "ru_po", "c1", date="2022-01-01")  # ru1 reports through its party committee
-    g.add_edge("REPORTS_TO", "ru2", "c2", date="2024-01-01")  # after as_of: does not count
-    g.add_edge("REPORTS_TO", "ru4", "c3")  # no date: counts
-    g.add_edge("REPORTS_TO", "p5", "c2", date="2022-05-01")  # a member: counts for member_reports only
-    g.add_edge("REPORTS_TO", "p5", "c1", date="2022-05-01")
-    g.add_edge("REPORTS_TO", "p7", "c2", date="2024-01-01")  # after as_of
-    return g
 
 
-@pytest.fixture(scope="module")
-def city() -> og.OrgGraph:
-    return build_city()
+@pytest.fixture
+def city(on_backend):
+    """The graph of :func:`fixtures.graphs.build_city` on the test's backend."""
+    return on_backend("city", build_city)
 
 
 def rates(report: CoverageReport) -> dict[str, tuple[int, int]]:
@@ -277,11 +199,6 @@ def test_empty_scope(city):
         assert list(frame.columns) == COVERAGE_TABLES[name]
 
 
-def test_empty_graph():
-    report = og.OrgGraph().coverage_gaps()
-    assert report.rates["denominator"].sum() == 0
-
-
 # --------------------------------------------------------------------------- the report object and arguments
 
 
@@ -443,8 +360,7 @@ def test_rates_are_consistent_and_add_up(streets):
             assert total[ind] == summed, ind
 
 
-def test_a_property_company_branch_is_not_a_compound_branch():
-    """栖霞 counts 小区党支部 and 物业公司党支部 apart: only the first covers a compound."""
+def _company_branch() -> og.OrgGraph:
     g = og.OrgGraph()
     g.add_node("Street", "s1", name="翠屏街道")
     g.add_node("Community", "c1", name="龙腾社区", street_id="s1")
@@ -453,7 +369,12 @@ def test_a_property_company_branch_is_not_a_compound_branch():
     g.add_node("Unit", "pc", name="物业公司", kind="property_company", territory_id="a2")
     g.add_node("PartyOrg", "b1", name="御景小区党支部", level="branch", territory_id="a1")
     g.add_node("PartyOrg", "b2", name="物业公司党支部", level="branch", territory_id="a2", unit_id="pc")
-    report = g.coverage_gaps(as_of="2021-01-01")
+    return g
+
+
+def test_a_property_company_branch_is_not_a_compound_branch(on_backend):
+    """栖霞 counts 小区党支部 and 物业公司党支部 apart: only the first covers a compound."""
+    report = on_backend("company_branch", _company_branch).coverage_gaps(as_of="2021-01-01")
     # a1 has its own branch; a2 only its property company's: 1 of 2 compounds
     assert report["compounds_without_branch"]["area_id"].tolist() == ["a2"]
     assert report.rates.set_index("indicator").loc["compound_branch_rate", ["numerator", "denominator"]].tolist() == [1, 2]

@@ -12,63 +12,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import orggraph as og
-from strategies import graph_from, ledgers
+
+from fixtures.graphs import build_two_streets
+from fixtures.strategies import graph_from, ledgers
 
 AS_OF = "2022-01-01"
 
 
-def build_two_streets() -> og.OrgGraph:
-    """Two streets, three communities.
-
-    c1 (s1): party org P1 (committee), residents' committee R1, owners' committee O1 (covers compound a1)
-        p1: secretary P1 + director R1                      → both (一肩挑)
-        p2: member P1 + member R1 + member O1               → three posts, both
-        p3: member P1                                        → party only
-        p4: deputy_director R1                               → committee only
-        p5: member P1 (ended 2021-06-30) + member R1         → only R1 is current
-        p6: part_time_member P1 + staff R1                   → not committee roles: not counted by default
-        p7: member O1                                        → owners' committee only
-    c2 (s1): general_branch P2 (a 党总支), R2
-        p8: secretary P2; p9: director R2                    → no overlap
-        a 小区大党委 BP covering compound a2 of c2, with p9 as member: not c2's party organisation
-    c3 (s2): no bodies at all
-    """
-    g = og.OrgGraph()
-    g.add_node("District", "d1", name="区")
-    g.add_node("Street", "s1", name="东城街道", district_id="d1")
-    g.add_node("Street", "s2", name="西城街道", district_id="d1")
-    g.add_node("Community", "c1", name="安宁社区", street_id="s1")
-    g.add_node("Community", "c2", name="辽河社区", street_id="s1")
-    g.add_node("Community", "c3", name="空社区", street_id="s2")
-    g.add_node("Area", "a1", name="阳光小区", kind="compound", parent_id="c1")
-    g.add_node("Area", "a2", name="大小区", kind="compound", parent_id="c2")
-    g.add_node("PartyOrg", "P1", name="安宁社区党委", level="committee", territory_id="c1")
-    g.add_node("PartyOrg", "P2", name="辽河社区党总支", level="general_branch", territory_id="c2")
-    g.add_node("PartyOrg", "BP", name="大小区大党委", level="committee", territory_id="a2")
-    g.add_node("Unit", "R1", name="安宁居委会", kind="residents_committee", territory_id="c1")
-    g.add_node("Unit", "R2", name="辽河居委会", kind="residents_committee", territory_id="c2")
-    g.add_node("Unit", "O1", name="阳光业委会", kind="owners_committee", territory_id="a1")
-    for p in range(1, 10):
-        g.add_node("Cadre", f"p{p}", name=f"人{p}")
-    posts = [
-        ("p1", "P1", "secretary"), ("p1", "R1", "director"),
-        ("p2", "P1", "member"), ("p2", "R1", "member"), ("p2", "O1", "member"),
-        ("p3", "P1", "member"),
-        ("p4", "R1", "deputy_director"),
-        ("p5", "R1", "member"),
-        ("p6", "P1", "part_time_member"), ("p6", "R1", "staff"),
-        ("p7", "O1", "member"),
-        ("p8", "P2", "secretary"), ("p9", "R2", "director"), ("p9", "BP", "member"),
-    ]
-    for cadre, body, role in posts:
-        g.add_edge("HOLDS_POST", cadre, body, role=role, start="2020-01-01")
-    g.add_edge("HOLDS_POST", "p5", "P1", role="member", start="2019-01-01", end="2021-06-30")
-    return g
 
 
 @pytest.fixture
-def g():
-    return build_two_streets()
+def g(on_backend):
+    """The graph of :func:`fixtures.graphs.build_two_streets` on the test's backend."""
+    return on_backend("two_streets", build_two_streets)
 
 
 def _rows(frame, key):

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 import orggraph as og
 from orggraph.queries.norms import COLUMNS, Norms, NormsError, Range
 
+from fixtures.graphs import build_stations
+
 AS_OF = "2023-06-30"
 
 
@@ -98,65 +100,12 @@ def test_norms_is_frozen():
 # --------------------------------------------------------------------------- check_norms
 
 
-def build_stations() -> og.OrgGraph:
-    """Street s1 (c1, c2, c4) and s2 (c3), four work stations, six grids. Worked values in the tests."""
-    g = og.OrgGraph()
-    g.add_node("Street", "s1", name="东城街道")
-    g.add_node("Street", "s2", name="西城街道")
-    g.add_node("Community", "c1", name="安宁社区", street_id="s1", households=900, population=2500)
-    g.add_node("Community", "c2", name="辽河社区", street_id="s1", households=700, population=5000)
-    g.add_node("Community", "c3", name="龙腾社区", street_id="s2", households=1200, population=3600)
-    g.add_node("Community", "c4", name="新建社区", street_id="s1")  # households and population unknown
-    for gid, comm, hh in (
-        ("g1", "c1", 300),
-        ("g2", "c1", 450),
-        ("g3", "c2", None),
-        ("g4", "c3", 200),
-        ("g5", "c3", 401),
-        ("g6", "c2", 199),
-    ):
-        g.add_node("Grid", gid, name=f"网格{gid}", community_id=comm, households=hh)
-    g.add_node("Unit", "ws1", name="第一工作站", kind="workstation", territory_id="c1")
-    g.add_edge("COVERS", "ws1", "c2")  # 一站多居: c1 and c2
-    g.add_node("Unit", "ws2", name="第二工作站", kind="workstation", territory_id="g4")  # a grid of c3
-    g.add_node("Unit", "ws3", name="第三工作站", kind="workstation", territory_id="c4")
-    g.add_node("Unit", "ws4", name="第四工作站", kind="workstation", territory_id="c1")
-
-    people = ["p1", "p2", "p3", "p4", "p5", "k1", "z1", "z2", "z3"] + [f"m{i}" for i in range(1, 8)]
-    people += [f"y{i}" for i in range(1, 5)] + [f"t{i}" for i in range(1, 18)]
-    for pid in people:
-        g.add_node("Cadre", pid, name=f"人员{pid}")
-
-    def post(who, body, role, start="2020-01-01", end=None):
-        g.add_edge("HOLDS_POST", who, body, role=role, start=start, end=end)
-
-    post("p1", "g1", "grid_worker")
-    post("p2", "g3", "grid_worker")
-    post("p2", "g6", "grid_worker")
-    post("p3", "g4", "grid_worker", end="2023-06-30")  # ends on as_of: g4 has no worker
-    post("p4", "g5", "grid_worker")
-    post("p4", "g5", "grid_worker", start="2021-01-01")  # the same person twice: counted once
-    post("p5", "g5", "grid_worker")
-    # ws1: chief k1; zone managers z1, z2 (z3 left); 7 staff. z1 holds three posts.
-    post("k1", "ws1", "station_chief")
-    post("z1", "ws1", "zone_manager")
-    post("z1", "ws1", "staff")
-    post("z1", "g1", "grid_worker")
-    post("z2", "ws1", "zone_manager")
-    post("z3", "ws1", "zone_manager", end="2022-12-31")
-    for i in range(1, 8):
-        post(f"m{i}", "ws1", "staff")
-    # ws2: four zone managers y1..y4 and 17 staff
-    for i in range(1, 5):
-        post(f"y{i}", "ws2", "zone_manager")
-    for i in range(1, 18):
-        post(f"t{i}", "ws2", "staff")
-    return g
 
 
-@pytest.fixture(scope="module")
-def stations() -> og.OrgGraph:
-    return build_stations()
+@pytest.fixture
+def stations(on_backend):
+    """The graph of :func:`fixtures.graphs.build_stations` on the test's backend."""
+    return on_backend("stations", build_stations)
 
 
 def rows(v: pd.DataFrame, *cols) -> list[tuple]:
@@ -224,15 +173,15 @@ def test_within_street(stations):
     ]
 
 
-def test_within_an_empty_territory(stations):
-    stations = stations.copy()
-    stations.add_node("Street", "s9", name="空街道")
+def _stations_and_an_empty_street() -> og.OrgGraph:
+    g = build_stations()
+    g.add_node("Street", "s9", name="空街道")
+    return g
+
+
+def test_within_an_empty_territory(on_backend):
+    stations = on_backend("stations+s9", _stations_and_an_empty_street)
     v = stations.check_norms(within="s9", as_of=AS_OF)
-    assert len(v) == 0 and list(v.columns) == COLUMNS
-
-
-def test_empty_graph():
-    v = og.OrgGraph().check_norms()
     assert len(v) == 0 and list(v.columns) == COLUMNS
 
 
@@ -254,11 +203,15 @@ def test_custom_norms(stations, tmp_path):
         stations.check_norms({"workstation_staff": {"maximun": 3}})
 
 
-def test_zero_households_and_no_manager_is_not_judged():
+def _empty_station() -> og.OrgGraph:
     g = og.OrgGraph()
     g.add_node("Community", "c", name="空社区", households=0, population=0)
     g.add_node("Unit", "w", name="站", kind="workstation", territory_id="c")
-    v = g.check_norms()
+    return g
+
+
+def test_zero_households_and_no_manager_is_not_judged(on_backend):
+    v = on_backend("empty_station", _empty_station).check_norms()
     # 0 households / 0 zone managers: not judged; population 0 < 7000 and staff 0 < 10 are
     assert rows(v) == [("workstation_population", "w", 0.0), ("workstation_staff", "w", 0.0)]
     assert v["community_id"].tolist() == ["c", "c"] and v["street_id"].isna().all()

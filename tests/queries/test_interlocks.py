@@ -1,37 +1,7 @@
 """The cross-appointment network (交叉任职网络), 一人多职 and the network metrics.
 
-Every expected value below is worked out by hand from the fixture drawn here.
-
-Fixture (``as_of = 2024-01-01``)::
-
-    D1 ─ S1 ─ C1 ─ G1 (grid), A1 (compound), Z (boundary zone, also claimed by C2)
-       │    └ C2 ─ Z
-       └ S2 ─ C3
-
-    body  label     kind                 covers        current holders
-    B3    PartyOrg  branch               Z (C1 + C2)   f, h
-    G1    Grid      grid                 (territory)   z
-    O1    Unit      owners_committee     A1            (q starts in 2030: none)
-    P1    PartyOrg  committee            C1            x, y (two posts), h   (e ended 2020)
-    P2    PartyOrg  committee            C2            f, s
-    P3    PartyOrg  general_branch       C3            u
-    R1    Unit      residents_committee  C1            x, y, z, e, q
-    R2    Unit      residents_committee  C2            f
-    U1    Unit      resident_unit        (nothing)     u
-    W1    PartyOrg  working_committee    S1            x
-
-    person  bodies held (whole graph)   k(p)
-    x       P1 R1 W1                    3   → pairs (P1,R1) (P1,W1) (R1,W1)
-    y       P1 R1                       2   → (P1,R1)
-    z       G1 R1                       2   → (G1,R1)
-    e       R1                          1   (P1 post ended 2020-01-01)
-    f       B3 P2 R2                    3   → (B3,P2) (B3,R2) (P2,R2)
-    h       B3 P1                       2   → (B3,P1)
-    u       P3 U1                       2   → (P3,U1)
-    q       R1                          1   (O1 post starts 2030)
-    s       P2                          1
-
-    |people(b)|: B3 2, G1 1, P1 3, P2 2, P3 1, R1 5, R2 1, U1 1, W1 1
+Every expected value below is worked out by hand from :func:`fixtures.graphs.build_interlock_graph`
+(its docstring draws the graph and lists who holds which body on 2024-01-01), on both backends.
 """
 
 from __future__ import annotations
@@ -48,6 +18,8 @@ import orggraph as og
 from orggraph.errors import NodeNotFound, SchemaError
 from orggraph.queries import QUERIES
 
+from fixtures.graphs import build_interlock_graph
+
 AS_OF = "2024-01-01"
 PAIR_COLUMNS = [
     "body_a", "body_a_name", "body_a_label", "body_a_kind",
@@ -56,57 +28,12 @@ PAIR_COLUMNS = [
 ]
 
 
-def build_interlock_graph() -> og.OrgGraph:
-    g = og.OrgGraph()
-    g.add_node("District", "D1", name="孝南区")
-    g.add_node("Street", "S1", name="书院街道", district_id="D1")
-    g.add_node("Street", "S2", name="新华街道", district_id="D1")
-    g.add_node("Community", "C1", name="安宁社区", kind="urban", street_id="S1")
-    g.add_node("Community", "C2", name="幸福社区", kind="urban", street_id="S1")
-    g.add_node("Community", "C3", name="龙腾社区", kind="rural", street_id="S2")
-    g.add_node("Grid", "G1", name="安宁一网格", community_id="C1")
-    g.add_node("Area", "A1", name="御景小区", kind="compound", parent_id="C1")
-    g.add_node("Area", "Z", name="安宁幸福交界区域", kind="boundary_zone", parent_id="C1")
-    g.add_edge("CONTAINS", "C2", "Z")  # contested: claimed by C1 and C2
-    g.add_node("PartyOrg", "W1", name="书院街道大工委", level="working_committee", territory_id="S1")
-    g.add_node("PartyOrg", "P1", name="安宁社区党委", level="committee", territory_id="C1")
-    g.add_node("PartyOrg", "P2", name="幸福社区党委", level="committee", territory_id="C2")
-    g.add_node("PartyOrg", "P3", name="龙腾社区党总支", level="general_branch", territory_id="C3")
-    g.add_node("PartyOrg", "B3", name="交界区域党支部", level="branch", territory_id="Z")
-    g.add_node("Unit", "R1", name="安宁社区居委会", kind="residents_committee", territory_id="C1")
-    g.add_node("Unit", "R2", name="幸福社区居委会", kind="residents_committee", territory_id="C2")
-    g.add_node("Unit", "O1", name="御景小区业委会", kind="owners_committee", territory_id="A1")
-    g.add_node("Unit", "U1", name="区人社局", kind="resident_unit")  # covers nothing
-    for p in "xyzefhuqs":
-        g.add_node("Cadre", p, name=f"干部{p}")
-    post = lambda cadre, body, role, **kw: g.add_edge("HOLDS_POST", cadre, body, role=role, **kw)  # noqa: E731
-    post("x", "P1", "secretary", start="2021-01-01")
-    post("x", "R1", "director", start="2021-01-01")
-    post("x", "W1", "part_time_member", start="2022-05-01")
-    post("y", "P1", "member")
-    post("y", "P1", "deputy_secretary", start="2023-01-01")  # second post in the same body
-    post("y", "R1", "deputy_director")
-    post("z", "R1", "staff")
-    post("z", "G1", "grid_worker")
-    post("e", "P1", "member", start="2015-01-01", end="2020-01-01")  # ended before as_of
-    post("e", "R1", "member")
-    post("f", "P2", "secretary")
-    post("f", "R2", "director")
-    post("f", "B3", "secretary")
-    post("h", "B3", "member")
-    post("h", "P1", "member")
-    post("u", "U1", "secretary")
-    post("u", "P3", "part_time_member")
-    post("q", "O1", "member", start="2030-01-01")  # not started at as_of
-    post("q", "R1", "member")
-    post("s", "P2", "member")
-    post("x", "R2", "member", start="2024-01-01", end="2024-01-01")  # empty interval: never current
-    return g
 
 
-@pytest.fixture(scope="module")
-def g() -> og.OrgGraph:
-    return build_interlock_graph()
+@pytest.fixture
+def g(on_backend):
+    """The graph of :func:`fixtures.graphs.build_interlock_graph` on the test's backend."""
+    return on_backend("interlock_graph", build_interlock_graph)
 
 
 def pairs(frame: pd.DataFrame) -> dict[tuple[str, str], tuple[int, list[str], float]]:
@@ -257,8 +184,6 @@ def test_empty_scope(g):
     for within in ("S2", "C3"):
         r = g.interlocks("cosine", within=within, as_of=AS_OF)
         assert list(r.columns) == PAIR_COLUMNS and len(r) == 0
-    empty = og.OrgGraph().interlocks()
-    assert list(empty.columns) == PAIR_COLUMNS and len(empty) == 0
 
 
 def test_bodies_filter(g):
@@ -346,7 +271,6 @@ def test_interlock_network(g):
     assert net.nodes["G1"] == {"name": "安宁一网格", "label": "Grid", "kind": "grid"}
     e = net.edges["R1", "P1"]
     assert e["shared"] == 2 and e["people"] == ["x", "y"] and e["weight"] == pytest.approx(1 / 3)
-    assert og.OrgGraph().interlock_network().number_of_nodes() == 0
 
 
 def test_interlock_metrics_by_hand(g):
@@ -383,9 +307,7 @@ def test_metrics_weighting_changes_weighted_degree_only(g):
         assert newman[col].tolist() == plain[col].tolist()
 
 
-def test_component_numbering_ties():
-    # two components of equal size: {a1, a9} and {a2, a3}; the one holding the smallest id (a1) is 0.
-    # a third component {b1, b2, b3} (a path) is the largest → 0, the others 1 and 2.
+def _three_components() -> og.OrgGraph:
     g = og.OrgGraph()
     for u in ("a1", "a2", "a3", "a9", "b1", "b2", "b3"):
         g.add_node("Unit", u, name=u, kind="social_org")
@@ -393,16 +315,17 @@ def test_component_numbering_ties():
         g.add_node("Cadre", p, name=p)
         for b in bodies:
             g.add_edge("HOLDS_POST", p, b, role="member")
-    m = g.interlock_metrics().set_index("body_id")
+    return g
+
+
+def test_component_numbering_ties(on_backend):
+    # two components of equal size: {a1, a9} and {a2, a3}; the one holding the smallest id (a1) is 0.
+    # a third component {b1, b2, b3} (a path) is the largest → 0, the others 1 and 2.
+    m = on_backend("three_components", _three_components).interlock_metrics().set_index("body_id")
     assert m["component"].to_dict() == {"a1": 1, "a9": 1, "a2": 2, "a3": 2, "b1": 0, "b2": 0, "b3": 0}
     # path b1-b2-b3: b2 on the one b1–b3 path → 1 pair / ((7−1)(7−2)/2 = 15)
     assert m.loc["b2", "betweenness"] == pytest.approx(1 / 15)
     assert m["core_number"].eq(1).all()
-
-
-def test_metrics_empty():
-    m = og.OrgGraph().interlock_metrics()
-    assert len(m) == 0 and m["degree"].dtype == "int64" and m["betweenness"].dtype == "float64"
 
 
 # --------------------------------------------------------------------------- properties

@@ -18,76 +18,18 @@ import orggraph as og
 from orggraph.errors import NodeNotFound
 from orggraph.queries.chains import CHAIN, LEVEL_TERRITORY, LEVEL_ZH, check_chain
 
+from fixtures.graphs import build_chains
+
 COLUMNS = ["area_id", "area_name", "kind", "community_id", "street_id", "expected", "reached", "complete",
            "first_missing", "missing_zh"]
 
 
-def build_chains() -> og.OrgGraph:
-    """Streets s1 (working committee w1) and s2 (none).
-
-    Party organisations (P → Q: P SUBORDINATE_TO Q; ⊃ T: COVERS T)
-      w1 working_committee ⊃ s1
-      p1 committee ⊃ c1 → w1          p2 general_branch ⊃ c2 → w1
-      p3 committee ⊃ c3 (answers to nobody)      p4 committee ⊃ c4 → w1 (s2 has no working committee)
-      br1 branch ⊃ a1 → p1
-        gr11 group ⊃ b11 → br1,  h11 household ⊃ b11 → gr11        (b11: all five levels)
-        gr12 group ⊃ b12 → br1                                    (b12: no 党员中心户)
-        gr13 group ⊃ b13 → p1 (skips the branch)                  (b13: breaks at 楼栋党小组)
-        h14 household ⊃ b14 → br1 (no group)                      (b14: breaks at 楼栋党小组)
-      ub2 branch of unit pc (a property company's 党支部) ⊃ a2 → p1: not a link of the chain
-        gr21 group ⊃ b21 → ub2
-      br3 branch ⊃ a3 → p2            br4 branch ⊃ a4 → p1 (a4 is in c3 and claimed by c1)
-      br5 branch ⊃ a5 → p3            gr8 group ⊃ b8 → p1
-    Territories
-      s1: c1 (grid g1), c2, c3;  a7 compound contained by s1 only (unassigned)
-      s2: c4
-      c1: a1 compound {b11, b12, b13, b14};  g1 → a2 compound {b21};  g1 → b8 building (no compound)
-      c2: a3 compound;  c3: a4 compound (+ CONTAINS from c1), a5 compound;  c4: a6 compound
-    """
-    g = og.OrgGraph()
-    g.add_node("District", "d1", name="栖霞市")
-    g.add_node("Street", "s1", name="翠屏街道", district_id="d1")
-    g.add_node("Street", "s2", name="庄园街道", district_id="d1")
-    for cid, street in (("c1", "s1"), ("c2", "s1"), ("c3", "s1"), ("c4", "s2")):
-        g.add_node("Community", cid, name=f"{cid}社区", street_id=street)
-    g.add_node("Grid", "g1", name="网格1", community_id="c1")
-    area = [
-        ("a1", "compound", "c1"), ("b11", "building", "a1"), ("b12", "building", "a1"), ("b13", "building", "a1"),
-        ("b14", "building", "a1"), ("a2", "compound", "g1"), ("b21", "building", "a2"), ("b8", "building", "g1"),
-        ("a3", "compound", "c2"), ("a4", "compound", "c3"), ("a5", "compound", "c3"), ("a6", "compound", "c4"),
-        ("a7", "compound", "s1"),
-    ]
-    for aid, kind, parent in area:
-        g.add_node("Area", aid, name=f"{aid}名", kind=kind, parent_id=parent)
-    g.add_edge("CONTAINS", "c1", "a4")
-    g.add_node("Unit", "pc", name="物业公司", kind="property_company", territory_id="a2")
-    orgs = [
-        ("w1", "working_committee", "s1", None, None),
-        ("p1", "committee", "c1", "w1", None),
-        ("p2", "general_branch", "c2", "w1", None),
-        ("p3", "committee", "c3", None, None),
-        ("p4", "committee", "c4", "w1", None),
-        ("br1", "branch", "a1", "p1", None),
-        ("gr11", "group", "b11", "br1", None),
-        ("h11", "household", "b11", "gr11", None),
-        ("gr12", "group", "b12", "br1", None),
-        ("gr13", "group", "b13", "p1", None),
-        ("h14", "household", "b14", "br1", None),
-        ("ub2", "branch", "a2", "p1", "pc"),
-        ("gr21", "group", "b21", "ub2", None),
-        ("br3", "branch", "a3", "p2", None),
-        ("br4", "branch", "a4", "p1", None),
-        ("br5", "branch", "a5", "p3", None),
-        ("gr8", "group", "b8", "p1", None),
-    ]
-    for oid, level, territory, parent, unit in orgs:
-        g.add_node("PartyOrg", oid, name=oid, level=level, territory_id=territory, parent_id=parent, unit_id=unit)
-    return g
 
 
-@pytest.fixture(scope="module")
-def graph() -> og.OrgGraph:
-    return build_chains()
+@pytest.fixture
+def graph(on_backend):
+    """The graph of :func:`fixtures.graphs.build_chains` on the test's backend."""
+    return on_backend("chains", build_chains)
 
 
 def table(df: pd.DataFrame) -> dict[str, tuple]:
@@ -135,12 +77,9 @@ def test_location_columns(graph):
     assert by["b21"]["kind"] == "building" and by["b21"]["area_name"] == "b21名"
 
 
-def test_contested_area_reports_the_best_claimant():
-    g = build_chains()
-    # break c1's side for a4: br4 now hangs off p3 (c3's committee, which answers to nobody)
-    e = g.edges("SUBORDINATE_TO")
-    g.backend.store.replace_edges("SUBORDINATE_TO", e[e["source"] != "br4"])
-    g.add_edge("SUBORDINATE_TO", "br4", "p3")
+def test_contested_area_reports_the_best_claimant(on_backend):
+    # break c1's side for a4: br4 hangs off p3 (c3's committee, which answers to nobody)
+    g = on_backend("chains-br4-p3", lambda: build_chains(br4_parent="p3"))
     by = {row["area_id"]: row for row in g.chain_breaks().to_dict("records")}
     # through c1: w1, p1, then br4 is not under p1 → 2; through c3: w1, then p3 not under w1 → 1. Best: 2 via c1
     assert (by["a4"]["reached"], by["a4"]["first_missing"], by["a4"]["community_id"]) == (2, "branch", "c1")
@@ -200,6 +139,12 @@ def test_check_chain_accepts_a_single_level_and_aliases():
     assert set(LEVEL_TERRITORY) == set(LEVEL_ZH)
 
 
+def _chains_and_an_empty_community() -> og.OrgGraph:
+    g = build_chains()
+    g.add_node("Community", "c9", name="空社区", street_id="s2")
+    return g
+
+
 def test_within_and_empty_scopes(graph):
     assert graph.chain_breaks(within="c1")["area_id"].tolist() == ["a1", "a2", "a4", "b11", "b12", "b13", "b14", "b21", "b8"]
     assert graph.chain_breaks(within="s2")["area_id"].tolist() == ["a6"]
@@ -212,13 +157,12 @@ def test_within_and_empty_scopes(graph):
     pd.testing.assert_frame_equal(part, full.loc[part.index])
     empty = graph.chain_breaks(within="g1").iloc[0:0]
     assert list(empty.columns) == COLUMNS
-    r = og.OrgGraph().chain_breaks()
-    assert list(r.columns) == COLUMNS and len(r) == 0
-    g = build_chains()
-    g.add_node("Community", "c9", name="空社区", street_id="s2")
-    assert g.chain_breaks(within="c9").empty
     with pytest.raises(NodeNotFound):
         graph.chain_breaks(within="nowhere")
+
+
+def test_within_an_empty_community(on_backend):
+    assert on_backend("chains+c9", _chains_and_an_empty_community).chain_breaks(within="c9").empty
 
 
 def test_as_of_has_no_effect(graph):
