@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 from .errors import BackendError
@@ -18,7 +19,7 @@ class Neo4jGraph(OrgGraph):
 
     Every query of :mod:`orggraph.queries` runs in the database. On top of the
     common API: :meth:`load` (write a graph or ledger into the database),
-    :meth:`to_networkx` (pull the graph or one territory into memory) and
+    :meth:`to_memory` (pull the graph or one territory into memory) and
     :meth:`close` (also a context manager).
     """
 
@@ -39,12 +40,23 @@ class Neo4jGraph(OrgGraph):
         if not isinstance(graph, OrgGraph):
             raise TypeError(f"load() takes an OrgGraph or the path of a ledger, not {type(graph).__name__}")
         if isinstance(graph, Neo4jGraph):
-            graph = graph.to_networkx()
+            graph = graph.to_memory()
         return self.backend.load(graph, batch_size=batch_size, progress=progress)
 
-    def to_networkx(self, within: str | None = None) -> OrgGraph:
-        """The whole graph, or the sub-graph of territory ``within`` (same rule as :meth:`OrgGraph.within`), in memory."""
+    def to_memory(self, within: str | None = None) -> OrgGraph:
+        """The whole graph, or the sub-graph of territory ``within`` (same rule as :meth:`OrgGraph.within`), as an
+        in-memory :class:`OrgGraph` (for scenarios, ``copy``, ``pseudonymize`` and editing)."""
         return self.backend.to_memory(within)
+
+    def to_networkx(self, within: str | None = None) -> OrgGraph:
+        """Deprecated name of :meth:`to_memory` (it returns an :class:`OrgGraph`, not a networkx graph;
+        for that, use ``.nx`` on the in-memory graph)."""
+        warnings.warn(
+            "Neo4jGraph.to_networkx() is renamed to_memory(); it returns an OrgGraph (use .nx for a networkx graph)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.to_memory(within)
 
     def close(self) -> None:
         """Close the driver."""

@@ -79,14 +79,24 @@ class OrgGraph:
         return self.backend.name
 
     @property
-    def _store(self):
+    def store(self):
+        """The in-memory tables (:class:`~orggraph.backends.memory.TableStore`) behind this graph.
+
+        The public way for the library's own editors (ledger, scenarios, privacy,
+        synthetic graphs) to reach the tables. Raises
+        :class:`~orggraph.errors.QueryNotSupportedError` on a database backend:
+        pull the graph into memory first (``g.to_memory()``).
+        """
         store = getattr(self.backend, "store", None)
         if store is None:
             raise QueryNotSupportedError(
                 f"this operation needs the in-memory graph; on the {self.backend.name} backend "
-                "call .to_networkx() first"
+                "call .to_memory() first"
             )
         return store
+
+    #: the former private name, kept for code written against it
+    _store = store
 
     def __repr__(self) -> str:
         c = self.backend.counts()
@@ -97,19 +107,19 @@ class OrgGraph:
     # ------------------------------------------------------------ building
     def add_node(self, kind: str, id: str, /, **attrs) -> None:
         """Add one node. Reference columns (``street_id``, ``parent_id`` …) become edges."""
-        self._store.add_node(kind, id, **attrs)
+        self.store.add_node(kind, id, **attrs)
 
     def add_nodes(self, kind: str, data: pd.DataFrame | Iterable[dict]) -> None:
         """Add nodes of one kind from a DataFrame (or records) with ledger columns."""
-        self._store.add_nodes(kind, data)
+        self.store.add_nodes(kind, data)
 
     def add_edge(self, type: str, source: str, target: str, /, **attrs) -> None:
         """Add one edge of ``type`` (``HOLDS_POST``, ``COVERS`` …) from ``source`` to ``target``."""
-        self._store.add_edge(type, source, target, **attrs)
+        self.store.add_edge(type, source, target, **attrs)
 
     def add_edges(self, type: str, data: pd.DataFrame | Iterable[dict]) -> None:
         """Add edges of one type from a DataFrame with ``source``, ``target`` and attribute columns."""
-        self._store.add_edges(type, data)
+        self.store.add_edges(type, data)
 
     # ------------------------------------------------------------ reading
     def nodes(self, kind: str | None = None) -> pd.DataFrame:
@@ -192,11 +202,11 @@ class OrgGraph:
         """
         from .scope import subgraph_ids
 
-        store = self._store
+        store = self.store
         keep = subgraph_ids(store, territory_id)
         new = self.copy()
         drop = store.id_index().index.difference(keep)
-        new._store.remove_nodes(drop)
+        new.store.remove_nodes(drop)
         return new
 
     def pseudonymize(self, salt: str) -> "OrgGraph":

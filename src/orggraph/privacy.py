@@ -38,7 +38,7 @@ def pseudonymize(g, salt: str):
     Parameters
     ----------
     g : OrgGraph
-        An in-memory graph (for a Neo4j graph, pull it with ``to_networkx()`` first).
+        An in-memory graph (for a Neo4j graph, pull it with ``to_memory()`` first).
     salt : str
         A secret of the organisation's choosing; keep it to reproduce pseudonyms.
 
@@ -53,7 +53,7 @@ def pseudonymize(g, salt: str):
     if not salt:
         raise ValueError("pseudonymize needs a non-empty salt")
     new = g.copy()
-    store = new._store
+    store = new.store
     cadres = store.node_frame("Cadre").copy()
     if not len(cadres):
         return new

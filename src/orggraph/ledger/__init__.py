@@ -36,7 +36,7 @@ def _load(path: Path):
             return None, problems
         bar.update(1, "building the graph")
         g = OrgGraph()
-        store = g._store
+        store = g.store
         ref_cols = {k: [r.column for r in spec.refs] for k, spec in NODE_KINDS.items()}
         for kind, frame in nodes.items():
             store.add_nodes(kind, frame.drop(columns=ref_cols[kind], errors="ignore"), validate=False)
@@ -127,7 +127,7 @@ def _fmt(frame: pd.DataFrame) -> pd.DataFrame:
 
 def ledger_frames(g) -> dict[str, pd.DataFrame]:
     """The graph as ledger tables (table name → DataFrame with ledger columns)."""
-    store = g._store
+    store = g.store
     out: dict[str, pd.DataFrame] = {}
     consumed: dict[str, pd.Series] = {t: pd.Series(False, index=store.edge_frame(t).index) for t in EDGE_TYPES}
     idx = store.id_index()

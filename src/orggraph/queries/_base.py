@@ -16,6 +16,7 @@ from typing import Callable
 
 import pandas as pd
 
+from .. import rules
 from ..errors import NodeNotFound, QueryNotSupportedError, SchemaError
 from ..schema import ENUMS, TERRITORY_KINDS
 
@@ -94,7 +95,7 @@ def check_bodies(bodies) -> tuple[str, ...]:
     if len(set(out)) != len(out):
         raise ValueError(f"bodies={tuple(bodies)!r} names the same kind twice")
     if len(out) < 2:
-        raise ValueError("bodies needs at least two body kinds (e.g. ('committee', 'residents_committee'))")
+        raise ValueError(f"bodies needs at least two body kinds (e.g. {rules.TWO_COMMITTEES!r})")
     return tuple(out)
 
 

@@ -58,7 +58,7 @@ class Scenario:
     ----------
     baseline : OrgGraph or None
         The graph to branch from (in memory; for a Neo4j database, branch from
-        ``connect(...).to_networkx(within=...)``). None for a scenario read
+        ``connect(...).to_memory(within=...)``). None for a scenario read
         from a file and not yet replayed.
     name : str
         A name for the scenario.
@@ -102,11 +102,11 @@ class Scenario:
         from ..graph import OrgGraph
 
         try:
-            store = baseline._store
+            store = baseline.store
         except QueryNotSupportedError:
-            raise ScenarioError(
+            raise QueryNotSupportedError(
                 "scenarios run in memory: extract the region first, e.g. "
-                "og.connect(...).to_networkx(within=street_id).scenario(...) (see docs/scenarios.md)"
+                "og.connect(...).to_memory(within=street_id).scenario(...) (see docs/scenarios.md)"
             ) from None
         except AttributeError:
             raise ScenarioError(f"baseline: give an OrgGraph, not {type(baseline).__name__}") from None

@@ -402,6 +402,21 @@ class TableStore:
     def has(self, node_id) -> bool:
         return bool(self.code_of([node_id])[0] >= 0)
 
+    # ------------------------------------------------------------ typing frames (for editors outside the store)
+    @staticmethod
+    def typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with the attributes of node kind or edge type ``name`` parsed to their schema types.
+
+        Raises :class:`~orggraph.errors.SchemaError` naming the attribute for a value that cannot be parsed.
+        """
+        spec = NODE_KINDS[name] if name in NODE_KINDS else edge_type(name)
+        return _typed(spec.attrs, frame, spec.name)
+
+    @staticmethod
+    def concat(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+        """Rows of ``a`` then ``b``, keeping ``a``'s column dtypes (the schema types) where ``b`` leaves values out."""
+        return _concat(a, b)
+
     # ------------------------------------------------------------ reading
     def node_frame(self, kind: str) -> pd.DataFrame:
         """The stored attributes of ``kind`` (no reference columns)."""
