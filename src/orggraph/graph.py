@@ -51,11 +51,24 @@ class OrgGraph:
     0  c1  安宁社区        s1
     """
 
-    def __init__(self, backend: Backend | None = None):
-        if backend is None:
+    def __init__(self, backend: Backend | str | None = None):
+        """A new, empty graph in memory; or a graph over ``backend`` (a :class:`~orggraph.backends.base.Backend`).
+
+        ``backend`` may also be the name ``"memory"`` (or ``"networkx"``, its former
+        name): an empty in-memory graph. A database graph comes from
+        :func:`orggraph.connect`, which needs a URI, so ``"neo4j"`` is refused here.
+        """
+        if backend is None or isinstance(backend, str):
+            from .backends.base import backend_name
+
+            name = "memory" if backend is None else backend_name(backend)
+            if name != "memory":
+                raise ValueError(f"OrgGraph(backend={backend!r}): connect to a database with orggraph.connect(uri, ...)")
             from .backends.memory import MemoryBackend
 
             backend = MemoryBackend()
+        if not isinstance(backend, Backend):
+            raise TypeError(f"backend: give a Backend or a backend name, not {type(backend).__name__}")
         self.backend = backend
 
     # ------------------------------------------------------------ queries (defined in orggraph.queries)
@@ -183,7 +196,8 @@ class OrgGraph:
 
     # ------------------------------------------------------------ whole-graph operations
     def copy(self) -> "OrgGraph":
-        """An independent in-memory copy."""
+        """An independent in-memory copy (:class:`~orggraph.errors.QueryNotSupportedError` on a database graph:
+        ``to_memory()`` is its copy)."""
         return OrgGraph(self.backend.copy())
 
     @property

@@ -19,7 +19,7 @@ def _query_mixins():
 
 
 class _Core(Backend):
-    name = "memory"
+    """Reading, copying and networkx export of the tables; the queries come from the topic mixins."""
 
     def __init__(self, store: TableStore | None = None):
         self.store = store if store is not None else TableStore()
@@ -82,5 +82,7 @@ def _missing(v) -> bool:
         return False
 
 
-class MemoryBackend(_Core, _query_mixins()):
-    """In-memory backend: the graph as typed tables; queries vectorised with pandas."""
+class MemoryBackend(_query_mixins(), _Core):
+    """In-memory backend: the graph as typed tables; queries vectorised with pandas and numpy."""
+
+    name = "memory"
