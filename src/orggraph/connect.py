@@ -7,7 +7,7 @@ import warnings
 from pathlib import Path
 
 from .errors import BackendError
-from .graph import OrgGraph
+from .graph import OrgGraph, extension
 
 __all__ = ["connect", "Neo4jGraph"]
 
@@ -46,7 +46,7 @@ class Neo4jGraph(OrgGraph):
     def to_memory(self, within: str | None = None) -> OrgGraph:
         """The whole graph, or the sub-graph of territory ``within`` (same rule as :meth:`OrgGraph.within`), as an
         in-memory :class:`OrgGraph` (for scenarios, ``copy``, ``pseudonymize`` and editing)."""
-        return self.backend.to_memory(within)
+        return OrgGraph(self.backend.to_memory(within))
 
     def to_networkx(self, within: str | None = None) -> OrgGraph:
         """Deprecated name of :meth:`to_memory` (it returns an :class:`OrgGraph`, not a networkx graph;
@@ -67,6 +67,13 @@ class Neo4jGraph(OrgGraph):
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+@extension("to_neo4j")
+def _to_neo4j(g: OrgGraph, uri: str | None = None, auth=None, database: str | None = None, batch_size: int = 10_000):
+    """``OrgGraph.to_neo4j``: load ``g`` into a database, then close the connection."""
+    with connect(uri, auth=auth, database=database) as target:
+        return target.load(g, batch_size=batch_size)
 
 
 def connect(uri: str | None = None, auth=None, database: str | None = None) -> Neo4jGraph:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import networkx as nx
 import pandas as pd
@@ -14,7 +14,29 @@ from .backends.base import Backend
 from .errors import NodeNotFound, QueryNotSupportedError
 from .schema import EDGE_TYPES, ENUMS, NODE_KINDS, TERRITORY_KINDS, edge_type, node_kind
 
-__all__ = ["OrgGraph"]
+__all__ = ["OrgGraph", "extension"]
+
+#: implementations of OrgGraph methods that live in higher layers (ledger, scenarios, connect), registered
+#: by those packages when they are imported (``import orggraph`` imports them all). graph.py imports none of
+#: them, so they can import graph without a circle: see docs/architecture.md.
+_EXTENSIONS: dict[str, Callable] = {}
+
+
+def extension(name: str):
+    """Decorator: register ``func(graph, ...)`` as the implementation of ``OrgGraph.<name>``."""
+
+    def register(func):
+        _EXTENSIONS[name] = func
+        return func
+
+    return register
+
+
+def _extension(name: str) -> Callable:
+    try:
+        return _EXTENSIONS[name]
+    except KeyError:
+        raise RuntimeError(f"OrgGraph.{name} is provided by a part of orggraph that is not imported; import orggraph") from None
 
 
 def _query_method(func):
@@ -236,9 +258,7 @@ class OrgGraph:
         operations (``merge_communities``, ``split_community``, ``regrid`` …) change
         ``scenario.graph`` only. ``date`` is when the changes take effect (default today).
         """
-        from .scenarios import Scenario
-
-        return Scenario(self, name, date=date, description=description)
+        return _extension("scenario")(self, name, date=date, description=description)
 
     def equals(self, other: "OrgGraph") -> bool:
         """True when both graphs hold the same nodes, attributes and edges (order ignored)."""
@@ -249,9 +269,7 @@ class OrgGraph:
     # ------------------------------------------------------------ export
     def write_ledger(self, path: str | Path) -> Path:
         """Write the graph as a ledger: a folder of CSV files, or one .xlsx workbook."""
-        from .ledger import write_ledger
-
-        return write_ledger(self, path)
+        return _extension("write_ledger")(self, path)
 
     def to_graphml(self, path: str | Path) -> Path:
         """Write the graph as GraphML (dates as ISO strings, missing values left out)."""
@@ -265,10 +283,7 @@ class OrgGraph:
         Batched, idempotent and all-or-nothing; the connection is closed afterwards.
         Returns the :class:`~orggraph.backends.neo4j.LoadReport`.
         """
-        from .connect import connect
-
-        with connect(uri, auth=auth, database=database) as target:
-            return target.load(self, batch_size=batch_size)
+        return _extension("to_neo4j")(self, uri, auth=auth, database=database, batch_size=batch_size)
 
     def to_json(self, path: str | Path | None = None) -> dict:
         """The graph in networkx's node-link JSON form; also written to ``path`` when given."""

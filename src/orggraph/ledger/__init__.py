@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import LedgerError
+from ..graph import OrgGraph, extension
 from ..progress import LARGE_BYTES, progress, size_of
 from ..schema import EDGE_TABLES, EDGE_TYPES, NODE_KINDS
 from .io import read_raw_tables
@@ -23,7 +24,6 @@ log = logging.getLogger("orggraph.ledger")
 
 def _load(path: Path):
     """Read and validate; return ``(graph or None, problems)``: errors, or else consistency warnings."""
-    from ..graph import OrgGraph
     from .consistency import consistency_warnings
 
     # a progress bar on a terminal or in a notebook when the ledger is large (orggraph.progress)
@@ -147,6 +147,7 @@ def ledger_frames(g) -> dict[str, pd.DataFrame]:
     return out
 
 
+@extension("write_ledger")
 def write_ledger(g, path: str | Path) -> Path:
     """Write ``g`` as a ledger: a folder of CSV files, or an .xlsx workbook when ``path`` ends in .xlsx.
 

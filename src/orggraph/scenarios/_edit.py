@@ -153,6 +153,20 @@ class Edit:
 
         return closure(self.edges("CONTAINS"), list(roots))
 
+    def containing(self, territory: str, kind: str) -> list[str]:
+        """Sorted ids of the nodes of ``kind`` that are ``territory`` or contain it (``CONTAINS*``, cycles end).
+
+        For an area: its claimant communities (two or more when contested, none when unassigned).
+        """
+        c = self.edges("CONTAINS")
+        parents = c.groupby("target")["source"].agg(list).to_dict() if len(c) else {}
+        seen, frontier = {territory}, [territory]
+        while frontier:
+            frontier = [p for t in frontier for p in parents.get(t, ()) if p not in seen]
+            seen.update(frontier)
+        kinds = self.kinds(sorted(seen))
+        return sorted(i for i, k in kinds.items() if k == kind)
+
     def covering(self, territory_ids) -> pd.DataFrame:
         """COVERS rows whose target is one of ``territory_ids`` (``source`` = body, ``target``)."""
         cov = self.edges("COVERS")

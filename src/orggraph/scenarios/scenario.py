@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import QueryNotSupportedError, ScenarioError
+from ..graph import OrgGraph
 from ._edit import Edit, as_date
 from .ops import OPERATIONS, bind, plain
 
@@ -99,7 +100,6 @@ class Scenario:
 
     def _bind(self, baseline) -> None:
         from ..backends.memory import MemoryBackend
-        from ..graph import OrgGraph
 
         try:
             store = baseline.store

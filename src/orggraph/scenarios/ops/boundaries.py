@@ -409,9 +409,7 @@ def assign_area(edit: Edit, area: str, community: str) -> Outcome:
     """
     edit.require(area, "Area", "area")
     edit.require(community, ("Community", "Grid"), "community")
-    from ...backends.memory.queries._common import communities_containing
-
-    claimants = communities_containing(edit.store, area)
+    claimants = edit.containing(area, "Community")
     if len(claimants) == 1:
         raise ScenarioError(f"area {area!r} is already governed by community {claimants[0]!r}; use move_areas to move it")
     status = "unassigned" if not claimants else "contested"

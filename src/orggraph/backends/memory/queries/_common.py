@@ -141,7 +141,7 @@ def selector_rows(store, selector: str) -> tuple[str, np.ndarray]:
 
 
 def selector_flags(store, selector: str) -> np.ndarray:
-    """:func:`flags` of the bodies a selector names (the codes of :func:`bodies_of`)."""
+    """:func:`flags` of the bodies a selector names ."""
     kind, ok = selector_rows(store, selector)
     return flags(store, store.node_codes(kind)[ok])
 
@@ -300,14 +300,6 @@ def ancestor_pairs(store, entity: np.ndarray, start: np.ndarray, *, via: np.ndar
 # --------------------------------------------------------------------------- id pairs and bodies
 
 
-def communities_containing(store, territory: str) -> list[str]:
-    """Sorted ids of the communities that are ``territory`` or contain it (``CONTAINS*``): two or more when contested."""
-    code = store.code_of([territory])[0]
-    t, comm = community_closure(store)
-    ids = store.codes()[0].to_numpy(dtype=object)
-    return sorted(set(ids[comm[t == code]].tolist())) if code >= 0 else []
-
-
 def community_closure(store) -> tuple[np.ndarray, np.ndarray]:
     """Code pairs ``(territory, community)``: each community with itself and every territory it contains (cached).
 
@@ -326,32 +318,3 @@ def join_codes(left_key: np.ndarray, right_key: np.ndarray) -> tuple[np.ndarray,
     i = np.repeat(np.arange(len(left_key)), count)
     j = order[np.repeat(lo - np.cumsum(count) + count, count) + np.arange(total)]
     return i, j
-
-
-def bodies_of(store, selector: str) -> pd.Index:
-    """Ids of the bodies a selector names (:func:`selector_rows`)."""
-    kind, ok = selector_rows(store, selector)
-    return pd.Index(store.node_frame(kind).loc[ok, "id"])
-
-
-def community_level_bodies(store, selector: str) -> pd.DataFrame:
-    """Pairs ``body, community`` for a community's own bodies of ``selector`` (两委).
-
-    A body of the selector that COVERS the community itself: a 小区大党委 covering
-    a compound, a cooperative's 党总支 or a village committee inside a rural
-    community is not the community's own party organisation or residents' committee.
-    """
-
-    def build():
-        cov = store.edge_frame("COVERS")
-        comms = pd.Index(store.node_frame("Community")["id"])
-        ok = cov["source"].isin(bodies_of(store, selector)) & cov["target"].isin(comms)
-        return pd.DataFrame({"body": cov.loc[ok, "source"].to_numpy(), "community": cov.loc[ok, "target"].to_numpy()}).drop_duplicates()
-
-    # keyed by the rule too: a changed rules.COMMUNITY_PARTY_LEVELS is not answered from the cache
-    return store.cached(("community_level_bodies", selector, rules.COMMUNITY_PARTY_LEVELS), build)
-
-
-def community_party_orgs(store) -> pd.DataFrame:
-    """Pairs ``body, community``: each community's own party organisation (社区党委/党总支)."""
-    return community_level_bodies(store, rules.COMMUNITY_PARTY_SELECTOR)
