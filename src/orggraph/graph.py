@@ -158,7 +158,11 @@ class OrgGraph:
 
     # ------------------------------------------------------------ reading
     def nodes(self, kind: str | None = None) -> pd.DataFrame:
-        """Nodes of ``kind`` as a DataFrame; with no ``kind``, every node's ``id``, ``label`` (its kind) and ``name``."""
+        """Nodes of ``kind`` as a DataFrame; with no ``kind``, every node's ``id``, ``label`` (its kind) and ``name``.
+
+        Rows are in id order (within each kind; kinds in the order of :data:`orggraph.schema.NODE_KINDS`), on
+        every backend. Reference columns (``street_id`` …) and missing text are ``None``.
+        """
         if kind is not None:
             return self.backend.nodes(node_kind(kind).name)
         frames = []

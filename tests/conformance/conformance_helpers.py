@@ -104,3 +104,47 @@ def assert_agree(got, want, what: str = "") -> None:
         assert_frames_agree(got, want, what)
     else:
         assert_reports_agree(got, want, what)
+
+
+# --------------------------------------------------------------------------- exact comparison
+
+
+def _exact_cell(v):
+    """A cell as a comparable value that keeps what an exact comparison must see: None apart from NaN,
+    lists in their order, the Python type of a number."""
+    if isinstance(v, (list, tuple)):
+        return ("list", tuple(_exact_cell(x) for x in v))
+    if isinstance(v, np.ndarray):
+        return ("array", tuple(_exact_cell(x) for x in v.tolist()))
+    if v is None:
+        return ("None",)
+    if v is pd.NA:
+        return ("NA",)
+    if v is pd.NaT:
+        return ("NaT",)
+    if isinstance(v, (float, np.floating)) and math.isnan(v):
+        return ("NaN",)
+    return (type(v).__name__, v)
+
+
+def assert_frames_identical(got: pd.DataFrame, want: pd.DataFrame, what: str = "") -> None:
+    """Exactly the same frame: columns, dtypes (also of an empty frame), rows in the same order, None
+    versus NaN, list order, and equal floats (the query layer rounds where engines differ in the last bits)."""
+    assert list(got.columns) == list(want.columns), f"{what}: columns {list(got.columns)} != {list(want.columns)}"
+    for c in want.columns:
+        assert got[c].dtype == want[c].dtype, f"{what}: column {c} is {got[c].dtype}, expected {want[c].dtype}"
+    assert len(got) == len(want), f"{what}: {len(got)} rows != {len(want)} rows"
+    for i, (a, b) in enumerate(zip(got.itertuples(index=False, name=None), want.itertuples(index=False, name=None))):
+        for c, x, y in zip(want.columns, a, b):
+            assert _exact_cell(x) == _exact_cell(y), f"{what}: row {i} column {c}: {x!r} != {y!r}"
+
+
+def assert_identical(got, want, what: str = "") -> None:
+    """:func:`assert_frames_identical` for a frame, or for every table and the rates of a coverage report."""
+    if isinstance(want, pd.DataFrame):
+        assert_frames_identical(got, want, what)
+        return
+    assert list(got.keys()) == list(want.keys()), what
+    for name in want:
+        assert_frames_identical(got[name], want[name], f"{what} {name}")
+    assert_frames_identical(got.rates, want.rates, f"{what} rates")

@@ -12,7 +12,7 @@ import orggraph as og
 from orggraph.queries import QUERIES
 
 from conformance_cases import FIXTURES, SAMPLES, calls
-from conformance_helpers import assert_agree, fixture_module
+from conformance_helpers import assert_agree, assert_identical, fixture_module
 
 QUERY_NAMES = [name for name, q in QUERIES.items() if not getattr(q.func, "backend_neutral", False)]
 
@@ -47,6 +47,8 @@ def test_query_agrees(graph, query, on_backend):
         want = getattr(want_graph, query)(**kwargs)
         got = getattr(g, query)(**kwargs)
         assert_agree(got, want, f"{name} {query}({label})")
+        # and exactly: dtypes (also of empty results), row order, None versus NaN, list order
+        assert_identical(got, want, f"{name} {query}({label})")
 
 
 def test_every_query_is_exercised():

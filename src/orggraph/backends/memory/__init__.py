@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from ...schema import EDGE_TYPES, NODE_KINDS
@@ -25,7 +26,16 @@ class _Core(Backend):
         self.store = store if store is not None else TableStore()
 
     def nodes(self, kind: str) -> pd.DataFrame:
-        return self.store.nodes(kind)
+        """Nodes of ``kind`` in id order (as the database backend returns them), with reference columns."""
+
+        def build():
+            f = self.store.nodes(kind)
+            ids = f["id"].to_numpy(dtype=object)
+            if len(ids) > 1 and not (ids[1:] >= ids[:-1]).all():
+                f = f.iloc[np.argsort(ids.astype(str), kind="stable")]
+            return f.reset_index(drop=True)
+
+        return self.store.cached(("nodes_by_id", kind), build).copy()
 
     def edges(self, type: str) -> pd.DataFrame:
         return self.store.edges(type)

@@ -83,7 +83,9 @@ class Neo4jBackend(QueryMixin, Backend):
             pairs = self.runner.frame(cypher.read_refs(spec.name, ref.column), columns=["id", "ref"])
             first = pairs.drop_duplicates("id", keep="first")
             mapping = pd.Series(first["ref"].to_numpy(dtype=object), index=pd.Index(first["id"], dtype=object), dtype=object)
-            out = out.assign(**{ref.column: mapping.reindex(out["id"]).to_numpy(dtype=object)})
+            ref_ids = mapping.reindex(out["id"]).to_numpy(dtype=object, copy=True)
+            ref_ids[pd.isna(ref_ids)] = None
+            out = out.assign(**{ref.column: pd.Series(ref_ids, index=out.index, dtype=object)})
         return pd.concat([out, frame[extras]], axis=1)
 
     def edges(self, type: str) -> pd.DataFrame:
