@@ -118,3 +118,21 @@ def test_backends_do_not_import_the_facade():
     """A backend returns backends and frames; wrapping them in an OrgGraph is the facade's business."""
     edges = _part_graph()
     assert "graph" not in edges["neo4j"] and "graph" not in edges["memory"]
+
+
+def test_the_bottom_layer_imports_only_the_bottom_layer():
+    """errors, schema, _types, rules (and scope, compare, privacy) import nothing of the parts above them."""
+    bottom = {"orggraph.errors", "orggraph.schema", "orggraph._types", "orggraph.rules", "orggraph.scope",
+              "orggraph.compare", "orggraph.privacy"}
+    allowed = {"orggraph", "orggraph.errors", "orggraph.schema", "orggraph._types", "orggraph.rules"}
+    imports = _imports()
+    for mod in bottom:
+        # a name imported from an allowed module (orggraph.schema.ENUMS) is that module
+        wrong = {t for t in imports[mod] if t not in allowed and t.rsplit(".", 1)[0] not in allowed}
+        assert not wrong, f"{mod} imports {sorted(wrong)}"
+
+
+def test_queries_reach_backends_only_through_dispatch():
+    edges = _part_graph()
+    assert "neo4j" not in edges["queries"] and "memory" not in edges["queries"]
+    assert edges["neo4j"] <= {"memory", "queries"}
