@@ -58,6 +58,10 @@ def _shoulders(g) -> dict[str, bool]:
 def test_rules_as_shipped(on_backend):
     g = on_backend("rules_two_communities", _graph)
     assert _rates(g) == {"c1": (2, 1), "c2": (1, 1)}
+    r = g.cross_appointment_rate(as_of=AS_OF)
+    assert r["rate"].tolist() == [0.5, 1.0]  # cross_appointed / members
+    street = g.cross_appointment_rate(by="street", as_of=AS_OF)
+    assert street[["members", "cross_appointed"]].values.tolist() == [[3, 2]] and street["rate"].tolist() == [2 / 3]
     assert _shoulders(g) == {"c1": True, "c2": True}
     assert g.coverage_gaps(as_of=AS_OF)["communities_without_part_time_member"]["community_id"].tolist() == ["c1", "c2"]
 
