@@ -240,8 +240,8 @@ def _plain(v) -> str:
 
 
 def _dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    if pd.api.types.is_datetime64_any_dtype(s.dtype):
-        return s.astype("datetime64[ns]"), pd.Series(False, index=s.index)
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):  # a time of day is dropped, as from text
+        return s.astype("datetime64[ns]").dt.normalize(), pd.Series(False, index=s.index)
     values, all_text = _clean_array(s)
     present = pd.Series(_present(values, all_text), index=s.index)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")

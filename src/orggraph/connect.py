@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 from .errors import BackendError
-from .graph import OrgGraph
+from .graph import OrgGraph, extension
 
 __all__ = ["connect", "Neo4jGraph"]
 
@@ -18,7 +19,7 @@ class Neo4jGraph(OrgGraph):
 
     Every query of :mod:`orggraph.queries` runs in the database. On top of the
     common API: :meth:`load` (write a graph or ledger into the database),
-    :meth:`to_networkx` (pull the graph or one territory into memory) and
+    :meth:`to_memory` (pull the graph or one territory into memory) and
     :meth:`close` (also a context manager).
     """
 
@@ -39,12 +40,23 @@ class Neo4jGraph(OrgGraph):
         if not isinstance(graph, OrgGraph):
             raise TypeError(f"load() takes an OrgGraph or the path of a ledger, not {type(graph).__name__}")
         if isinstance(graph, Neo4jGraph):
-            graph = graph.to_networkx()
+            graph = graph.to_memory()
         return self.backend.load(graph, batch_size=batch_size, progress=progress)
 
+    def to_memory(self, within: str | None = None) -> OrgGraph:
+        """The whole graph, or the sub-graph of territory ``within`` (same rule as :meth:`OrgGraph.within`), as an
+        in-memory :class:`OrgGraph` (for scenarios, ``copy``, ``pseudonymize`` and editing)."""
+        return OrgGraph(self.backend.to_memory(within))
+
     def to_networkx(self, within: str | None = None) -> OrgGraph:
-        """The whole graph, or the sub-graph of territory ``within`` (same rule as :meth:`OrgGraph.within`), in memory."""
-        return self.backend.to_memory(within)
+        """Deprecated name of :meth:`to_memory` (it returns an :class:`OrgGraph`, not a networkx graph;
+        for that, use ``.nx`` on the in-memory graph)."""
+        warnings.warn(
+            "Neo4jGraph.to_networkx() is renamed to_memory(); it returns an OrgGraph (use .nx for a networkx graph)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.to_memory(within)
 
     def close(self) -> None:
         """Close the driver."""
@@ -55,6 +67,13 @@ class Neo4jGraph(OrgGraph):
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+@extension("to_neo4j")
+def _to_neo4j(g: OrgGraph, uri: str | None = None, auth=None, database: str | None = None, batch_size: int = 10_000):
+    """``OrgGraph.to_neo4j``: load ``g`` into a database, then close the connection."""
+    with connect(uri, auth=auth, database=database) as target:
+        return target.load(g, batch_size=batch_size)
 
 
 def connect(uri: str | None = None, auth=None, database: str | None = None) -> Neo4jGraph:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import networkx as nx
 import pandas as pd
@@ -14,7 +14,29 @@ from .backends.base import Backend
 from .errors import NodeNotFound, QueryNotSupportedError
 from .schema import EDGE_TYPES, ENUMS, NODE_KINDS, TERRITORY_KINDS, edge_type, node_kind
 
-__all__ = ["OrgGraph"]
+__all__ = ["OrgGraph", "extension"]
+
+#: implementations of OrgGraph methods that live in higher layers (ledger, scenarios, connect), registered
+#: by those packages when they are imported (``import orggraph`` imports them all). graph.py imports none of
+#: them, so they can import graph without a circle: see docs/architecture.md.
+_EXTENSIONS: dict[str, Callable] = {}
+
+
+def extension(name: str):
+    """Decorator: register ``func(graph, ...)`` as the implementation of ``OrgGraph.<name>``."""
+
+    def register(func):
+        _EXTENSIONS[name] = func
+        return func
+
+    return register
+
+
+def _extension(name: str) -> Callable:
+    try:
+        return _EXTENSIONS[name]
+    except KeyError:
+        raise RuntimeError(f"OrgGraph.{name} is provided by a part of orggraph that is not imported; import orggraph") from None
 
 
 def _query_method(func):
@@ -51,11 +73,24 @@ class OrgGraph:
     0  c1  安宁社区        s1
     """
 
-    def __init__(self, backend: Backend | None = None):
-        if backend is None:
+    def __init__(self, backend: Backend | str | None = None):
+        """A new, empty graph in memory; or a graph over ``backend`` (a :class:`~orggraph.backends.base.Backend`).
+
+        ``backend`` may also be the name ``"memory"`` (or ``"networkx"``, its former
+        name): an empty in-memory graph. A database graph comes from
+        :func:`orggraph.connect`, which needs a URI, so ``"neo4j"`` is refused here.
+        """
+        if backend is None or isinstance(backend, str):
+            from .backends.base import backend_name
+
+            name = "memory" if backend is None else backend_name(backend)
+            if name != "memory":
+                raise ValueError(f"OrgGraph(backend={backend!r}): connect to a database with orggraph.connect(uri, ...)")
             from .backends.memory import MemoryBackend
 
             backend = MemoryBackend()
+        if not isinstance(backend, Backend):
+            raise TypeError(f"backend: give a Backend or a backend name, not {type(backend).__name__}")
         self.backend = backend
 
     # ------------------------------------------------------------ queries (defined in orggraph.queries)
@@ -79,14 +114,24 @@ class OrgGraph:
         return self.backend.name
 
     @property
-    def _store(self):
+    def store(self):
+        """The in-memory tables (:class:`~orggraph.backends.memory.TableStore`) behind this graph.
+
+        The public way for the library's own editors (ledger, scenarios, privacy,
+        synthetic graphs) to reach the tables. Raises
+        :class:`~orggraph.errors.QueryNotSupportedError` on a database backend:
+        pull the graph into memory first (``g.to_memory()``).
+        """
         store = getattr(self.backend, "store", None)
         if store is None:
             raise QueryNotSupportedError(
                 f"this operation needs the in-memory graph; on the {self.backend.name} backend "
-                "call .to_networkx() first"
+                "call .to_memory() first"
             )
         return store
+
+    #: the former private name, kept for code written against it
+    _store = store
 
     def __repr__(self) -> str:
         c = self.backend.counts()
@@ -97,23 +142,27 @@ class OrgGraph:
     # ------------------------------------------------------------ building
     def add_node(self, kind: str, id: str, /, **attrs) -> None:
         """Add one node. Reference columns (``street_id``, ``parent_id`` …) become edges."""
-        self._store.add_node(kind, id, **attrs)
+        self.store.add_node(kind, id, **attrs)
 
     def add_nodes(self, kind: str, data: pd.DataFrame | Iterable[dict]) -> None:
         """Add nodes of one kind from a DataFrame (or records) with ledger columns."""
-        self._store.add_nodes(kind, data)
+        self.store.add_nodes(kind, data)
 
     def add_edge(self, type: str, source: str, target: str, /, **attrs) -> None:
         """Add one edge of ``type`` (``HOLDS_POST``, ``COVERS`` …) from ``source`` to ``target``."""
-        self._store.add_edge(type, source, target, **attrs)
+        self.store.add_edge(type, source, target, **attrs)
 
     def add_edges(self, type: str, data: pd.DataFrame | Iterable[dict]) -> None:
         """Add edges of one type from a DataFrame with ``source``, ``target`` and attribute columns."""
-        self._store.add_edges(type, data)
+        self.store.add_edges(type, data)
 
     # ------------------------------------------------------------ reading
     def nodes(self, kind: str | None = None) -> pd.DataFrame:
-        """Nodes of ``kind`` as a DataFrame; with no ``kind``, every node's ``id``, ``label`` (its kind) and ``name``."""
+        """Nodes of ``kind`` as a DataFrame; with no ``kind``, every node's ``id``, ``label`` (its kind) and ``name``.
+
+        Rows are in id order (within each kind; kinds in the order of :data:`orggraph.schema.NODE_KINDS`), on
+        every backend. Reference columns (``street_id`` …) and missing text are ``None``.
+        """
         if kind is not None:
             return self.backend.nodes(node_kind(kind).name)
         frames = []
@@ -173,7 +222,8 @@ class OrgGraph:
 
     # ------------------------------------------------------------ whole-graph operations
     def copy(self) -> "OrgGraph":
-        """An independent in-memory copy."""
+        """An independent in-memory copy (:class:`~orggraph.errors.QueryNotSupportedError` on a database graph:
+        ``to_memory()`` is its copy)."""
         return OrgGraph(self.backend.copy())
 
     @property
@@ -192,11 +242,11 @@ class OrgGraph:
         """
         from .scope import subgraph_ids
 
-        store = self._store
+        store = self.store
         keep = subgraph_ids(store, territory_id)
         new = self.copy()
         drop = store.id_index().index.difference(keep)
-        new._store.remove_nodes(drop)
+        new.store.remove_nodes(drop)
         return new
 
     def pseudonymize(self, salt: str | None = None) -> "OrgGraph":
@@ -214,9 +264,7 @@ class OrgGraph:
         operations (``merge_communities``, ``split_community``, ``regrid`` …) change
         ``scenario.graph`` only. ``date`` is when the changes take effect (default today).
         """
-        from .scenarios import Scenario
-
-        return Scenario(self, name, date=date, description=description)
+        return _extension("scenario")(self, name, date=date, description=description)
 
     def equals(self, other: "OrgGraph") -> bool:
         """True when both graphs hold the same nodes, attributes and edges (order ignored)."""
@@ -252,9 +300,7 @@ class OrgGraph:
     # ------------------------------------------------------------ export
     def write_ledger(self, path: str | Path) -> Path:
         """Write the graph as a ledger: a folder of CSV files, or one .xlsx workbook."""
-        from .ledger import write_ledger
-
-        return write_ledger(self, path)
+        return _extension("write_ledger")(self, path)
 
     def to_graphml(self, path: str | Path) -> Path:
         """Write the graph as GraphML (dates as ISO strings, missing values left out)."""
@@ -268,10 +314,7 @@ class OrgGraph:
         Batched, idempotent and all-or-nothing; the connection is closed afterwards.
         Returns the :class:`~orggraph.backends.neo4j.LoadReport`.
         """
-        from .connect import connect
-
-        with connect(uri, auth=auth, database=database) as target:
-            return target.load(self, batch_size=batch_size)
+        return _extension("to_neo4j")(self, uri, auth=auth, database=database, batch_size=batch_size)
 
     def to_json(self, path: str | Path | None = None) -> dict:
         """The graph in networkx's node-link JSON form; also written to ``path`` when given."""

@@ -76,7 +76,7 @@ def pseudonymize(g, salt: str | None = None):
     Parameters
     ----------
     g : OrgGraph
-        An in-memory graph (for a Neo4j graph, pull it with ``to_networkx()`` first).
+        An in-memory graph (for a Neo4j graph, pull it with ``to_memory()`` first).
     salt : str, optional
         A secret of the organisation's choosing; keep it to reproduce the
         pseudonyms (same salt, same pseudonyms). None: a random salt, so the
@@ -97,7 +97,7 @@ def pseudonymize(g, salt: str | None = None):
     if not salt:
         raise ValueError("pseudonymize needs a non-empty salt")
     new = g.copy()
-    store = new._store
+    store = new.store
     cadres = store.node_frame("Cadre").copy()
     if not len(cadres):
         return new

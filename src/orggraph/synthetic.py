@@ -695,7 +695,7 @@ def _graph(tables: dict):
     from .graph import OrgGraph
 
     g = OrgGraph()
-    store = g._store
+    store = g.store
     for kind in NODE_KINDS:
         store.add_nodes(kind, tables["nodes"][kind], validate=False)
     for etype, spec in EDGE_TYPES.items():

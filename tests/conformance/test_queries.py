@@ -12,7 +12,7 @@ import orggraph as og
 from orggraph.queries import QUERIES
 
 from fixtures.backends import MEMORY
-from fixtures.compare import assert_agree
+from fixtures.compare import assert_agree, assert_identical
 from fixtures.conformance import FIXTURES, SAMPLES, calls
 
 QUERY_NAMES = [name for name, q in QUERIES.items() if not getattr(q.func, "backend_neutral", False)]
@@ -37,6 +37,8 @@ def test_query_agrees(graph, query, on_backend):
         want = getattr(want_graph, query)(**kwargs)
         got = getattr(g, query)(**kwargs)
         assert_agree(got, want, f"{name} {query}({label})")
+        # and exactly: dtypes (also of empty results), row order, None versus NaN, list order
+        assert_identical(got, want, f"{name} {query}({label})")
 
 
 def test_every_query_is_exercised():

@@ -40,7 +40,7 @@ def test_backends_agree_on_random_graphs(tables, bolt_server, tmp_path_factory):
     try:
         with og.connect(bolt_server.uri, auth=bolt_server.auth, database=database) as db:
             db.load(g, batch_size=500, progress=False)
-            assert not og.compare.graph_differences(g, db.to_networkx())
+            assert not og.compare.graph_differences(g, db.to_memory())
             for query, cases in calls(g, full=False).items():
                 gap = NOT_IMPLEMENTED.get(("neo4j", query))
                 for label, kwargs in cases:

@@ -164,10 +164,10 @@ def test_codes_after_the_shipped_scenarios(sample, file):
 
     base = og.load_sample(sample) if sample == "shijiu" else og.read_ledger(og.sample_path(sample) / "before")
     s = og.Scenario.from_file(og.sample_path(sample) / "scenarios" / file, base)
-    check_codes(s.graph._store)
-    check_codes(base._store)
+    check_codes(s.graph.store)
+    check_codes(base.store)
     s.undo()
-    check_codes(s.graph._store)
+    check_codes(s.graph.store)
 
 
 def test_trusted_codes_and_an_adopted_index():

@@ -10,23 +10,65 @@ demand) and ``"neo4j"`` (Cypher through the official driver).
 
 from __future__ import annotations
 
+import datetime as _dt
+import inspect
 from abc import ABC, abstractmethod
 from typing import ClassVar
 
+import networkx as nx
 import pandas as pd
 
-__all__ = ["Backend"]
+from ..errors import QueryNotSupportedError
+
+__all__ = ["Backend", "QUERY_PRIMITIVES", "BACKEND_ALIASES", "backend_name"]
+
+#: names a user may give a backend by, and the backend they mean (``"networkx"``: the in-memory
+#: backend's former name; it keeps its tables in pandas and numpy and builds networkx on demand)
+BACKEND_ALIASES = {"memory": "memory", "networkx": "memory", "neo4j": "neo4j"}
+
+
+def backend_name(name: str) -> str:
+    """The canonical backend name for ``name`` (``"networkx"`` → ``"memory"``); ValueError for an unknown one."""
+    key = str(name).strip().lower()
+    if key not in BACKEND_ALIASES:
+        raise ValueError(f"unknown backend {name!r}; use one of {', '.join(sorted(BACKEND_ALIASES))}")
+    return BACKEND_ALIASES[key]
 
 
 class Backend(ABC):
-    """Abstract engine. Query methods are named after the queries in :mod:`orggraph.queries`."""
+    """Abstract engine. Query methods are named after the queries in :mod:`orggraph.queries`.
+
+    One abstract method per query primitive: the public query function in
+    :mod:`orggraph.queries` checks and normalises the arguments (``within`` an
+    existing territory id or None, ``as_of`` a :class:`datetime.date`, ``bodies``
+    canonical selectors …) and calls the method of the same name with keyword
+    arguments only. A concrete backend (a subclass that sets ``name``) that
+    lacks one of them, or spells a parameter differently, fails when its class
+    is defined (at import), not when the query is first called.
+    """
 
     name: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "name" not in vars(cls):
+            return  # a mixin or an intermediate class
+        problems = []
+        for method in _ABSTRACT:
+            impl = getattr(cls, method, None)
+            if impl is None or getattr(impl, "__isabstractmethod__", False):
+                problems.append(f"{method}() is not implemented")
+                continue
+            want, got = _params(getattr(Backend, method)), _params(impl)
+            if got != want:
+                problems.append(f"{method}{_show(got)} differs from the contract {method}{_show(want)}")
+        if problems:
+            raise TypeError(f"backend {cls.__name__} ({cls.name!r}) breaks the Backend contract: " + "; ".join(problems))
 
     # ---------------------------------------------------------------- reading
     @abstractmethod
     def nodes(self, kind: str) -> pd.DataFrame:
-        """Nodes of ``kind`` with their attributes and reference columns."""
+        """Nodes of ``kind`` in id order, with their attributes and reference columns."""
 
     @abstractmethod
     def edges(self, type: str) -> pd.DataFrame:
@@ -40,5 +82,71 @@ class Backend(ABC):
     def counts(self) -> dict[str, int]:
         """Number of nodes per kind and edges per type."""
 
+    @abstractmethod
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The whole graph as a :class:`networkx.MultiDiGraph` (``OrgGraph.nx``)."""
+
     def describe(self) -> str:
         return self.name
+
+    def copy(self) -> "Backend":
+        """An independent in-memory copy; :class:`~orggraph.errors.QueryNotSupportedError` where there is none."""
+        raise QueryNotSupportedError(
+            f"copy() needs the in-memory graph; on the {self.name} backend call .to_memory() first"
+        )
+
+    # ---------------------------------------------------------------- queries (orggraph.queries.*)
+    @abstractmethod
+    def cross_appointment_rate(self, *, bodies: tuple[str, ...], by: str, roles: tuple[str, ...] | None,
+                               within: str | None, as_of: _dt.date) -> pd.DataFrame:
+        """:func:`orggraph.queries.appointments.cross_appointment_rate`."""
+
+    @abstractmethod
+    def one_shoulder(self, *, by: str, within: str | None, as_of: _dt.date) -> pd.DataFrame:
+        """:func:`orggraph.queries.appointments.one_shoulder`."""
+
+    @abstractmethod
+    def coverage_gaps(self, *, large_compound, within: str | None, as_of: _dt.date) -> dict[str, pd.DataFrame]:
+        """:func:`orggraph.queries.coverage.coverage_gaps`: the gap tables and ``rates`` (counts)."""
+
+    @abstractmethod
+    def check_norms(self, *, bounds: dict, within: str | None, as_of: _dt.date) -> pd.DataFrame:
+        """:func:`orggraph.queries.norms.check_norms`."""
+
+    @abstractmethod
+    def interlocks(self, *, weighting: str | None, bodies: tuple[str, ...] | None, min_shared: int,
+                   within: str | None, as_of: _dt.date) -> pd.DataFrame:
+        """:func:`orggraph.queries.interlocks.interlocks`."""
+
+    @abstractmethod
+    def connectors(self, *, top: int | None, min_posts: int, within: str | None, as_of: _dt.date) -> pd.DataFrame:
+        """:func:`orggraph.queries.interlocks.connectors`."""
+
+    @abstractmethod
+    def unassigned_areas(self, *, within: str | None, as_of: _dt.date) -> pd.DataFrame:
+        """:func:`orggraph.queries.boundaries.unassigned_areas`."""
+
+    @abstractmethod
+    def boundary_zones(self, *, within: str | None, as_of: _dt.date) -> pd.DataFrame:
+        """:func:`orggraph.queries.boundaries.boundary_zones`."""
+
+    @abstractmethod
+    def chain_breaks(self, *, chain: tuple[str, ...], within: str | None, as_of: _dt.date) -> pd.DataFrame:
+        """:func:`orggraph.queries.chains.chain_breaks`."""
+
+
+def _params(method) -> list[tuple[str, object]]:
+    return [(p.name, p.kind) for p in inspect.signature(method).parameters.values() if p.name != "self"]
+
+
+def _show(params) -> str:
+    star = any(k == inspect.Parameter.KEYWORD_ONLY for _, k in params)
+    names = [n for n, k in params if k != inspect.Parameter.KEYWORD_ONLY]
+    kw = [n for n, k in params if k == inspect.Parameter.KEYWORD_ONLY]
+    return "(" + ", ".join(names + (["*"] if star else []) + kw) + ")"
+
+
+_ABSTRACT = sorted(n for n, v in vars(Backend).items() if getattr(v, "__isabstractmethod__", False))
+
+#: the query primitives every backend implements: the abstract query methods of :class:`Backend`
+QUERY_PRIMITIVES = tuple(n for n in _ABSTRACT if n not in ("nodes", "edges", "kinds_of", "counts", "to_networkx"))

@@ -258,7 +258,7 @@ def read_boundaries(g, path, kind: str = "Grid", id_column: str = "id", crs=None
     gpd = _gpd()
     path = Path(path)
     kind = _kind(kind)
-    store = g._store  # in-memory only: fail before reading on another backend
+    store = g.store  # in-memory only: fail before reading on another backend
     gdf = _read_file(path, layer)
     geom, source_crs = _source_geometry(path, gdf, from_crs)
     # geometry: polygons only, none empty

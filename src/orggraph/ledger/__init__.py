@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import LedgerError
+from ..graph import OrgGraph, extension
 from ..progress import LARGE_BYTES, progress, size_of
 from ..schema import EDGE_TABLES, EDGE_TYPES, NODE_KINDS
 from .io import read_raw_tables
@@ -23,7 +24,6 @@ log = logging.getLogger("orggraph.ledger")
 
 def _load(path: Path):
     """Read and validate; return ``(graph or None, problems)``: errors, or else consistency warnings."""
-    from ..graph import OrgGraph
     from .consistency import consistency_warnings
 
     # a progress bar on a terminal or in a notebook when the ledger is large (orggraph.progress)
@@ -36,7 +36,7 @@ def _load(path: Path):
             return None, problems
         bar.update(1, "building the graph")
         g = OrgGraph()
-        store = g._store
+        store = g.store
         ref_cols = {k: [r.column for r in spec.refs] for k, spec in NODE_KINDS.items()}
         for kind, frame in nodes.items():
             store.add_nodes(kind, frame.drop(columns=ref_cols[kind], errors="ignore"), validate=False)
@@ -127,7 +127,7 @@ def _fmt(frame: pd.DataFrame) -> pd.DataFrame:
 
 def ledger_frames(g) -> dict[str, pd.DataFrame]:
     """The graph as ledger tables (table name → DataFrame with ledger columns)."""
-    store = g._store
+    store = g.store
     out: dict[str, pd.DataFrame] = {}
     consumed: dict[str, pd.Series] = {t: pd.Series(False, index=store.edge_frame(t).index) for t in EDGE_TYPES}
     idx = store.id_index()
@@ -147,6 +147,7 @@ def ledger_frames(g) -> dict[str, pd.DataFrame]:
     return out
 
 
+@extension("write_ledger")
 def write_ledger(g, path: str | Path) -> Path:
     """Write ``g`` as a ledger: a folder of CSV files, or an .xlsx workbook when ``path`` ends in .xlsx.
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import rules
 from .validate import PROBLEM_COLUMNS
 
 __all__ = ["consistency_warnings", "DISSOLVED_COLUMN"]
@@ -66,7 +67,7 @@ def consistency_warnings(g, rows: dict | None = None, files: dict | None = None)
         The problem columns (file, table, row, column, value, problem,
         suggestion, severity) with ``severity`` = ``"warning"``.
     """
-    store = g._store
+    store = g.store
     out: list[dict] = []
 
     # 1. the same person, the same role, the same body, overlapping dates
@@ -121,18 +122,19 @@ def consistency_warnings(g, rows: dict | None = None, files: dict | None = None)
         has = pd.notna(when)
         late = has.copy()
         end = posts["end"].to_numpy()
-        late[has] = pd.isna(end[has]) | (end[has] > when[has])
+        late[has] = rules.runs_on(end[has], when[has])  # the post is still held on the day the body went
         if late.any():
             pos = np.flatnonzero(late)
             file, rws = _where(rows, files, "posts", pos.tolist())
             _emit(out, "posts", file, rws, "body_id", posts["target"].to_numpy()[pos],
                   [f"was dissolved on {pd.Timestamp(w):%Y-%m-%d} but this post runs on" for w in when[pos]])
 
-    # 4. a community with no party organisation (社区党委/党总支 covering it)
+    # 4. a community with no party organisation of its own (社区党委/党总支 covering it: rules.is_community_party_org)
     if len(comms):
-        from ..backends.memory.queries._common import community_party_orgs
-
-        with_org = set(community_party_orgs(store)["community"])
+        party = store.node_frame("PartyOrg")
+        own = set(party.loc[rules.is_community_party_org(party["level"], party["unit_id"]), "id"])
+        cov = store.edge_frame("COVERS")
+        with_org = set(cov.loc[cov["source"].isin(own), "target"])
         none = ~comms["id"].isin(with_org).to_numpy()
         if none.any():
             pos = np.flatnonzero(none)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import rules
 from ..queries.coverage import COVERAGE_INDICATORS
 from ..scope import closure
 from ._common import new_axes
@@ -154,7 +155,7 @@ def _overall(frame: pd.DataFrame, num: str, den: str) -> float:
 
 def cross_appointment(
     source,
-    bodies=("committee", "residents_committee"),
+    bodies=rules.TWO_COMMITTEES,
     *,
     by: str = "community",
     within: str | None = None,
@@ -245,7 +246,7 @@ def coverage_rates(
     by: str = "community",
     within: str | None = None,
     as_of=None,
-    large_compound=500,
+    large_compound=rules.LARGE_COMPOUND_HOUSEHOLDS,
 ) -> pd.DataFrame:
     """Coverage and formation rates (覆盖率, 组建率) per community or per street.
 
@@ -287,19 +288,12 @@ def coverage_rates(
         scope = set(closure(contains, [within]))
         pairs = pairs[pairs["territory"].isin(scope)]
     covers = g.edges("COVERS")[["source", "target"]].rename(columns={"source": "body", "target": "territory"})
-    areas = g.nodes("Area")
-    compounds = areas[areas["kind"] == "compound"]
-    hh = pd.to_numeric(compounds["households"].astype(object), errors="coerce")
-    units = g.nodes("Unit")
-    entities = {
-        "compound_branch_rate": ("territory", compounds["id"]),
-        "large_compound_committee_rate": ("territory", compounds.loc[(hh >= large_compound).fillna(False).to_numpy(bool), "id"]),
-        "grid_worker_rate": ("territory", g.nodes("Grid")["id"]),
-        "part_time_member_rate": ("territory", g.nodes("Community")["id"]),
-        "community_report_rate": ("territory", g.nodes("Community")["id"]),
-        "property_company_branch_rate": ("body", units.loc[units["kind"] == "property_company", "id"]),
-        "unit_report_rate": ("body", units.loc[units["kind"] == "resident_unit", "id"]),
-    }
+    # each indicator's universe (its denominator) from the one definition, rules.COVERAGE_UNIVERSES
+    tables = {label: g.nodes(label) for label in {u.label for u in rules.COVERAGE_UNIVERSES.values()}}
+    entities = {}
+    for table, u in rules.COVERAGE_UNIVERSES.items():
+        nodes = tables[u.label]
+        entities[COVERAGE_INDICATORS[table][0]] = (u.side, nodes.loc[rules.universe_mask(u, nodes, large_compound), "id"])
     body_pairs = pairs.merge(covers, on="territory")[["group", "body"]].drop_duplicates()
     rows = []
     for table, (ind, zh, measure) in COVERAGE_INDICATORS.items():
@@ -335,7 +329,7 @@ def coverage(
     within: str | None = None,
     as_of=None,
     norm: float | None = 1.0,
-    large_compound=500,
+    large_compound=rules.LARGE_COMPOUND_HOUSEHOLDS,
     ax=None,
 ):
     """Plot a coverage or formation rate (覆盖率 / 组建率) per community as sorted bars.

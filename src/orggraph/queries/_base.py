@@ -16,6 +16,7 @@ from typing import Callable
 
 import pandas as pd
 
+from .. import rules
 from ..errors import NodeNotFound, QueryNotSupportedError, SchemaError
 from ..schema import ENUMS, TERRITORY_KINDS
 
@@ -94,16 +95,56 @@ def check_bodies(bodies) -> tuple[str, ...]:
     if len(set(out)) != len(out):
         raise ValueError(f"bodies={tuple(bodies)!r} names the same kind twice")
     if len(out) < 2:
-        raise ValueError("bodies needs at least two body kinds (e.g. ('committee', 'residents_committee'))")
+        raise ValueError(f"bodies needs at least two body kinds (e.g. {rules.TWO_COMMITTEES!r})")
     return tuple(out)
 
 
-def conform(result: pd.DataFrame, columns: list[str], query: str) -> pd.DataFrame:
-    """Check that ``result`` has exactly the defined columns and put them in order."""
+#: the type of a query output column, by its name (the same name means the same thing in every query):
+#: ``text`` (``object`` dtype, ``None`` for missing; coverage_gaps and check_norms then give their text
+#: columns the library's text dtype, :data:`orggraph.queries.coverage.TEXT_DTYPE`, as documented),
+#: ``list`` (a Python list per row, ``[]`` when none), ``int64``, ``Int64`` (nullable), ``float64``, ``bool``.
+#: Columns not named here are text. ``one_shoulder`` is a flag per community and a count per street, so
+#: each backend's own (equal) dtype stands.
+COLUMN_TYPES: dict[str, str] = {
+    **dict.fromkeys(("adjacent_communities", "body_ids", "claimants", "directors", "governing_bodies", "people",
+                     "roles", "secretaries"), "list"),
+    **dict.fromkeys(("bodies", "communities", "cross_appointed", "expected", "members", "posts", "reached",
+                     "shared", "compounds", "part_time_members", "member_reports", "numerator", "denominator"),
+                    "int64"),
+    "households": "Int64",
+    **dict.fromkeys(("maximum", "measured", "minimum", "rate", "share", "weight"), "float64"),
+    **dict.fromkeys(("complete", "inherited"), "bool"),
+    "one_shoulder": "as is",
+}
+
+
+def typed_column(values: pd.Series, kind: str) -> pd.Series:
+    """``values`` as a column of type ``kind`` (see :data:`COLUMN_TYPES`)."""
+    if kind == "as is":
+        return values
+    if kind == "text":
+        v = values.to_numpy(dtype=object, copy=True)
+        v[pd.isna(v)] = None
+        return pd.Series(v, index=values.index, dtype=object)
+    if kind == "list":
+        return pd.Series([list(v) if isinstance(v, (list, tuple)) else [] for v in values], index=values.index,
+                         dtype=object)
+    if kind == "Int64":
+        return pd.Series(pd.to_numeric(values.astype(object), errors="raise"), index=values.index).astype("Int64")
+    return values.astype(kind)
+
+
+def conform(result: pd.DataFrame, columns: list[str], query: str, *, typed: bool = True) -> pd.DataFrame:
+    """Check that ``result`` has exactly the defined columns, put them in order and give each its type
+    (:data:`COLUMN_TYPES`), so that both backends return the same dtypes, also when the result is empty.
+    ``typed=False`` (a query computed once, not by a backend) leaves the types as they are."""
     missing = [c for c in columns if c not in result.columns]
     if missing:
         raise AssertionError(f"{query}: backend result lacks columns {missing}")
-    return result[columns].reset_index(drop=True)
+    out = result[columns].reset_index(drop=True)
+    if not typed:
+        return out
+    return pd.DataFrame({c: typed_column(out[c], COLUMN_TYPES.get(c, "text")) for c in columns}, index=out.index)
 
 
 def dispatch(g, name: str, **params):

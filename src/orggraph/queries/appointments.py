@@ -19,8 +19,8 @@ each of them. ``bodies=`` names party-organisation levels and unit kinds
 (English or Chinese).
 
 *Committee roles.* The 两委 are counted over their members (班子成员): by
-default only the roles in :data:`COMMITTEE_ROLES` (secretary, deputy secretary,
-member, director, deputy director). Staff (社区工作者), part-time members
+default only the roles in :data:`orggraph.rules.COMMITTEE_ROLES` (secretary,
+deputy secretary, member, director, deputy director), read when the query runs. Staff (社区工作者), part-time members
 (兼职委员 from resident units) and grid posts are left out unless ``roles=``
 names them; ``roles="all"`` counts every post.
 """
@@ -29,12 +29,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import rules
 from ._base import check_bodies, check_within, conform, dispatch, normalize_as_of, register
 
 __all__ = ["cross_appointment_rate", "one_shoulder", "COMMITTEE_ROLES"]
 
-#: roles of a committee's members (班子成员), the default of ``roles=``
-COMMITTEE_ROLES = ("deputy_director", "deputy_secretary", "director", "member", "secretary")
+#: roles of a committee's members (班子成员), the default of ``roles=``: the rule is
+#: :data:`orggraph.rules.COMMITTEE_ROLES`, looked up when the query runs (this name is the default's marker)
+COMMITTEE_ROLES = rules.COMMITTEE_ROLES
 
 _BY = ("community", "street", "district")
 _RATE_COLUMNS = {
@@ -53,7 +55,7 @@ def _check_by(by: str) -> str:
 @register(_RATE_COLUMNS, zh="交叉任职率")
 def cross_appointment_rate(
     g,
-    bodies=("committee", "residents_committee"),
+    bodies=rules.TWO_COMMITTEES,
     by: str = "community",
     *,
     roles=COMMITTEE_ROLES,
@@ -84,7 +86,8 @@ def cross_appointment_rate(
         average of rates.
     roles : sequence of str or "all"
         Count only posts with these roles; default the committee members'
-        roles (:data:`COMMITTEE_ROLES`); ``"all"`` counts every post.
+        roles (:data:`orggraph.rules.COMMITTEE_ROLES`, read when the query
+        runs); ``"all"`` counts every post.
     within : str, optional
         Territory id (district, street or community) limiting the communities.
     as_of : date or str, optional
@@ -121,7 +124,9 @@ def cross_appointment_rate(
 
 
 def _check_roles(roles):
-    if roles is None or roles == "all":
+    if roles is COMMITTEE_ROLES:  # the default: the rule as it is now
+        roles = rules.COMMITTEE_ROLES
+    if roles is None or (isinstance(roles, str) and roles == "all"):
         return None
     from ..schema import ENUMS
 

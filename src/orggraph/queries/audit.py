@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import rules
 from ._base import check_within, normalize_as_of
 
 __all__ = ["audit", "AuditReport", "HEADLINE_COLUMNS"]
@@ -155,7 +156,7 @@ def _rollup(rates: pd.DataFrame, num: str, den: str) -> tuple[float, float]:
     return float(rates[num].sum()), float(rates[den].sum())
 
 
-def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compound=500) -> AuditReport:
+def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compound=rules.LARGE_COMPOUND_HOUSEHOLDS) -> AuditReport:
     """Run every query and gather the answers into an :class:`AuditReport` (体检报告).
 
     Headline indicators (one row each, computed from counts, never by averaging rates):

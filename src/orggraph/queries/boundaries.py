@@ -279,7 +279,7 @@ def boundary_geometry(g, *, within: str | None = None, min_area: float = 0.0, as
     if min_area < 0:
         raise ValueError(f"min_area={min_area!r} must be ≥ 0")
     result = _geometry_problems(g, within, float(min_area))
-    return conform(result, _GEOMETRY_COLUMNS, "boundary_geometry")
+    return conform(result, _GEOMETRY_COLUMNS, "boundary_geometry", typed=False)
 
 
 

@@ -32,6 +32,7 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
+from .. import rules
 from ._base import check_within, dispatch, normalize_as_of, register
 
 __all__ = ["coverage_gaps", "CoverageReport", "COVERAGE_TABLES", "COVERAGE_INDICATORS"]
@@ -169,7 +170,7 @@ def _check_large_compound(value) -> float:
 
 
 @register({**COVERAGE_TABLES, "rates": RATE_COLUMNS}, zh="覆盖空白")
-def coverage_gaps(g, *, large_compound=500, within: str | None = None, as_of=None) -> CoverageReport:
+def coverage_gaps(g, *, large_compound=rules.LARGE_COMPOUND_HOUSEHOLDS, within: str | None = None, as_of=None) -> CoverageReport:
     """Find coverage gaps (覆盖空白): compounds, companies, grids, units and communities an organisation misses.
 
     Seven detail tables, one per gap, each with a headline rate in

@@ -53,6 +53,9 @@ from ._base import check_within, conform, dispatch, normalize_as_of, register
 
 __all__ = ["interlocks", "connectors", "interlock_metrics", "interlock_network", "WEIGHTINGS", "INTERLOCK_BODY_SELECTORS"]
 
+#: decimal places of ``weight`` (rounded in the query layer so that every backend gives the same number)
+WEIGHT_DECIMALS = 12
+
 #: accepted values of ``weighting=`` (``None``: the number of shared people)
 WEIGHTINGS = ("jaccard", "cosine", "newman")
 
@@ -230,7 +233,11 @@ def interlocks(
         within=check_within(g, within),
         as_of=normalize_as_of(as_of),
     )
-    return conform(result, _INTERLOCK_COLUMNS, "interlocks")
+    result = conform(result, _INTERLOCK_COLUMNS, "interlocks")
+    # a sum of 1/(k-1) depends in its last bits on the order it is added in, which differs between
+    # engines: weights are given to WEIGHT_DECIMALS places, the same on every backend
+    result["weight"] = result["weight"].round(WEIGHT_DECIMALS)
+    return result
 
 
 @register(_CONNECTOR_COLUMNS, zh="一人多职")

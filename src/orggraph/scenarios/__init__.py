@@ -13,9 +13,17 @@ scenario against its baseline, and ``docs/scenarios.md`` for worked examples.
 from __future__ import annotations
 
 from ..errors import ScenarioError
+from ..graph import extension
 from .comparison import Comparison, compare
 from .ops import OPERATIONS
 from .scenario import Scenario, Step
+
+
+@extension("scenario")
+def _branch(g, name: str, date=None, description: str = "") -> Scenario:
+    """``OrgGraph.scenario``: a scenario branching from ``g``."""
+    return Scenario(g, name, date=date, description=description)
+
 
 #: :func:`compare` under a name that no module shares (``orggraph.compare`` is also a module)
 compare_scenarios = compare

@@ -16,7 +16,8 @@ import datetime as _dt
 import numpy as np
 import pandas as pd
 
-from ..backends.memory.store import TableStore, _concat, _typed
+from .. import rules
+from ..backends.memory.store import TableStore
 from ..errors import ScenarioError
 from ..schema import EDGE_TYPES, NODE_KINDS, TERRITORY_KINDS, edge_type, node_kind
 
@@ -152,6 +153,20 @@ class Edit:
 
         return closure(self.edges("CONTAINS"), list(roots))
 
+    def containing(self, territory: str, kind: str) -> list[str]:
+        """Sorted ids of the nodes of ``kind`` that are ``territory`` or contain it (``CONTAINS*``, cycles end).
+
+        For an area: its claimant communities (two or more when contested, none when unassigned).
+        """
+        c = self.edges("CONTAINS")
+        parents = c.groupby("target")["source"].agg(list).to_dict() if len(c) else {}
+        seen, frontier = {territory}, [territory]
+        while frontier:
+            frontier = [p for t in frontier for p in parents.get(t, ()) if p not in seen]
+            seen.update(frontier)
+        kinds = self.kinds(sorted(seen))
+        return sorted(i for i, k in kinds.items() if k == kind)
+
     def covering(self, territory_ids) -> pd.DataFrame:
         """COVERS rows whose target is one of ``territory_ids`` (``source`` = body, ``target``)."""
         cov = self.edges("COVERS")
@@ -168,13 +183,13 @@ class Edit:
         ids = list(pd.unique(pd.Series(list(ids), dtype=object)))
         if not ids:
             return []
-        kind = "PartyOrg" if selector == "committee" else "Unit"
+        kind = "PartyOrg" if selector == rules.COMMUNITY_PARTY_SELECTOR else "Unit"
         frame = self.nodes(kind)
-        key = (selector, id(frame))
+        key = (selector, id(frame), rules.COMMUNITY_PARTY_LEVELS)
         ok = self._memo.get(key)
         if ok is None:
-            if selector == "committee":
-                ok = set(frame.loc[frame["level"].isin(("committee", "general_branch")) & frame["unit_id"].isna(), "id"])
+            if selector == rules.COMMUNITY_PARTY_SELECTOR:
+                ok = set(frame.loc[rules.is_community_party_org(frame["level"], frame["unit_id"]), "id"])
             else:
                 ok = set(frame.loc[frame["kind"] == selector, "id"])
             self._memo[key] = ok
@@ -184,8 +199,7 @@ class Edit:
         """HOLDS_POST rows on ``bodies`` current at the edit's date (roles filtered when given)."""
         e = self.edges("HOLDS_POST")
         ok = e["target"].isin(list(bodies))
-        ok &= e["start"].isna() | (e["start"] <= self.day)
-        ok &= e["end"].isna() | (e["end"] > self.day)
+        ok &= rules.current_mask(e["start"], e["end"], self.date)
         if roles is not None:
             ok &= e["role"].isin(list(roles))
         return e[ok.to_numpy(dtype=bool)]
@@ -266,13 +280,13 @@ class Edit:
         ref_frame = frame[[r.column for r in refs]]
         frame = frame.drop(columns=[r.column for r in refs])
         try:
-            frame = _typed(spec.attrs, frame, spec.name)
+            frame = TableStore.typed(spec.name, frame)
         except Exception as exc:  # SchemaError: a bad value
             raise ScenarioError(str(exc)) from None
         names = [a.name for a in spec.attrs]
         frame = frame[names + [c for c in frame.columns if c not in names]]
         current = self.nodes(spec.name)
-        self.put_nodes(spec.name, _concat(current, frame.reset_index(drop=True)),
+        self.put_nodes(spec.name, TableStore.concat(current, frame.reset_index(drop=True)),
                        kept=np.r_[np.arange(len(current)), np.full(len(frame), -1)])
         self._added.update({i: spec.name for i in ids})
         self._removed.difference_update(ids)
@@ -297,7 +311,7 @@ class Edit:
         spec = edge_type(type)
         frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         try:
-            frame = _typed(spec.attrs, frame, spec.name)
+            frame = TableStore.typed(spec.name, frame)
         except Exception as exc:
             raise ScenarioError(str(exc)) from None
         sk = self.kinds(frame["source"]).to_numpy()
@@ -311,7 +325,7 @@ class Edit:
         names = ["source", "target"] + [a.name for a in spec.attrs]
         frame = frame[names + [c for c in frame.columns if c not in names]]
         base = self._edges[spec.name] if spec.name in self._edges else self.store.edge_frame(spec.name)
-        self.put_edges(spec.name, _concat(base, frame.reset_index(drop=True)),
+        self.put_edges(spec.name, TableStore.concat(base, frame.reset_index(drop=True)),
                        kept=np.r_[np.arange(len(base)), np.full(len(frame), -1)])
 
     def remove_nodes(self, kind: str, ids) -> None:
@@ -374,7 +388,7 @@ class Edit:
         """End the posts selected by ``mask`` (over HOLDS_POST rows) at the edit's date: ``end = min(end, date)``."""
         e = self.edges("HOLDS_POST")
         mask = np.asarray(mask, dtype=bool)
-        change = mask & (e["end"].isna() | (e["end"] > self.day)).to_numpy(dtype=bool)
+        change = mask & rules.runs_on(e["end"], self.date)
         if not change.any():
             return 0
         e = e.copy(deep=False)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import rules
 from ..schema import NODE_KINDS
 
 __all__ = ["compare", "Comparison", "NODE_COLUMNS", "POST_COLUMNS", "PEOPLE_COLUMNS", "INDICATOR_COLUMNS"]
@@ -280,8 +281,7 @@ def post_changes(a, b) -> pd.DataFrame:
 
 def _current(g, day) -> pd.DataFrame:
     e = g.edges("HOLDS_POST")
-    t = pd.Timestamp(day)
-    ok = (e["start"].isna() | (e["start"] <= t)) & (e["end"].isna() | (e["end"] > t))
+    ok = rules.current_mask(e["start"], e["end"], day)
     return e.loc[ok, ["source", "target", "role"]].drop_duplicates()
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import QueryNotSupportedError, ScenarioError
+from ..graph import OrgGraph
 from ._edit import Edit, as_date
 from .ops import OPERATIONS, bind, plain
 
@@ -58,7 +59,7 @@ class Scenario:
     ----------
     baseline : OrgGraph or None
         The graph to branch from (in memory; for a Neo4j database, branch from
-        ``connect(...).to_networkx(within=...)``). None for a scenario read
+        ``connect(...).to_memory(within=...)``). None for a scenario read
         from a file and not yet replayed.
     name : str
         A name for the scenario.
@@ -99,14 +100,13 @@ class Scenario:
 
     def _bind(self, baseline) -> None:
         from ..backends.memory import MemoryBackend
-        from ..graph import OrgGraph
 
         try:
-            store = baseline._store
+            store = baseline.store
         except QueryNotSupportedError:
-            raise ScenarioError(
+            raise QueryNotSupportedError(
                 "scenarios run in memory: extract the region first, e.g. "
-                "og.connect(...).to_networkx(within=street_id).scenario(...) (see docs/scenarios.md)"
+                "og.connect(...).to_memory(within=street_id).scenario(...) (see docs/scenarios.md)"
             ) from None
         except AttributeError:
             raise ScenarioError(f"baseline: give an OrgGraph, not {type(baseline).__name__}") from None

@@ -123,6 +123,6 @@ def test_rerunning_a_load_cut_by_a_crash_gives_exact_counts(graph, server):
     db.backend.discard_load(load_id)
     db.load(graph, batch_size=200, progress=False)
     assert _counts(server) == _expected(graph)
-    back = db.to_networkx()
+    back = db.to_memory()
     db.close()
     assert back.equals(graph)

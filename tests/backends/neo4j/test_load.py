@@ -25,7 +25,7 @@ def connect(bolt_server, database):
 
 
 def snapshot(db) -> tuple[dict, og.OrgGraph]:
-    return db.backend.counts(), db.to_networkx()
+    return db.backend.counts(), db.to_memory()
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +39,10 @@ def test_samples_round_trip(name, state, bolt_server, fresh_database):
     with connect(bolt_server, fresh_database) as db:
         report = db.load(g, batch_size=5_000, progress=False)
         assert report.counts == g.backend.counts()
-        assert not graph_differences(g, db.to_networkx())
+        assert not graph_differences(g, db.to_memory())
         for kind in ("Street", "Community"):
             territory = sorted(g.nodes(kind)["id"])[0]
-            assert not graph_differences(g.within(territory), db.to_networkx(within=territory)), (kind, territory)
+            assert not graph_differences(g.within(territory), db.to_memory(within=territory)), (kind, territory)
         assert db.nodes("Community").columns.tolist() == g.nodes("Community").columns.tolist()
 
 
@@ -52,7 +52,7 @@ def test_loading_twice_is_idempotent(small, bolt_server, fresh_database):
         second = db.load(small, batch_size=37, progress=False)
         assert second.counts == first.counts == small.backend.counts()
         assert second.updated == 0
-        assert not graph_differences(small, db.to_networkx())
+        assert not graph_differences(small, db.to_memory())
 
 
 def test_reload_updates_changed_nodes_and_adds_new_ones(small, bolt_server, fresh_database):
@@ -67,7 +67,7 @@ def test_reload_updates_changed_nodes_and_adds_new_ones(small, bolt_server, fres
         db.load(small, progress=False)
         report = db.load(changed, progress=False)
         assert report.updated == 1
-        back = db.to_networkx()
+        back = db.to_memory()
         assert back.node(first)["name"] == "改名"
         assert "new_person" in back
         assert report.counts["Cadre"] == small.backend.counts()["Cadre"] + 1
@@ -83,7 +83,7 @@ def test_identical_edges_are_kept_apart(bolt_server, fresh_database):
         db.load(g, progress=False)
         db.load(g, progress=False)
         assert db.backend.counts()["HOLDS_POST"] == 3
-        assert not graph_differences(g, db.to_networkx())
+        assert not graph_differences(g, db.to_memory())
 
 
 def _poisoned(g: og.OrgGraph, *, in_edges: bool) -> og.OrgGraph:
@@ -113,7 +113,7 @@ def test_a_failed_load_leaves_no_trace(small, in_edges, bolt_server, fresh_datab
         with pytest.raises((neo4j.exceptions.Neo4jError, TypeError, ValueError)):
             db.load(bad, batch_size=7, progress=False)
         assert db.backend.counts() == counts
-        assert not graph_differences(before, db.to_networkx())
+        assert not graph_differences(before, db.to_memory())
         # nothing staged remains: no load tags anywhere
         assert not db.backend.runner.records(_TAGGED)
 
@@ -145,7 +145,7 @@ def test_hostile_values_round_trip_unchanged(bolt_server, fresh_database):
     with connect(bolt_server, fresh_database) as db:
         db.load(g, batch_size=4, progress=False)
         assert db.backend.counts() == g.backend.counts()
-        back = db.to_networkx()
+        back = db.to_memory()
         assert not graph_differences(g, back)
         names = dict(zip(back.nodes("Community")["id"], back.nodes("Community")["name"]))
         assert names == {f"c{i}{t}": t for i, t in enumerate(HOSTILE)}

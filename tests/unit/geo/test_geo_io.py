@@ -74,7 +74,7 @@ def test_a_gcj02_geojson_is_read_onto_the_qixia_sample(qixia_gcj):
 
 def test_missing_lists_nodes_without_a_polygon(qixia_gcj):
     g, path, _ = qixia_gcj
-    store = g._store
+    store = g.store
     frame = store.node_frame("Grid").copy()
     frame["geometry"] = None
     frame["crs"] = None
@@ -97,7 +97,7 @@ def test_write_and_read_back(tmp_path, suffix):
     path = g.write_boundaries(tmp_path / f"grids{suffix}", "Grid")
     before = g.to_geodataframe("Grid").set_index("id")
     h = og.load_sample("jiaohe")
-    store = h._store
+    store = h.store
     frame = store.node_frame("Grid").copy()
     frame["geometry"], frame["crs"] = None, None
     store.replace_nodes("Grid", frame, rows=np.arange(len(frame)))

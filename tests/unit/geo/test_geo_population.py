@@ -54,9 +54,9 @@ def test_the_ledger_warns_where_a_community_differs_from_its_rollup(g, tmp_path)
     assert (pop["severity"] == "warning").all()
     # within 5 %: no warning
     g2 = og.read_ledger(path)
-    frame = g2._store.node_frame("Community").copy()
+    frame = g2.store.node_frame("Community").copy()
     frame["population"] = frame["population"].astype("Int64") * 0 + 2350
-    g2._store.replace_nodes("Community", frame, rows=np.arange(len(frame)))
+    g2.store.replace_nodes("Community", frame, rows=np.arange(len(frame)))
     from orggraph.ledger.consistency import consistency_warnings
 
     assert not (consistency_warnings(g2)["column"] == "population").any()

@@ -95,9 +95,9 @@ def test_the_rendered_dom_has_the_title_and_the_tables(page, tmp_path):
 def test_the_place_is_named_and_hostile_names_stay_text(tmp_path):
     """A community named like a script and like markup: the browser shows the text, runs nothing."""
     g = og.load_sample("qixia")
-    frame = g._store.node_frame("Community").copy()
+    frame = g.store.node_frame("Community").copy()
     frame.loc[0, "name"] = "<script>document.title='pwned'</script>[link=http://x]霞光社区"
-    g._store.replace_nodes("Community", frame, rows=np.arange(len(frame)))
+    g.store.replace_nodes("Community", frame, rows=np.arange(len(frame)))
     page = write_html(g.audit(as_of="2020-06-30"), tmp_path / "hostile.html", graph=g, plots=False)
     dom = _browse(page, tmp_path / "profile-dom", "--dump-dom")
     assert "<title>体检 Audit · 栖霞市 · 2020-06-30</title>" in dom and "pwned" not in dom.split("<body")[0]

@@ -151,10 +151,10 @@ def test_orggraph_compare_is_both_module_and_function(town):
 def test_neo4j_graph_is_refused_with_advice(town):
     class Remote:
         @property
-        def _store(self):
+        def store(self):
             raise og.QueryNotSupportedError("in memory only")
 
-    with pytest.raises(og.ScenarioError, match="to_networkx"):
+    with pytest.raises(og.QueryNotSupportedError, match="to_memory"):
         og.Scenario(Remote(), "x")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from ...schema import EDGE_TYPES, NODE_KINDS
@@ -19,13 +20,22 @@ def _query_mixins():
 
 
 class _Core(Backend):
-    name = "memory"
+    """Reading, copying and networkx export of the tables; the queries come from the topic mixins."""
 
     def __init__(self, store: TableStore | None = None):
         self.store = store if store is not None else TableStore()
 
     def nodes(self, kind: str) -> pd.DataFrame:
-        return self.store.nodes(kind)
+        """Nodes of ``kind`` in id order (as the database backend returns them), with reference columns."""
+
+        def build():
+            f = self.store.nodes(kind)
+            ids = f["id"].to_numpy(dtype=object)
+            if len(ids) > 1 and not (ids[1:] >= ids[:-1]).all():
+                f = f.iloc[np.argsort(ids.astype(str), kind="stable")]
+            return f.reset_index(drop=True)
+
+        return self.store.cached(("nodes_by_id", kind), build).copy()
 
     def edges(self, type: str) -> pd.DataFrame:
         return self.store.edges(type)
@@ -82,5 +92,7 @@ def _missing(v) -> bool:
         return False
 
 
-class MemoryBackend(_Core, _query_mixins()):
-    """In-memory backend: the graph as typed tables; queries vectorised with pandas."""
+class MemoryBackend(_query_mixins(), _Core):
+    """In-memory backend: the graph as typed tables; queries vectorised with pandas and numpy."""
+
+    name = "memory"

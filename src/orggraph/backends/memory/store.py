@@ -176,9 +176,10 @@ def _concat(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     if len(a) == 0 and len(a.columns) == 0:
         return b.reset_index(drop=True)
     out = pd.concat([a, b], ignore_index=True, sort=False)
-    # keep the schema dtypes (concat with an all-missing column can fall back to object)
+    # keep the schema dtypes (concat with an all-missing column, or onto an empty table, can fall back to
+    # object or Float64; the empty tables carry the schema dtypes)
     for col in a.columns:
-        if out[col].dtype != a[col].dtype and len(a):
+        if out[col].dtype != a[col].dtype and (len(a) or a[col].dtype != object):
             try:
                 out[col] = out[col].astype(a[col].dtype)
             except (TypeError, ValueError):
@@ -402,6 +403,21 @@ class TableStore:
     def has(self, node_id) -> bool:
         return bool(self.code_of([node_id])[0] >= 0)
 
+    # ------------------------------------------------------------ typing frames (for editors outside the store)
+    @staticmethod
+    def typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with the attributes of node kind or edge type ``name`` parsed to their schema types.
+
+        Raises :class:`~orggraph.errors.SchemaError` naming the attribute for a value that cannot be parsed.
+        """
+        spec = NODE_KINDS[name] if name in NODE_KINDS else edge_type(name)
+        return _typed(spec.attrs, frame, spec.name)
+
+    @staticmethod
+    def concat(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+        """Rows of ``a`` then ``b``, keeping ``a``'s column dtypes (the schema types) where ``b`` leaves values out."""
+        return _concat(a, b)
+
     # ------------------------------------------------------------ reading
     def node_frame(self, kind: str) -> pd.DataFrame:
         """The stored attributes of ``kind`` (no reference columns)."""
@@ -424,11 +440,13 @@ class TableStore:
         out = frame.reset_index(drop=True)
         cols: dict[str, pd.Series] = {}
         for ref in spec.refs:
-            cols[ref.column] = self.primary_refs(spec.name, ref).reindex(out["id"]).to_numpy()
+            ref_ids = self.primary_refs(spec.name, ref).reindex(out["id"]).to_numpy(dtype=object, copy=True)
+            ref_ids[pd.isna(ref_ids)] = None
+            cols[ref.column] = ref_ids
         # attributes first, reference columns after, extras last
         attr_names = [a.name for a in spec.attrs]
         extras = [c for c in out.columns if c not in attr_names]
-        ref_frame = pd.DataFrame(cols, index=out.index)
+        ref_frame = pd.DataFrame(cols, index=out.index, dtype=object)
         return pd.concat([out[attr_names], ref_frame, out[extras]], axis=1)
 
     def primary_refs(self, kind: str, ref) -> pd.Series:
@@ -475,6 +493,9 @@ class TableStore:
                 raise SchemaError(f"id(s) already in the graph: {list(clash.head(5))}")
         attr_names = [a.name for a in spec.attrs]
         frame = frame[attr_names + [c for c in frame.columns if c not in attr_names]].reset_index(drop=True)
+        refs = refs.reset_index(drop=True)
+        if validate:  # every reference must name a node of a right kind before anything is added
+            self._check_refs(spec, frame["id"], refs, ref_cols)
         codes = self._add_ids(frame["id"].to_numpy(dtype=object), _KIND_POS[spec.name], lookup=validate)
         self._nodes[spec.name].append(frame, (codes,))
         self._changed()
@@ -487,21 +508,55 @@ class TableStore:
             src, dst = (there, here) if ref.incoming else (here, there)
             self.add_edges(ref.edge, pd.DataFrame({"source": src, "target": dst}), validate=validate)
 
+    def _check_refs(self, spec, ids: pd.Series, refs: pd.DataFrame, ref_cols) -> None:
+        """Raise unless each reference of the new nodes ``ids`` names an existing node, or one of them, of a right kind."""
+        new = pd.Series(spec.name, index=pd.Index(ids.to_numpy(dtype=object), dtype=object), dtype=object)
+        for ref in ref_cols:
+            vals = _types.clean_text(refs[ref.column])
+            targets = vals[vals.notna()].astype(str)
+            if not len(targets):
+                continue
+            found = self.kinds_of(targets.to_numpy(dtype=object)).to_numpy(dtype=object)
+            mine = new.reindex(targets.to_numpy(dtype=object)).to_numpy(dtype=object)
+            kinds = np.where(pd.isna(found), mine, found)
+            unknown = sorted({t for t, k in zip(targets, kinds) if not isinstance(k, str)})
+            if unknown:
+                raise NodeNotFound(f"{spec.name} nodes: {ref.column} names unknown id(s) {unknown[:5]}")
+            pairs = {(k, spec.name) if ref.incoming else (spec.name, k) for k in kinds}
+            wrong = sorted(p for p in pairs if not edge_type(ref.edge).allows(*p))
+            if wrong:
+                raise SchemaError(f"{spec.name} nodes: {ref.column} names a {', '.join(sorted({p[0] if ref.incoming else p[1] for p in wrong}))}")
+
     def add_node(self, kind: str, node_id: str, /, **attrs) -> None:
+        """Add one node. Its id, attributes and references are normalised as the ledger reader does
+        (full-width characters folded, blanks missing, values typed); a reference to an unknown node or
+        one of a wrong kind is refused before anything is added."""
         spec = node_kind(kind)
-        if self.has(node_id):
-            raise SchemaError(f"id already in the graph: {node_id!r}")
         ref_names = {r.column for r in spec.refs}
         row = {"id": node_id, **{k: v for k, v in attrs.items() if k not in ref_names}}
         typed = _typed(spec.attrs, pd.DataFrame([row]), spec.name)
+        node_id = typed["id"].iloc[0]
+        if not isinstance(node_id, str):
+            raise SchemaError(f"{spec.name} node without an id")
+        if self.has(node_id):
+            raise SchemaError(f"id already in the graph: {node_id!r}")
+        links = []
+        for ref in spec.refs:
+            other = _types.clean_text(pd.Series([attrs.get(ref.column)], dtype=object)).iloc[0]
+            if isinstance(other, str):
+                links.append((ref, other))
+                other_kind = self.kinds_of([other]).iloc[0]
+                if not isinstance(other_kind, str):
+                    raise NodeNotFound(f"{spec.name} {node_id!r}: {ref.column}={other!r} is not a node of the graph")
+                pair = (other_kind, spec.name) if ref.incoming else (spec.name, other_kind)
+                if not edge_type(ref.edge).allows(*pair):
+                    raise SchemaError(f"{spec.name} {node_id!r}: {ref.column}={other!r} is a {other_kind}")
         code = self._add_ids(np.array([node_id], dtype=object), _KIND_POS[spec.name], lookup=True)
         self._nodes[spec.name].append_row(typed.iloc[0].to_dict(), (int(code[0]),))
         self._changed()
-        for ref in spec.refs:
-            other = attrs.get(ref.column)
-            if other is not None and other == other and other != "":
-                s, t = (other, node_id) if ref.incoming else (node_id, other)
-                self.add_edge(ref.edge, s, t)
+        for ref, other in links:
+            s, t = (other, node_id) if ref.incoming else (node_id, other)
+            self.add_edge(ref.edge, s, t)
 
     def add_edges(self, type: str, data, *, validate: bool = True, codes: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         """Add edges of one type from a DataFrame (``source``, ``target``, attributes) or records.
@@ -519,6 +574,8 @@ class TableStore:
                 raise SchemaError(f"{spec.name} edges need a {col!r} column")
         if validate:
             frame = _typed(spec.attrs, frame, spec.name)
+            for col in ("source", "target"):  # ids as the ledger reader cleans them (full-width folded, stripped)
+                frame[col] = _types.clean_text(frame[col].astype(object))
         names = ["source", "target"] + [a.name for a in spec.attrs]
         frame = frame[names + [c for c in frame.columns if c not in names]].reset_index(drop=True)
         if codes is None or validate:

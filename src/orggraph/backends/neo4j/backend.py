@@ -83,7 +83,9 @@ class Neo4jBackend(QueryMixin, Backend):
             pairs = self.runner.frame(cypher.read_refs(spec.name, ref.column), columns=["id", "ref"])
             first = pairs.drop_duplicates("id", keep="first")
             mapping = pd.Series(first["ref"].to_numpy(dtype=object), index=pd.Index(first["id"], dtype=object), dtype=object)
-            out = out.assign(**{ref.column: mapping.reindex(out["id"]).to_numpy(dtype=object)})
+            ref_ids = mapping.reindex(out["id"]).to_numpy(dtype=object, copy=True)
+            ref_ids[pd.isna(ref_ids)] = None
+            out = out.assign(**{ref.column: pd.Series(ref_ids, index=out.index, dtype=object)})
         return pd.concat([out, frame[extras]], axis=1)
 
     def edges(self, type: str) -> pd.DataFrame:
@@ -138,8 +140,8 @@ class Neo4jBackend(QueryMixin, Backend):
         return pd.Index(sorted(territories | bodies | people), dtype=object)
 
     def to_memory(self, within: str | None = None):
-        """The graph (or the sub-graph of territory ``within``) as an in-memory :class:`~orggraph.OrgGraph`."""
-        from ...graph import OrgGraph
+        """The graph (or the sub-graph of territory ``within``) as an in-memory backend
+        (:class:`~orggraph.backends.memory.MemoryBackend`; ``Neo4jGraph.to_memory`` wraps it in an OrgGraph)."""
         from ..memory import MemoryBackend
 
         keep = None if within is None else sorted(self.within_ids(within))
@@ -160,7 +162,7 @@ class Neo4jBackend(QueryMixin, Backend):
                 recs = self._edges_between(spec, keep)
             if recs:
                 store.add_edges(rtype, self._edge_frame(spec, recs))
-        return OrgGraph(backend)
+        return backend
 
     def _edges_between(self, spec, keep: list[str]) -> list[dict]:
         """Edges of ``spec`` whose two ends are in ``keep``, in load order (looked up from their sources)."""
@@ -175,4 +177,4 @@ class Neo4jBackend(QueryMixin, Backend):
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """The whole graph as a :class:`networkx.MultiDiGraph` (pulled into memory)."""
-        return self.to_memory().backend.to_networkx()
+        return self.to_memory().to_networkx()

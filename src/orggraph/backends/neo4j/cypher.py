@@ -23,6 +23,11 @@ Conventions (see ``docs/neo4j.md`` and ``docs/arcadedb-notes.md``)
   the load finishes). Readers drop them.
 * A post is current at ``$as_of`` when ``(r.start IS NULL OR r.start <= $as_of)
   AND (r.end IS NULL OR r.end > $as_of)``; dates are Cypher ``date`` values.
+* The domain rules come from :mod:`orggraph.rules`: those a user may change
+  (which levels make a community's party organisation, the roles of 一肩挑 …)
+  are ``$parameters`` filled from :func:`orggraph.rules.cypher_params` when a
+  statement runs; the fixed vocabulary (area and unit kinds, the operators of
+  the current-post rule) is spliced in from the same constants here.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ... import rules
 from ...schema import EDGE_TYPES, NODE_KINDS, TERRITORY_KINDS
 
 __all__ = ["Statement", "all_statements", "get", "INTERNAL_PROPERTIES"]
@@ -83,12 +89,39 @@ HOLDER = _labels(("PartyOrg", "Unit", "Grid"))
 # --------------------------------------------------------------------------- fragments
 
 
+_WORD = re.compile(r"^[a-z][a-z_]*$")
+_OPERATORS = ("<=", "<", ">", ">=")
+
+
+def _lit(value: str) -> str:
+    """A Cypher string literal of a rule constant (a lower-case word of :mod:`orggraph.rules`, never user data)."""
+    if not _WORD.match(value):
+        raise ValueError(f"not a rule word: {value!r}")
+    return f"'{value}'"
+
+
+def _op(op: str) -> str:
+    if op not in _OPERATORS:
+        raise ValueError(f"not a comparison operator: {op!r}")
+    return op
+
+
 def _current(r: str) -> str:
-    return f"({r}.start IS NULL OR {r}.start <= $as_of) AND ({r}.end IS NULL OR {r}.end > $as_of)"
+    """Post ``r`` is current at ``$as_of`` (:func:`orggraph.rules.current_mask`: start <= as_of < end)."""
+    return (
+        f"({r}.start IS NULL OR {r}.start {_op(rules.CURRENT_START_OP)} $as_of) "
+        f"AND ({r}.end IS NULL OR {r}.end {_op(rules.CURRENT_END_OP)} $as_of)"
+    )
 
 
 def _reported(r: str) -> str:
-    return f"({r}.date IS NULL OR {r}.date <= $as_of)"
+    """Report ``r`` counts at ``$as_of`` (:func:`orggraph.rules.reported_mask`)."""
+    return f"({r}.date IS NULL OR {r}.date {_op(rules.REPORT_DATE_OP)} $as_of)"
+
+
+def _community_party_org(b: str) -> str:
+    """``b`` is a community's own party organisation (:func:`orggraph.rules.is_community_party_org`)."""
+    return f"{b}:PartyOrg AND {b}.level IN $community_levels AND {b}.unit_id IS NULL"
 
 
 def _edge_order(e: str) -> str:
@@ -366,9 +399,10 @@ _COMMUNITY_COLUMNS = (
 
 # a body b, reached from community c through territory t, is of selector sel
 _SELECTED = (
-    "((sel = 'committee' AND t = c AND b:PartyOrg AND b.level IN $community_levels AND b.unit_id IS NULL)\n"
-    "   OR (sel = 'residents_committee' AND t = c AND b:Unit AND b.kind = 'residents_committee')\n"
-    "   OR (NOT sel IN ['committee', 'residents_committee'] AND ((b:PartyOrg AND b.level = sel) OR (b:Unit AND b.kind = sel))))"
+    f"((sel = $committee_selector AND t = c AND {_community_party_org('b')})\n"
+    "   OR (sel = $residents_committee AND t = c AND b:Unit AND b.kind = $residents_committee)\n"
+    "   OR (NOT sel IN [$committee_selector, $residents_committee]\n"
+    "       AND ((b:PartyOrg AND b.level = sel) OR (b:Unit AND b.kind = sel))))"
 )
 
 CROSS_APPOINTMENT_RATE = Statement(
@@ -394,12 +428,12 @@ ONE_SHOULDER = Statement(
     _COMMUNITY_PLACE
     + "CALL (c) {\n"
     "  OPTIONAL MATCH (c)<-[:COVERS]-(b:PartyOrg)<-[r:HOLDS_POST]-(p)\n"
-    f"  WHERE b.level IN $community_levels AND b.unit_id IS NULL AND r.role = 'secretary' AND {_current('r')}\n"
+    f"  WHERE {_community_party_org('b')} AND r.role = $secretary AND {_current('r')}\n"
     "  RETURN collect(DISTINCT p.id) AS secretaries\n"
     "}\n"
     "CALL (c) {\n"
     "  OPTIONAL MATCH (c)<-[:COVERS]-(b:Unit)<-[r:HOLDS_POST]-(p)\n"
-    f"  WHERE b.kind = 'residents_committee' AND r.role = 'director' AND {_current('r')}\n"
+    f"  WHERE b.kind = $residents_committee AND r.role = $director AND {_current('r')}\n"
     "  RETURN collect(DISTINCT p.id) AS directors\n"
     "}\n"
     f"RETURN {_COMMUNITY_COLUMNS}, secretaries, directors,\n"
@@ -408,69 +442,79 @@ ONE_SHOULDER = Statement(
 
 # --------------------------------------------------------------------------- coverage (覆盖空白)
 
-_COMPOUNDS = f"MATCH (x:Area)\nWHERE x.kind = 'compound' AND {_in_scope('x')}\n"
-_HAS_BRANCH = "EXISTS { MATCH (x)<-[:COVERS]-(br:PartyOrg) WHERE br.level = 'branch' AND br.unit_id IS NULL }"
-_HAS_RC = "EXISTS { MATCH (x)<-[:COVERS]-(rc:Unit) WHERE rc.kind = 'residents_committee' }"
-_GRID_WORKED = f"EXISTS {{ MATCH (x)<-[r:HOLDS_POST]-() WHERE r.role = 'grid_worker' AND {_current('r')} }}"
+def _universe(name: str) -> str:
+    """``MATCH (x:…) WHERE …``: the entities in scope of a coverage indicator (:data:`orggraph.rules.COVERAGE_UNIVERSES`)."""
+    u = rules.COVERAGE_UNIVERSES[name]
+    cond = [f"x.{u.column} = {_lit(u.value)}"] if u.column is not None else []
+    if u.large:
+        cond.append("x.households >= $large_compound")
+    cond.append(_body_in_scope("x") if u.side == "body" else _in_scope("x"))
+    return f"MATCH (x:{_label(u.label)})\nWHERE " + " AND ".join(cond)
+
+
+_HAS_BRANCH = (
+    "EXISTS { MATCH (x)<-[:COVERS]-(br:PartyOrg) "
+    f"WHERE br.level = {_lit(rules.COMPOUND_BRANCH_LEVEL)} AND br.unit_id IS NULL }}"
+)
+_HAS_RC = "EXISTS { MATCH (x)<-[:COVERS]-(rc:Unit) WHERE rc.kind = $residents_committee }"
+_GRID_WORKED = f"EXISTS {{ MATCH (x)<-[r:HOLDS_POST]-() WHERE r.role = $grid_worker AND {_current('r')} }}"
 _UNIT_REPORTS = (
     f"(EXISTS {{ MATCH (x)-[rep:REPORTS_TO]->() WHERE {_reported('rep')} }}"
     f" OR EXISTS {{ MATCH (po:PartyOrg {{unit_id: x.id}})-[rep:REPORTS_TO]->() WHERE {_reported('rep')} }})"
 )
 _COMMUNITY_REPORTED = f"EXISTS {{ MATCH (x)<-[rep:REPORTS_TO]-(:{BODY}) WHERE {_reported('rep')} }}"
+_RESIDENT_UNIT = _lit(rules.RESIDENT_UNIT)
 # people holding a current part-time-member post in the community's own party organisation
 _PART_TIMERS = (
     f"CALL (x) {{\n"
     f"  OPTIONAL MATCH (x)<-[:COVERS]-(po:PartyOrg)<-[r:HOLDS_POST]-(p)\n"
-    f"  WHERE po.level IN $community_levels AND po.unit_id IS NULL AND r.role = 'part_time_member' AND {_current('r')}\n"
+    f"  WHERE {_community_party_org('po')} AND r.role = $part_time_member AND {_current('r')}\n"
     f"  WITH DISTINCT p\n"
     f"  RETURN count(p) AS part_time_members,\n"
     f"    count(CASE WHEN EXISTS {{ MATCH (p)-[r2:HOLDS_POST]->(u:{BODY}) WHERE {_current('r2')}\n"
-    f"      AND ((u:Unit AND u.kind = 'resident_unit') OR EXISTS {{ MATCH (ru:Unit {{id: u.unit_id}}) WHERE ru.kind = 'resident_unit' }}) }}\n"
+    f"      AND ((u:Unit AND u.kind = {_RESIDENT_UNIT}) OR EXISTS {{ MATCH (ru:Unit {{id: u.unit_id}}) WHERE ru.kind = {_RESIDENT_UNIT} }}) }}\n"
     f"      THEN p END) AS qualifying\n"
     f"}}\n"
 )
 
+#: one count per gap table of the entities in scope (the denominators), named after the table
 COVERAGE_DENOMINATORS = Statement(
     "coverage.denominators",
-    f"CALL () {{ {_COMPOUNDS}RETURN count(x) AS compounds, count(CASE WHEN x.households >= $large_compound THEN x END) AS large }}\n"
-    f"CALL () {{ MATCH (x:Unit) WHERE x.kind = 'property_company' AND {_body_in_scope('x')} RETURN count(x) AS companies }}\n"
-    f"CALL () {{ MATCH (x:Grid) WHERE {_in_scope('x')} RETURN count(x) AS grids }}\n"
-    f"CALL () {{ MATCH (x:Community) WHERE {_in_scope('x')} RETURN count(x) AS communities }}\n"
-    f"CALL () {{ MATCH (x:Unit) WHERE x.kind = 'resident_unit' AND {_body_in_scope('x')} RETURN count(x) AS units }}\n"
-    "RETURN compounds, large, companies, grids, communities, units",
+    "".join(f"CALL () {{ {_universe(name)} RETURN count(x) AS {name} }}\n" for name in rules.COVERAGE_UNIVERSES)
+    + "RETURN " + ", ".join(rules.COVERAGE_UNIVERSES),
 )
 
 COVERAGE_GAPS = {
     "compounds_without_branch": Statement(
         "coverage.compounds_without_branch",
-        f"{_COMPOUNDS}AND NOT {_HAS_BRANCH}\n{_locate('x', False)}\n"
+        f"{_universe('compounds_without_branch')} AND NOT {_HAS_BRANCH}\n{_locate('x', False)}\n"
         "RETURN x.id AS area_id, x.name AS area_name, x.households AS households,\n"
         "  community_id, community_name, street_id, street_name",
     ),
     "property_companies_without_branch": Statement(
         "coverage.property_companies_without_branch",
-        f"MATCH (x:Unit)\nWHERE x.kind = 'property_company' AND {_body_in_scope('x')}\n"
+        f"{_universe('property_companies_without_branch')}\n"
         "  AND NOT EXISTS { MATCH (po:PartyOrg {unit_id: x.id}) }\n"
         f"{_locate('x', True)}\n"
         "RETURN x.id AS unit_id, x.name AS unit_name,\n"
-        "  COUNT { MATCH (x)-[:COVERS]->(a:Area) WHERE a.kind = 'compound' RETURN DISTINCT a } AS compounds,\n"
+        f"  COUNT {{ MATCH (x)-[:COVERS]->(a:Area) WHERE a.kind = {_lit(rules.COMPOUND)} RETURN DISTINCT a }} AS compounds,\n"
         "  community_id, community_name, street_id, street_name",
     ),
     "grids_without_worker": Statement(
         "coverage.grids_without_worker",
-        f"MATCH (x:Grid)\nWHERE {_in_scope('x')} AND NOT {_GRID_WORKED}\n{_locate('x', False)}\n"
+        f"{_universe('grids_without_worker')} AND NOT {_GRID_WORKED}\n{_locate('x', False)}\n"
         "RETURN x.id AS grid_id, x.name AS grid_name, x.households AS households,\n"
         "  community_id, community_name, street_id, street_name",
     ),
     "communities_without_part_time_member": Statement(
         "coverage.communities_without_part_time_member",
-        f"MATCH (x:Community)\nWHERE {_in_scope('x')}\n{_PART_TIMERS}"
+        f"{_universe('communities_without_part_time_member')}\n{_PART_TIMERS}"
         f"WITH x, part_time_members WHERE qualifying = 0\n{_locate('x', False)}\n"
         "RETURN community_id, community_name, street_id, street_name, part_time_members",
     ),
     "units_not_reporting": Statement(
         "coverage.units_not_reporting",
-        f"MATCH (x:Unit)\nWHERE x.kind = 'resident_unit' AND {_body_in_scope('x')} AND NOT {_UNIT_REPORTS}\n"
+        f"{_universe('units_not_reporting')} AND NOT {_UNIT_REPORTS}\n"
         f"CALL (x) {{ OPTIONAL MATCH (x)-[te:COVERS]->(tt:{TERRITORY}) RETURN tt.id AS territory_id "
         f"ORDER BY {_edge_order('te')} LIMIT 1 }}\n"
         f"{_locate('x', True)}\n"
@@ -479,13 +523,13 @@ COVERAGE_GAPS = {
     ),
     "communities_without_reports": Statement(
         "coverage.communities_without_reports",
-        f"MATCH (x:Community)\nWHERE {_in_scope('x')} AND NOT {_COMMUNITY_REPORTED}\n{_locate('x', False)}\n"
+        f"{_universe('communities_without_reports')} AND NOT {_COMMUNITY_REPORTED}\n{_locate('x', False)}\n"
         "RETURN community_id, community_name, street_id, street_name,\n"
         f"  COUNT {{ MATCH (x)<-[rep:REPORTS_TO]-(m:Cadre) WHERE {_reported('rep')} RETURN DISTINCT m }} AS member_reports",
     ),
     "large_compounds_without_committee": Statement(
         "coverage.large_compounds_without_committee",
-        f"{_COMPOUNDS}AND x.households >= $large_compound AND NOT {_HAS_RC}\n{_locate('x', False)}\n"
+        f"{_universe('large_compounds_without_committee')} AND NOT {_HAS_RC}\n{_locate('x', False)}\n"
         "RETURN x.id AS area_id, x.name AS area_name, x.households AS households,\n"
         "  community_id, community_name, street_id, street_name",
     ),
@@ -498,7 +542,7 @@ NORMS_GRIDS = Statement(
     f"MATCH (x:Grid)\nWHERE {_in_scope('x')}\n"
     "CALL (x) {\n"
     "  OPTIONAL MATCH (x)<-[r:HOLDS_POST]-(p)\n"
-    f"  WHERE r.role = 'grid_worker' AND {_current('r')}\n"
+    f"  WHERE r.role = $grid_worker AND {_current('r')}\n"
     "  RETURN count(DISTINCT p) AS workers\n"
     "}\n"
     "WITH x, workers\n"
@@ -511,7 +555,7 @@ NORMS_GRIDS = Statement(
 
 NORMS_STATIONS = Statement(
     "norms.stations",
-    f"MATCH (x:Unit)\nWHERE x.kind = 'workstation' AND {_body_in_scope('x')}\n"
+    f"MATCH (x:Unit)\nWHERE x.kind = {_lit(rules.WORKSTATION)} AND {_body_in_scope('x')}\n"
     "CALL (x) {\n"
     f"  OPTIONAL MATCH (x)-[:COVERS]->(:{TERRITORY})<-[:CONTAINS*0..]-(sc:Community)\n"
     "  WITH DISTINCT sc\n"
@@ -521,7 +565,7 @@ NORMS_STATIONS = Statement(
     "CALL (x) {\n"
     "  OPTIONAL MATCH (x)<-[r:HOLDS_POST]-(p)\n"
     f"  WHERE {_current('r')}\n"
-    "  RETURN count(DISTINCT p) AS staff, count(DISTINCT CASE WHEN r.role = 'zone_manager' THEN p END) AS managers\n"
+    "  RETURN count(DISTINCT p) AS staff, count(DISTINCT CASE WHEN r.role = $zone_manager THEN p END) AS managers\n"
     "}\n"
     f"{_locate('x', True)}\n"
     "RETURN x.id AS entity_id, x.name AS entity_name, communities, households, with_households,\n"
@@ -538,7 +582,8 @@ _HELD = (
     f"       OR EXISTS {{ MATCH (b)-[:COVERS]->(:{TERRITORY})<-[:CONTAINS*0..]-(w:{TERRITORY} {{id: $within}}) }})\n"
     "  AND ($bodies IS NULL\n"
     "       OR (b:Grid AND 'grid' IN $bodies)\n"
-    "       OR (b:PartyOrg AND (b.level IN $bodies OR ('committee' IN $bodies AND b.level IN $community_levels AND b.unit_id IS NULL)))\n"
+    "       OR (b:PartyOrg AND b.level <> $committee_selector AND b.level IN $bodies)\n"
+    f"       OR ($committee_selector IN $bodies AND {_community_party_org('b')})\n"
     "       OR (b:Unit AND b.kind IN $bodies))\n"
 )
 
@@ -625,7 +670,7 @@ UNASSIGNED_AREAS = Statement(
 
 BOUNDARY_ZONES = Statement(
     "boundaries.boundary_zones",
-    f"MATCH (x:Area)\nWHERE x.kind = 'boundary_zone' AND {_in_scope('x')}\n{_CLAIMS}{_DESCRIBE}"
+    f"MATCH (x:Area)\nWHERE x.kind = {_lit(rules.BOUNDARY_ZONE)} AND {_in_scope('x')}\n{_CLAIMS}{_DESCRIBE}"
     "RETURN x.id AS id, x.name AS name, x.households AS households, street_id, status, claimants,\n"
     f"{_NEIGHBOURS}\n"
     "ORDER BY id",
@@ -633,6 +678,8 @@ BOUNDARY_ZONES = Statement(
 
 
 # --------------------------------------------------------------------------- chains (组织链条)
+
+_COMPOUND, _BUILDING = _lit(rules.COMPOUND), _lit(rules.BUILDING)
 
 #: the chain has at most this many levels (street, community, compound, building: five party levels)
 CHAIN_MAX = 5
@@ -643,7 +690,7 @@ def _chain_level(i: int) -> str:
     the area's kind ``$territories[i]`` and, below the top, SUBORDINATE_TO an organisation of the paths above."""
     cand = (
         f"CASE $territories[{i}] WHEN 'street' THEN streets WHEN 'community' THEN communities "
-        f"WHEN 'compound' THEN compounds WHEN 'building' THEN buildings ELSE [] END"
+        f"WHEN {_COMPOUND} THEN compounds WHEN {_BUILDING} THEN buildings ELSE [] END"
     )
     street = f"CASE WHEN $territories[{i}] = 'street' THEN t.id ELSE pp.street END"
     community = f"CASE WHEN $territories[{i}] = 'community' THEN t.id ELSE pp.community END"
@@ -670,12 +717,12 @@ def _chain_level(i: int) -> str:
 
 CHAIN_BREAKS = Statement(
     "chains.chain_breaks",
-    f"MATCH (x:Area)\nWHERE x.kind IN ['compound', 'building'] AND {_in_scope('x')}\n"
+    f"MATCH (x:Area)\nWHERE x.kind IN [{_COMPOUND}, {_BUILDING}] AND {_in_scope('x')}\n"
     "CALL (x) { OPTIONAL MATCH (x)<-[:CONTAINS*]-(anc) RETURN collect(DISTINCT anc) AS ancestors }\n"
     "WITH x, [a IN ancestors WHERE a:Street] AS streets, [a IN ancestors WHERE a:Community] AS communities,\n"
-    "  CASE WHEN x.kind = 'compound' THEN [x] ELSE [a IN ancestors WHERE a:Area AND a.kind = 'compound' AND a <> x] END\n"
+    f"  CASE WHEN x.kind = {_COMPOUND} THEN [x] ELSE [a IN ancestors WHERE a:Area AND a.kind = {_COMPOUND} AND a <> x] END\n"
     "    AS compounds,\n"
-    "  CASE WHEN x.kind = 'building' THEN [x] ELSE [] END AS buildings\n"
+    f"  CASE WHEN x.kind = {_BUILDING} THEN [x] ELSE [] END AS buildings\n"
     + "".join(_chain_level(i) for i in range(CHAIN_MAX))
     + f"WITH x, streets, communities, [{', '.join(f'p{i}' for i in range(CHAIN_MAX))}] AS paths\n"
     "WITH x, streets, communities, size([p IN paths WHERE size(p) > 0]) AS depth, paths\n"

@@ -259,7 +259,7 @@ def load_graph(runner, graph, *, batch_size: int = 10_000, progress: bool | None
     """Load the in-memory ``graph`` (an OrgGraph on the memory backend) through ``runner``."""
     if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
         raise ValueError(f"batch_size={batch_size!r}: use an integer ≥ 1")
-    store = graph._store
+    store = graph.store
     started = time.perf_counter()
     load_id = uuid.uuid4().hex
     loaded = time.time_ns() // 1000  # microseconds: orders the edges of successive loads

@@ -8,10 +8,6 @@ from ...errors import ScenarioError
 from ...schema import ENUMS
 from .._edit import Edit
 
-#: community-level party organisations (社区党委 / 党总支)
-COMMUNITY_PARTY_LEVELS = ("committee", "general_branch")
-
-
 def unit_kinds(kinds, what: str) -> tuple[str, ...]:
     """Canonical unit kinds (Chinese aliases accepted); ScenarioError for an unknown one."""
     lookup = ENUMS["unit_kind"].lookup()

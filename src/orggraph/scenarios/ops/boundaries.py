@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ... import rules
 from ...errors import ScenarioError
 from ...schema import EDGE_TYPES, ENUMS
 from .._edit import Edit, dedupe_edges, ids_list
@@ -20,7 +21,7 @@ def split_community(
     edit: Edit,
     source: str,
     parts: list,
-    create_bodies=("committee", "residents_committee"),
+    create_bodies=rules.TWO_COMMITTEES,
     dissolve_units=("residents_committee", "supervisory_committee"),
 ) -> Outcome:
     """Split a community into new ones (拆分社区, 8 → 12 in 栖霞; 17 → 29 居委会 in 东城).
@@ -78,7 +79,7 @@ def split_community(
     if not isinstance(parts, list) or not parts:
         raise ScenarioError("parts: give a non-empty list of parts, each a table with id, name and territories")
     kinds_dissolved = unit_kinds(dissolve_units, "dissolve_units")
-    creates = ["committee" if c == "committee" else unit_kinds(c, "create_bodies")[0] for c in
+    creates = [c if c == rules.COMMUNITY_PARTY_SELECTOR else unit_kinds(c, "create_bodies")[0] for c in
                ([create_bodies] if isinstance(create_bodies, str) else list(create_bodies))]
     ids, rest_part = [], None
     for i, part in enumerate(parts, 1):
@@ -163,7 +164,7 @@ def split_community(
 
     # --- bodies of the source
     cov = edit.covering([source])
-    own_bodies = {sel: edit.bodies_matching(cov["source"], sel) for sel in ("committee",) + kinds_dissolved}
+    own_bodies = {sel: edit.bodies_matching(cov["source"], sel) for sel in (rules.COMMUNITY_PARTY_SELECTOR,) + kinds_dissolved}
     dissolved = [b for bodies in own_bodies.values() for b in bodies]
     street = edit.primary_parent([source], ("Street",)).iloc[0]
     party = edit.nodes("PartyOrg").set_index("id")
@@ -178,8 +179,8 @@ def split_community(
         for sel in creates:
             spec = names.get(sel) or {}
             old = own_bodies.get(sel, [])
-            if sel == "committee":
-                level = party.at[old[0], "level"] if old else "committee"
+            if sel == rules.COMMUNITY_PARTY_SELECTOR:
+                level = party.at[old[0], "level"] if old else rules.COMMUNITY_PARTY_LEVELS[0]
                 bid = spec.get("id") or edit.new_id(f"{pid}-po", taken=new_ids)
                 rec = {"id": bid, "name": spec.get("name") or f"{pname}{ENUMS['party_level'].values[level][0]}",
                        "level": level, "territory_id": pid}
@@ -188,7 +189,7 @@ def split_community(
                     rec["parent_id"] = up.iloc[0]
                 po_records.append(rec)
             else:
-                short = "rc" if sel == "residents_committee" else sel
+                short = "rc" if sel == rules.RESIDENTS_COMMITTEE else sel
                 bid = spec.get("id") or edit.new_id(f"{pid}-{short}", taken=new_ids)
                 rec = {"id": bid, "name": spec.get("name") or f"{pname}{ENUMS['unit_kind'].values[sel][0]}",
                        "kind": sel, "territory_id": pid}
@@ -408,9 +409,7 @@ def assign_area(edit: Edit, area: str, community: str) -> Outcome:
     """
     edit.require(area, "Area", "area")
     edit.require(community, ("Community", "Grid"), "community")
-    from ...backends.memory.queries._common import communities_containing
-
-    claimants = communities_containing(edit.store, area)
+    claimants = edit.containing(area, "Community")
     if len(claimants) == 1:
         raise ScenarioError(f"area {area!r} is already governed by community {claimants[0]!r}; use move_areas to move it")
     status = "unassigned" if not claimants else "contested"

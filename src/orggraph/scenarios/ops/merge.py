@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ... import rules
 from ...errors import ScenarioError
 from .._edit import Edit, as_date, household_sum, ids_list
 from ._common import add_counts, append_list_attr, dissolve, post_rows, unit_kinds
@@ -13,8 +14,6 @@ __all__ = ["merge_communities"]
 
 #: roles of a cooperative's 理事会 and what they become in its 二级网格 (理事会成员兼任网格长、网格员)
 BOARD_TO_GRID = {"director": "grid_leader", "deputy_director": "grid_worker", "member": "grid_worker"}
-#: roles of a party organisation's committee (党组织成员)
-PARTY_COMMITTEE_ROLES = ("secretary", "deputy_secretary", "member")
 
 
 @operation
@@ -101,7 +100,7 @@ def merge_communities(
 
     # --- classify the bodies covering each source (all reads happen before any write)
     cov = edit.covering(sources)
-    selectors = ("committee",) + kinds_dissolved
+    selectors = (rules.COMMUNITY_PARTY_SELECTOR,) + kinds_dissolved
     counterpart = {sel: edit.community_body(into, sel) for sel in selectors}
     successors: dict[str, str | None] = {}
     transferred: list[str] = []
@@ -116,7 +115,8 @@ def merge_communities(
                     transferred.append(body)
                 else:
                     successors[body] = counterpart[sel]
-    committee, residents_committee = counterpart["committee"], counterpart.get("residents_committee")
+    committee = counterpart[rules.COMMUNITY_PARTY_SELECTOR]
+    residents_committee = counterpart.get(rules.RESIDENTS_COMMITTEE)
     if until is not None and residents_committee is None:
         raise ScenarioError(f"transition_until: community {into!r} has no residents' committee (居委会) to hold transitional posts")
     coops = edit.bodies_matching(cov["source"], "cooperative") if keep_cooperatives_as_grids else []
@@ -152,7 +152,7 @@ def merge_communities(
         coop_units = edit.bodies_matching(cov["source"], "cooperative")
         party = edit.nodes("PartyOrg")
         coop_party = party.loc[party["unit_id"].isin(coop_units), "id"]
-        members = edit.current_posts(coop_party, roles=PARTY_COMMITTEE_ROLES)["source"]
+        members = edit.current_posts(coop_party, roles=rules.PARTY_COMMITTEE_ROLES)["source"]
         already = edit.current_posts([committee])["source"]
         members = members[~members.isin(already)]
         if len(members):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ... import rules
 from ...errors import ScenarioError
 from ...schema import ENUMS, TERRITORY_KINDS
 from .._edit import Edit, as_date
@@ -48,9 +49,8 @@ def appoint(edit: Edit, cadre: str, body: str, role: str, start=None, end=None, 
     if part_time is not None and not isinstance(part_time, bool):
         raise ScenarioError(f"part_time: give true or false, not {part_time!r}")
     e = edit.edges("HOLDS_POST")
-    day = pd.Timestamp(start_d)
-    same = (e["source"] == cadre) & (e["target"] == body) & (e["role"] == role)
-    same &= (e["start"].isna() | (e["start"] <= day)) & (e["end"].isna() | (e["end"] > day))
+    same = ((e["source"] == cadre) & (e["target"] == body) & (e["role"] == role)).to_numpy(dtype=bool)
+    same = same & rules.current_mask(e["start"], e["end"], start_d)
     if same.any():
         raise ScenarioError(f"cadre {cadre!r} already holds a current {role} post on {body!r}")
     edit.add_edges("HOLDS_POST", post_rows([cadre], body, role, start_d, end=end_d, part_time=part_time))
@@ -172,7 +172,7 @@ def add_part_time_member(edit: Edit, unit_or_cadre: str, committee: str, start=N
             orgs = list(party.loc[party["unit_id"] == unit_or_cadre, "id"])
         else:
             orgs = [unit_or_cadre]
-        sec = edit.current_posts(orgs, roles=["secretary"])
+        sec = edit.current_posts(orgs, roles=[rules.SECRETARY])
         if not len(sec):
             raise ScenarioError(f"{unit_or_cadre!r} has no current party secretary (书记) on {edit.date.isoformat()}")
         cadre = str(sec["source"].iloc[0])

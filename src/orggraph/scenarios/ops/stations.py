@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ... import rules
 from ...errors import ScenarioError
 from .._edit import Edit, ids_list
 from ._common import post_rows
@@ -76,7 +77,7 @@ def separate_station(
         if kinds[i] == "Community":
             communities.append(i)
             continue
-        if kinds[i] == "Unit" and units.at[i, "kind"] == "residents_committee":
+        if kinds[i] == "Unit" and units.at[i, "kind"] == rules.RESIDENTS_COMMITTEE:
             served = [t for t in cov.loc[cov["source"] == i, "target"] if t in comm_ids]
             if served:
                 communities.append(served[0])
@@ -87,14 +88,14 @@ def separate_station(
     if not isinstance(station, str) or not station:
         raise ScenarioError("station: give the id of the work station")
     existing = edit.kind(station)
-    if existing is not None and not (existing == "Unit" and units.at[station, "kind"] == "workstation"):
+    if existing is not None and not (existing == "Unit" and units.at[station, "kind"] == rules.WORKSTATION):
         raise ScenarioError(f"station: {station!r} is already a {existing} that is not a work station")
     people = [c for c in ([chief] if chief else []) + list(staff or []) + list(zone_managers or [])]
     if people:
         edit.require(people, "Cadre", "chief/staff/zone_managers")
 
     # --- who moves: community workers of the served communities' residents' committees
-    rcs = [b for b in edit.bodies_matching(cov.loc[cov["target"].isin(communities), "source"], "residents_committee")]
+    rcs = [b for b in edit.bodies_matching(cov.loc[cov["target"].isin(communities), "source"], rules.RESIDENTS_COMMITTEE)]
     rc_community = cov[cov["source"].isin(rcs) & cov["target"].isin(communities)].drop_duplicates("source")
     rc_community = dict(zip(rc_community["source"], rc_community["target"]))
     workers = edit.current_posts(rcs, roles=WORKER_ROLES) if move_staff else edit.current_posts([], roles=WORKER_ROLES)
@@ -103,7 +104,7 @@ def separate_station(
     if existing is None:
         street = edit.primary_parent([communities[0]], ("Street",)).iloc[0]
         first = edit.node_row("Community", communities[0])["name"]
-        rec = {"id": station, "name": name or f"{first}工作站", "kind": "workstation"}
+        rec = {"id": station, "name": name or f"{first}工作站", "kind": rules.WORKSTATION}
         if isinstance(street, str):
             rec["territory_id"] = street
         edit.add_nodes("Unit", [rec])

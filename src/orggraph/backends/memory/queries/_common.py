@@ -14,9 +14,8 @@ import datetime as _dt
 import numpy as np
 import pandas as pd
 
-from ....schema import NODE_KINDS
-
-COMMUNITY_PARTY_LEVELS = ("committee", "general_branch")
+from .... import rules
+from ....schema import ENUMS, NODE_KINDS
 
 #: position of each node kind in :data:`NODE_KINDS` (the values of ``store.codes()[1]``)
 KIND = {name: i for i, name in enumerate(NODE_KINDS)}
@@ -128,19 +127,21 @@ def selector_rows(store, selector: str) -> tuple[str, np.ndarray]:
     """The bodies a selector names (a party level, a unit kind, or ``committee``): their node kind and a mask
     over that kind's table rows.
 
-    ``committee`` is a community's party organisation: level committee or
-    general_branch, not inside a unit (a cooperative's 党总支 is not a 两委 body).
+    ``committee`` (:data:`orggraph.rules.COMMUNITY_PARTY_SELECTOR`) is a community's party organisation
+    (:func:`orggraph.rules.is_community_party_org`: level committee or general_branch, not inside a
+    unit; a cooperative's 党总支 is not a 两委 body). Any other party level selects every party
+    organisation of that level.
     """
     party = store.node_frame("PartyOrg")
-    if selector == "committee":
-        return "PartyOrg", (party["level"].isin(COMMUNITY_PARTY_LEVELS) & party["unit_id"].isna()).to_numpy(dtype=bool)
-    if selector in ("working_committee", "general_branch", "branch", "group", "household"):
+    if selector == rules.COMMUNITY_PARTY_SELECTOR:
+        return "PartyOrg", rules.is_community_party_org(party["level"], party["unit_id"])
+    if selector in ENUMS["party_level"].values:
         return "PartyOrg", party["level"].isin([selector]).to_numpy(dtype=bool)
     return "Unit", store.node_frame("Unit")["kind"].isin([selector]).to_numpy(dtype=bool)
 
 
 def selector_flags(store, selector: str) -> np.ndarray:
-    """:func:`flags` of the bodies a selector names (the codes of :func:`bodies_of`)."""
+    """:func:`flags` of the bodies a selector names ."""
     kind, ok = selector_rows(store, selector)
     return flags(store, store.node_codes(kind)[ok])
 
@@ -198,35 +199,17 @@ def ts(as_of: _dt.date) -> pd.Timestamp:
     return pd.Timestamp(as_of)
 
 
-def current_mask(start: pd.Series, end: pd.Series | None, as_of: _dt.date) -> np.ndarray:
-    """start ≤ as_of < end, a missing start or end being open (compared in numpy for naive datetime64 columns)."""
-    columns = [start] if end is None else [start, end]
-    if not all(isinstance(s.dtype, np.dtype) and s.dtype.kind == "M" for s in columns):
-        t = ts(as_of)
-        ok = (start.isna() | (start <= t)).to_numpy(dtype=bool, copy=True)
-        if end is not None:
-            ok &= (end.isna() | (end > t)).to_numpy(dtype=bool)
-        return ok
-    t = np.datetime64(ts(as_of))
-    s = start.to_numpy()
-    ok = np.isnat(s) | (s <= t)
-    if end is not None:
-        e = end.to_numpy()
-        ok &= np.isnat(e) | (e > t)
-    return ok
-
-
 def current_post_rows(store, as_of: _dt.date, bodies: np.ndarray | None = None) -> np.ndarray:
-    """Rows of the ``HOLDS_POST`` table current at ``as_of`` (:func:`current_mask`).
+    """Rows of the ``HOLDS_POST`` table current at ``as_of`` (:func:`orggraph.rules.current_mask`).
 
     With ``bodies`` (:func:`flags`) only the posts held in one of them: that
     filter runs first, on codes, so dates are read only for its rows.
     """
     e = store.edge_frame("HOLDS_POST")
     if bodies is None:
-        return np.flatnonzero(current_mask(e["start"], e["end"], as_of))
+        return np.flatnonzero(rules.current_mask(e["start"], e["end"], as_of))
     rows = np.flatnonzero(bodies[store.edge_codes("HOLDS_POST")[1]])
-    return rows[current_mask(e["start"].take(rows), e["end"].take(rows), as_of)]
+    return rows[rules.current_mask(e["start"].take(rows), e["end"].take(rows), as_of)]
 
 
 # --------------------------------------------------------------------------- containment closures
@@ -317,14 +300,6 @@ def ancestor_pairs(store, entity: np.ndarray, start: np.ndarray, *, via: np.ndar
 # --------------------------------------------------------------------------- id pairs and bodies
 
 
-def communities_containing(store, territory: str) -> list[str]:
-    """Sorted ids of the communities that are ``territory`` or contain it (``CONTAINS*``): two or more when contested."""
-    code = store.code_of([territory])[0]
-    t, comm = community_closure(store)
-    ids = store.codes()[0].to_numpy(dtype=object)
-    return sorted(set(ids[comm[t == code]].tolist())) if code >= 0 else []
-
-
 def community_closure(store) -> tuple[np.ndarray, np.ndarray]:
     """Code pairs ``(territory, community)``: each community with itself and every territory it contains (cached).
 
@@ -343,35 +318,3 @@ def join_codes(left_key: np.ndarray, right_key: np.ndarray) -> tuple[np.ndarray,
     i = np.repeat(np.arange(len(left_key)), count)
     j = order[np.repeat(lo - np.cumsum(count) + count, count) + np.arange(total)]
     return i, j
-
-
-def bodies_of(store, selector: str) -> pd.Index:
-    """Ids of the bodies a selector names (:func:`selector_rows`)."""
-    kind, ok = selector_rows(store, selector)
-    return pd.Index(store.node_frame(kind).loc[ok, "id"])
-
-
-#: selectors naming a community's own bodies (两委): they must COVER the community itself
-COMMUNITY_LEVEL_SELECTORS = ("committee", "residents_committee")
-
-
-def community_level_bodies(store, selector: str) -> pd.DataFrame:
-    """Pairs ``body, community`` for a community's own bodies of ``selector`` (两委).
-
-    A body of the selector that COVERS the community itself: a 小区大党委 covering
-    a compound, a cooperative's 党总支 or a village committee inside a rural
-    community is not the community's own party organisation or residents' committee.
-    """
-
-    def build():
-        cov = store.edge_frame("COVERS")
-        comms = pd.Index(store.node_frame("Community")["id"])
-        ok = cov["source"].isin(bodies_of(store, selector)) & cov["target"].isin(comms)
-        return pd.DataFrame({"body": cov.loc[ok, "source"].to_numpy(), "community": cov.loc[ok, "target"].to_numpy()}).drop_duplicates()
-
-    return store.cached(("community_level_bodies", selector), build)
-
-
-def community_party_orgs(store) -> pd.DataFrame:
-    """Pairs ``body, community``: each community's own party organisation (社区党委/党总支)."""
-    return community_level_bodies(store, "committee")

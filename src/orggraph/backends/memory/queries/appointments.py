@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ....queries._base import rate, rollup
+from .... import rules
 from . import _common as c
 
 
@@ -29,7 +30,7 @@ def _selector_pairs(store, selector: str) -> tuple[np.ndarray, np.ndarray]:
     body, territory = store.edge_codes("COVERS")
     sel = bodies[body]
     body, territory = body[sel], territory[sel]
-    if selector in c.COMMUNITY_LEVEL_SELECTORS:
+    if selector in rules.COMMUNITY_LEVEL_SELECTORS:
         ok = c.kind_flags(store, "Community")[territory]
         return body[ok], territory[ok]
     t, comm = c.community_closure(store)
@@ -115,11 +116,13 @@ class AppointmentsMixin:
         comms = _scope_codes(store, within, "Community")
         position = np.full(n + 1, -1, dtype=np.int64)
         position[comms] = np.arange(len(comms))
-        committee = _selector_pairs(store, "committee")
-        rc = _selector_pairs(store, "residents_committee")
-        cadre, body, role = _current_posts(store, as_of, ("secretary", "director"), c.flags(store, np.r_[committee[0], rc[0]]))
+        heads = [(_selector_pairs(store, rules.COMMUNITY_PARTY_SELECTOR), rules.SECRETARY),
+                 (_selector_pairs(store, rules.RESIDENTS_COMMITTEE), rules.DIRECTOR)]
+        cadre, body, role = _current_posts(
+            store, as_of, [r for _, r in heads], c.flags(store, np.concatenate([pb for (pb, _), _ in heads]))
+        )
         lists, keys = [], []
-        for (pb, pc), wanted in ((committee, "secretary"), (rc, "director")):
+        for (pb, pc), wanted in heads:
             sel = role == wanted
             i, j = c.join_codes(body[sel], pb)
             pos = position[pc[j]]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .... import rules
 from . import _common as c
 
 
@@ -199,7 +200,7 @@ class BoundariesMixin:
     def boundary_zones(self, *, within, as_of) -> pd.DataFrame:
         store = self.store
         areas = store.node_frame("Area")
-        zone = areas["kind"].isin(["boundary_zone"]).to_numpy(dtype=bool)
+        zone = areas["kind"].isin([rules.BOUNDARY_ZONE]).to_numpy(dtype=bool)
         rows, codes = _rows(store, "Area", c.scope_flags(store, within), zone)
         frame = pd.DataFrame(
             {

@@ -33,14 +33,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .... import rules
 from ....queries.chains import LEVEL_TERRITORY, LEVEL_ZH
 from ....schema import NODE_KINDS
 from ....scope import descendants
 from . import _common as c
-
-# territories a compound has; a building has all four
-_COMPOUND_TERRITORIES = ("street", "community", "compound")
-
 
 # --------------------------------------------------------------------------- integer building blocks
 
@@ -227,7 +224,7 @@ def _compound_closure(store) -> tuple[np.ndarray, np.ndarray]:
 
     def build():
         areas = store.node_frame("Area")
-        roots = store.node_codes("Area")[(areas["kind"] == "compound").to_numpy(dtype=bool)]
+        roots = store.node_codes("Area")[(areas["kind"] == rules.COMPOUND).to_numpy(dtype=bool)]
         territory, compound = c.contains_closure(store, roots)
         keep = territory != compound
         return territory[keep], compound[keep]
@@ -254,8 +251,8 @@ def _cover_levels(store, chain, buffer: np.ndarray) -> np.ndarray:
     party = store.node_frame("PartyOrg")
     levels, names = pd.factorize(party["level"].to_numpy(dtype=object))  # -1 for a missing level
     position = {lv: k for k, lv in enumerate(chain)}
-    if "committee" in position:
-        position.update((lv, position["committee"]) for lv in c.COMMUNITY_PARTY_LEVELS)
+    if rules.COMMUNITY_PARTY_SELECTOR in position:
+        position.update((lv, position[rules.COMMUNITY_PARTY_SELECTOR]) for lv in rules.COMMUNITY_PARTY_LEVELS)
     at = np.array([position.get(name, -1) for name in names] + [-1], dtype=np.int64)[levels]
     at[~party["unit_id"].isna().to_numpy(dtype=bool)] = -1
     codes = store.node_codes("PartyOrg")
@@ -278,10 +275,10 @@ class ChainsMixin:
         areas = store.node_frame("Area")
         code = store.node_codes("Area")
         kinds = areas["kind"].to_numpy(dtype=object)
-        is_compound = kinds == "compound"
+        is_compound = kinds == rules.COMPOUND
         is_building = np.zeros(len(kinds), dtype=bool)
         other = np.flatnonzero(~is_compound)
-        is_building[other] = kinds[other] == "building"
+        is_building[other] = kinds[other] == rules.BUILDING
         keep = is_compound | is_building
         if within is not None:
             inside = np.zeros(size + 1, dtype=bool)
@@ -384,7 +381,7 @@ class ChainsMixin:
             """Ids of the nodes of ``ranks`` (None for the missing rank), through a table of the few nodes."""
             return np.append(ids[nodes], None)[ranks]
 
-        at_compound = sum(LEVEL_TERRITORY[lv] in _COMPOUND_TERRITORIES for lv in chain)
+        at_compound = sum(LEVEL_TERRITORY[lv] in rules.CHAIN_LEVELS_AT_COMPOUND for lv in chain)
         expected = np.where(is_compound, at_compound, len(chain)).astype(np.int64)
         reached = np.minimum(depth, expected)
         complete = reached == expected

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .... import rules
 from . import _common as c
 from ._common import KIND, decode, distinct, flags, kinds, lookup, node_rows, take
 
@@ -265,10 +266,19 @@ class CoverageMixin:
         cov_src, cov_dst = store.edge_codes("COVERS")
         posts = Posts(store, as_of)
         e = store.edge_frame("REPORTS_TO")
-        counted = c.current_mask(e["date"], None, as_of)
+        counted = rules.reported_mask(e["date"], as_of)
         reporter, reported = (x[counted] for x in store.edge_codes("REPORTS_TO"))
         area_hh = numbers(store, "Area", "households")
-        all_compounds = nodes_where(store, "Area", "kind", "compound")
+        all_compounds = nodes_where(store, "Area", "kind", rules.COMPOUND)
+
+        def universe(table):
+            """The entities in scope of a gap table's indicator (rules.COVERAGE_UNIVERSES: the denominator)."""
+            u = rules.COVERAGE_UNIVERSES[table]
+            codes = nodes_where(store, u.label, u.column, u.value)
+            codes = scope.bodies(codes) if u.side == "body" else scope.territories(codes)
+            if u.large:
+                codes = codes[floats(store, u.label, "households", codes) >= large_compound]
+            return codes
 
         def covered_by(bodies):
             """Flags of the territories one of ``bodies`` COVERS directly."""
@@ -278,34 +288,33 @@ class CoverageMixin:
         checks = []
 
         # 小区党组织组建率: a compound branch (level branch, not inside a unit) COVERS the compound itself
-        compounds = scope.territories(all_compounds)
-        compound_branches = party_codes[equals(party["level"], "branch") & no_unit]
+        compounds = universe("compounds_without_branch")
+        compound_branches = party_codes[equals(party["level"], rules.COMPOUND_BRANCH_LEVEL) & no_unit]
         checks.append(("compounds_without_branch", "compound_branch_rate", compounds, covered_by(compound_branches)[compounds]))
 
         # 物业企业党组织组建率: some party organisation has the company as its unit_id
-        companies = scope.bodies(nodes_where(store, "Unit", "kind", "property_company"))
+        companies = universe("property_companies_without_branch")
         host_units = flags(store, party_unit)
         checks.append(
             ("property_companies_without_branch", "property_company_branch_rate", companies, host_units[companies])
         )
 
         # 网格员配备率: a current grid_worker post on the grid itself
-        grids = scope.kind("Grid")
-        workers = flags(store, posts.body[posts.role("grid_worker", flags(store, grids)[posts.body])])
+        grids = universe("grids_without_worker")
+        workers = flags(store, posts.body[posts.role(rules.GRID_WORKER, flags(store, grids)[posts.body])])
         checks.append(("grids_without_worker", "grid_worker_rate", grids, workers[grids]))
 
         # 大党委兼职委员覆盖率: a current part_time_member of the community's party organisation
         # who also holds a current post in a resident unit or in a party organisation inside one
-        communities = scope.kind("Community")
-        community_level = np.logical_or.reduce([equals(party["level"], v) for v in c.COMMUNITY_PARTY_LEVELS])
-        committees = party_codes[community_level & no_unit]
+        communities = universe("communities_without_part_time_member")
+        committees = party_codes[rules.is_community_party_org(party["level"], party["unit_id"])]
         own = flags(store, committees)[cov_src] & (k[cov_dst] == KIND["Community"])
         n = c.size(store)
         own = distinct(cov_src[own] * n + cov_dst[own])  # pairs body, community
-        ptm = posts.role("part_time_member", flags(store, own // n)[posts.body])
+        ptm = posts.role(rules.PART_TIME_MEMBER, flags(store, own // n)[posts.body])
         i, j = c.join_codes(posts.body[ptm], own // n)
         ptm_cadre, ptm_community = posts.cadre[ptm][i], own[j] % n
-        resident_units = nodes_where(store, "Unit", "kind", "resident_unit")
+        resident_units = nodes_where(store, "Unit", "kind", rules.RESIDENT_UNIT)
         is_resident = flags(store, resident_units)
         ru_bodies = is_resident | flags(store, party_codes[is_resident[party_unit]])
         from_units = flags(store, posts.cadre[ru_bodies[posts.body]])
@@ -315,7 +324,7 @@ class CoverageMixin:
         )
 
         # 单位双报到率: the resident unit, or a party organisation inside it, reports somewhere
-        units = scope.bodies(resident_units)
+        units = universe("units_not_reporting")
         reports_from = flags(store, reporter)
         via_party = flags(store, party_unit[reports_from[party_codes]])
         checks.append(("units_not_reporting", "unit_report_rate", units, reports_from[units] | via_party[units]))
@@ -324,11 +333,12 @@ class CoverageMixin:
         rkind = k[reporter]
         by_bodies = flags(store, reported[(rkind == KIND["Unit"]) | (rkind == KIND["PartyOrg"])])
         by_members = rkind == KIND["Cadre"]
+        communities = universe("communities_without_reports")
         checks.append(("communities_without_reports", "community_report_rate", communities, by_bodies[communities]))
 
         # 500户以上小区居委会组建率: a residents' committee COVERS the large compound itself
-        large = compounds[floats(store, "Area", "households", compounds) >= large_compound]
-        with_rc = covered_by(nodes_where(store, "Unit", "kind", "residents_committee"))
+        large = universe("large_compounds_without_committee")
+        with_rc = covered_by(nodes_where(store, "Unit", "kind", rules.RESIDENTS_COMMITTEE))
         checks.append(("large_compounds_without_committee", "large_compound_committee_rate", large, with_rc[large]))
 
         gaps = {name: by_id(store, universe[~has]) for name, _, universe, has in checks}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .... import rules
 from ._common import KIND, ancestor_pairs, decode, distinct, flags, kinds, node_rows
 from .coverage import Posts, Scope, count_distinct, floats, frame, nodes_where, place
 
@@ -44,10 +45,10 @@ class NormsMixin:
 
         grids = scope.kind("Grid")
         judge("grid_households", "Grid", grids, floats(store, "Grid", "households", grids))
-        gw = posts.role("grid_worker", flags(store, grids)[posts.body])
+        gw = posts.role(rules.GRID_WORKER, flags(store, grids)[posts.body])
         judge("grid_workers", "Grid", grids, count_distinct(store, posts.body[gw], posts.cadre[gw], grids).astype("float64"))
 
-        stations = scope.bodies(nodes_where(store, "Unit", "kind", "workstation"))
+        stations = scope.bodies(nodes_where(store, "Unit", "kind", rules.WORKSTATION))
         # each station with the territories it covers and everything containing them: its communities and streets
         cov_src, cov_dst = store.edge_codes("COVERS")
         at = flags(store, stations)[cov_src]
@@ -55,7 +56,7 @@ class NormsMixin:
         is_comm = kinds(store)[up] == KIND["Community"]
         hh = _community_sum(store, station[is_comm], up[is_comm], "households", stations)
         pop = _community_sum(store, station[is_comm], up[is_comm], "population", stations)
-        zm = posts.role("zone_manager", flags(store, stations)[posts.body])
+        zm = posts.role(rules.ZONE_MANAGER, flags(store, stations)[posts.body])
         managers = count_distinct(store, posts.body[zm], posts.cadre[zm], stations)
         with np.errstate(divide="ignore", invalid="ignore"):
             per_manager = hh / managers

@@ -5,11 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-#: a community's own party organisation: 社区党委 or 党总支 (as in the in-memory backend)
-COMMUNITY_PARTY_LEVELS = ["committee", "general_branch"]
+from .... import rules
+from ....queries._base import rate  # noqa: F401  (the one definition of a rate with its NaN rule)
 
 
-from ....queries._base import rate  # noqa: E402,F401  (the one definition of a rate with its NaN rule)
+def rule_params(stmt) -> dict:
+    """The rules of :mod:`orggraph.rules` that ``stmt`` takes as parameters, read now (not at import)."""
+    return {k: v for k, v in rules.cypher_params().items() if k in stmt.params}
+
+
+def frame(runner, stmt, columns, **params) -> pd.DataFrame:
+    """``runner.frame`` with the statement's rule parameters added."""
+    return runner.frame(stmt, columns=columns, **rule_params(stmt), **params)
+
+
+def records(runner, stmt, **params) -> list[dict]:
+    """``runner.records`` with the statement's rule parameters added."""
+    return runner.records(stmt, **rule_params(stmt), **params)
 
 
 def text(values) -> np.ndarray:

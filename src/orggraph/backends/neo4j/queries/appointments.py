@@ -6,7 +6,7 @@ import pandas as pd
 
 from .. import cypher
 from ....queries._base import rollup
-from ._common import COMMUNITY_PARTY_LEVELS, int64, rate, text
+from ._common import frame, int64, rate, text
 
 _PLACE = ["community_id", "community_name", "street_id", "street_name", "district_id", "district_name"]
 
@@ -18,7 +18,7 @@ def _rollup(per: pd.DataFrame, by: str, sums: list[str], out: str, num: str, den
 
 class AppointmentsMixin:
     def _communities(self, stmt, columns, **params) -> pd.DataFrame:
-        per = self.runner.frame(stmt, columns=_PLACE + columns, community_levels=COMMUNITY_PARTY_LEVELS, **params)
+        per = frame(self.runner, stmt, _PLACE + columns, **params)
         for c in _PLACE:
             per[c] = text(per[c])
         return per.sort_values("community_id").reset_index(drop=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import cypher
-from ._common import sorted_list, text
+from ._common import frame, sorted_list, text
 
 _UNASSIGNED = ["id", "label", "name", "kind", "households", "status", "claimants", "street_id",
                "adjacent_communities", "governing_bodies", "inherited"]
@@ -27,10 +27,10 @@ def _finish(f: pd.DataFrame, text_cols, sort) -> pd.DataFrame:
 
 class BoundariesMixin:
     def unassigned_areas(self, *, within, as_of) -> pd.DataFrame:
-        f = self.runner.frame(cypher.UNASSIGNED_AREAS, columns=_UNASSIGNED, within=within)
+        f = frame(self.runner, cypher.UNASSIGNED_AREAS, _UNASSIGNED, within=within)
         f["inherited"] = f["inherited"].astype(bool)
         return _finish(f, ["id", "label", "name", "kind", "status", "street_id"], ["status", "id"])
 
     def boundary_zones(self, *, within, as_of) -> pd.DataFrame:
-        f = self.runner.frame(cypher.BOUNDARY_ZONES, columns=_ZONES, within=within)
+        f = frame(self.runner, cypher.BOUNDARY_ZONES, _ZONES, within=within)
         return _finish(f, ["id", "name", "status", "street_id"], ["id"])

@@ -14,23 +14,21 @@ import pandas as pd
 
 from ....queries.chains import LEVEL_TERRITORY, LEVEL_ZH
 from .. import cypher
-from ._common import COMMUNITY_PARTY_LEVELS, int64, text
-
-_AT_COMPOUND = ("street", "community", "compound")
-
+from .... import rules
+from ._common import frame, int64, text
 
 class ChainsMixin:
     def chain_breaks(self, *, chain, within, as_of) -> pd.DataFrame:
         n = cypher.CHAIN_MAX
-        levels = [COMMUNITY_PARTY_LEVELS if lv == "committee" else [lv] for lv in chain] + [[]] * (n - len(chain))
+        levels = [list(rules.COMMUNITY_PARTY_LEVELS) if lv == rules.COMMUNITY_PARTY_SELECTOR else [lv] for lv in chain] + [[]] * (n - len(chain))
         territories = [LEVEL_TERRITORY[lv] for lv in chain] + [""] * (n - len(chain))
-        f = self.runner.frame(
-            cypher.CHAIN_BREAKS, columns=["area_id", "area_name", "kind", "community_id", "street_id", "depth"],
+        f = frame(
+            self.runner, cypher.CHAIN_BREAKS, ["area_id", "area_name", "kind", "community_id", "street_id", "depth"],
             within=within, levels=levels, territories=territories,
         )
-        at_compound = sum(LEVEL_TERRITORY[lv] in _AT_COMPOUND for lv in chain)
+        at_compound = sum(LEVEL_TERRITORY[lv] in rules.CHAIN_LEVELS_AT_COMPOUND for lv in chain)
         kind = text(f["kind"])
-        expected = np.where(kind == "compound", at_compound, len(chain)).astype("int64")
+        expected = np.where(kind == rules.COMPOUND, at_compound, len(chain)).astype("int64")
         reached = np.minimum(int64(f["depth"]), expected).astype("int64")
         complete = reached == expected
         missing = np.array([None if ok else chain[r] for ok, r in zip(complete, reached)], dtype=object)

@@ -11,18 +11,7 @@ import pandas as pd
 
 from ....queries.coverage import COVERAGE_INDICATORS, COVERAGE_TABLES
 from .. import cypher
-from ._common import COMMUNITY_PARTY_LEVELS
-
-_DENOMINATOR = {
-    "compounds_without_branch": "compounds",
-    "property_companies_without_branch": "companies",
-    "grids_without_worker": "grids",
-    "communities_without_part_time_member": "communities",
-    "units_not_reporting": "units",
-    "communities_without_reports": "communities",
-    "large_compounds_without_committee": "large",
-}
-
+from ._common import frame, records
 
 class CoverageMixin:
     def coverage_gaps(self, *, large_compound, within, as_of) -> dict[str, pd.DataFrame]:
@@ -33,13 +22,11 @@ class CoverageMixin:
                 params["as_of"] = as_of
             if "large_compound" in stmt.params:
                 params["large_compound"] = large_compound
-            if "community_levels" in stmt.params:
-                params["community_levels"] = COMMUNITY_PARTY_LEVELS
-            out[name] = self.runner.frame(stmt, columns=COVERAGE_TABLES[name], **params)
-        den = self.runner.records(cypher.COVERAGE_DENOMINATORS, within=within, large_compound=large_compound)[0]
+            out[name] = frame(self.runner, stmt, COVERAGE_TABLES[name], **params)
+        den = records(self.runner, cypher.COVERAGE_DENOMINATORS, within=within, large_compound=large_compound)[0]
         rows = []
         for name, (indicator, _, _) in COVERAGE_INDICATORS.items():
-            d = int(den[_DENOMINATOR[name]])
+            d = int(den[name])  # the entities in scope: rules.COVERAGE_UNIVERSES[name]
             rows.append((indicator, d - len(out[name]), d))
         out["rates"] = pd.DataFrame(rows, columns=["indicator", "numerator", "denominator"])
         return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import cypher
-from ._common import COMMUNITY_PARTY_LEVELS, int64, sorted_list, text
+from ._common import frame, int64, sorted_list, text
 
 _INTERLOCK_COLUMNS = [
     "body_a", "body_a_name", "body_a_label", "body_a_kind",
@@ -20,10 +20,10 @@ _CONNECTOR_COLUMNS = ["cadre_id", "name", "posts", "bodies", "body_ids", "roles"
 
 class InterlocksMixin:
     def interlocks(self, *, weighting, bodies, min_shared, within, as_of) -> pd.DataFrame:
-        f = self.runner.frame(
-            cypher.INTERLOCKS, columns=_INTERLOCK_COLUMNS,
+        f = frame(
+            self.runner, cypher.INTERLOCKS, _INTERLOCK_COLUMNS,
             weighting=weighting, bodies=None if bodies is None else list(bodies), min_shared=min_shared,
-            within=within, as_of=as_of, community_levels=COMMUNITY_PARTY_LEVELS,
+            within=within, as_of=as_of,
         )
         for c in _INTERLOCK_COLUMNS:
             if c not in ("shared", "people", "weight"):
@@ -34,11 +34,11 @@ class InterlocksMixin:
         return f.sort_values(["body_a", "body_b"]).reset_index(drop=True)
 
     def connectors(self, *, top, min_posts, within, as_of) -> pd.DataFrame:
-        params = dict(min_posts=min_posts, within=within, as_of=as_of, bodies=None, community_levels=COMMUNITY_PARTY_LEVELS)
+        params = dict(min_posts=min_posts, within=within, as_of=as_of, bodies=None)
         if top is None:
-            f = self.runner.frame(cypher.CONNECTORS, columns=_CONNECTOR_COLUMNS, **params)
+            f = frame(self.runner, cypher.CONNECTORS, _CONNECTOR_COLUMNS, **params)
         else:
-            f = self.runner.frame(cypher.CONNECTORS_TOP, columns=_CONNECTOR_COLUMNS, top=top, **params)
+            f = frame(self.runner, cypher.CONNECTORS_TOP, _CONNECTOR_COLUMNS, top=top, **params)
         f["cadre_id"] = text(f["cadre_id"])
         f["name"] = text(f["name"])
         f["posts"] = int64(f["posts"])

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import cypher
-from ._common import text
+from ._common import frame, text
 
 _COLUMNS = ["rule", "label", "entity_id", "entity_name", "measured", "community_id", "street_id"]
 
@@ -54,15 +54,15 @@ class NormsMixin:
     def check_norms(self, *, bounds, within, as_of) -> pd.DataFrame:
         hh_lo, hh_hi = bounds["grid_households"]
         w_lo, w_hi = bounds["grid_workers"]
-        grids = self.runner.frame(
-            cypher.NORMS_GRIDS,
-            columns=["entity_id", "entity_name", "households", "workers", "community_id", "street_id"],
+        grids = frame(
+            self.runner, cypher.NORMS_GRIDS,
+            ["entity_id", "entity_name", "households", "workers", "community_id", "street_id"],
             within=within, as_of=as_of, households_min=float(hh_lo), households_max=float(hh_hi),
             workers_min=float(w_lo), workers_max=_bound(w_hi),
         ).reset_index(drop=True)
-        stations = self.runner.frame(
-            cypher.NORMS_STATIONS,
-            columns=["entity_id", "entity_name", "communities", "households", "with_households", "population",
+        stations = frame(
+            self.runner, cypher.NORMS_STATIONS,
+            ["entity_id", "entity_name", "communities", "households", "with_households", "population",
                      "with_population", "staff", "managers", "community_id", "street_id"],
             within=within, as_of=as_of,
         ).reset_index(drop=True)

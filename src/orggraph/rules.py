@@ -1,0 +1,266 @@
+"""The domain rules (规则) as data: what counts, written once.
+
+Every query on every backend, the scenarios, the plots and the ledger's
+consistency checks read the rules below from here; nothing else spells them
+out. To change what counts (which bodies are a community's own 两委, which
+roles are 班子 roles, when a post is current …) change it here and both
+backends follow:
+
+* the in-memory backend reads these names **when a query runs**
+  (``rules.COMMUNITY_PARTY_LEVELS``, never a copy taken at import);
+* the Neo4j backend passes the rules a query depends on as Cypher parameters
+  (``$community_levels``, ``$committee_roles`` …, see :func:`cypher_params`)
+  when it runs a statement, and splices the fixed vocabulary (node kinds, area
+  kinds, unit kinds, the comparison operators of the current-post rule) into
+  the statement text from these constants when the statements are built;
+  ``tests/unit/test_rules.py`` checks every statement against them.
+
+The numbers of the staffing norms (300 households per grid …) are data too,
+in ``orggraph/data/norms.toml`` (read by :class:`orggraph.queries.norms.Norms`);
+what each norm measures (which role, which unit kind) is here.
+
+Sources: ``docs/concepts.md`` and the seeds (栖霞 大党委, 东城 居站分设, 孝南 两委).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import operator as _operator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "COMMUNITY_PARTY_LEVELS",
+    "COMMUNITY_PARTY_SELECTOR",
+    "RESIDENTS_COMMITTEE",
+    "TWO_COMMITTEES",
+    "COMMUNITY_LEVEL_SELECTORS",
+    "COMMITTEE_ROLES",
+    "PARTY_COMMITTEE_ROLES",
+    "SECRETARY",
+    "DIRECTOR",
+    "PART_TIME_MEMBER",
+    "GRID_WORKER",
+    "ZONE_MANAGER",
+    "CURRENT_START_OP",
+    "CURRENT_END_OP",
+    "REPORT_DATE_OP",
+    "current_mask",
+    "reported_mask",
+    "runs_on",
+    "is_current",
+    "COMPOUND",
+    "BUILDING",
+    "BOUNDARY_ZONE",
+    "COMPOUND_BRANCH_LEVEL",
+    "CHAIN_LEVELS_AT_COMPOUND",
+    "PROPERTY_COMPANY",
+    "RESIDENT_UNIT",
+    "WORKSTATION",
+    "LARGE_COMPOUND_HOUSEHOLDS",
+    "Universe",
+    "COVERAGE_UNIVERSES",
+    "universe_mask",
+    "is_community_party_org",
+    "cypher_params",
+]
+
+# --------------------------------------------------------------------------- 两委: a community's own bodies
+
+#: party-organisation levels that make a community's own party organisation (社区党委, 党总支), when the
+#: organisation has no ``unit_id`` (a cooperative's or a company's 党委/党总支 is not the community's)
+COMMUNITY_PARTY_LEVELS: tuple[str, ...] = ("committee", "general_branch")
+
+#: the body selector (``bodies=``) that stands for a community's own party organisation
+COMMUNITY_PARTY_SELECTOR = "committee"
+
+#: the unit kind of a community's residents' committee (居委会)
+RESIDENTS_COMMITTEE = "residents_committee"
+
+#: the 两委: the default ``bodies=`` of the cross-appointment rate (交叉任职率)
+TWO_COMMITTEES: tuple[str, ...] = (COMMUNITY_PARTY_SELECTOR, RESIDENTS_COMMITTEE)
+
+#: selectors naming a community's own bodies: such a body belongs to a community only when it ``COVERS`` the
+#: community itself (a 小区大党委 covering a compound, or a village committee inside a rural community, does not)
+COMMUNITY_LEVEL_SELECTORS: tuple[str, ...] = TWO_COMMITTEES
+
+
+def is_community_party_org(level: pd.Series, unit_id: pd.Series) -> np.ndarray:
+    """Mask of the party organisations that are a community's own (level in :data:`COMMUNITY_PARTY_LEVELS`, no unit)."""
+    return (level.isin(list(COMMUNITY_PARTY_LEVELS)) & unit_id.isna()).to_numpy(dtype=bool)
+
+
+# --------------------------------------------------------------------------- roles
+
+#: roles of a committee's members (班子成员): the default ``roles=`` of the cross-appointment rate
+COMMITTEE_ROLES: tuple[str, ...] = ("deputy_director", "deputy_secretary", "director", "member", "secretary")
+
+#: roles of a party organisation's committee (党组织班子): a cooperative's members joining a community's 党委
+PARTY_COMMITTEE_ROLES: tuple[str, ...] = ("secretary", "deputy_secretary", "member")
+
+#: head of a party organisation (书记); 一肩挑 is the community party organisation's head also being
+#: the residents' committee's head (:data:`DIRECTOR`)
+SECRETARY = "secretary"
+#: head of a residents' committee (主任)
+DIRECTOR = "director"
+
+#: part-time member (兼职委员) of a 大党委, from a resident unit
+PART_TIME_MEMBER = "part_time_member"
+#: grid worker (网格员): the post a grid needs (网格员配备率) and the one the grid norm counts
+GRID_WORKER = "grid_worker"
+#: zone manager (片区管理员) of a work station: households per zone manager
+ZONE_MANAGER = "zone_manager"
+
+# --------------------------------------------------------------------------- when a post is current
+
+#: A post (``HOLDS_POST``) is current at ``as_of`` when ``start CURRENT_START_OP as_of`` and
+#: ``end CURRENT_END_OP as_of``: ``start <= as_of < end``, half-open, so a post that ends on a date is
+#: no longer held that day and a hand-over on one date is never counted twice. A missing ``start``
+#: means "held since before the ledger"; a missing ``end`` means "still held".
+CURRENT_START_OP = "<="
+CURRENT_END_OP = ">"
+
+#: A report (``REPORTS_TO``, 双报到) counts at ``as_of`` when its ``date REPORT_DATE_OP as_of``;
+#: a missing date counts.
+REPORT_DATE_OP = "<="
+
+_OPS = {"<=": _operator.le, "<": _operator.lt, ">": _operator.gt, ">=": _operator.ge}
+
+
+def _dates(values) -> np.ndarray:
+    """Dates (a Series, array or scalar) as a datetime64 array (NaT for missing)."""
+    v = values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else np.asarray(values)
+    if v.dtype.kind != "M":
+        v = pd.to_datetime(pd.Series(v.ravel(), dtype=object)).to_numpy()
+    return v
+
+
+def _compare(values, op: str, t) -> np.ndarray:
+    """``values op t`` element-wise over dates, a missing value counting as True (an open end).
+
+    ``t`` is one date or an array of dates aligned with ``values``.
+    """
+    v = _dates(values)
+    t = _dates(t) if np.ndim(t) else np.datetime64(pd.Timestamp(t))
+    return np.isnat(v) | _OPS[op](v, t)
+
+
+def current_mask(start, end, as_of: _dt.date) -> np.ndarray:
+    """Posts current at ``as_of``: ``start <= as_of < end``, a missing start or end being open.
+
+    ``start`` and ``end`` are Series (or datetime64 arrays) aligned with the posts;
+    ``end`` may be None (only the start is checked, e.g. for a dated report).
+    """
+    ok = np.asarray(_compare(start, CURRENT_START_OP, as_of), dtype=bool)
+    if end is not None:
+        ok = ok & np.asarray(_compare(end, CURRENT_END_OP, as_of), dtype=bool)
+    return ok
+
+
+def runs_on(end, day: _dt.date) -> np.ndarray:
+    """Posts still held on ``day`` as far as their end goes: end missing or ``end CURRENT_END_OP day``.
+
+    (A post ending on ``day`` is no longer held that day; a scenario ends posts
+    at its date only when they run on past it, and a post in a body dissolved on
+    ``day`` is a problem only when it runs on.)
+    """
+    return np.asarray(_compare(end, CURRENT_END_OP, day), dtype=bool)
+
+
+def reported_mask(date, as_of: _dt.date) -> np.ndarray:
+    """Reports (``REPORTS_TO``) that count at ``as_of``: date missing or ``<= as_of``."""
+    return np.asarray(_compare(date, REPORT_DATE_OP, as_of), dtype=bool)
+
+
+def is_current(start, end, as_of) -> bool:
+    """One post: :func:`current_mask` for scalars (``None``/``NaT`` open)."""
+    return bool(current_mask(pd.Series([start], dtype="datetime64[ns]"), pd.Series([end], dtype="datetime64[ns]"), as_of)[0])
+
+
+# --------------------------------------------------------------------------- territories
+
+#: area kind of a residential compound (小区)
+COMPOUND = "compound"
+#: area kind of a building (楼栋)
+BUILDING = "building"
+#: area kind of a boundary zone between communities (交界区域)
+BOUNDARY_ZONE = "boundary_zone"
+#: a compound's own party organisation (小区党支部): this level, no ``unit_id``, covering the compound itself
+COMPOUND_BRANCH_LEVEL = "branch"
+#: a compound expects the links of the chain (组织链条) whose territory is one of these; a building expects all
+CHAIN_LEVELS_AT_COMPOUND: tuple[str, ...] = ("street", "community", COMPOUND)
+
+# --------------------------------------------------------------------------- units
+
+#: unit kind of a property-management company (物业公司)
+PROPERTY_COMPANY = "property_company"
+#: unit kind of a resident unit (驻区单位): 双报到 and 兼职委员 come from these
+RESIDENT_UNIT = "resident_unit"
+#: unit kind of a community work station (社区工作站)
+WORKSTATION = "workstation"
+
+# --------------------------------------------------------------------------- coverage universes (denominators)
+
+#: households from which a compound must have its own residents' committee (500户以上小区单独成立居委会);
+#: the default ``large_compound=``
+LARGE_COMPOUND_HOUSEHOLDS = 500
+
+
+@dataclass(frozen=True)
+class Universe:
+    """The entities a coverage indicator is a rate over (its denominator).
+
+    ``label`` is the node kind; with ``column`` only those whose ``column ==
+    value``; ``large`` keeps only compounds of at least ``large_compound``
+    households. ``side`` says how an entity is in a territory's scope:
+    ``"territory"`` (it is the territory or contained by it) or ``"body"`` (it
+    ``COVERS`` such a territory).
+    """
+
+    label: str
+    column: str | None = None
+    value: str | None = None
+    side: str = "territory"
+    large: bool = False
+
+
+#: gap table of :func:`orggraph.queries.coverage.coverage_gaps` → the universe of its indicator
+COVERAGE_UNIVERSES: dict[str, Universe] = {
+    "compounds_without_branch": Universe("Area", "kind", COMPOUND),
+    "property_companies_without_branch": Universe("Unit", "kind", PROPERTY_COMPANY, side="body"),
+    "grids_without_worker": Universe("Grid"),
+    "communities_without_part_time_member": Universe("Community"),
+    "units_not_reporting": Universe("Unit", "kind", RESIDENT_UNIT, side="body"),
+    "communities_without_reports": Universe("Community"),
+    "large_compounds_without_committee": Universe("Area", "kind", COMPOUND, large=True),
+}
+
+
+def universe_mask(universe: Universe, nodes: pd.DataFrame, large_compound) -> np.ndarray:
+    """Mask of the rows of ``nodes`` (the node table of ``universe.label``) in ``universe``."""
+    ok = np.ones(len(nodes), dtype=bool)
+    if universe.column is not None:
+        ok &= (nodes[universe.column] == universe.value).fillna(False).to_numpy(dtype=bool)
+    if universe.large:
+        hh = pd.to_numeric(nodes["households"].astype(object), errors="coerce")
+        ok &= (hh >= large_compound).fillna(False).to_numpy(dtype=bool)
+    return ok
+
+
+# --------------------------------------------------------------------------- for Cypher
+
+
+def cypher_params() -> dict[str, object]:
+    """The rules a Cypher statement may take as ``$parameters`` (read when the statement runs)."""
+    return {
+        "community_levels": list(COMMUNITY_PARTY_LEVELS),
+        "committee_selector": COMMUNITY_PARTY_SELECTOR,
+        "residents_committee": RESIDENTS_COMMITTEE,
+        "secretary": SECRETARY,
+        "director": DIRECTOR,
+        "part_time_member": PART_TIME_MEMBER,
+        "grid_worker": GRID_WORKER,
+        "zone_manager": ZONE_MANAGER,
+    }
