@@ -60,7 +60,6 @@ def test_unassigned_areas_whole_graph(graph):
     assert roots == ["a2", "a5", "b3", "z3", "g9", "z1", "z4", "z5"]
 
 
-@pytest.mark.xfail_on("neo4j", raises=AssertionError, reason="issue 12 item 5: a missing text value is NaN on Neo4j and None in memory")
 def test_unassigned_areas_columns(graph):
     by = rows(graph.unassigned_areas())
     assert by["g9"]["label"] == "Grid" and by["g9"]["kind"] is None and by["g9"]["households"] == 280
@@ -156,7 +155,6 @@ def test_settling_the_container_settles_the_inherited_rows(on_backend):
 # --------------------------------------------------------------------------- boundary_zones
 
 
-@pytest.mark.xfail_on("neo4j", raises=AssertionError, reason="issue 12 item 5: a missing text value is NaN on Neo4j and None in memory")
 def test_boundary_zones(graph):
     r = graph.boundary_zones()
     assert list(r.columns) == ZONE_COLUMNS
