@@ -12,6 +12,7 @@ import pandas as pd
 from hypothesis import strategies as st
 
 import orggraph as og
+from orggraph.schema import ROLE_BODY_KINDS
 
 ROLES = ["secretary", "deputy_secretary", "member", "director", "deputy_director", "staff", "part_time_member"]
 DAY0 = dt.date(2015, 1, 1)
@@ -104,7 +105,9 @@ def ledgers(draw, max_communities: int = 4, hostile: bool = True) -> dict[str, l
             body = draw(st.sampled_from(targets))
             start = _date(draw)
             end = draw(st.one_of(st.none(), st.integers(1, 3000).map(lambda d, s=start: s + dt.timedelta(days=d))))
-            role = "grid_worker" if body in grids else draw(st.sampled_from(ROLES))
+            # a role that fits its body (schema.ROLE_BODY_KINDS): residents' committees are the only units here
+            kind = "Grid" if body in grids else "Unit" if body.startswith("rc") else "PartyOrg"
+            role = "grid_worker" if kind == "Grid" else draw(st.sampled_from([r for r in ROLES if kind in ROLE_BODY_KINDS[r]]))
             t["posts"].append({"cadre_id": pid, "body_id": body, "role": role, "start": start.isoformat(),
                                "end": end.isoformat() if end else None, "part_time": draw(st.booleans())})
         if comms and draw(st.booleans()):

@@ -28,6 +28,10 @@ _DATE_SEP = re.compile(f"[{_DATE_SEP_CHARS}]")
 _SERIAL = re.compile(r"\d{5}(\.0+)?")
 _TIME = re.compile(r"\s+\d{1,2}:\d{2}(:\d{2})?$")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+#: Excel serial numbers read as dates from text or number cells: 1950-01-01 to 2099-12-31. Outside it a
+#: number is not taken for a date (10000 would be 1927-05-18): it is reported. A date-formatted cell
+#: of a workbook arrives as a date and is not limited by this.
+SERIAL_DAYS = (18264, 73050)
 
 
 def empty_column(typ: str, index) -> pd.Series:
@@ -163,6 +167,12 @@ def _numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
         values = values.copy()
         values[text] = _objects(v.replace(",", "").replace("，", "") for v in strings)
     num = pd.to_numeric(pd.Series(values, index=s.index, dtype=object), errors="coerce")
+    if num.dtype != "float64":  # uint64 (a 20-digit number) or int64: as float, to test finiteness below
+        num = num.astype("float64")
+    # inf, 1e400 (read as inf) and numbers beyond int64 are not numbers a ledger can hold
+    huge = ~(num.abs() < 2.0**63).to_numpy() & num.notna().to_numpy()
+    if huge.any():
+        num = num.where(~huge)
     bad = pd.Series(present, index=s.index) & num.isna()
     return num, bad
 
@@ -266,7 +276,7 @@ def _dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     serial = np.fromiter((m is not None for m in map(_SERIAL.fullmatch, texts)), dtype=bool, count=len(texts))
     if serial.any():
         days = pd.to_numeric(vals.loc[rest_index[serial]].astype(str)).astype(int)
-        ok = days.between(1, 80000)
+        ok = days.between(*SERIAL_DAYS)
         out.loc[days.index[ok]] = _EXCEL_EPOCH + pd.to_timedelta(days[ok], unit="D")
         rest_index, texts = rest_index[~serial], texts[~serial]
     # 2021年12月5日, 2021/12/5, 2021.12.5 → 2021-12-5; a time of day is dropped. Each step runs

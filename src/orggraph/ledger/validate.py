@@ -12,10 +12,23 @@ import numpy as np
 import pandas as pd
 
 from .. import _types
-from ..schema import EDGE_TABLES, EDGE_TYPES, ENUMS, NODE_KINDS, NODE_TABLES, suggest
+from ..schema import EDGE_TABLES, EDGE_TYPES, ENUMS, NODE_KINDS, NODE_TABLES, ROLE_BODY_KINDS, split_role, suggest
 from .io import MAX_CELL_CHARS, RawTable
 
-__all__ = ["validate_tables", "PROBLEM_COLUMNS"]
+__all__ = ["validate_tables", "PROBLEM_COLUMNS", "MAX_DEPTH", "MAX_POSTS_PER_PERSON", "DATE_RANGE", "OPEN_END"]
+
+#: containment (包含) and subordination (隶属) chains deeper than this are refused: real hierarchies
+#: (区 > 街道 > 社区 > 网格 > 二级网格 > 小区 > 楼栋 …) stay far below, and the audit's work grows with depth
+MAX_DEPTH = 64
+#: a person holding more posts than this is refused: a placeholder person (待定) put in every body
+#: would make every pair of bodies interlocked (2,000 posts: two million pairs)
+MAX_POSTS_PER_PERSON = 100
+#: dates outside this range are not plausible in a ledger (1899-12-30 is an empty Excel date)
+DATE_RANGE = (pd.Timestamp("1900-01-01"), pd.Timestamp("2100-12-31"))
+#: values of an ``end`` column meaning "no end yet": the post is current
+OPEN_END = ("至今", "今", "现在", "现任", "在任", "9999-12-31", "9999/12/31", "9999.12.31", "9999年12月31日",
+            "9999-12-31 00:00:00", pd.Timestamp("9999-12-31").to_pydatetime().date(),
+            pd.Timestamp("9999-12-31").to_pydatetime())
 
 PROBLEM_COLUMNS = ["file", "table", "row", "column", "value", "problem", "suggestion", "severity"]
 _REDACTED = "<personal data>"
@@ -53,7 +66,7 @@ class _Collector:
 
     def extend(self, problems):
         for p in problems:
-            self.rows.append({**{c: p.get(c) for c in PROBLEM_COLUMNS}, "severity": "error"})
+            self.rows.append({**{c: p.get(c) for c in PROBLEM_COLUMNS}, "severity": p.get("severity") or "error"})
 
     def frame(self) -> pd.DataFrame:
         f = pd.DataFrame(self.rows, columns=PROBLEM_COLUMNS)
@@ -74,6 +87,10 @@ def _parse_attrs(rt: RawTable, attrs, col: _Collector) -> pd.DataFrame:
             out[a.name] = _types.empty_column(a.type, frame.index)
             continue
         raw = frame[a.name]
+        if a.type == "date" and a.name == "end":
+            open_end = raw.isin(OPEN_END).to_numpy()
+            if open_end.any():
+                raw = raw.where(~open_end, None)
         vals, bad = _types.parse(raw, a.type)
         if bad.any():
             col.add(rt, bad, a.name, f"is not a valid {_TYPE_WORDS[a.type]}", personal=a.personal)
@@ -81,7 +98,8 @@ def _parse_attrs(rt: RawTable, attrs, col: _Collector) -> pd.DataFrame:
         if a.enum:
             lookup = ENUMS[a.enum].lookup()
             present = given
-            mapped = _map_distinct(vals, lambda v: lookup.get(v, lookup.get(str(v).lower())) if isinstance(v, str) else None)
+            mapped = _map_distinct(vals, lambda v: lookup.get(v, lookup.get(str(v).lower()) or _composite(a.enum, v))
+                                   if isinstance(v, str) else None)
             unknown = present & mapped.isna()
             if unknown.any():
                 what = {"party_level": "level", "role": "role"}.get(a.enum, "kind")
@@ -92,12 +110,32 @@ def _parse_attrs(rt: RawTable, attrs, col: _Collector) -> pd.DataFrame:
             low = (vals.astype("float64") < a.minimum).fillna(False).astype(bool)
             if low.any():
                 col.add(rt, low, a.name, f"is below the minimum {a.minimum:g}")
+        if a.maximum is not None:
+            top = pd.Timestamp.now().year if a.maximum == "this_year" else a.maximum
+            high = (vals.astype("float64") > top).fillna(False).astype(bool)
+            if high.any():
+                col.add(rt, high, a.name, f"is above the plausible maximum {top:,}"
+                        + (" (the current year)" if a.maximum == "this_year" else ""))
+        if a.type == "date":
+            odd = (vals.notna() & ((vals < DATE_RANGE[0]) | (vals > DATE_RANGE[1]))).to_numpy()
+            if odd.any():
+                col.add(rt, odd, a.name, "is not a plausible date (before 1900 or after 2100)",
+                        value=[f"{v:%Y-%m-%d}" for v in vals[odd]],
+                        suggestion="leave an end date empty, or write 至今, for a post still held" if a.name == "end" else None)
         if a.required:
             missing = ~given & ~bad
             if missing.any():
                 col.add(rt, missing, a.name, "a value is required here", value="")
         out[a.name] = vals
     return out
+
+
+def _composite(enum: str, text: str) -> str | None:
+    """A role written with its body (社区党委书记 → secretary); None for other enumerations."""
+    if enum != "role":
+        return None
+    found = split_role(text)
+    return found[0] if found else None
 
 
 _TYPE_WORDS = {"int": "whole number", "float": "number", "bool": "yes/no value (是/否, true/false)",
@@ -180,7 +218,7 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
             continue
         typed = _parse_attrs(rt, spec.attrs, col)
         for r in spec.refs:
-            typed[r.column] = _types.clean_text(rt.frame[r.column]) if r.column in rt.frame.columns else None
+            typed[r.column] = _id_text(rt.frame[r.column]) if r.column in rt.frame.columns else None
         known = set(typed.columns)
         for extra in rt.frame.columns:
             if extra not in known:
@@ -255,8 +293,8 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
         if missing_cols:
             continue
         typed = _parse_attrs(rt, spec.attrs, col)
-        src = _types.clean_text(rt.frame[spec.source.name])
-        dst = _types.clean_text(rt.frame[spec.target.name])
+        src = _id_text(rt.frame[spec.source.name])
+        dst = _id_text(rt.frame[spec.target.name])
         given = {}
         for name, vals in ((spec.source.name, src), (spec.target.name, dst)):
             given[name] = vals.notna().to_numpy()
@@ -282,6 +320,8 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
                     [f"is a {_KINDS[b]}: {spec.edge} from a {_KINDS[a]} to a {_KINDS[b]} is not allowed"
                      for a, b in zip(sk[bad_pair.to_numpy()], tk[bad_pair.to_numpy()])])
         if spec.edge == "HOLDS_POST":
+            _check_role_fit(rt, typed["role"], tk, ok & pairs_ok, col)
+            _check_posts_per_person(rt, src, ok, col)
             before = (typed["end"] < typed["start"]).fillna(False).astype(bool)
             if before.any():
                 col.add(rt, before, "end", [f"is before the post's start {s:%Y-%m-%d}" for s in typed["start"][before]],
@@ -298,7 +338,13 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
     for etype in ("CONTAINS", "SUBORDINATE_TO"):
         if edges[etype]:
             src, dst = (np.concatenate([c[i] for _, _, c in edges[etype]]) for i in (0, 1))
-            for cycle in _cycles(src, dst, kind_of.ids.to_numpy(dtype=object)):
+            cycles, deep = _cycles(src, dst, kind_of.ids.to_numpy(dtype=object))
+            for top in deep:
+                kind = kind_of.get(top)
+                if sources.get(kind) is not None:
+                    col.add(sources[kind], nodes[kind]["id"].eq(top).to_numpy(), "id",
+                            f"heads a {etype} chain more than {MAX_DEPTH} levels deep: refused (a limit of orggraph)")
+            for cycle in cycles:
                 first = cycle[0]
                 kind = kind_of.get(first)
                 rt = sources.get(kind)
@@ -308,6 +354,40 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
                 chain = " → ".join(cycle + [cycle[0]])
                 col.add(rt, mask, "id", f"is in a {etype} cycle: {chain}")
     return nodes, edges, col.frame(), kind_of.ids
+
+
+def _id_text(s: pd.Series) -> pd.Series:
+    """A reference column as text: an id typed as the number 1001 in a workbook is the id ``"1001"``."""
+    vals = _types.parse(s, "str")[0]
+    return vals.where(vals.notna(), None)
+
+
+def _check_role_fit(rt: RawTable, roles: pd.Series, kinds: np.ndarray, ok: pd.Series, col: _Collector) -> None:
+    """Posts whose role does not fit the kind of their body (a 书记 in a grid, a 网格员 in a party organisation)."""
+    names = list(ENUMS["role"].values)
+    fits = np.zeros((len(names) + 1, len(_KINDS) + 1), dtype=bool)
+    fits[-1, :] = fits[:, -1] = True  # an unknown role or body was reported already
+    for i, role in enumerate(names):
+        for kind in ROLE_BODY_KINDS.get(role, _KINDS):
+            fits[i, _KINDS.index(kind)] = True
+    codes = pd.Index(names).get_indexer(roles.to_numpy(dtype=object))
+    bad = ok.to_numpy() & ~fits[codes, kinds]
+    if bad.any():
+        col.add(rt, bad, "role", [f"is not a role held in a {_KINDS[k]} (a {names[r]} is held in a "
+                                  f"{' or '.join(ROLE_BODY_KINDS[names[r]])})" for r, k in zip(codes[bad], kinds[bad])],
+                value=[ENUMS["role"].label(names[r]) for r in codes[bad]])
+
+
+def _check_posts_per_person(rt: RawTable, cadres: pd.Series, ok: pd.Series, col: _Collector) -> None:
+    """People holding more than :data:`MAX_POSTS_PER_PERSON` posts: reported once each, at their first post."""
+    held = cadres[ok.to_numpy()]
+    counts = held.value_counts()
+    many = counts[counts > MAX_POSTS_PER_PERSON]
+    if not len(many):
+        return
+    first = ~cadres.duplicated() & cadres.isin(many.index)
+    col.add(rt, first.to_numpy(), "cadre_id", [f"holds {many[c]:,} posts: more than {MAX_POSTS_PER_PERSON} for one "
+                                               "person (a placeholder such as 待定 in every body?)" for c in cadres[first]])
 
 
 def _row(rt: RawTable, pos) -> int:
@@ -362,12 +442,19 @@ def _check_ref(rt: RawTable, vals: pd.Series, column: str, allowed, kind_of: _Ki
     return (ok, kinds, pos) if codes else ok
 
 
-def _cycles(src: np.ndarray, dst: np.ndarray, ids: np.ndarray) -> list[list[str]]:
-    """Cycles among the edges ``src[i]`` → ``dst[i]`` (codes of ``ids``): strip leaves vectorised, then name what remains."""
+def _cycles(src: np.ndarray, dst: np.ndarray, ids: np.ndarray) -> tuple[list[list[str]], list[str]]:
+    """Cycles among the edges ``src[i]`` → ``dst[i]`` (codes of ``ids``), and the tops of chains deeper than :data:`MAX_DEPTH`.
+
+    Leaves are stripped level by level, vectorised, at most :data:`MAX_DEPTH` times
+    (so a chain 20,000 deep costs no more than a shallow one); what remains holds
+    the cycles, named with networkx, or else chains too deep, named by their tops.
+    """
     # distinct pairs, in the order of their first appearance
     first = ~pd.Series(src * len(ids) + dst).duplicated().to_numpy()
     src, dst = src[first], dst[first]
-    while len(src):
+    for _ in range(MAX_DEPTH):
+        if not len(src):
+            break
         has_children = np.zeros(len(ids), dtype=bool)
         has_children[src] = True
         keep = has_children[dst]
@@ -375,7 +462,7 @@ def _cycles(src: np.ndarray, dst: np.ndarray, ids: np.ndarray) -> list[list[str]
             break
         src, dst = src[keep], dst[keep]
     if not len(src):
-        return []
+        return [], []
     import networkx as nx
 
     g = nx.DiGraph()
@@ -388,4 +475,7 @@ def _cycles(src: np.ndarray, dst: np.ndarray, ids: np.ndarray) -> list[list[str]
             cyc = [u for u, _ in nx.find_cycle(g.subgraph(comp), source=min(comp))]
             at = cyc.index(min(cyc))
             out.append(cyc[at:] + cyc[:at])
-    return out
+    if out:  # chains hanging from a cycle have no top: the cycles are reported first
+        return out, []
+    # no cycle: what remains are chains deeper than MAX_DEPTH, named by their tops
+    return out, sorted(n for n in g if g.in_degree(n) == 0)
