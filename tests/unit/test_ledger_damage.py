@@ -1,0 +1,371 @@
+"""Real 台账 as departments keep them: each input is read right or refused by name, never read differently.
+
+One test per class of input, with the exact bytes or workbook (built with openpyxl in
+``tmp_path``). Expected outcomes are what the ledger means, worked out by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+import orggraph as og
+from orggraph.cli import main
+from orggraph.ledger.io import HEADER_SEARCH_ROWS, MAX_COLUMNS
+from orggraph.ledger.validate import MAX_DEPTH, MAX_POSTS_PER_PERSON
+from strategies import write_csv_ledger
+from test_ledger_validation import VALID
+
+
+def _tables(**changes) -> dict[str, list[dict]]:
+    tables = {k: [dict(r) for r in v] for k, v in VALID.items()}
+    tables.update(changes)
+    return tables
+
+
+def _csv(tmp_path, **changes) -> Path:
+    write_csv_ledger(_tables(**changes), tmp_path / "l")
+    return tmp_path / "l"
+
+
+def _columns(table: str) -> list[str]:
+    from orggraph.schema import EDGE_TABLES, NODE_TABLES
+
+    return NODE_TABLES[table].columns if table in NODE_TABLES else EDGE_TABLES[table].columns
+
+
+def _workbook(tables: dict[str, list[dict]]) -> Workbook:
+    """The ledger as a workbook, one sheet per table (canonical headers, values as written)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for table, rows in tables.items():
+        ws = wb.create_sheet(table)
+        cols = _columns(table)
+        ws.append(cols)
+        for r in rows:
+            ws.append([r.get(c) for c in cols])
+    return wb
+
+
+def _xlsx(tmp_path, wb: Workbook, name="台账.xlsx") -> Path:
+    wb.save(tmp_path / name)
+    return tmp_path / name
+
+
+def _errors(path) -> pd.DataFrame:
+    with pytest.raises(og.LedgerError) as info:
+        og.read_ledger(path)
+    return info.value.problems.query("severity == 'error'")
+
+
+def _one(probs: pd.DataFrame, text: str) -> dict:
+    hit = probs[probs["problem"].str.contains(text, regex=False)]
+    assert len(hit) == 1, f"expected one problem with {text!r}:\n{probs.to_string()}"
+    return hit.iloc[0].to_dict()
+
+
+# ------------------------------------------------------------------ silently wrong before
+
+
+def test_vertically_merged_cells_give_their_value_to_every_row(tmp_path):
+    grids = [{"id": f"g{i}", "name": f"{i}网格", "community_id": "c1" if i < 4 else "c2", "households": 100} for i in range(1, 7)]
+    wb = _workbook(_tables(grids=grids))
+    ws = wb["grids"]
+    for r in (3, 4, 6, 7):  # the value stays in the first cell of each merged range, as Excel keeps it
+        ws.cell(r, 3).value = None
+    ws.merge_cells("C2:C4")
+    ws.merge_cells("C5:C7")
+    path = _xlsx(tmp_path, wb)
+    g = og.read_ledger(path)
+    assert dict(g.edges("CONTAINS").query("target.str.startswith('g')")[["target", "source"]].values) == \
+        {"g1": "c1", "g2": "c1", "g3": "c1", "g4": "c2", "g5": "c2", "g6": "c2"}
+    report = og.check_ledger(path)
+    merged = report[report["problem"].str.contains("merged cells")]
+    assert list(merged["column"]) == ["C2:C4", "C5:C7"] and set(merged["severity"]) == {"warning"}
+
+
+@pytest.mark.parametrize("error", ["#N/A", "#REF!", "#VALUE!", "#DIV/0!"])
+def test_an_error_cell_is_an_error_quoting_it(tmp_path, error):
+    wb = _workbook(_tables())
+    wb["communities"]["D3"] = error  # households of c2; openpyxl writes these as error cells (t="e")
+    p = _one(_errors(_xlsx(tmp_path, wb)), "an error cell")
+    assert (p["file"], p["row"], p["column"], p["value"]) == ("台账.xlsx[communities]", 3, "households (D3)", error)
+
+
+@pytest.mark.parametrize("text", ["N/A", "NULL", "NA", "None", "nan"])
+def test_na_like_text_is_read_the_same_in_csv_and_xlsx(tmp_path, text):
+    comms = _tables()["communities"]
+    comms[1]["households"] = text
+    from_csv = _one(_errors(_csv(tmp_path, communities=comms)), "is not a valid whole number")
+    from_xlsx = _one(_errors(_xlsx(tmp_path, _workbook(_tables(communities=comms)))), "is not a valid whole number")
+    assert (from_csv["row"], from_csv["column"], from_csv["value"]) == (3, "households", text)
+    assert (from_xlsx["row"], from_xlsx["column"], from_xlsx["value"]) == (3, "households", text)
+
+
+def test_a_formula_without_a_saved_value_is_reported(tmp_path):
+    wb = _workbook(_tables())
+    wb["communities"]["D2"] = "=SUM(400,400)"  # openpyxl saves the formula only, as any script does
+    p = _one(_errors(_xlsx(tmp_path, wb)), "a formula with no saved value")
+    assert (p["row"], p["column"]) == (2, "households (D2)")
+
+
+def test_a_hidden_sheet_for_a_table_is_ignored_with_a_warning(tmp_path):
+    wb = _workbook(_tables())
+    old = wb.create_sheet("社区")  # an old copy of communities, hidden: it must not replace the visible one
+    old.append(["id", "name", "street_id"])
+    old.append(["c9", "旧社区", "s1"])
+    old.sheet_state = "hidden"
+    path = _xlsx(tmp_path, wb)
+    g = og.read_ledger(path)
+    assert set(g.nodes("Community")["id"]) == {"c1", "c2"}
+    p = _one(og.check_ledger(path), "hidden sheet '社区' is ignored")
+    assert p["severity"] == "warning"
+
+
+def test_two_visible_sheets_for_one_table_are_refused(tmp_path):
+    wb = _workbook(_tables())
+    again = wb.create_sheet("社区")
+    again.append(["id", "name", "street_id"])
+    again.append(["c9", "新社区", "s1"])
+    p = _one(_errors(_xlsx(tmp_path, wb)), "a second sheet for table 'communities'")
+    assert p["file"] == "台账.xlsx[社区]"
+
+
+def test_a_stray_quote_is_named_by_its_line(tmp_path):
+    path = _csv(tmp_path)
+    (path / "areas.csv").write_bytes(
+        b'id,name,kind,parent_id,households,geometry\n'
+        b'a1,"\xe5\xbe\xa1\xe6\x99\xaf,compound,g1,520,\n'  # "御景 opens a quote that the next rows fall into
+        b'a2,1\xe5\x8f\xb7\xe6\xa5\xbc,building,a1,,\n'
+        b'a3,2\xe5\x8f\xb7\xe6\xa5\xbc,building,a1,,\n'
+        b'a4,"3\xe5\x8f\xb7\xe6\xa5\xbc",building,a1,,\n')
+    p = _one(_errors(path), "runs on over 4 line(s) to line 5, 3 of which look like rows")
+    assert (p["file"], p["row"]) == ("areas.csv", 2) and p["problem"].startswith("line 2: a quote")
+
+
+def test_a_quote_never_closed_is_named_by_its_line(tmp_path):
+    path = _csv(tmp_path)
+    (path / "grids.csv").write_bytes(b'id,name,community_id,households\ng1,"one,c1,300\n')
+    p = _one(_errors(path), "never closed")
+    assert "line 2" in p["problem"]
+
+
+def test_a_row_cut_short_is_named(tmp_path):
+    path = _csv(tmp_path)
+    (path / "grids.csv").write_bytes(b"id,name,community_id,parent_grid_id,households\n"
+                                     b"g1,one,c1,,300\ng2,two\n")
+    p = _one(_errors(path), "fields where the header has 5")
+    assert (p["file"], p["row"]) == ("grids.csv", 3) and "line 3 has 2 fields" in p["problem"]
+
+
+def test_a_row_with_too_many_fields_is_named(tmp_path):
+    path = _csv(tmp_path)
+    (path / "grids.csv").write_bytes(b"id,name,community_id,households\n"
+                                     b"g1,one,c1,300\ng2,two,c1,1,200\n")
+    p = _one(_errors(path), "fields where the header has 4")
+    assert p["row"] == 3 and "line 3 has 5 fields" in p["problem"]
+
+
+def test_near_alias_headers_are_read(tmp_path):
+    path = _csv(tmp_path)
+    (path / "streets.csv").write_text("街道编号,街道名称,所属区县,户数（户）,常住人口(人)\ns1,石臼街道,d1,3000,9000\n",
+                                      encoding="utf-8")
+    (path / "communities.csv").write_text("社区编号,社区名称,所属街道编号,社区类型,户数(户)\n"
+                                          "c1,振兴社区,s1,村改居,800\nc2,碧海社区,s1,城市社区,1200\n", encoding="utf-8")
+    g = og.read_ledger(path)
+    s = g.nodes("Street").iloc[0]
+    assert (s["households"], s["population"]) == (3000, 9000)
+    assert set(g.edges("CONTAINS").query("source == 's1'")["target"]) == {"c1", "c2"}
+    assert list(g.nodes("Community")["households"]) == [800, 1200]
+
+
+def test_a_look_alike_extra_column_is_warned_about(tmp_path):
+    path = _csv(tmp_path)
+    (path / "grids.csv").write_text("id,name,所属社区名称,households\ng1,一网格,振兴社区,300\n", encoding="utf-8")
+    p = _one(og.check_ledger(path), "is not read as 'community_id'")
+    assert p["severity"] == "warning" and p["column"] == "所属社区名称"
+
+
+def test_files_not_named_as_tables_are_listed_as_ignored(tmp_path):
+    path = _csv(tmp_path)
+    (path / "adjacency (1).csv").write_text("a_id,b_id\nc1,c2\n", encoding="utf-8")
+    (path / "社区台账.csv").write_text("id,name\nc3,x\n", encoding="utf-8")
+    report = og.check_ledger(path)
+    ignored = report[report["problem"].str.contains("ignored")]
+    assert set(ignored["file"]) == {"adjacency (1).csv", "社区台账.csv"} and set(ignored["severity"]) == {"warning"}
+
+
+def test_a_workbook_with_default_sheet_names_is_an_error(tmp_path):
+    wb = Workbook()
+    wb.active.append(["编号", "名称"])
+    wb.active.append(["c1", "振兴社区"])
+    wb.create_sheet("社区信息表").append(["编号", "名称"])
+    path = _xlsx(tmp_path, wb)
+    probs = og.check_ledger(path)
+    assert set(probs.query("severity == 'warning'")["file"]) == {"台账.xlsx[Sheet]", "台账.xlsx[社区信息表]"}
+    _one(probs.query("severity == 'error'"), "no node table found")
+
+
+@pytest.mark.parametrize("what", ["empty", "wrong"])
+def test_validate_and_audit_exit_1_on_a_ledger_without_tables(tmp_path, what):
+    folder = tmp_path / "l"
+    folder.mkdir()
+    if what == "wrong":
+        (folder / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    _one(_errors(folder), "no node table found")
+    assert main(["validate", str(folder)]) == 1
+    assert main(["audit", str(folder)]) == 1
+
+
+def test_numeric_ids_in_a_workbook_are_text(tmp_path):
+    tables = _tables()
+    tables["streets"][0]["id"] = 1001
+    for c in tables["communities"]:
+        c["street_id"] = 1001  # both sides typed as numbers
+    tables["party_orgs"][0]["territory_id"] = "1001"  # and one as text
+    g = og.read_ledger(_xlsx(tmp_path, _workbook(tables)))
+    assert g.nodes("Street")["id"].tolist() == ["1001"]
+    assert set(g.edges("CONTAINS").query("source == '1001'")["target"]) == {"c1", "c2"}
+
+
+def test_dates_serials_and_open_ends(tmp_path):
+    posts = [
+        {"cadre_id": "p1", "body_id": "po2", "role": "secretary", "start": dt.datetime(2021, 12, 5), "end": "至今"},
+        {"cadre_id": "p1", "body_id": "u1", "role": "director", "start": 44535, "end": dt.datetime(9999, 12, 31)},
+        {"cadre_id": "p1", "body_id": "g1", "role": "grid_worker", "start": "2021-12-05", "end": "9999-12-31"},
+    ]
+    g = og.read_ledger(_xlsx(tmp_path, _workbook(_tables(posts=posts))))
+    e = g.edges("HOLDS_POST")
+    assert list(e["start"].dt.strftime("%Y-%m-%d")) == ["2021-12-05"] * 3  # 44535 is a plausible serial
+    assert e["end"].isna().all()  # 至今 and 9999-12-31: no end yet
+
+
+@pytest.mark.parametrize("start, problem", [(10000, "is not a valid date"),  # a number, not a plausible serial
+                                            (dt.datetime(1899, 12, 30), "is not a valid date"),  # serial 0: no date
+                                            ("1890-05-01", "is not a plausible date")])
+def test_implausible_dates_are_reported(tmp_path, start, problem):
+    posts = [{"cadre_id": "p1", "body_id": "po2", "role": "secretary", "start": start}]
+    p = _one(_errors(_xlsx(tmp_path, _workbook(_tables(posts=posts)), f"{str(start)[:4]}.xlsx")), problem)
+    assert (p["row"], p["column"]) == (2, "start")
+
+
+@pytest.mark.parametrize("body, role", [("g1", "secretary"), ("po2", "grid_worker"), ("u1", "书记")])
+def test_a_role_that_does_not_fit_its_body_is_an_error(tmp_path, body, role):
+    posts = [{"cadre_id": "p1", "body_id": body, "role": role, "start": "2021-12-05"}]
+    p = _one(_errors(_csv(tmp_path, posts=posts)), "is not a role held in a")
+    assert (p["file"], p["row"], p["column"]) == ("posts.csv", 2, "role")
+
+
+@pytest.mark.parametrize("column, value, problem", [
+    ("birth_year", 2030, "above the plausible maximum"),
+    ("households", "9200000000000000000", "above the plausible maximum"),
+    ("households", "inf", "is not a valid whole number"),
+    ("households", "1e400", "is not a valid whole number"),
+    ("households", "12345678901234567890", "is not a valid whole number"),
+])
+def test_absurd_numbers_are_problems_not_crashes(tmp_path, column, value, problem):
+    tables = _tables()
+    table = "cadres" if column == "birth_year" else "communities"
+    tables[table][0][column] = value
+    p = _one(_errors(_csv(tmp_path, **{table: tables[table]})), problem)
+    assert (p["row"], p["column"]) == (2, column)
+
+
+# ------------------------------------------------------------------ crashes and hangs before
+
+
+@pytest.mark.parametrize("content", [b"PK\x03\x04 not really a zip", b"", "truncated"])
+def test_a_damaged_workbook_is_an_error(tmp_path, content):
+    path = tmp_path / "台账.xlsx"
+    if content == "truncated":
+        _xlsx(tmp_path, _workbook(_tables()))
+        path.write_bytes(path.read_bytes()[:2000])
+    else:
+        path.write_bytes(content)
+    _one(_errors(path), "not a readable .xlsx workbook")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-16"])
+def test_utf16_with_or_without_bom_is_read(tmp_path, codec):
+    path = _csv(tmp_path)
+    text = (path / "communities.csv").read_text(encoding="utf-8")
+    (path / "communities.csv").write_bytes(text.encode(codec))
+    assert set(og.read_ledger(path).nodes("Community")["name"]) == {"振兴社区", "碧海社区"}
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "gb18030"])
+def test_a_file_cut_inside_a_character_names_the_line(tmp_path, codec):
+    path = _csv(tmp_path)
+    data = "id,name,street_id\nc1,振兴社区,s1\nc2,碧海社区".encode(codec)
+    (path / "communities.csv").write_bytes(data[:-1])  # the last character's last byte is missing
+    p = _one(_errors(path), "ends inside a character")
+    assert (p["file"], p["row"]) == ("communities.csv", 3)
+
+
+def test_a_header_below_the_search_rows_is_said_not_found(tmp_path):
+    path = _csv(tmp_path)
+    title = "".join(f"说明{i},,\n" for i in range(HEADER_SEARCH_ROWS))
+    (path / "grids.csv").write_text(title + "id,name,community_id\ng1,一网格,c1\n", encoding="utf-8")
+    p = _one(_errors(path), "no header row found")
+    assert p["file"] == "grids.csv"
+
+
+def test_one_cell_at_xfd1048576_is_refused_without_expanding_the_sheet(tmp_path):
+    wb = _workbook(_tables())
+    wb["grids"]["XFD1048576"] = "x"
+    p = _one(_errors(_xlsx(tmp_path, wb)), "used range reaches XFD1048576")
+    assert p["file"] == "台账.xlsx[grids]"
+
+
+def test_a_header_of_a_million_empty_columns_is_refused(tmp_path):
+    path = _csv(tmp_path)
+    (path / "grids.csv").write_bytes(b"id,name" + b"," * 999_990 + b"\ng1,x\n")
+    p = _one(_errors(path), f"more than {MAX_COLUMNS:,} is not a ledger table")
+    assert p["file"] == "grids.csv"
+
+
+def test_a_containment_chain_beyond_the_depth_limit_is_refused(tmp_path):
+    n = 20_000
+    areas = [{"id": f"a{i}", "name": f"区域{i}", "kind": "compound", "parent_id": f"a{i - 1}" if i else "g1"} for i in range(n)]
+    p = _one(_errors(_csv(tmp_path, areas=areas)), f"more than {MAX_DEPTH} levels deep")
+    assert (p["file"], p["value"]) == ("districts.csv", "d1")  # the top of the chain d1 > s1 > c1 > g1 > a0 > …
+
+
+def test_a_chain_at_the_depth_limit_loads(tmp_path):
+    # g1 is at depth 3 below d1 (d1 > s1 > c1 > g1); areas hang below it up to MAX_DEPTH levels from d1
+    areas = [{"id": f"a{i}", "name": f"区域{i}", "kind": "compound", "parent_id": f"a{i - 1}" if i else "g1"}
+             for i in range(MAX_DEPTH - 3)]
+    g = og.read_ledger(_csv(tmp_path, areas=areas))
+    assert len(g.nodes("Area")) == MAX_DEPTH - 3
+
+
+def test_a_placeholder_person_in_every_body_is_refused(tmp_path):
+    orgs = _tables()["party_orgs"] + [{"id": f"b{i}", "name": f"支部{i}", "level": "branch", "parent_id": "po2"}
+                                      for i in range(2000)]
+    posts = [{"cadre_id": "p1", "body_id": f"b{i}", "role": "member"} for i in range(2000)]
+    p = _one(_errors(_csv(tmp_path, party_orgs=orgs, posts=posts)), f"more than {MAX_POSTS_PER_PERSON}")
+    assert (p["row"], p["value"]) == (2, "p1") and "holds 2,000 posts" in p["problem"]
+
+
+# ------------------------------------------------------------------ role vocabulary
+
+
+@pytest.mark.parametrize("written, role", [("社区党委书记", "secretary"), ("第一书记", "first_secretary"),
+                                           ("组织委员", "organization_member"), ("党支部副书记", "deputy_secretary")])
+def test_role_vocabulary(tmp_path, written, role):
+    posts = [{"cadre_id": "p1", "body_id": "po2", "role": written, "start": "2021-12-05"}]
+    assert og.read_ledger(_csv(tmp_path, posts=posts)).edges("HOLDS_POST")["role"].tolist() == [role]
+
+
+@pytest.mark.parametrize("written, suggestion", [("付书记", "副书记"), ("楼栋常", None), ("书己", None)])
+def test_role_suggestions_only_when_close_in_meaning(tmp_path, written, suggestion):
+    posts = [{"cadre_id": "p1", "body_id": "po2", "role": written, "start": "2021-12-05"}]
+    p = _one(_errors(_csv(tmp_path, posts=posts)), "is not a known role")
+    if suggestion is None:
+        assert p["suggestion"] is None or p["suggestion"] != p["suggestion"]
+    else:
+        assert suggestion in p["suggestion"]
