@@ -520,7 +520,8 @@ def _workbook_sheets(zf: zipfile.ZipFile) -> list[tuple[str, str, str]]:
 
 
 _ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
-_WIDE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{2,3})(\d+)"')
+#: a cell reference with a column of two or three letters (only cells have letters in an r attribute)
+_WIDE = re.compile(rb' r="([A-Z]{2,3})(\d+)"')
 _CELL_ERR = re.compile(rb'<(?:\w+:)?c\b([^>]*?\st="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
 _FORMULA = re.compile(rb'<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>.*?</(?:\w+:)?f>)\s*'
                       rb'(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>', re.S)
@@ -578,12 +579,13 @@ def _scan_chunk(buf: bytes, scan: _SheetScan) -> None:
     scan.cells += buf.count(b"<c ") + buf.count(b"<c>")
     if b":c " in buf:  # cells written with a namespace prefix (<x:c r="A1">)
         scan.cells += len(re.findall(rb"<\w+:c[ >]", buf))
-    rows = _ROW.findall(buf)
-    if rows:
-        last = max(map(int, rows))
-        if last > scan.rows:
-            scan.rows, scan.far = last, f"row {last}"
-    for m in _WIDE.finditer(buf):
+    # rows come in ascending order (ECMA-376 §18.3.1.73): the last row of the chunk is its farthest
+    at = max(buf.rfind(b"<row"), buf.rfind(b":row "))
+    row = _ROW.match(buf, buf.rfind(b"<", 0, at + 1)) if at >= 0 else None
+    if row and int(row.group(1)) > scan.rows:
+        scan.rows = int(row.group(1))
+        scan.far = f"row {scan.rows}"
+    for m in _WIDE.finditer(buf) if _WIDE.search(buf) else ():
         col = _col_index(m.group(1)) + 1
         if col > scan.cols:
             scan.cols = col
