@@ -134,3 +134,26 @@ def graph_from(tables: dict[str, list[dict]], tmp_path) -> "og.OrgGraph":
     """The graph of a drawn ledger, read through the real ledger reader."""
     write_csv_ledger(tables, tmp_path)
     return og.read_ledger(tmp_path)
+
+
+# --------------------------------------------------------------------------- spreadsheet damage
+
+#: damage that leaves what a ledger means unchanged (the read must equal the clean graph) …
+BENIGN_DAMAGE = ("merge", "hidden_copy")
+#: … and damage that changes it (the read must raise, naming the damaged file and place)
+HARMFUL_DAMAGE = ("error_cell", "visible_copy", "stray_quote", "short_row")
+EXCEL_ERRORS = ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!")
+
+
+@st.composite
+def spreadsheet_damage(draw, workbook: bool) -> list[tuple]:
+    """One to three kinds of damage done to a ledger as departments' spreadsheets suffer it.
+
+    For a workbook: a vertically merged run of equal references (as a user merges 所属社区 over
+    its grids), a hidden old copy of a sheet, an error cell (``#N/A`` …), a visible second sheet for
+    a table. For CSV files: a stray quote opening a field, a row cut short. Each entry is ``(kind,
+    n, value)`` with ``n`` choosing the table, row and column where it lands.
+    """
+    kinds = ("merge", "hidden_copy", "error_cell", "visible_copy") if workbook else ("stray_quote", "short_row")
+    return [(draw(st.sampled_from(kinds)), draw(st.integers(0, 10_000)), draw(st.sampled_from(EXCEL_ERRORS)))
+            for _ in range(draw(st.integers(1, 3)))]

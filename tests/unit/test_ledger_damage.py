@@ -11,13 +11,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 import orggraph as og
 from orggraph.cli import main
 from orggraph.ledger.io import HEADER_SEARCH_ROWS, MAX_COLUMNS
 from orggraph.ledger.validate import MAX_DEPTH, MAX_POSTS_PER_PERSON
-from strategies import write_csv_ledger
+from strategies import ledgers, spreadsheet_damage, write_csv_ledger
 from test_ledger_validation import VALID
 
 
@@ -369,3 +371,117 @@ def test_role_suggestions_only_when_close_in_meaning(tmp_path, written, suggesti
         assert p["suggestion"] is None or p["suggestion"] != p["suggestion"]
     else:
         assert suggestion in p["suggestion"]
+
+
+# ------------------------------------------------------------------ property: equal to the clean graph or named
+
+
+def _damage_workbook(path: Path, ops) -> list[tuple[str, int | None, str]]:
+    """Apply workbook damage to ``path``; return what must be named: ``(sheet, row or None, text)``."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    expect = []
+    filled = [ws for ws in wb.worksheets if ws.max_row >= 2]
+    for kind, n, error in ops:
+        if not filled:
+            break
+        ws = filled[n % len(filled)]
+        if kind == "error_cell":
+            row, col = 2 + n % (ws.max_row - 1), 1 + n % ws.max_column
+            if any(r.min_row <= row <= r.max_row and r.min_col <= col <= r.max_col for r in ws.merged_cells.ranges):
+                continue  # inside a merged range only its first cell holds a value
+            ws.cell(row, col).value = error
+            expect.append((ws.title, row, error))
+        elif kind == "merge":
+            header = [c.value for c in ws[1]]
+            for col, name in enumerate(header, start=1):
+                if not (isinstance(name, str) and name.endswith("_id") and name not in ("id", "unit_id")):
+                    continue
+                values = [ws.cell(r, col).value for r in range(2, ws.max_row + 1)]
+                runs = [r for r in range(len(values) - 1) if values[r] is not None and values[r] == values[r + 1]]
+                taken = any(m.min_col == col for m in ws.merged_cells.ranges)
+                if runs and not taken:
+                    first = runs[n % len(runs)]
+                    last = first + 1
+                    while last + 1 < len(values) and values[last + 1] == values[first]:
+                        last += 1
+                    ws.merge_cells(start_row=first + 2, start_column=col, end_row=last + 2, end_column=col)
+                    break
+        elif kind in ("hidden_copy", "visible_copy"):
+            from orggraph.schema import TABLE_ALIASES
+
+            table = ws.title
+            names = [a for a in TABLE_ALIASES[table] if a not in wb.sheetnames]
+            if not names:
+                continue
+            copy = wb.create_sheet(names[0])
+            copy.append([c.value for c in ws[1]])
+            copy.append(["zz_stale"] + [None] * (ws.max_column - 1))
+            if kind == "hidden_copy":
+                copy.sheet_state = "hidden"
+            else:
+                expect.append((names[0], None, "a second sheet"))
+    wb.save(path)
+    return expect
+
+
+def _damage_csv(folder: Path, ops) -> list[tuple[str, int | None, str]]:
+    files = sorted(f for f in folder.glob("*.csv") if f.read_bytes().count(b"\n") >= 2)
+    expect, touched = [], set()
+    for kind, n, _ in ops:
+        if not files:
+            break
+        f = files[n % len(files)]
+        if f.name in touched:
+            continue  # one damage per file: the first kind of damage found in a file refuses it
+        lines = f.read_bytes().split(b"\n")
+        body = [i for i in range(1, len(lines)) if lines[i].strip()]
+        i = body[n % len(body)]
+        fields = lines[i].split(b",")
+        if kind == "stray_quote":
+            at = n % len(fields)
+            fields[at] = b'"' + fields[at]
+            lines[i] = b",".join(fields)
+            expect.append((f.name, None, "quote"))
+        else:  # short_row: the row loses its last field(s)
+            keep = n % len(fields)
+            lines[i] = b",".join(fields[: max(keep, 1) if len(fields) > 1 else 0])
+            if len(fields) == 1:
+                continue
+            expect.append((f.name, i + 1, "fields where the header has"))
+        touched.add(f.name)
+        f.write_bytes(b"\n".join(lines))
+    return expect
+
+
+def _named(problems: pd.DataFrame, where: str, row, text: str) -> bool:
+    hit = problems[problems["file"].str.contains(where, regex=False) & problems["severity"].eq("error")
+                   & (problems["problem"].str.contains(text, regex=False) | problems["value"].eq(text))]
+    return bool(len(hit)) and (row is None or (hit["row"] == row).any())
+
+
+
+@pytest.mark.parametrize("workbook", [True, False], ids=["xlsx", "csv"])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=ledgers(hostile=False), ops=st.data())
+def test_damaged_spreadsheets_read_equal_or_raise_naming_the_damage(tmp_path_factory, workbook, data, ops):
+    """Whatever damage a spreadsheet suffers, the read equals the clean graph or raises naming the damage."""
+    d = tmp_path_factory.mktemp("damage")
+    write_csv_ledger(data, d / "clean")
+    clean = og.read_ledger(d / "clean")
+    damage = ops.draw(spreadsheet_damage(workbook))
+    if workbook:
+        path = clean.write_ledger(d / "d.xlsx")
+        expect = _damage_workbook(path, damage)
+    else:
+        path = clean.write_ledger(d / "csv")
+        expect = _damage_csv(path, damage)
+    if not expect:  # only damage that keeps the meaning: the same graph
+        assert clean.equals(og.read_ledger(path))
+        return
+    with pytest.raises(og.LedgerError) as info:
+        og.read_ledger(path)
+    probs = info.value.problems
+    for where, row, text in expect:
+        assert _named(probs, where, row, text), f"{where} row {row} {text!r} not named:\n{probs.to_string()}"
