@@ -485,3 +485,23 @@ def test_damaged_spreadsheets_read_equal_or_raise_naming_the_damage(tmp_path_fac
     probs = info.value.problems
     for where, row, text in expect:
         assert _named(probs, where, row, text), f"{where} row {row} {text!r} not named:\n{probs.to_string()}"
+
+
+@pytest.mark.parametrize("merged", [True, False])
+def test_a_two_level_merged_header_is_read(tmp_path, merged):
+    wb = _workbook(_tables())
+    wb.remove(wb["grids"])
+    ws = wb.create_sheet("网格")
+    ws.append(["网格台账（2024年）", None, None, None])
+    ws.append(["编号", "基本信息", None, "户数"])  # a group over 名称 and 所属社区; the others span both rows
+    ws.append([None, "名称", "所属社区", None])
+    ws.append(["g1", "一网格", "c1", 300])
+    ws.merge_cells("A1:D1")
+    ws.merge_cells("B2:C2")
+    if merged:  # 编号 and 户数 span both header rows (else they are written in the upper one only)
+        ws.merge_cells("A2:A3")
+        ws.merge_cells("D2:D3")
+    g = og.read_ledger(_xlsx(tmp_path, wb))
+    grid = g.nodes("Grid").iloc[0]
+    assert (grid["id"], grid["name"], grid["households"]) == ("g1", "一网格", 300)
+    assert g.edges("CONTAINS").query("target == 'g1'")["source"].tolist() == ["c1"]

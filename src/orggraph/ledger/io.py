@@ -159,10 +159,25 @@ def _find_header(frame: pd.DataFrame, table: str) -> int | None:
     for i in range(min(HEADER_SEARCH_ROWS, len(frame))):
         n, has_id = _known_count(frame.iloc[i].tolist(), known)
         if n >= 1 and (has_id or n >= 2):
+            # a two-level header: a group row (基本信息 over 名称 and 所属社区) above the sub-headers
+            if i + 1 < len(frame) and _sub_header(frame.iloc[i].tolist(), frame.iloc[i + 1].tolist(), known):
+                return i + 1
             return i
     if len(frame) and _known_count(frame.iloc[0].tolist(), known)[0]:
         return 0  # a header with some known column: its missing ones are reported by name
     return None
+
+
+def _sub_header(upper: list, lower: list, known: dict[str, str]) -> bool:
+    """Whether ``lower`` holds the sub-headers of a two-level header whose upper row is ``upper``.
+
+    It does when every value in it is a known column name and some of them stand
+    where the upper row has none (under a group label such as 基本信息, or an empty cell).
+    """
+    names = [None if not isinstance(v, str) or not v.strip() else known.get(_header_key(v), "") for v in lower]
+    if any(n == "" for n in names):  # a value that names no column: a data row
+        return False
+    return any(n and not (isinstance(u, str) and _header_key(u) in known) for n, u in zip(names, upper))
 
 
 def _look_alike(header: str, table: str, present: set[str], known: dict[str, str]) -> str | None:
@@ -203,6 +218,10 @@ def _canonical(table: str, raw: pd.DataFrame, file: str, header_row: int, cell_p
     body = raw.iloc[header_row + 1 :].reset_index(drop=True)
     body.columns = range(body.shape[1])
     known = _header_map(table)
+    if header_row > 0:  # the lower row of a two-level header: a known name above an empty cell is its header
+        above = raw.iloc[header_row - 1].tolist()
+        header = [h if h.strip() or not isinstance(a, str) or _header_key(a) not in known else a
+                  for h, a in zip(header, above)]
     problems: list[dict] = []
     cols, renamed, keep, unknown = [], {}, [], []
     for pos, h in enumerate(header):
