@@ -641,7 +641,9 @@ def ledger_markdown() -> str:
         " named as below. Canonical column names are English; the Chinese headers listed are accepted"
         " as aliases, and so are the Chinese values of `kind`, `level` and `role`. Extra columns are"
         " kept as node or edge attributes. Ids are unique across the whole ledger. Dates are ISO"
-        " `YYYY-MM-DD`; `2021年12月5日`, `2021/12/5` and `2021.12.5` are accepted too. An empty `end`"
+        " `YYYY-MM-DD`; `2021年12月5日`, `2021/12/5` and `2021.12.5` are accepted too, and dates written to the"
+        " month (`2021.05`, `2021-05`, `2021年5月`, as text) are read as the first of the month with an extra"
+        " column `<column>_precision` = `month` on those rows. An empty `end`"
         " means the post is current; so do `至今` and `9999-12-31`. A date must lie between 1900-01-01 and"
         " 2100-12-31; an Excel serial number is read as a date only in a date column, from a date-formatted"
         " cell or between 18264 (1950-01-01) and 73050 (2099-12-31).",

@@ -505,3 +505,18 @@ def test_a_two_level_merged_header_is_read(tmp_path, merged):
     grid = g.nodes("Grid").iloc[0]
     assert (grid["id"], grid["name"], grid["households"]) == ("g1", "一网格", 300)
     assert g.edges("CONTAINS").query("target == 'g1'")["source"].tolist() == ["c1"]
+
+
+def test_month_precision_dates(tmp_path):
+    posts = [{"cadre_id": "p1", "body_id": "po2", "role": "secretary", "start": "2021.05"},
+             {"cadre_id": "p1", "body_id": "u1", "role": "director", "start": "2021年5月"},
+             {"cadre_id": "p1", "body_id": "g1", "role": "grid_worker", "start": "2021-05-20"}]
+    e = og.read_ledger(_csv(tmp_path, posts=posts)).edges("HOLDS_POST")
+    assert list(e["start"].dt.strftime("%Y-%m-%d")) == ["2021-05-01", "2021-05-01", "2021-05-20"]
+    assert list(e["start_precision"].fillna("day")) == ["month", "month", "day"]
+
+
+def test_a_year_dot_month_number_cell_is_not_a_month(tmp_path):
+    posts = [{"cadre_id": "p1", "body_id": "po2", "role": "secretary", "start": 2021.10}]  # reads 2021.1
+    p = _one(_errors(_xlsx(tmp_path, _workbook(_tables(posts=posts)))), "is not a valid date")
+    assert (p["row"], p["column"]) == (2, "start")

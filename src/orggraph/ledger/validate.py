@@ -91,7 +91,12 @@ def _parse_attrs(rt: RawTable, attrs, col: _Collector) -> pd.DataFrame:
             open_end = raw.isin(OPEN_END).to_numpy()
             if open_end.any():
                 raw = raw.where(~open_end, None)
-        vals, bad = _types.parse(raw, a.type)
+        if a.type == "date":
+            vals, bad, month = _types.parse_dates(raw)
+            if month.any():  # written to the month only (2021.05): the first of the month, marked
+                out[f"{a.name}_precision"] = pd.Series(np.where(month, "month", None), index=frame.index, dtype=object)
+        else:
+            vals, bad = _types.parse(raw, a.type)
         if bad.any():
             col.add(rt, bad, a.name, f"is not a valid {_TYPE_WORDS[a.type]}", personal=a.personal)
         given = vals.notna() if a.enum or a.required else None
