@@ -652,7 +652,8 @@ def ledger_markdown() -> str:
         "",
         "A file (`社区.csv`) or sheet is read as a table when its name is the table's or one of these;"
         " any other file or sheet is listed as ignored (a warning), a hidden sheet too, and a second file"
-        " or sheet for one table is an error.",
+        " or sheet for one table is an error. `orggraph template --out 台账模板.xlsx` writes a workbook with"
+        " every sheet named so, Chinese headers, drop-down lists for the values below and an example row.",
         "",
         "| table | accepted file and sheet names |",
         "|---|---|",

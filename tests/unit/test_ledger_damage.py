@@ -520,3 +520,23 @@ def test_a_year_dot_month_number_cell_is_not_a_month(tmp_path):
     posts = [{"cadre_id": "p1", "body_id": "po2", "role": "secretary", "start": 2021.10}]  # reads 2021.1
     p = _one(_errors(_xlsx(tmp_path, _workbook(_tables(posts=posts)))), "is not a valid date")
     assert (p["row"], p["column"]) == (2, "start")
+
+
+def test_the_template_workbook(tmp_path):
+    from openpyxl import load_workbook
+
+    from orggraph.schema import EDGE_TABLES, NODE_TABLES, TABLE_ALIASES
+
+    out = tmp_path / "台账模板.xlsx"
+    assert main(["template", "--out", str(out)]) == 0
+    wb = load_workbook(out)
+    assert wb.sheetnames == [TABLE_ALIASES[t][0] for t in (*NODE_TABLES, *EDGE_TABLES)]
+    communities = wb["社区"]
+    assert [c.value for c in communities[1]] == ["编号", "名称", "类型", "户数", "人口", "所属街道"]
+    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in communities.data_validations.dataValidation}
+    assert lists == {"C2": '"城市社区,村改居,农村社区,村"'}
+    # the example rows are a valid ledger, read back as written
+    g = og.read_ledger(out)
+    assert og.check_ledger(out).empty
+    assert g.nodes("Community").iloc[0][["id", "kind", "households"]].tolist() == ["c1", "urban", 800]
+    assert g.edges("HOLDS_POST")[["source", "target", "role"]].values.tolist() == [["p1", "po1", "secretary"]]
