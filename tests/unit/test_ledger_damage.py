@@ -540,3 +540,20 @@ def test_the_template_workbook(tmp_path):
     assert og.check_ledger(out).empty
     assert g.nodes("Community").iloc[0][["id", "kind", "households"]].tolist() == ["c1", "urban", 800]
     assert g.edges("HOLDS_POST")[["source", "target", "role"]].values.tolist() == [["p1", "po1", "secretary"]]
+
+
+def test_names_in_reference_columns_are_read_when_unique(tmp_path):
+    grids = [{"id": "g1", "name": "一网格", "community_id": "振兴社区", "households": 300},
+             {"id": "g2", "name": "二网格", "community_id": "c2", "households": 100}]
+    path = _csv(tmp_path, grids=grids)
+    g = og.read_ledger(path)
+    assert dict(g.edges("CONTAINS").query("target.str.startswith('g')")[["target", "source"]].values) == {"g1": "c1", "g2": "c2"}
+    p = _one(og.check_ledger(path), "are names, read as the ids")
+    assert (p["severity"], p["row"], p["column"]) == ("warning", 2, "community_id") and "振兴社区 → c1" in p["problem"]
+
+
+def test_an_ambiguous_name_in_a_reference_column_is_an_error(tmp_path):
+    comms = _tables()["communities"] + [{"id": "c3", "name": "振兴社区", "street_id": "s1"}]
+    grids = [{"id": "g1", "name": "一网格", "community_id": "振兴社区"}]
+    p = _one(_errors(_csv(tmp_path, communities=comms, grids=grids)), "is the name of 2 nodes (c1, c3)")
+    assert (p["file"], p["row"], p["column"]) == ("grids.csv", 2, "community_id")

@@ -40,7 +40,8 @@ class _Collector:
     def __init__(self):
         self.rows: list[dict] = []
 
-    def add(self, rt: RawTable, mask, column: str, problem, suggestion=None, value=None, personal=False):
+    def add(self, rt: RawTable, mask, column: str, problem, suggestion=None, value=None, personal=False,
+            severity="error"):
         """Record ``problem`` for every row of ``rt`` where ``mask`` is true."""
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
@@ -62,7 +63,7 @@ class _Collector:
         for n, v, p, s in zip(numbers, vals, np.asarray(probs, dtype=object), np.asarray(sugg, dtype=object)):
             shown = _REDACTED if personal and v is not None and v == v else ("" if v is None or v != v else str(v))
             self.rows.append(dict(file=rt.file, table=rt.table, row=int(n), column=header, value=shown,
-                                  problem=p, suggestion=s, severity="error"))
+                                  problem=p, suggestion=s, severity=severity))
 
     def extend(self, problems):
         for p in problems:
@@ -261,6 +262,7 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
 
     # ---- reference columns of node tables, and reference attributes (unit_id)
     edges: dict[str, list] = {t: [] for t in EDGE_TYPES}
+    names = _Names(nodes, kind_of)
     for kind, typed in nodes.items():
         spec = NODE_KINDS[kind]
         rt = sources[kind]
@@ -275,7 +277,8 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
             given = vals.notna().to_numpy()
             if not given.any():
                 continue
-            ok, _, pos = _check_ref(rt, vals, r.column, r.targets, kind_of, col, codes=True, present=given)
+            ok, _, pos, vals = _check_ref(rt, vals, r.column, r.targets, kind_of, col, codes=True, present=given,
+                                          names=names)
             has = given & ok.to_numpy() & (own >= 0)
             here, there = typed["id"][has], vals[has]
             rows = np.flatnonzero(has)
@@ -305,10 +308,10 @@ def validate_tables(tables: dict[str, RawTable], read_problems: list[dict]):
             given[name] = vals.notna().to_numpy()
             if not given[name].all():
                 col.add(rt, ~given[name], name, "a value is required here", value="")
-        ok_s, sk, src_codes = _check_ref(rt, src, spec.source.name, spec.source.ref, kind_of, col, codes=True,
-                                         present=given[spec.source.name])
-        ok_t, tk, dst_codes = _check_ref(rt, dst, spec.target.name, spec.target.ref, kind_of, col, codes=True,
-                                         present=given[spec.target.name])
+        ok_s, sk, src_codes, src = _check_ref(rt, src, spec.source.name, spec.source.ref, kind_of, col, codes=True,
+                                              present=given[spec.source.name], names=names)
+        ok_t, tk, dst_codes, dst = _check_ref(rt, dst, spec.target.name, spec.target.ref, kind_of, col, codes=True,
+                                              present=given[spec.target.name], names=names)
         ok = ok_s & ok_t & given[spec.source.name] & given[spec.target.name]
         # the pair of kinds must be an allowed triple (unknown ids were reported above)
         etype = EDGE_TYPES[spec.edge]
@@ -428,8 +431,48 @@ class _KindOf:
         return _KINDS[self.kinds[pos]] if pos >= 0 else default
 
 
+class _Names:
+    """Names of the ledger's territories and bodies, to read a name written where an id belongs (所属社区 = 安宁社区).
+
+    A name is read as the id of the one node of an allowed kind that bears it; a name
+    two such nodes bear is reported with their ids. People are never looked up by name.
+    """
+
+    def __init__(self, nodes: dict[str, pd.DataFrame], kind_of: "_KindOf"):
+        self.nodes, self.kind_of = nodes, kind_of
+
+    def resolve(self, rt, vals: pd.Series, rows: np.ndarray, column: str, allowed, col: _Collector):
+        """Ids for ``vals`` at ``rows`` (unknown as ids): resolved where a name is unique, else unchanged."""
+        frames = [self.nodes[k][["name", "id"]] for k in allowed if k in self.nodes and k != "Cadre"]
+        if not frames:
+            return vals, np.zeros(len(rows), dtype=bool)
+        cand = pd.concat(frames, ignore_index=True)
+        wanted = vals.iloc[rows]
+        cand = cand[cand["name"].isin(set(wanted))]
+        if not len(cand):
+            return vals, np.zeros(len(rows), dtype=bool)
+        ids = cand.groupby("name", sort=False)["id"].agg(list)
+        unique = {n: i[0] for n, i in ids.items() if len(i) == 1}
+        several = {n: i for n, i in ids.items() if len(i) > 1}
+        hit = wanted.isin(unique.keys()).to_numpy()
+        if several:
+            amb = np.zeros(len(vals), dtype=bool)
+            amb[rows[wanted.isin(several.keys()).to_numpy()]] = True
+            col.add(rt, amb, column, [f"is the name of {len(several[v])} nodes ({', '.join(sorted(several[v])[:5])}): "
+                                      "write the id" for v in vals[amb]])
+        if hit.any():
+            vals = vals.copy()
+            vals.iloc[rows[hit]] = wanted[hit].map(unique).to_numpy()
+            first = np.zeros(len(vals), dtype=bool)
+            first[rows[hit][0]] = True
+            shown = ", ".join(f"{n} → {unique[n]}" for n in list(dict.fromkeys(wanted[hit]))[:3])
+            col.add(rt, first, column, f"{int(hit.sum())} value(s) here are names, read as the ids they name ({shown}"
+                    f"{' …' if len(set(wanted[hit])) > 3 else ''})", severity="warning")
+        return vals, hit | wanted.isin(several.keys()).to_numpy()
+
+
 def _check_ref(rt: RawTable, vals: pd.Series, column: str, allowed, kind_of: _KindOf, col: _Collector,
-               codes: bool = False, present: np.ndarray | None = None):
+               codes: bool = False, present: np.ndarray | None = None, names: "_Names | None" = None):
     """Record references to unknown ids or to ids of the wrong kind; return the mask of good ones.
 
     With ``codes=True`` return ``(mask, kind, position)``, see :meth:`_KindOf.lookup`.
@@ -438,13 +481,23 @@ def _check_ref(rt: RawTable, vals: pd.Series, column: str, allowed, kind_of: _Ki
     present = vals.notna().to_numpy() if present is None else present
     kinds, pos = kind_of.lookup(vals)
     unknown = present & (kinds < 0)
+    ambiguous = np.zeros(len(vals), dtype=bool)
+    if unknown.any() and names is not None and rt.table not in _PRIVATE_TABLES:
+        rows = np.flatnonzero(unknown)
+        vals, settled = names.resolve(rt, vals, rows, column, allowed, col)
+        if settled.any():
+            k, p = kind_of.lookup(vals.iloc[rows[settled]])
+            kinds, pos = kinds.copy(), pos.copy()
+            kinds[rows[settled]], pos[rows[settled]] = k, p
+            unknown[rows[settled]] = False
+            ambiguous = present & (kinds < 0) & ~unknown  # names of several nodes: reported by resolve
     if unknown.any():
         col.add(rt, unknown, column, f"is not the id of any {' or '.join(allowed)}")
     wrong = present & (kinds >= 0) & ~np.isin(kinds, [_KINDS.index(k) for k in allowed])
     if wrong.any():
         col.add(rt, wrong, column, [f"is the id of a {_KINDS[k]}, not of a {' or '.join(allowed)}" for k in kinds[wrong]])
-    ok = pd.Series(~(unknown | wrong), index=vals.index)
-    return (ok, kinds, pos) if codes else ok
+    ok = pd.Series(~(unknown | wrong | ambiguous), index=vals.index)
+    return (ok, kinds, pos, vals) if codes else ok
 
 
 def _cycles(src: np.ndarray, dst: np.ndarray, ids: np.ndarray) -> tuple[list[list[str]], list[str]]:
