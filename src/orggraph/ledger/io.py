@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..schema import EDGE_TABLES, NODE_KINDS, NODE_TABLES, TABLE_ALIASES
 
-__all__ = ["RawTable", "read_raw_tables", "TABLE_ALIASES", "ENCODINGS"]
+__all__ = ["RawTable", "read_raw_tables", "read_table", "TABLE_ALIASES", "ENCODINGS"]
 
 #: encodings tried in order when reading a CSV file (what Chinese Excel writes comes last);
 #: UTF-16 is recognised by its byte order mark, or without one by its zero bytes
@@ -89,8 +89,15 @@ def _table_for(stem: str) -> str | None:
     return None
 
 
+#: tables read by other readers (the 花名册 of :mod:`orggraph.ledger.roster`): name → columns as
+#: :func:`_columns_of` gives them
+OTHER_TABLES: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] = {}
+
+
 def _columns_of(table: str):
     """``(canonical name, spellings, kinds it references)`` of every column of ``table``."""
+    if table in OTHER_TABLES:
+        return OTHER_TABLES[table]
     if table in NODE_TABLES:
         spec = NODE_TABLES[table]
         return [(a.name, a.aliases, a.ref) for a in spec.attrs] + [(r.column, r.aliases, r.targets) for r in spec.refs]
@@ -665,48 +672,58 @@ def _read_workbook(path: Path) -> tuple[dict[str, "RawTable"], list[dict]]:
                 problems.append(_problem(fname, table, problem=f"a second sheet for table {table!r} (sheet {seen[table]!r})"))
                 continue
             seen[table] = name
-            try:
-                info = zf.getinfo(part)
-                if info.file_size > MAX_SHEET_XML_BYTES:
-                    problems.append(_problem(fname, table, problem=f"the sheet holds {info.file_size:,} bytes of XML: "
-                                             f"more than {MAX_SHEET_XML_BYTES:,} is refused"))
-                    continue
-                scan = _scan_sheet(zf, part)
-            except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, zlib_error):
-                problems.append(dict(bad, file=fname, table=table))
-                continue
-            area = scan.rows * scan.cols
-            if area > MAX_SPARSE_AREA and area > SPARSE_FACTOR * scan.cells:
-                problems.append(_problem(fname, table, None, scan.far, "", (
-                    f"the sheet's used range reaches {scan.far} ({scan.rows:,} rows × {scan.cols:,} columns) but holds "
-                    f"only {scan.cells:,} cells: refused (a stray cell far from the table?)"),
-                    suggestion=f"delete the cells beyond the table (clear {scan.far})"))
-                continue
-            if scan.cols > MAX_COLUMNS and scan.cols * scan.rows > MAX_SPARSE_AREA:
-                problems.append(_problem(fname, table, 1, "", "", f"{scan.cols:,} columns: more than {MAX_COLUMNS:,} is "
-                                         "not a ledger table (refused)"))
-                continue
-            try:
-                sheet = wb.get_sheet_by_name(name)
-                cells = sheet.to_python(skip_empty_area=False)
-                merged = sheet.merged_cell_ranges or []
-            except (python_calamine.CalamineError, ValueError, OSError):
-                problems.append(dict(bad, file=fname, table=table))
-                continue
-            raw = _sheet_frame(cells)
-            if raw.empty:
-                tables[table] = RawTable(table, fname, pd.DataFrame())
-                continue
-            notes = _fill_merged(raw, merged, fname, table)
-            at = _find_header(raw, table)
-            if at is None:
-                problems.append(_no_header(fname, table))
-                continue
-            notes = [n for n in notes if n["row"] > at + 1]  # merged cells above the header are titles
-            rt = _canonical(table, raw, fname, at, scan.issues)
-            problems += notes + rt.problems
-            tables[table] = rt
+            rt, probs = _read_sheet(zf, wb, name, part, fname, table, bad)
+            problems += probs
+            if rt is not None:
+                tables[table] = rt
     return tables, problems
+
+
+def _read_sheet(zf, wb, name: str, part: str, fname: str, table: str, bad: dict) -> tuple["RawTable | None", list[dict]]:
+    """Read one sheet as ``table``: the XML scan first (errors, formulas, extent), then python-calamine."""
+    import python_calamine
+
+    problems: list[dict] = []
+    try:
+        info = zf.getinfo(part)
+        if info.file_size > MAX_SHEET_XML_BYTES:
+            problems.append(_problem(fname, table, problem=f"the sheet holds {info.file_size:,} bytes of XML: "
+                                     f"more than {MAX_SHEET_XML_BYTES:,} is refused"))
+            return None, problems
+        scan = _scan_sheet(zf, part)
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, zlib_error):
+        problems.append(dict(bad, file=fname, table=table))
+        return None, problems
+    area = scan.rows * scan.cols
+    if area > MAX_SPARSE_AREA and area > SPARSE_FACTOR * scan.cells:
+        problems.append(_problem(fname, table, None, scan.far, "", (
+            f"the sheet's used range reaches {scan.far} ({scan.rows:,} rows × {scan.cols:,} columns) but holds "
+            f"only {scan.cells:,} cells: refused (a stray cell far from the table?)"),
+            suggestion=f"delete the cells beyond the table (clear {scan.far})"))
+        return None, problems
+    if scan.cols > MAX_COLUMNS and scan.cols * scan.rows > MAX_SPARSE_AREA:
+        problems.append(_problem(fname, table, 1, "", "", f"{scan.cols:,} columns: more than {MAX_COLUMNS:,} is "
+                                 "not a ledger table (refused)"))
+        return None, problems
+    try:
+        sheet = wb.get_sheet_by_name(name)
+        cells = sheet.to_python(skip_empty_area=False)
+        merged = sheet.merged_cell_ranges or []
+    except (python_calamine.CalamineError, ValueError, OSError):
+        problems.append(dict(bad, file=fname, table=table))
+        return None, problems
+    raw = _sheet_frame(cells)
+    if raw.empty:
+        return RawTable(table, fname, pd.DataFrame()), problems
+    notes = _fill_merged(raw, merged, fname, table)
+    at = _find_header(raw, table)
+    if at is None:
+        problems.append(_no_header(fname, table))
+        return None, problems
+    notes = [n for n in notes if n["row"] > at + 1]  # merged cells above the header are titles
+    rt = _canonical(table, raw, fname, at, scan.issues)
+    problems += notes + rt.problems
+    return rt, problems
 
 
 try:  # the exception zlib raises for damaged compressed data
@@ -742,6 +759,42 @@ def _fill_merged(raw: pd.DataFrame, merged, fname: str, table: str) -> list[dict
             f"merged cells {where}: the value of {_column_letter(c0)}{r0 + 1} is read on each of rows {r0 + 1}–{r1 + 1}"),
             "warning"))
     return notes
+
+
+def read_table(path: str | Path, table: str, sheet: str | None = None) -> tuple["RawTable | None", list[dict]]:
+    """Read one CSV file, or one sheet of a workbook (``sheet``, or the first visible one), as ``table``.
+
+    The same checks as a ledger's tables get (encodings, quotes, ragged rows, error cells,
+    formulas, merged cells, the used range); returns ``(table or None, problems)``.
+    """
+    import python_calamine
+
+    path = Path(path)
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raw, problems, shape = _read_csv(path)
+        if raw is None or raw.empty:
+            return None, [dict(p, table=table) for p in problems]
+        at = _find_header(raw, table)
+        if at is None:
+            return None, [_no_header(path.name, table)]
+        rt = _canonical(table, raw, path.name, at, record_fields=None if shape is None else shape.fields,
+                        record_lines=None if shape is None else shape.lines)
+        rt.longest_cell = _cell_bound(path)
+        return rt, rt.problems
+    bad = _problem(path.name, problem="not a readable .xlsx workbook (truncated, damaged or not an .xlsx file)")
+    try:
+        zf = zipfile.ZipFile(path)
+        sheets = _workbook_sheets(zf)
+        wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, ValueError, EOFError,
+            python_calamine.CalamineError):
+        return None, [bad]
+    with zf:
+        chosen = [s for s in sheets if (s[0] == sheet if sheet is not None else s[1] == "visible")]
+        if not chosen:
+            return None, [_problem(path.name, table, problem=f"no sheet {sheet!r}" if sheet else "no visible sheet")]
+        name, _, part = chosen[0]
+        return _read_sheet(zf, wb, name, part, f"{path.name}[{name}]", table, bad)
 
 
 def _names_hint() -> str:
