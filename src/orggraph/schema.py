@@ -30,6 +30,7 @@ __all__ = [
     "ENUMS",
     "ROLE_BODY_KINDS",
     "TABLE_ALIASES",
+    "ROSTER_COLUMNS",
     "TERRITORY_KINDS",
     "BODY_KINDS",
     "node_kind",
@@ -357,6 +358,18 @@ ROLE_BODY_KINDS: dict[str, tuple[str, ...]] = {
     "unit_leader": ("Grid", "Unit"),
 }
 
+#: columns of a 花名册 (roster, read by orggraph.ledger.roster.read_roster): canonical name → Chinese headers accepted
+ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("人员编号", "编号", "工号", "ID"),
+    "name": ("姓名",),
+    "gender": ("性别",),
+    "birth": ("出生年月", "出生日期", "出生年月日"),
+    "education": ("学历", "文化程度", "最高学历"),
+    "political_status": ("政治面貌",),
+    "titles": ("现任职务", "职务", "担任职务", "现职务"),
+    "start": ("任职时间", "任现职时间", "任职日期"),
+    "phone": ("联系电话", "电话", "手机", "手机号码"),
+}
 #: Chinese names accepted for table files (``社区.csv``) and sheets (a sheet ``社区``), besides the table name
 TABLE_ALIASES: dict[str, tuple[str, ...]] = {
     "districts": ("区县", "区", "县"),
@@ -694,6 +707,15 @@ def ledger_markdown() -> str:
     for role, kinds in ROLE_BODY_KINDS.items():
         out.append(f"| `{role}` | {', '.join(ENUMS['role'].values[role])} | {', '.join(kinds)} |")
     out += ["", "A title naming a body before the role (`社区党委书记`, `居委会副主任`) is read as the role.", ""]
+    out += ["## Rosters (花名册)", "",
+            "`og.read_roster(path, community=..., graph=g)` reads a roster, one row per person, into `cadres`"
+            " and `posts` tables. A composite 现任职务 (`社区党委书记、居委会主任`, `居委会副主任兼网格员`) becomes"
+            " one post per title, its body found among those serving the community (its party organisation,"
+            " its residents' committee, its grid when it has one); a title that fits no body, or several, is a"
+            " problem naming the row. 出生年月 gives `birth_year`; 政治面貌 中共党员/预备党员 gives"
+            " `party_member`. A person without an id gets `<community>-r<row>`.", "",
+            "| column | accepted headers |", "|---|---|",
+            *[f"| `{c}` | {', '.join(a)} |" for c, a in ROSTER_COLUMNS.items()], ""]
     out += ["## Allowed edges", "", "| edge | from | to |", "|---|---|---|"]
     for e in EDGE_TYPES.values():
         by_source: dict[str, list[str]] = {}

@@ -557,3 +557,45 @@ def test_an_ambiguous_name_in_a_reference_column_is_an_error(tmp_path):
     grids = [{"id": "g1", "name": "一网格", "community_id": "振兴社区"}]
     p = _one(_errors(_csv(tmp_path, communities=comms, grids=grids)), "is the name of 2 nodes (c1, c3)")
     assert (p["file"], p["row"], p["column"]) == ("grids.csv", 2, "community_id")
+
+
+# ------------------------------------------------------------------ 花名册
+
+
+def _roster_graph(tmp_path):
+    grids = [{"id": "g1", "name": "一网格", "community_id": "c1"}]
+    return og.read_ledger(_csv(tmp_path, grids=grids, posts=[]))
+
+
+def test_a_roster_becomes_cadres_and_posts(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "花名册"
+    ws.append(["振兴社区两委成员花名册"])
+    ws.append(["序号", "姓名", "性别", "出生年月", "学历", "政治面貌", "现任职务", "联系电话"])
+    ws.append([1, "李一", "女", "1975.03", "大专", "中共党员", "社区党委书记、居委会主任", 13900000001])
+    ws.append([2, "赵二", "男", "1988年11月", "本科", "群众", "居委会副主任兼网格员", "13900000002"])
+    ws.append([3, "钱三", "女", "1990-07", "本科", "预备党员", "组织委员", None])
+    wb.save(tmp_path / "花名册.xlsx")
+    out = og.read_roster(tmp_path / "花名册.xlsx", community="c1", graph=_roster_graph(tmp_path))
+    cadres = out["cadres"]
+    assert cadres["id"].tolist() == ["c1-r3", "c1-r4", "c1-r5"]  # no id column: community and row
+    assert cadres["birth_year"].tolist() == [1975, 1988, 1990]
+    assert cadres["party_member"].tolist() == [True, False, True]
+    assert cadres["phone"].tolist()[:2] == ["13900000001", "13900000002"]
+    assert out["posts"][["cadre_id", "body_id", "role"]].values.tolist() == [
+        ["c1-r3", "po2", "secretary"], ["c1-r3", "u1", "director"],
+        ["c1-r4", "u1", "deputy_director"], ["c1-r4", "g1", "grid_worker"],
+        ["c1-r5", "po2", "organization_member"]]
+
+
+def test_a_roster_title_that_cannot_be_placed_is_named(tmp_path):
+    path = tmp_path / "花名册.csv"
+    path.write_text("姓名,现任职务\n李一,社区党委书记\n赵二,业委会主任\n钱三,站长助理\n", encoding="utf-8")
+    with pytest.raises(og.LedgerError) as info:
+        og.read_roster(path, community="c1", graph=_roster_graph(tmp_path))
+    probs = info.value.problems
+    assert probs[["row", "column"]].values.tolist() == [[3, "titles"], [4, "titles"]]
+    assert "no body serving the community fits it" in probs["problem"].iloc[0]
+    assert "is not a known role" in probs["problem"].iloc[1]
+    assert not probs.astype(str).apply(lambda c: c.str.contains("李一|赵二|钱三")).any().any()  # no names
