@@ -599,3 +599,11 @@ def test_a_roster_title_that_cannot_be_placed_is_named(tmp_path):
     assert "no body serving the community fits it" in probs["problem"].iloc[0]
     assert "is not a known role" in probs["problem"].iloc[1]
     assert not probs.astype(str).apply(lambda c: c.str.contains("李一|赵二|钱三")).any().any()  # no names
+
+
+def test_a_header_below_row_5_is_found(tmp_path):
+    path = _csv(tmp_path)
+    title = "".join(f"说明{i},,\n" for i in range(6))  # the header is row 7
+    (path / "grids.csv").write_text(title + "id,name,community_id\ng1,一网格,c1\n", encoding="utf-8")
+    g = og.read_ledger(path)
+    assert g.nodes("Grid")["id"].tolist() == ["g1"]

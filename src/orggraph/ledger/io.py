@@ -136,18 +136,22 @@ def _header_map(table: str) -> dict[str, str]:
             for spelling in aliases:
                 out.setdefault(prefix + _header_key(spelling), name)
     own_kind = NODE_TABLES[table].name if table in NODE_TABLES else None
+    generated: dict[str, set[str]] = {}  # spelling → the reference columns it could name
     for name, aliases, refs in cols:
         for spelling in aliases:
             for suffix in _ID_SUFFIXES:
                 if refs:
-                    out.setdefault(_header_key(spelling) + suffix, name)
+                    generated.setdefault(_header_key(spelling) + suffix, set()).add(name)
         for kind in refs:
             if kind == own_kind:
                 continue
             for alias in TABLE_ALIASES[_TABLE_OF_KIND[kind]]:
                 for suffix in _ID_SUFFIXES:
-                    out.setdefault(_header_key(alias) + suffix, name)
-                out.setdefault("所属" + _header_key(alias), name)
+                    generated.setdefault(_header_key(alias) + suffix, set()).add(name)
+                generated.setdefault("所属" + _header_key(alias), set()).add(name)
+    for spelling, names in generated.items():
+        if len(names) == 1:  # 社区编号 in contains could be either end: not guessed
+            out.setdefault(spelling, names.pop())
     return out
 
 
@@ -479,7 +483,7 @@ def _csv_shape(name: str, data: bytes) -> _Shape:
         width = int(np.bincount(fields).argmax())  # what most rows have
         for r in spanning[:1000]:
             inner = data[starts[r]: ends[r]].split(b"\n")[1:]
-            looks = sum(line.count(b",") >= max(width - 1, 1) for line in inner)
+            looks = sum(line.count(b",") >= max(width - 1, 2) for line in inner)
             if looks:
                 problems.append(_problem(name, row=int(r) + 1, problem=(
                     f"line {int(lines[r])}: a quote (\") opens a value that runs on over {len(inner)} line(s) to line "
