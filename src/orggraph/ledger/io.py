@@ -610,7 +610,7 @@ def _scan_chunk(buf: bytes, scan: _SheetScan) -> None:
     if b":c " in buf:  # cells written with a namespace prefix (<x:c r="A1">)
         scan.cells += len(re.findall(rb"<\w+:c[ >]", buf))
     # rows come in ascending order (ECMA-376 §18.3.1.73): the last row of the chunk is its farthest
-    at = max(buf.rfind(b"<row"), buf.rfind(b":row "))
+    at = max(buf.rfind(b"<row "), buf.rfind(b":row "))  # not <rowBreaks>
     row = _ROW.match(buf, buf.rfind(b"<", 0, at + 1)) if at >= 0 else None
     if row and int(row.group(1)) > scan.rows:
         scan.rows = int(row.group(1))
@@ -641,7 +641,8 @@ def _read_workbook(path: Path) -> tuple[dict[str, "RawTable"], list[dict]]:
     """Read the sheets of an .xlsx workbook named as ledger tables, with python-calamine.
 
     python-calamine (Rust) reads a workbook several times faster than openpyxl
-    (17.1 s → 2.5 s at scale M); what it does not report (error cells, formulas
+    (a scale-M ledger, validated: 61.5 s → 8.9 s on a shared machine, scan included);
+    what it does not report (error cells, formulas
     without a saved value, an absurd used range, hidden sheets) comes from the
     workbook's XML, read here first.
     """
