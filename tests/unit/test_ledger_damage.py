@@ -607,3 +607,11 @@ def test_a_header_below_row_5_is_found(tmp_path):
     (path / "grids.csv").write_text(title + "id,name,community_id\ng1,一网格,c1\n", encoding="utf-8")
     g = og.read_ledger(path)
     assert g.nodes("Grid")["id"].tolist() == ["g1"]
+
+
+@pytest.mark.parametrize("text", ["N/A", "NULL", "无"])
+def test_na_like_text_in_a_reference_column_gets_a_hint(tmp_path, text):
+    grids = [{"id": "g1", "name": "一网格", "community_id": text}]
+    for path in (_csv(tmp_path, grids=grids), _xlsx(tmp_path, _workbook(_tables(grids=grids)))):
+        p = _one(_errors(path), "is not the id of any Community")
+        assert (p["row"], p["value"], p["suggestion"]) == (2, text, "leave the cell empty when there is none")

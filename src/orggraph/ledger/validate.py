@@ -431,6 +431,11 @@ class _KindOf:
         return _KINDS[self.kinds[pos]] if pos >= 0 else default
 
 
+#: texts written for "no value"; in a reference column they are reported with :data:`_NONE_HINT`
+_NONE_TEXTS = {"n/a", "na", "null", "none", "nan", "无", "暂无", "-", "—", "/"}
+_NONE_HINT = "leave the cell empty when there is none"
+
+
 class _Names:
     """Names of the ledger's territories and bodies, to read a name written where an id belongs (所属社区 = 安宁社区).
 
@@ -492,7 +497,9 @@ def _check_ref(rt: RawTable, vals: pd.Series, column: str, allowed, kind_of: _Ki
             unknown[rows[settled]] = False
             ambiguous = present & (kinds < 0) & ~unknown  # names of several nodes: reported by resolve
     if unknown.any():
-        col.add(rt, unknown, column, f"is not the id of any {' or '.join(allowed)}")
+        # N/A, NULL, 无 … written for "none": the same reading in CSV and .xlsx, and a hint
+        hint = [_NONE_HINT if str(v).strip().lower() in _NONE_TEXTS else None for v in vals[unknown]]
+        col.add(rt, unknown, column, f"is not the id of any {' or '.join(allowed)}", hint)
     wrong = present & (kinds >= 0) & ~np.isin(kinds, [_KINDS.index(k) for k in allowed])
     if wrong.any():
         col.add(rt, wrong, column, [f"is the id of a {_KINDS[k]}, not of a {' or '.join(allowed)}" for k in kinds[wrong]])
