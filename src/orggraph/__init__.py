@@ -21,6 +21,7 @@ from .errors import (
 from .graph import OrgGraph
 from .connect import connect
 from .ledger import check_ledger, read_ledger, write_ledger
+from .ledger.roster import read_roster
 from .samples import list_samples, load_sample, sample_path
 from . import compare as _compare_module  # the module first: `import orggraph.compare` keeps working
 from .scenarios import Scenario, compare_scenarios
@@ -38,6 +39,7 @@ __all__ = [
     "read_ledger",
     "write_ledger",
     "check_ledger",
+    "read_roster",
     "list_samples",
     "load_sample",
     "sample_path",

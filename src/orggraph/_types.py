@@ -28,6 +28,10 @@ _DATE_SEP = re.compile(f"[{_DATE_SEP_CHARS}]")
 _SERIAL = re.compile(r"\d{5}(\.0+)?")
 _TIME = re.compile(r"\s+\d{1,2}:\d{2}(:\d{2})?$")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+#: Excel serial numbers read as dates from text or number cells: 1950-01-01 to 2099-12-31. Outside it a
+#: number is not taken for a date (10000 would be 1927-05-18): it is reported. A date-formatted cell
+#: of a workbook arrives as a date and is not limited by this.
+SERIAL_DAYS = (18264, 73050)
 
 
 def empty_column(typ: str, index) -> pd.Series:
@@ -163,6 +167,12 @@ def _numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
         values = values.copy()
         values[text] = _objects(v.replace(",", "").replace("，", "") for v in strings)
     num = pd.to_numeric(pd.Series(values, index=s.index, dtype=object), errors="coerce")
+    if num.dtype != "float64":  # uint64 (a 20-digit number) or int64: as float, to test finiteness below
+        num = num.astype("float64")
+    # inf, 1e400 (read as inf) and numbers beyond int64 are not numbers a ledger can hold
+    huge = ~(num.abs() < 2.0**63).to_numpy() & num.notna().to_numpy()
+    if huge.any():
+        num = num.where(~huge)
     bad = pd.Series(present, index=s.index) & num.isna()
     return num, bad
 
@@ -240,13 +250,27 @@ def _plain(v) -> str:
 
 
 def _dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    if pd.api.types.is_datetime64_any_dtype(s.dtype):  # a time of day is dropped, as from text
-        return s.astype("datetime64[ns]").dt.normalize(), pd.Series(False, index=s.index)
+    out, bad, _ = parse_dates(s)
+    return out, bad
+
+
+_MONTH = re.compile(r"\d{4}-\d{1,2}")
+
+
+def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Parse ``s`` as dates: ``(typed, bad, month)``, ``month`` marking dates written to the month only.
+
+    ``2021.05``, ``2021-05`` and ``2021年5月`` (text, not a number cell: 2021.10 as a number is
+    2021.1) are read as the first of the month and marked in ``month``.
+    """
+    month = pd.Series(False, index=s.index)
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return s.astype("datetime64[ns]").dt.normalize(), pd.Series(False, index=s.index), month  # a time of day is dropped, as from text
     values, all_text = _clean_array(s)
     present = pd.Series(_present(values, all_text), index=s.index)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     if not present.any():
-        return out, pd.Series(False, index=s.index)
+        return out, pd.Series(False, index=s.index), month
     vals = pd.Series(values, index=s.index, dtype=object)[present]
     if all_text:  # text has no year: no date or timestamp objects to convert
         rest_index, texts = vals.index, vals.to_numpy()
@@ -256,17 +280,18 @@ def _dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
             out.loc[vals.index[is_ts]] = _in_range(pd.to_datetime(
                 vals[is_ts].map(lambda v: v.isoformat()[:10] if hasattr(v, "isoformat") else str(v)),
                 format="%Y-%m-%d", errors="coerce"))
+        written = vals[~is_ts].map(lambda v: isinstance(v, str))
         rest = vals[~is_ts].astype(str)
         rest_index, texts = rest.index, rest.to_numpy(dtype=object)
     if all_text and _iso_dates(texts.tolist()):  # the documented form already: nothing to normalise
         parsed = pd.to_datetime(pd.Series(texts, index=rest_index, dtype=object), format="%Y-%m-%d", errors="coerce")
         out.loc[parsed.index] = _in_range(parsed)
-        return out, present & out.isna()
+        return out, present & out.isna(), month
     # Excel serial dates (days since 1899-12-30), as a spreadsheet export may hold them
     serial = np.fromiter((m is not None for m in map(_SERIAL.fullmatch, texts)), dtype=bool, count=len(texts))
     if serial.any():
         days = pd.to_numeric(vals.loc[rest_index[serial]].astype(str)).astype(int)
-        ok = days.between(1, 80000)
+        ok = days.between(*SERIAL_DAYS)
         out.loc[days.index[ok]] = _EXCEL_EPOCH + pd.to_timedelta(days[ok], unit="D")
         rest_index, texts = rest_index[~serial], texts[~serial]
     # 2021年12月5日, 2021/12/5, 2021.12.5 → 2021-12-5; a time of day is dropped. Each step runs
@@ -280,10 +305,21 @@ def _dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     norm = map(str.strip, norm, repeat("-"))
     if ":" in joined:
         norm = map(_TIME.sub, repeat(""), norm)
-    parsed = pd.to_datetime(pd.Series(list(norm), index=rest_index, dtype=object), format="%Y-%m-%d", errors="coerce")
+    norm = pd.Series(list(norm), index=rest_index, dtype=object)
+    parsed = pd.to_datetime(norm, format="%Y-%m-%d", errors="coerce")
     out.loc[parsed.index] = _in_range(parsed)
+    # month precision (2021-05 after the steps above), from text only: the failures are few
+    failed = norm[parsed.isna()]
+    if len(failed):
+        is_month = failed.map(lambda v: _MONTH.fullmatch(v) is not None)
+        if not all_text:
+            is_month &= written.reindex(failed.index, fill_value=False)
+        if is_month.any():
+            firsts = _in_range(pd.to_datetime(failed[is_month] + "-1", format="%Y-%m-%d", errors="coerce"))
+            out.loc[firsts.index] = firsts
+            month.loc[firsts.index[firsts.notna()]] = True
     bad = present & out.isna()
-    return out, bad
+    return out, bad, month
 
 
 def _in_range(parsed: pd.Series) -> pd.Series:

@@ -28,11 +28,15 @@ __all__ = [
     "EDGE_TYPES",
     "EDGE_TABLES",
     "ENUMS",
+    "ROLE_BODY_KINDS",
+    "TABLE_ALIASES",
+    "ROSTER_COLUMNS",
     "TERRITORY_KINDS",
     "BODY_KINDS",
     "node_kind",
     "edge_type",
     "normalize_value",
+    "split_role",
     "ledger_markdown",
 ]
 
@@ -122,6 +126,14 @@ ENUMS: dict[str, Enum] = {
                 "grid_worker": ("网格员",),
                 "part_time_member": ("兼职委员",),
                 "zone_manager": ("片区管理员",),
+                "first_secretary": ("第一书记", "驻村第一书记", "驻社区第一书记"),
+                "organization_member": ("组织委员",),
+                "discipline_member": ("纪检委员", "纪委委员"),
+                "propaganda_member": ("宣传委员",),
+                "building_leader": ("楼栋长", "楼长"),
+                "unit_leader": ("单元长",),
+                "party_building_instructor": ("党建指导员",),
+                "director_assistant": ("主任助理",),
             },
         ),
     ]
@@ -148,6 +160,7 @@ class Attr:
     required: bool = False
     enum: str | None = None
     minimum: float | None = None
+    maximum: "float | str | None" = None  # a number, or "this_year" (the current calendar year)
     personal: bool = False
     ref: tuple[str, ...] = ()
     doc: str = ""
@@ -225,8 +238,8 @@ BODY_KINDS = ("PartyOrg", "Unit")
 
 _ID = Attr("id", "str", ("编号", "ID", "代码"), required=True, doc="unique across the whole ledger")
 _NAME = Attr("name", "str", ("名称",), required=True)
-_HH = Attr("households", "int", ("户数", "住户数"), minimum=0)
-_POP = Attr("population", "int", ("人口", "人口数", "常住人口"), minimum=0)
+_HH = Attr("households", "int", ("户数", "住户数", "总户数"), minimum=0, maximum=5_000_000)
+_POP = Attr("population", "int", ("人口", "人口数", "常住人口", "总人口"), minimum=0, maximum=50_000_000)
 _REG_POP = Attr("registered_population", "int", ("户籍人口",), minimum=0, doc="optional; 常住人口 is `population`")
 _GEOMETRY = Attr("geometry", "wkt", ("几何", "边界", "WKT"), doc="WKT polygon, optional; in the CRS of `crs`")
 _CRS = Attr("crs", "str", ("坐标系", "CRS"), doc="coordinate reference system of `geometry`, e.g. `EPSG:4490`"
@@ -319,7 +332,7 @@ NODE_KINDS: dict[str, NodeKind] = {
                 _ID,
                 Attr("name", "str", ("姓名", "名称"), required=True, personal=True),
                 Attr("gender", "str", ("性别",)),
-                Attr("birth_year", "int", ("出生年份",), minimum=1900),
+                Attr("birth_year", "int", ("出生年份",), minimum=1900, maximum="this_year"),
                 Attr("party_member", "bool", ("是否党员", "党员")),
                 Attr("phone", "str", ("联系电话", "电话", "手机"), personal=True),
             ),
@@ -328,6 +341,61 @@ NODE_KINDS: dict[str, NodeKind] = {
 }
 
 _BODY_OR_GRID = ("PartyOrg", "Unit", "Grid")
+
+#: which kinds of body (or grid) each role can be held in (职务与组织的对应): a 书记 sits in a party
+#: organisation, a 网格员 in a grid, a 主任 in a unit. A post whose role does not fit its body is a problem.
+ROLE_BODY_KINDS: dict[str, tuple[str, ...]] = {
+    "secretary": ("PartyOrg",),
+    "deputy_secretary": ("PartyOrg",),
+    "member": ("PartyOrg", "Unit"),
+    "part_time_member": ("PartyOrg",),
+    "first_secretary": ("PartyOrg",),
+    "organization_member": ("PartyOrg",),
+    "discipline_member": ("PartyOrg",),
+    "propaganda_member": ("PartyOrg",),
+    "party_building_instructor": ("PartyOrg",),
+    "director": ("Unit",),
+    "deputy_director": ("Unit",),
+    "director_assistant": ("Unit",),
+    "station_chief": ("Unit",),
+    "staff": ("Unit",),
+    "zone_manager": ("Unit",),
+    "grid_leader": ("Grid",),
+    "grid_worker": ("Grid",),
+    "building_leader": ("Grid", "Unit"),
+    "unit_leader": ("Grid", "Unit"),
+}
+
+#: columns of a 花名册 (roster, read by orggraph.ledger.roster.read_roster): canonical name → Chinese headers accepted
+ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("人员编号", "编号", "工号", "ID"),
+    "name": ("姓名",),
+    "gender": ("性别",),
+    "birth": ("出生年月", "出生日期", "出生年月日"),
+    "education": ("学历", "文化程度", "最高学历"),
+    "political_status": ("政治面貌",),
+    "titles": ("现任职务", "职务", "担任职务", "现职务"),
+    "start": ("任职时间", "任现职时间", "任职日期"),
+    "phone": ("联系电话", "电话", "手机", "手机号码"),
+}
+#: Chinese names accepted for table files (``社区.csv``) and sheets (a sheet ``社区``), besides the table name
+TABLE_ALIASES: dict[str, tuple[str, ...]] = {
+    "districts": ("区县", "区", "县"),
+    "streets": ("街道", "乡镇"),
+    "communities": ("社区",),
+    "grids": ("网格",),
+    "areas": ("区域", "小区", "小区楼栋"),
+    "party_orgs": ("党组织",),
+    "units": ("单位", "组织"),
+    "cadres": ("人员", "干部"),
+    "posts": ("任职", "职务"),
+    "contains": ("包含", "隶属区域"),
+    "subordination": ("隶属",),
+    "covers": ("覆盖", "服务范围"),
+    "reports": ("双报到", "报到"),
+    "liaisons": ("挂点联系", "联系"),
+    "adjacency": ("相邻",),
+}
 
 
 def _pairs(sources: Iterable[str], targets: Iterable[str]) -> frozenset[tuple[str, str]]:
@@ -505,12 +573,26 @@ def normalize_value(enum: str, value: str) -> str | None:
 
 
 def suggest(enum: str, value: str) -> str | None:
-    """'did you mean …' text for a misspelt enumeration value."""
+    """'did you mean …' text for a misspelt enumeration value.
+
+    For roles (职务) a suggestion is only given when it is close in meaning, not just in
+    spelling: 第一书记 is not 书记 and 楼栋长 is not 站长. A Chinese role is suggested only for
+    a same-length spelling differing in one character that is not the last (the head noun:
+    长, 员, 记, 任 carry the meaning): 付书记 → 副书记, never 网格圆 → 网格长.
+    """
     import difflib
 
     e = ENUMS[enum]
     spellings = e.lookup()
-    close = difflib.get_close_matches(str(value).strip(), list(spellings), n=1, cutoff=0.4)
+    text = str(value).strip()
+    if enum == "role":
+        if text.isascii():
+            close = difflib.get_close_matches(text.lower(), [k for k in spellings if k.isascii()], n=1, cutoff=0.75)
+        else:
+            close = [k for k in spellings if len(k) == len(text) >= 3 and k[-1] == text[-1]
+                     and sum(a != b for a, b in zip(k, text)) == 1][:1]
+    else:
+        close = difflib.get_close_matches(text, list(spellings), n=1, cutoff=0.4)
     if not close:
         return None
     canonical = spellings[close[0]]
@@ -518,6 +600,31 @@ def suggest(enum: str, value: str) -> str | None:
         aliases = e.values[canonical]
         return f"did you mean {canonical} ({aliases[0]})?" if aliases else f"did you mean {canonical}?"
     return f"did you mean {close[0]} ({canonical})?"
+
+
+#: words that name a body in a composite title (社区党委书记 = 社区党委 + 书记, 居委会主任 = 居委会 + 主任)
+_BODY_WORDS = ("党组织", "党工委", "党委", "党总支", "党支部", "支部", "党小组", "居委会", "居民委员会", "村委会",
+               "村民委员会", "工作站", "业委会", "合作社", "监委会", "社区", "村", "网格", "街道", "小区")
+
+
+def split_role(title: str) -> tuple[str, str] | None:
+    """A title written as body and role (社区党委书记) as ``(role, body words)``, e.g. ``("secretary", "社区党委")``.
+
+    The role is the longest known role spelling the title ends with, and what
+    precedes it must end with a word naming a body (党委, 居委会, 社区, 网格 …), so that
+    第一书记 (an alias of its own) is never read as 书记. None when the title is not of this form.
+    """
+    text = str(title).strip()
+    lookup = ENUMS["role"].lookup()
+    if text in lookup:
+        return lookup[text], ""
+    for spelling in sorted((k for k in lookup if not k.isascii()), key=len, reverse=True):
+        if text.endswith(spelling) and len(text) > len(spelling):
+            body = text[: -len(spelling)]
+            if body.endswith(_BODY_WORDS):
+                return lookup[spelling], body
+            return None  # the longest match decides: 第一书记 must not fall back to 书记
+    return None
 
 
 # --------------------------------------------------------------------------- documentation
@@ -532,6 +639,8 @@ def _attr_row(a: Attr, type_label: str) -> str:
         notes.append("one of " + ", ".join(f"`{v}` {al[0]}" for v, al in ENUMS[a.enum].values.items()))
     if a.minimum is not None:
         notes.append(f"≥ {a.minimum:g}")
+    if a.maximum is not None:
+        notes.append("≤ the current year" if a.maximum == "this_year" else f"≤ {a.maximum:,.0f}")
     if a.ref:
         notes.append("id of a " + " or ".join(a.ref))
     if a.personal:
@@ -553,8 +662,28 @@ def ledger_markdown() -> str:
         " named as below. Canonical column names are English; the Chinese headers listed are accepted"
         " as aliases, and so are the Chinese values of `kind`, `level` and `role`. Extra columns are"
         " kept as node or edge attributes. Ids are unique across the whole ledger. Dates are ISO"
-        " `YYYY-MM-DD`; `2021年12月5日`, `2021/12/5` and `2021.12.5` are accepted too. An empty `end`"
-        " means the post is current.",
+        " `YYYY-MM-DD`; `2021年12月5日`, `2021/12/5` and `2021.12.5` are accepted too, and dates written to the"
+        " month (`2021.05`, `2021-05`, `2021年5月`, as text) are read as the first of the month with an extra"
+        " column `<column>_precision` = `month` on those rows. An empty `end`"
+        " means the post is current; so do `至今` and `9999-12-31`. A date must lie between 1900-01-01 and"
+        " 2100-12-31; an Excel serial number is read as a date only in a date column, from a date-formatted"
+        " cell or between 18264 (1950-01-01) and 73050 (2099-12-31).",
+        "",
+        "## Table names",
+        "",
+        "A file (`社区.csv`) or sheet is read as a table when its name is the table's or one of these;"
+        " any other file or sheet is listed as ignored (a warning), a hidden sheet too, and a second file"
+        " or sheet for one table is an error. `orggraph template --out 台账模板.xlsx` writes a workbook with"
+        " every sheet named so, Chinese headers, drop-down lists for the values below and an example row.",
+        "",
+        "| table | accepted file and sheet names |",
+        "|---|---|",
+        *[f"| `{t}` | {', '.join(a)} |" for t, a in TABLE_ALIASES.items()],
+        "",
+        "Headers are matched after folding full-width characters, case and spaces, and without a unit in"
+        " brackets (`户数（户）`, `常住人口(人)`); the table's own name before a column's Chinese name"
+        " (`社区编号`, `社区名称` in `communities`) and a referenced table's name before 编号/ID/代码"
+        " (`社区编号` or `所属社区编号` in `grids`) are accepted too.",
         "",
         "## Node tables",
         "",
@@ -580,6 +709,21 @@ def ledger_markdown() -> str:
         for a in (t.source, t.target, *t.attrs):
             out.append(_attr_row(a, "id" if a.ref else a.type))
         out.append("")
+    out += ["## Roles and the bodies they are held in", "",
+            "A post (`posts` row) whose role does not fit the kind of its body is an error.", "",
+            "| role | Chinese | held in |", "|---|---|---|"]
+    for role, kinds in ROLE_BODY_KINDS.items():
+        out.append(f"| `{role}` | {', '.join(ENUMS['role'].values[role])} | {', '.join(kinds)} |")
+    out += ["", "A title naming a body before the role (`社区党委书记`, `居委会副主任`) is read as the role.", ""]
+    out += ["## Rosters (花名册)", "",
+            "`og.read_roster(path, community=..., graph=g)` reads a roster, one row per person, into `cadres`"
+            " and `posts` tables. A composite 现任职务 (`社区党委书记、居委会主任`, `居委会副主任兼网格员`) becomes"
+            " one post per title, its body found among those serving the community (its party organisation,"
+            " its residents' committee, its grid when it has one); a title that fits no body, or several, is a"
+            " problem naming the row. 出生年月 gives `birth_year`; 政治面貌 中共党员/预备党员 gives"
+            " `party_member`. A person without an id gets `<community>-r<row>`.", "",
+            "| column | accepted headers |", "|---|---|",
+            *[f"| `{c}` | {', '.join(a)} |" for c, a in ROSTER_COLUMNS.items()], ""]
     out += ["## Allowed edges", "", "| edge | from | to |", "|---|---|---|"]
     for e in EDGE_TYPES.values():
         by_source: dict[str, list[str]] = {}

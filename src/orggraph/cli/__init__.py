@@ -80,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_pseudonymize(p)
     p.set_defaults(func=commands.export)
 
+    p = sub.add_parser("template", help="write an empty ledger workbook to fill in (台账模板): every sheet, Chinese headers, drop-down lists")
+    p.add_argument("--out", metavar="PATH", required=True, help="the .xlsx workbook to write, e.g. 台账模板.xlsx")
+    p.set_defaults(func=commands.template)
+
     p = sub.add_parser("samples", help="list the bundled samples")
     p.set_defaults(func=commands.samples)
 

@@ -105,6 +105,14 @@ def validate(args) -> int:
     return 0
 
 
+def template(args) -> int:
+    from ..ledger.template import write_template
+
+    out = write_template(args.out)
+    console().print(f"台账模板 written to {out}: fill in each sheet (an example row shows the form), then `orggraph validate {out}`")
+    return 0
+
+
 def samples(args) -> int:
     import orggraph as og
 

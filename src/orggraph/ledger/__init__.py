@@ -32,8 +32,11 @@ def _load(path: Path):
         tables, read_problems = read_raw_tables(path)
         bar.update(1, f"validating {path.name}")
         nodes, edges, problems, ids = validate_tables(tables, read_problems)
-        if len(problems):
+        # read warnings (ignored files and sheets, merged cells filled, look-alike headers) go to the load report
+        noted = problems["severity"].eq("warning")
+        if not noted.all():
             return None, problems
+        problems = problems.reset_index(drop=True)
         bar.update(1, "building the graph")
         g = OrgGraph()
         store = g.store
@@ -53,6 +56,8 @@ def _load(path: Path):
         rows = {t: rt.row_numbers() for t, rt in tables.items()}
         files = {t: rt.file for t, rt in tables.items()}
         warnings = consistency_warnings(g, rows, files)
+        if len(problems):
+            warnings = pd.concat([problems, warnings], ignore_index=True) if len(warnings) else problems
         bar.update(1)
     return g, warnings
 
