@@ -20,7 +20,7 @@ from orggraph.cli import main
 from orggraph.ledger.io import HEADER_SEARCH_ROWS, MAX_COLUMNS
 from orggraph.ledger.validate import MAX_DEPTH, MAX_POSTS_PER_PERSON
 from fixtures.strategies import ledgers, spreadsheet_damage, write_csv_ledger
-from test_ledger_validation import VALID
+from fixtures.ledgers import VALID
 
 
 def _tables(**changes) -> dict[str, list[dict]]:
