@@ -1,7 +1,8 @@
 """A Bolt server killed in the middle of a large load: rerunning the load ends with exactly the right counts.
 
-These tests start a Bolt test server of their own (they kill it), so they do not
-run against an external ``ORGGRAPH_NEO4J_URI`` server.
+These tests start a Bolt test server of their own (they kill it), of the session's
+kind (Neo4j 5.26 when it can run here, else ArcadeDB), so they do not run against
+an external ``ORGGRAPH_NEO4J_URI`` server.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import orggraph as og
 from orggraph.backends.neo4j import Neo4jBackend, Runner
 from orggraph.connect import Neo4jGraph
 from orggraph.schema import EDGE_TYPES, NODE_KINDS
-from orggraph.testing import BoltTestServer
+from orggraph.testing.pytest_plugin import start_test_server
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
@@ -29,7 +30,7 @@ def graph():
 
 @pytest.fixture
 def server():
-    s = BoltTestServer(database="interrupted").start()
+    s = start_test_server()
     yield s
     s.stop()
 
