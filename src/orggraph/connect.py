@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import BackendError
+from .errors import BackendError, QueryNotSupportedError
 from .graph import OrgGraph
 
 __all__ = ["connect", "Neo4jGraph"]
@@ -18,11 +18,14 @@ class Neo4jGraph(OrgGraph):
 
     Every query of :mod:`orggraph.queries` runs in the database. On top of the
     common API: :meth:`load` (write a graph or ledger into the database),
-    :meth:`to_networkx` (pull the graph or one territory into memory) and
-    :meth:`close` (also a context manager).
+    :meth:`within` (one territory as an in-memory graph, e.g. to run a
+    scenario on it), :meth:`to_networkx` (pull the graph or one territory into
+    memory) and :meth:`close` (also a context manager).
     """
 
-    def load(self, graph_or_ledger, batch_size: int = 10_000, *, progress: bool | None = None):
+    def load(
+        self, graph_or_ledger, batch_size: int = 10_000, *, progress: bool | None = None, sync: bool = False
+    ):
         """Load an in-memory graph, or a ledger (folder of CSV files or .xlsx), into the database.
 
         Idempotent (loading the same data twice leaves the same counts) and
@@ -30,6 +33,14 @@ class Neo4jGraph(OrgGraph):
         see ``docs/neo4j.md``. Returns a :class:`~orggraph.backends.neo4j.LoadReport`.
         A progress bar shows on a terminal or notebook for loads of more than one batch
         (``progress=False`` hides it, ``True`` forces it).
+
+        ``sync=False`` (default) merges: nodes and edges already in the database
+        and not in the graph stay. ``sync=True`` (同步) makes the database hold
+        exactly the graph: the nodes, edges and node properties the graph no
+        longer has are removed in the same all-or-nothing commit (e.g. a post
+        whose ``end`` was set since the last load is replaced, not kept beside
+        the new one); the report counts them (``nodes_removed``,
+        ``edges_removed``, ``properties_removed``).
         """
         graph = graph_or_ledger
         if isinstance(graph, (str, Path)):
@@ -40,11 +51,35 @@ class Neo4jGraph(OrgGraph):
             raise TypeError(f"load() takes an OrgGraph or the path of a ledger, not {type(graph).__name__}")
         if isinstance(graph, Neo4jGraph):
             graph = graph.to_networkx()
-        return self.backend.load(graph, batch_size=batch_size, progress=progress)
+        return self.backend.load(graph, batch_size=batch_size, progress=progress, sync=sync)
 
     def to_networkx(self, within: str | None = None) -> OrgGraph:
         """The whole graph, or the sub-graph of territory ``within`` (same rule as :meth:`OrgGraph.within`), in memory."""
         return self.backend.to_memory(within)
+
+    def within(self, territory_id: str) -> OrgGraph:
+        """The sub-graph of a territory (街道, 社区 …) as an **in-memory** :class:`~orggraph.OrgGraph`.
+
+        Same contents as :meth:`OrgGraph.within` on the in-memory graph (same
+        rule), fetched with scoped queries: only that territory's nodes and
+        edges leave the database. The result is an ordinary in-memory graph:
+        run a scenario on it, and write the scenario's graph back with
+        ``to_neo4j(..., database=...)`` or :meth:`load` (``sync=True``).
+        """
+        return self.backend.to_memory(territory_id)
+
+    def scenario(self, name: str, date=None, description: str = ""):
+        """Not on a database-held graph: a scenario works on an in-memory graph.
+
+        Raises :class:`~orggraph.QueryNotSupportedError` saying to call
+        :meth:`within` first (``g.within("s1").scenario(...)``), or
+        :meth:`to_networkx` for the whole graph.
+        """
+        raise QueryNotSupportedError(
+            "情景推演需要内存中的图 / a scenario needs an in-memory graph: on the neo4j backend call "
+            ".within(territory_id) first (e.g. g.within('<street id>').scenario(...)), or .to_networkx() "
+            "for the whole graph"
+        )
 
     def close(self) -> None:
         """Close the driver."""
