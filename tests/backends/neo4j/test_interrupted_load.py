@@ -127,3 +127,48 @@ def test_rerunning_a_load_cut_by_a_crash_gives_exact_counts(graph, server):
     back = db.to_networkx()
     db.close()
     assert back.equals(graph)
+
+
+def _kill_when_staged(server, db_name: str, stop: threading.Event) -> None:
+    """Wait until the load has staged its first new nodes (tagged), then kill the server process (SIGKILL)."""
+    with neo4j.GraphDatabase.driver(server.uri, auth=server.auth) as d:
+        while not stop.is_set():
+            try:
+                n = d.execute_query("MATCH (n) WHERE n._orggraph_load IS NOT NULL RETURN count(n) AS n",
+                                    database_=db_name).records[0]["n"]
+            except Exception:
+                n = 0
+            if n > 0:
+                server.kill()
+                return
+            time.sleep(0.02)
+
+
+def test_a_sync_cut_by_a_crash_and_rerun_ends_with_the_exact_graph(graph, server):
+    """Sync from an older graph (extra people, fewer nodes) to ``graph``; the server dies mid-sync; after a restart
+    the same sync, run again, leaves exactly ``graph``: nothing of the older graph, no staging tag."""
+    older = og.synthetic.generate(streets=3, seed=8)  # its ids are a subset of ``graph``'s, its attributes differ
+    older.add_nodes("Cadre", [{"id": f"gone{i}", "name": f"旧{i}"} for i in range(20)])
+    street = older.nodes("Street")["id"].iloc[0]
+    older.add_edges("LIAISES", [{"source": f"gone{i}", "target": street} for i in range(20)])
+    db = _connect(server, retry_seconds=30)
+    db.load(older, progress=False)
+    db.close()
+    db = _connect(server, retry_seconds=1)
+    stop = threading.Event()
+    killer = threading.Thread(target=_kill_when_staged, args=(server, server.database, stop))
+    killer.start()
+    with pytest.raises(Exception):
+        db.load(graph, sync=True, batch_size=100, progress=False)
+    stop.set()
+    killer.join(timeout=10)
+    db.close()
+    assert not server.is_running(), "the server was never killed"
+    server.restart()
+    db = _connect(server, retry_seconds=30)
+    report = db.load(graph, sync=True, batch_size=100, progress=False)
+    assert report.nodes_removed == 20              # the 20 people only the older graph had
+    assert _counts(server) == _expected(graph)     # exact counts, and no staging tag left anywhere
+    back = db.to_networkx()
+    db.close()
+    assert back.equals(graph)
