@@ -90,7 +90,6 @@ _READY = "ORGGRAPH-NEO4J-READY"
 JVM_ARGS: tuple[str, ...] = (
     "-XX:+UseSerialGC",
     "-XX:-OmitStackTraceInFastThrow",
-    "-XX:TieredStopAtLevel=1",
     "-Djava.awt.headless=true",
     "-Dfile.encoding=UTF-8",
     "-Djdk.nio.maxCachedBufferSize=1024",
