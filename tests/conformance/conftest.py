@@ -33,6 +33,8 @@ def pytest_collection_modifyitems(config, items):
         if callspec is None:
             continue
         backend = callspec.params.get("backend")
+        if backend == "neo4j":  # it needs the Bolt server (requested inside the fixture, so mark it here)
+            item.add_marker(pytest.mark.neo4j)
         query = getattr(item.function, "query", None) or callspec.params.get("query")
         if isinstance(query, tuple):
             query = query[0]
