@@ -4,9 +4,11 @@
     python benchmarks/bench.py --xl            # also XL (3,000 streets)
     python benchmarks/bench.py --scales S --no-neo4j --markdown out.md
     python benchmarks/bench.py --scales "" --no-neo4j --spatial L   # only the spatial check (orggraph.geo) at L
+    python benchmarks/bench.py --scales S,M --neo4j-servers neo4j,arcadedb   # Neo4j backend on both servers
 
 Each scale runs in fresh subprocesses (one to generate and write the ledger,
-one to measure, one for the Neo4j backend) so that times and peak memory are
+one to measure, one per Bolt server for the Neo4j backend: the real Neo4j 5.26
+Community and ArcadeDB) so that times and peak memory are
 clean. Rows: reading the ledger (validated), building the graph from typed
 tables (validated), each query (cold: on a fresh copy, no cache), the full
 audit, read + audit together, a scenario merging 10 communities followed by a
@@ -212,14 +214,31 @@ def measure(scale: str, ledger: Path, *, baselines: bool = True, nx_build: bool 
     return rec.rows
 
 
-def measure_neo4j(scale: str, ledger: Path) -> list[dict]:
+def _bench_server(kind: str):
+    """A started Bolt server of ``kind`` ("neo4j": Neo4j 5.26 Community; "arcadedb") and the database to use."""
+    if kind == "neo4j":
+        from orggraph.testing import Neo4jTestServer
+
+        server = Neo4jTestServer(heap="2g", pagecache="512m").start()
+        server.wipe()
+        return server, server.database
+    from orggraph.testing import BoltTestServer
+
+    server = BoltTestServer().start()
+    server.create_database("bench")
+    return server, "bench"
+
+
+def measure_neo4j(scale: str, ledger: Path, kind: str = "neo4j") -> list[dict]:
+    """The Neo4j backend on a Bolt server of ``kind``: loads (merge and sync), every query, the audit."""
     import orggraph as og
 
     rec = Recorder(scale)
+    label = "neo4j 5.26" if kind == "neo4j" else kind
     try:
-        from orggraph.testing import BoltTestServer
-    except ImportError as exc:
-        rec.add("neo4j backend", None, None, f"{NA}: {exc}")
+        server, database = _bench_server(kind)
+    except Exception as exc:
+        rec.add(f"{label}: server", None, None, f"{NA}: {type(exc).__name__}: {exc}"[:200])
         return rec.rows
     g = og.read_ledger(ledger)
     counts = g.backend.counts()
@@ -227,24 +246,46 @@ def measure_neo4j(scale: str, ledger: Path) -> list[dict]:
 
     rec.nodes = sum(counts[k] for k in NODE_KINDS)
     rec.edges = sum(counts[t] for t in EDGE_TYPES)
-    server = BoltTestServer().start()
+    rows = rec.nodes + rec.edges
+    agent = getattr(server, "agent", None) or "ArcadeDB"
+    rec.add(f"{label}: server start", server.startup_seconds, None, f"agent {agent}")
+
+    def server_cpu() -> float:
+        """CPU seconds the server process has used (user + system), from /proc: robust to a shared machine."""
+        try:
+            fields = Path(f"/proc/{server.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return float("nan")
+
+    def step(name: str, fn, note: str = "", load: bool = False):
+        before = server_cpu()
+        out = rec.run(f"{label}: {name}", fn)
+        row = rec.rows[-1]
+        parts = [f"server CPU {server_cpu() - before:.2f} s"]
+        if load:
+            parts.append(f"{rows:,} rows, {rows / row['seconds']:,.0f} rows/s")
+        if note:
+            parts.append(note)
+        row["note"] = "; ".join(parts)
+        return out
+
     try:
-        server.create_database("bench")
-        with og.connect(server.uri, auth=server.auth, database="bench") as db:
-            report = rec.run("neo4j: load (batched)", lambda: db.load(g, progress=False))
-            rows = rec.nodes + rec.edges
-            rec.rows[-1]["note"] = (f"{rows:,} rows, {rows / rec.rows[-1]['seconds']:,.0f} rows/s (target ≥ 10,000); "
-                                    "peak RSS is the client's, not the server's")
-            del report
+        with og.connect(server.uri, auth=server.auth, database=database) as db:
+            step("load into empty database", lambda: db.load(g, progress=False), "sync=False", load=True)
+            step("reload unchanged, merge", lambda: db.load(g, progress=False), "sync=False", load=True)
+            step("reload unchanged, sync", lambda: db.load(g, sync=True, progress=False),
+                 "sync=True: also reads every id and edge key, deletes none", load=True)
             for name, call in queries(AS_OF):
                 try:
-                    rec.run(f"neo4j: query {name}", lambda: call(db))
+                    step(f"query {name}", lambda: call(db), "first run: includes Cypher planning")
+                    step(f"query {name} (again)", lambda: call(db), "plan cached")
                 except Exception as exc:
-                    rec.add(f"neo4j: query {name}", None, None, f"failed: {type(exc).__name__}"[:120])
+                    rec.add(f"{label}: query {name}", None, None, f"failed: {type(exc).__name__}"[:120])
             try:
-                rec.run("neo4j: audit", lambda: db.audit(as_of=AS_OF))
+                step("audit", lambda: db.audit(as_of=AS_OF))
             except Exception as exc:
-                rec.add("neo4j: audit", None, None, f"failed: {type(exc).__name__}: {exc}"[:120])
+                rec.add(f"{label}: audit", None, None, f"failed: {type(exc).__name__}: {exc}"[:120])
     finally:
         server.stop()
     return rec.rows
@@ -340,6 +381,9 @@ def main(argv=None) -> int:
     p.add_argument("--xl", action="store_true", help="also run XL (3,000 streets)")
     p.add_argument("--neo4j-scales", default="S,M", help="scales to load into the Bolt test server (default S,M)")
     p.add_argument("--no-neo4j", action="store_true", help="skip the Neo4j backend")
+    p.add_argument("--neo4j-servers", default="neo4j,arcadedb",
+                   help="Bolt servers to run the Neo4j backend on: neo4j (Neo4j 5.26 Community), arcadedb "
+                        "(default both)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--workdir", default="/tmp/orggraph-bench")
     p.add_argument("--markdown", help="also write the table to this file")
@@ -359,7 +403,7 @@ def main(argv=None) -> int:
         elif mode == "measure":
             rows = measure(scale, ledger, baselines=scale != "XL", nx_build=scale != "XL")
         else:
-            rows = measure_neo4j(scale, ledger)
+            rows = measure_neo4j(scale, ledger, mode.split(":", 1)[1] if ":" in mode else "neo4j")
         print(json.dumps(rows, default=float))
         return 0
 
@@ -377,7 +421,8 @@ def main(argv=None) -> int:
             rows += _child(["--seed", str(args.seed), "--child", "prepare", scale, str(ledger)])
         rows += _child(["--child", "measure", scale, str(ledger)])
         if scale in neo:
-            rows += _child(["--child", "neo4j", scale, str(ledger)])
+            for kind in [k.strip().lower() for k in args.neo4j_servers.split(",") if k.strip()]:
+                rows += _child(["--child", f"neo4j:{kind}", scale, str(ledger)])
     for scale in [s.strip().upper() for s in args.spatial.split(",") if s.strip()]:
         rows += _child(["--seed", str(args.seed), "--child", "spatial", scale, "-"])
     load = os.getloadavg()

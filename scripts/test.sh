@@ -28,5 +28,24 @@ _apt() {  # install Debian packages when apt-get is there (CI runs as root on De
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || _apt fonts-noto-cjk fontconfig
 command -v chromium >/dev/null 2>&1 || _apt chromium
 
-echo "== running the tests"
-exec "$PY" -m pytest "$@"
+echo "== fetching Neo4j 5.26 Community from Maven Central for the Bolt test server (once; cached in ~/.m2 and ~/.cache/orggraph)"
+# Needs Java 17+ and Maven; without them the Neo4j tests run on ArcadeDB (orggraph.testing.BoltTestServer).
+if command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then
+    "$PY" -c "from orggraph.testing.neo4j_server import neo4j_classpath, NEO4J_VERSION as v; neo4j_classpath(); print('   Neo4j', v, 'ready')" \
+        || echo "   could not fetch Neo4j: the Neo4j tests will run on ArcadeDB"
+else
+    echo "   java or mvn is missing: the Neo4j tests will run on ArcadeDB (install openjdk-17-jdk-headless and maven for the real server)"
+fi
+
+echo "== running the tests (Neo4j backend on ${ORGGRAPH_NEO4J_URI:+the server at ORGGRAPH_NEO4J_URI}${ORGGRAPH_NEO4J_URI:-${ORGGRAPH_TEST_SERVER:-the real Neo4j when it can run, else ArcadeDB}})"
+status=0
+"$PY" -m pytest "$@" || status=$?
+
+# The full run also proves the Neo4j backend on the fallback server: the backend's own tests and the
+# conformance suite again on ArcadeDB (skipped with arguments, an external server or a forced server kind).
+if [ $# -eq 0 ] && [ -z "${ORGGRAPH_NEO4J_URI:-}" ] && [ -z "${ORGGRAPH_TEST_SERVER:-}" ]; then
+    echo "== the Neo4j backend's tests and the conformance suite on ArcadeDB (the fallback Bolt server)"
+    ORGGRAPH_TEST_SERVER=arcadedb "$PY" -m pytest -m neo4j tests/backends/neo4j tests/conformance \
+        --ignore=tests/backends/neo4j/test_bolt_server.py --ignore=tests/backends/neo4j/test_neo4j_server.py || status=$?
+fi
+exit $status

@@ -173,7 +173,7 @@ pd.testing.assert_frame_equal(
     check_dtype=False)
 db.coverage_gaps(as_of="2020-06-30").rates"""),
         ("code", """street = g.nodes("Street")["id"].iloc[0]
-region = db.to_networkx(within=street)     # pull one street back into memory
+region = db.to_memory(within=street)     # pull one street back into memory
 region"""),
         ("code", """db.close()
 if server is not None:

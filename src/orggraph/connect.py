@@ -6,7 +6,7 @@ import os
 import warnings
 from pathlib import Path
 
-from .errors import BackendError
+from .errors import BackendError, QueryNotSupportedError
 from .graph import OrgGraph, extension
 
 __all__ = ["connect", "Neo4jGraph"]
@@ -19,11 +19,14 @@ class Neo4jGraph(OrgGraph):
 
     Every query of :mod:`orggraph.queries` runs in the database. On top of the
     common API: :meth:`load` (write a graph or ledger into the database),
-    :meth:`to_memory` (pull the graph or one territory into memory) and
-    :meth:`close` (also a context manager).
+    :meth:`within` (one territory as an in-memory graph, e.g. to run a
+    scenario on it), :meth:`to_memory` (pull the graph or one territory into
+    memory) and :meth:`close` (also a context manager).
     """
 
-    def load(self, graph_or_ledger, batch_size: int = 10_000, *, progress: bool | None = None):
+    def load(
+        self, graph_or_ledger, batch_size: int = 10_000, *, progress: bool | None = None, sync: bool = False
+    ):
         """Load an in-memory graph, or a ledger (folder of CSV files or .xlsx), into the database.
 
         Idempotent (loading the same data twice leaves the same counts) and
@@ -31,6 +34,14 @@ class Neo4jGraph(OrgGraph):
         see ``docs/neo4j.md``. Returns a :class:`~orggraph.backends.neo4j.LoadReport`.
         A progress bar shows on a terminal or notebook for loads of more than one batch
         (``progress=False`` hides it, ``True`` forces it).
+
+        ``sync=False`` (default) merges: nodes and edges already in the database
+        and not in the graph stay. ``sync=True`` (同步) makes the database hold
+        exactly the graph: the nodes, edges and node properties the graph no
+        longer has are removed in the same all-or-nothing commit (e.g. a post
+        whose ``end`` was set since the last load is replaced, not kept beside
+        the new one); the report counts them (``nodes_removed``,
+        ``edges_removed``, ``properties_removed``).
         """
         graph = graph_or_ledger
         if isinstance(graph, (str, Path)):
@@ -41,7 +52,7 @@ class Neo4jGraph(OrgGraph):
             raise TypeError(f"load() takes an OrgGraph or the path of a ledger, not {type(graph).__name__}")
         if isinstance(graph, Neo4jGraph):
             graph = graph.to_memory()
-        return self.backend.load(graph, batch_size=batch_size, progress=progress)
+        return self.backend.load(graph, batch_size=batch_size, progress=progress, sync=sync)
 
     def to_memory(self, within: str | None = None) -> OrgGraph:
         """The whole graph, or the sub-graph of territory ``within`` (same rule as :meth:`OrgGraph.within`), as an
@@ -58,6 +69,30 @@ class Neo4jGraph(OrgGraph):
         )
         return self.to_memory(within)
 
+    def within(self, territory_id: str) -> OrgGraph:
+        """The sub-graph of a territory (街道, 社区 …) as an **in-memory** :class:`~orggraph.OrgGraph`.
+
+        Same contents as :meth:`OrgGraph.within` on the in-memory graph (same
+        rule), fetched with scoped queries: only that territory's nodes and
+        edges leave the database. The result is an ordinary in-memory graph:
+        run a scenario on it, and write the scenario's graph back with
+        ``to_neo4j(..., database=...)`` or :meth:`load` (``sync=True``).
+        """
+        return OrgGraph(self.backend.to_memory(territory_id))
+
+    def scenario(self, name: str, date=None, description: str = ""):
+        """Not on a database-held graph: a scenario works on an in-memory graph.
+
+        Raises :class:`~orggraph.QueryNotSupportedError` saying to call
+        :meth:`within` first (``g.within("s1").scenario(...)``), or
+        :meth:`to_memory` for the whole graph.
+        """
+        raise QueryNotSupportedError(
+            "情景推演需要内存中的图 / a scenario needs an in-memory graph: on the neo4j backend call "
+            ".within(territory_id) first (e.g. g.within('<street id>').scenario(...)), or .to_memory() "
+            "for the whole graph"
+        )
+
     def close(self) -> None:
         """Close the driver."""
         self.backend.close()
@@ -70,10 +105,11 @@ class Neo4jGraph(OrgGraph):
 
 
 @extension("to_neo4j")
-def _to_neo4j(g: OrgGraph, uri: str | None = None, auth=None, database: str | None = None, batch_size: int = 10_000):
+def _to_neo4j(g: OrgGraph, uri: str | None = None, auth=None, database: str | None = None, batch_size: int = 10_000,
+              *, sync: bool = False):
     """``OrgGraph.to_neo4j``: load ``g`` into a database, then close the connection."""
     with connect(uri, auth=auth, database=database) as target:
-        return target.load(g, batch_size=batch_size)
+        return target.load(g, batch_size=batch_size, sync=sync)
 
 
 def connect(uri: str | None = None, auth=None, database: str | None = None) -> Neo4jGraph:

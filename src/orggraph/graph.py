@@ -308,13 +308,17 @@ class OrgGraph:
         nx.write_graphml(_exportable(self.nx), path)
         return path
 
-    def to_neo4j(self, uri: str | None = None, auth=None, database: str | None = None, batch_size: int = 10_000):
+    def to_neo4j(
+        self, uri: str | None = None, auth=None, database: str | None = None, batch_size: int = 10_000,
+        *, sync: bool = False,
+    ):
         """Load the graph into a Neo4j database (see :func:`orggraph.connect` and ``docs/neo4j.md``).
 
         Batched, idempotent and all-or-nothing; the connection is closed afterwards.
+        ``sync=True``: the database then holds exactly this graph (see ``Neo4jGraph.load``).
         Returns the :class:`~orggraph.backends.neo4j.LoadReport`.
         """
-        return _extension("to_neo4j")(self, uri, auth=auth, database=database, batch_size=batch_size)
+        return _extension("to_neo4j")(self, uri, auth=auth, database=database, batch_size=batch_size, sync=sync)
 
     def to_json(self, path: str | Path | None = None) -> dict:
         """The graph in networkx's node-link JSON form; also written to ``path`` when given."""

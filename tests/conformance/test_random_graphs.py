@@ -6,7 +6,6 @@ Each example is loaded into its own new database of the Bolt test server, so
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
@@ -20,6 +19,7 @@ from fixtures.backends import NOT_IMPLEMENTED, wipe
 from fixtures.compare import assert_agree
 from fixtures.conformance import calls
 from fixtures.strategies import graph_from, ledgers
+from orggraph.testing.pytest_plugin import may_wipe
 
 QUERY_NAMES = [name for name, q in QUERIES.items() if not getattr(q.func, "backend_neutral", False)]
 
@@ -33,7 +33,7 @@ def test_backends_agree_on_random_graphs(tables, bolt_server, tmp_path_factory):
         database = f"hyp_{uuid.uuid4().hex[:10]}"
         bolt_server.create_database(database)
     else:
-        if os.environ.get("ORGGRAPH_NEO4J_ALLOW_WIPE") != "1":
+        if not may_wipe(bolt_server):
             pytest.skip("wipes the external server: set ORGGRAPH_NEO4J_ALLOW_WIPE=1")
         database = bolt_server.database
         wipe(bolt_server, database)

@@ -1,6 +1,8 @@
 """Test helpers for orggraph: a throw-away Bolt server, a pytest plugin and a
 Cypher lint harness.
 
+* :class:`Neo4jTestServer` - a real Neo4j 5.26 Community server in a child process
+  (jars fetched once through Maven).
 * :class:`BoltTestServer` - ArcadeDB (Bolt + OpenCypher) in a child process.
 * :func:`server_from_env` - settings of an external Neo4j from ORGGRAPH_NEO4J_*.
 * ``orggraph.testing.pytest_plugin`` - fixtures ``bolt_server``, ``neo4j_driver``,
@@ -16,4 +18,13 @@ from orggraph.testing.bolt_server import (
     server_from_env,
 )
 
-__all__ = ["BoltSettings", "BoltTestServer", "BoltTestServerError", "server_from_env"]
+from orggraph.testing.neo4j_server import Neo4jTestServer, Neo4jTestServerError
+
+__all__ = [
+    "BoltSettings",
+    "BoltTestServer",
+    "BoltTestServerError",
+    "Neo4jTestServer",
+    "Neo4jTestServerError",
+    "server_from_env",
+]

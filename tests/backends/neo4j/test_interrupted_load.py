@@ -1,7 +1,8 @@
 """A Bolt server killed in the middle of a large load: rerunning the load ends with exactly the right counts.
 
-These tests start a Bolt test server of their own (they kill it), so they do not
-run against an external ``ORGGRAPH_NEO4J_URI`` server.
+These tests start a Bolt test server of their own (they kill it), of the session's
+kind (Neo4j 5.26 when it can run here, else ArcadeDB), so they do not run against
+an external ``ORGGRAPH_NEO4J_URI`` server.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import orggraph as og
 from orggraph.backends.neo4j import Neo4jBackend, Runner
 from orggraph.connect import Neo4jGraph
 from orggraph.schema import EDGE_TYPES, NODE_KINDS
-from orggraph.testing import BoltTestServer
+from orggraph.testing.pytest_plugin import start_test_server
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
@@ -29,7 +30,7 @@ def graph():
 
 @pytest.fixture
 def server():
-    s = BoltTestServer(database="interrupted").start()
+    s = start_test_server()
     yield s
     s.stop()
 
@@ -123,6 +124,51 @@ def test_rerunning_a_load_cut_by_a_crash_gives_exact_counts(graph, server):
     db.backend.discard_load(load_id)
     db.load(graph, batch_size=200, progress=False)
     assert _counts(server) == _expected(graph)
+    back = db.to_memory()
+    db.close()
+    assert back.equals(graph)
+
+
+def _kill_when_staged(server, db_name: str, stop: threading.Event) -> None:
+    """Wait until the load has staged its first new nodes (tagged), then kill the server process (SIGKILL)."""
+    with neo4j.GraphDatabase.driver(server.uri, auth=server.auth) as d:
+        while not stop.is_set():
+            try:
+                n = d.execute_query("MATCH (n) WHERE n._orggraph_load IS NOT NULL RETURN count(n) AS n",
+                                    database_=db_name).records[0]["n"]
+            except Exception:
+                n = 0
+            if n > 0:
+                server.kill()
+                return
+            time.sleep(0.02)
+
+
+def test_a_sync_cut_by_a_crash_and_rerun_ends_with_the_exact_graph(graph, server):
+    """Sync from an older graph (extra people, fewer nodes) to ``graph``; the server dies mid-sync; after a restart
+    the same sync, run again, leaves exactly ``graph``: nothing of the older graph, no staging tag."""
+    older = og.synthetic.generate(streets=3, seed=8)  # its ids are a subset of ``graph``'s, its attributes differ
+    older.add_nodes("Cadre", [{"id": f"gone{i}", "name": f"旧{i}"} for i in range(20)])
+    street = older.nodes("Street")["id"].iloc[0]
+    older.add_edges("LIAISES", [{"source": f"gone{i}", "target": street} for i in range(20)])
+    db = _connect(server, retry_seconds=30)
+    db.load(older, progress=False)
+    db.close()
+    db = _connect(server, retry_seconds=1)
+    stop = threading.Event()
+    killer = threading.Thread(target=_kill_when_staged, args=(server, server.database, stop))
+    killer.start()
+    with pytest.raises(Exception):
+        db.load(graph, sync=True, batch_size=100, progress=False)
+    stop.set()
+    killer.join(timeout=10)
+    db.close()
+    assert not server.is_running(), "the server was never killed"
+    server.restart()
+    db = _connect(server, retry_seconds=30)
+    report = db.load(graph, sync=True, batch_size=100, progress=False)
+    assert report.nodes_removed == 20              # the 20 people only the older graph had
+    assert _counts(server) == _expected(graph)     # exact counts, and no staging tag left anywhere
     back = db.to_memory()
     db.close()
     assert back.equals(graph)

@@ -108,9 +108,10 @@ class Neo4jBackend(QueryMixin, Backend):
         return {name: found.get(name, 0) for name in [*NODE_KINDS, *EDGE_TYPES]}
 
     # ------------------------------------------------------------ whole graph
-    def load(self, graph, *, batch_size: int = 10_000, progress: bool | None = None) -> LoadReport:
-        """Load an in-memory graph (see :mod:`.load` for how a failed load is undone)."""
-        report = load_graph(self.runner, graph, batch_size=batch_size, progress=progress)
+    def load(self, graph, *, batch_size: int = 10_000, progress: bool | None = None, sync: bool = False) -> LoadReport:
+        """Load an in-memory graph (see :mod:`.load` for how a failed load is undone; ``sync=True``: the
+        database then holds exactly ``graph``)."""
+        report = load_graph(self.runner, graph, batch_size=batch_size, progress=progress, sync=sync)
         report.counts = self.counts()
         return report
 

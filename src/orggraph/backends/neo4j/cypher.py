@@ -207,11 +207,71 @@ def node_stage(label: str) -> Statement:
 
 
 def node_update(label: str) -> Statement:
-    """The final step of a load: pre-existing nodes take their new properties."""
+    """The final step of a load: pre-existing nodes take their new properties (``SET n =``: the
+    properties the loaded row lacks go); returns how many graph properties were removed."""
     L = _label(label)
     return Statement(
         f"load.node_update[{L}]",
-        f"UNWIND $rows AS row\nMATCH (n:{L} {{id: row.id}})\nSET n = row.props\nRETURN count(n) AS n",
+        f"UNWIND $rows AS row\nMATCH (n:{L} {{id: row.id}})\n"
+        f"WITH n, row, size([k IN keys(n) WHERE NOT k IN keys(row.props) AND NOT k STARTS WITH '_orggraph_']) AS gone\n"
+        f"SET n = row.props\nRETURN count(n) AS n, sum(gone) AS removed",
+    )
+
+
+def node_ids(label: str) -> Statement:
+    """Sync: the ids of every node of a label (the client works out which the graph no longer has)."""
+    L = _label(label)
+    return Statement(f"sync.node_ids[{L}]", f"MATCH (n:{L})\nRETURN n.id AS id")
+
+
+def edge_keys(rtype: str) -> Statement:
+    """Sync: the key of every relationship of a type (null for one not written by orggraph)."""
+    T = _rtype(rtype)
+    return Statement(f"sync.edge_keys[{T}]", f"MATCH ()-[r:{T}]->()\nRETURN r._orggraph_key AS key")
+
+
+def node_remove(label: str) -> Statement:
+    """Sync commit: delete nodes the graph no longer has (their relationships went before, as stale edges)."""
+    L = _label(label)
+    return Statement(
+        f"sync.node_remove[{L}]", f"UNWIND $ids AS id\nMATCH (n:{L} {{id: id}})\nDETACH DELETE n\nRETURN count(*) AS n"
+    )
+
+
+def edge_remove(rtype: str) -> Statement:
+    """Sync commit: delete relationships by key (found through the key index)."""
+    T = _rtype(rtype)
+    return Statement(
+        f"sync.edge_remove[{T}]",
+        f"UNWIND $keys AS key\nMATCH ()-[r:{T} {{_orggraph_key: key}}]->()\nDELETE r\nRETURN count(*) AS n",
+    )
+
+
+def edge_remove_unkeyed(rtype: str) -> Statement:
+    """Sync commit: delete relationships without a key (not written by orggraph, so not in the graph)."""
+    T = _rtype(rtype)
+    return Statement(
+        f"sync.edge_remove_unkeyed[{T}]",
+        f"MATCH ()-[r:{T}]->()\nWHERE r._orggraph_key IS NULL\nDELETE r\nRETURN count(*) AS n",
+    )
+
+
+def node_untag_all(label: str) -> Statement:
+    """After a sync: remove a batch of load tags left by any earlier (crashed) load."""
+    L = _label(label)
+    return Statement(
+        f"sync.node_untag_all[{L}]",
+        f"MATCH (n:{L})\nWHERE n._orggraph_load IS NOT NULL\nWITH n LIMIT $limit\nREMOVE n._orggraph_load\nRETURN count(*) AS n",
+    )
+
+
+def edge_untag_all(rtype: str) -> Statement:
+    """After a sync: remove a batch of load tags left on relationships by any earlier (crashed) load."""
+    T = _rtype(rtype)
+    return Statement(
+        f"sync.edge_untag_all[{T}]",
+        f"MATCH ()-[r:{T}]->()\nWHERE r._orggraph_load IS NOT NULL\nWITH r LIMIT $limit\nREMOVE r._orggraph_load\n"
+        f"RETURN count(*) AS n",
     )
 
 
@@ -786,13 +846,13 @@ def _registry() -> dict[str, Statement]:
     for L, spec in NODE_KINDS.items():
         for make in (
             constraint, node_stage, node_update, node_unstage, node_discard, node_discard_all, node_discard_edges_all,
-            read_nodes, read_nodes_by_id,
+            read_nodes, read_nodes_by_id, node_ids, node_remove, node_untag_all,
         ):
             add(make(L))
         for ref in spec.refs:
             add(read_refs(L, ref.column))
     for T, spec in EDGE_TYPES.items():
-        for make in (edge_key_index, edge_discard_all, read_edges):
+        for make in (edge_key_index, edge_discard_all, read_edges, edge_keys, edge_remove, edge_remove_unkeyed, edge_untag_all):
             add(make(T))
         for s, t in sorted(spec.triples):
             for make in (edge_stage, edge_unstage, edge_discard, read_edges_from):

@@ -29,6 +29,23 @@ nodes with their relationships) and the error is raised again: the database is
 as it was before the load. A failure in step 4 leaves harmless tags (readers
 ignore internal ``_orggraph_*`` properties; the next load of the same data
 rewrites them).
+
+``sync=True``: the database ends holding exactly the graph
+------------------------------------------------------------
+Steps 0–2 are the same. Before step 3 the client reads the ids of every node
+and the key of every relationship of the schema's labels and types, and works
+out what the graph no longer has: relationships whose key it lacks (a changed
+edge attribute gives a new key, so the old edge goes and the new one was
+staged) and nodes whose id it lacks. Step 3's one transaction then also
+deletes those, in batches (relationships first, then nodes); a node that stays
+loses the properties the graph no longer has (``SET n = props``, as in every
+load). So the change is all or nothing: until that transaction commits the
+database reads as before (plus nothing: staged elements are tagged and undone
+on failure). Step 4 then also removes load tags left by any earlier crashed
+load, since everything in the database now belongs to the graph. The counts go
+to :class:`LoadReport` (``nodes_removed``, ``edges_removed``,
+``properties_removed``). A sync assumes no other load writes the database at
+the same time.
 """
 
 from __future__ import annotations
@@ -64,6 +81,12 @@ class LoadReport:
     nodes: int = 0
     edges: int = 0
     updated: int = 0
+    #: ``load(sync=True)``: the nodes and relationships the graph no longer had, removed
+    nodes_removed: int = 0
+    edges_removed: int = 0
+    #: node properties the graph no longer has, removed from nodes that stay
+    properties_removed: int = 0
+    sync: bool = False
     batches: int = 0
     seconds: float = 0.0
     counts: dict = field(default_factory=dict)
@@ -255,8 +278,35 @@ def ensure_schema(runner) -> None:
     runner.write(cypher.unit_id_index())
 
 
-def load_graph(runner, graph, *, batch_size: int = 10_000, progress: bool | None = None) -> LoadReport:
-    """Load the in-memory ``graph`` (an OrgGraph on the memory backend) through ``runner``."""
+def _stale(runner, nodes: dict[str, list[dict]], edges: dict[tuple[str, str, str], list[list]]):
+    """What the database holds and the graph does not: ``({label: [ids]}, {type: [keys]}, {types with unkeyed edges})``."""
+    wanted_ids = {kind: {r["id"] for r in rows} for kind, rows in nodes.items()}
+    wanted_keys: dict[str, set[str]] = {}
+    for (rtype, _, _), rows in edges.items():
+        wanted_keys.setdefault(rtype, set()).update(row[2] for row in rows)
+    stale_nodes, stale_edges, unkeyed = {}, {}, set()
+    for kind in NODE_KINDS:
+        keep = wanted_ids.get(kind, set())
+        gone = sorted({r["id"] for r in runner.records(cypher.node_ids(kind))} - keep, key=str)
+        if gone:
+            stale_nodes[kind] = gone
+    for rtype in EDGE_TYPES:
+        keep = wanted_keys.get(rtype, set())
+        found = [r["key"] for r in runner.records(cypher.edge_keys(rtype))]
+        if any(k is None for k in found):
+            unkeyed.add(rtype)
+        gone = sorted({k for k in found if k is not None} - keep)
+        if gone:
+            stale_edges[rtype] = gone
+    return stale_nodes, stale_edges, unkeyed
+
+
+def load_graph(
+    runner, graph, *, batch_size: int = 10_000, progress: bool | None = None, sync: bool = False
+) -> LoadReport:
+    """Load the in-memory ``graph`` (an OrgGraph on the memory backend) through ``runner``.
+
+    ``sync=True``: afterwards the database holds exactly ``graph`` (see the module docstring)."""
     if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
         raise ValueError(f"batch_size={batch_size!r}: use an integer ≥ 1")
     store = graph.store
@@ -268,7 +318,7 @@ def load_graph(runner, graph, *, batch_size: int = 10_000, progress: bool | None
     total = sum(math.ceil(len(r) / batch_size) for r in nodes.values()) + sum(
         math.ceil(len(r) / batch_size) for r in edges.values()
     )
-    report = LoadReport(load_id, nodes=sum(len(r) for r in nodes.values()), edges=n_edges, batches=total)
+    report = LoadReport(load_id, nodes=sum(len(r) for r in nodes.values()), edges=n_edges, batches=total, sync=sync)
     staged_nodes: dict[str, list[str]] = {}
     # per (type, source kind, target kind): source id → number of edges sent from it (a failed load's
     # tagged edges are deleted by source), and the same for the edges the server tagged (untagged by source)
@@ -305,13 +355,27 @@ def load_graph(runner, graph, *, batch_size: int = 10_000, progress: bool | None
                         tagged[source] = tagged.get(source, 0) + 1
                 bar.step(rtype)
 
+        stale_nodes, stale_edges, unkeyed = _stale(runner, nodes, edges) if sync else ({}, {}, set())
+
         def commit(tx):
+            removed = {"nodes": 0, "edges": 0, "properties": 0}
+            for rtype, keys in stale_edges.items():
+                for batch in _chunks(keys, batch_size):
+                    removed["edges"] += tx.run(cypher.edge_remove(rtype), keys=batch)[0]["n"]
+            for rtype in sorted(unkeyed):
+                removed["edges"] += tx.run(cypher.edge_remove_unkeyed(rtype))[0]["n"]
+            for kind, ids in stale_nodes.items():
+                for batch in _chunks(ids, batch_size):
+                    removed["nodes"] += tx.run(cypher.node_remove(kind), ids=batch)[0]["n"]
             for kind, rows in updates.items():
                 for batch in _chunks(rows, batch_size):
-                    tx.run(cypher.node_update(kind), rows=batch)
+                    removed["properties"] += tx.run(cypher.node_update(kind), rows=batch)[0]["removed"] or 0
+            return removed
 
-        if updates:
-            runner.transaction(commit)
+        if updates or stale_nodes or stale_edges or unkeyed:
+            removed = runner.transaction(commit)
+            report.nodes_removed, report.edges_removed = removed["nodes"], removed["edges"]
+            report.properties_removed = removed["properties"]
         report.updated = sum(len(r) for r in updates.values())
     except BaseException as exc:
         bar.close()
@@ -331,6 +395,10 @@ def load_graph(runner, graph, *, batch_size: int = 10_000, progress: bool | None
         for triple, sources in tagged_edges.items():
             for batch in _weighted_chunks(sources, batch_size):
                 runner.write(cypher.edge_unstage(*triple), ids=batch, load=load_id)
+        if sync:  # everything in the database is the graph now: tags of earlier crashed loads go too
+            for stmt in [*map(cypher.node_untag_all, NODE_KINDS), *map(cypher.edge_untag_all, EDGE_TYPES)]:
+                while runner.write(stmt, limit=batch_size)[0]["n"]:
+                    pass
     except Exception as exc:  # pragma: no cover - the data is loaded; only internal tags remain
         warnings.warn(f"orggraph: load {load_id} succeeded but its staging tags were not all removed: {type(exc).__name__}")
     report.seconds = time.perf_counter() - started
