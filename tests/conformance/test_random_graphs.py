@@ -19,7 +19,7 @@ from fixtures.backends import NOT_IMPLEMENTED, wipe
 from fixtures.compare import assert_agree
 from fixtures.conformance import calls
 from fixtures.strategies import graph_from, ledgers
-from orggraph.testing.pytest_plugin import may_wipe
+from orggraph.testing import may_wipe
 
 QUERY_NAMES = [name for name, q in QUERIES.items() if not getattr(q.func, "backend_neutral", False)]
 

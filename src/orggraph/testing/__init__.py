@@ -15,6 +15,7 @@ from orggraph.testing.bolt_server import (
     BoltSettings,
     BoltTestServer,
     BoltTestServerError,
+    may_wipe,
     server_from_env,
 )
 
@@ -26,5 +27,6 @@ __all__ = [
     "BoltTestServerError",
     "Neo4jTestServer",
     "Neo4jTestServerError",
+    "may_wipe",
     "server_from_env",
 ]

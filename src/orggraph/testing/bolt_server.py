@@ -562,3 +562,8 @@ def _check_name(name: str) -> str:
     if not name or not all(c.isalnum() or c in "_-" for c in name):
         raise ValueError(f"invalid database name {name!r}: use letters, digits, '_' and '-'")
     return name
+
+
+def may_wipe(server) -> bool:
+    """True for a throw-away test server, or an external one with ``ORGGRAPH_NEO4J_ALLOW_WIPE=1``."""
+    return bool(getattr(server, "throwaway", False)) or os.environ.get("ORGGRAPH_NEO4J_ALLOW_WIPE") == "1"

@@ -44,7 +44,7 @@ from typing import Iterator
 
 import pytest
 
-from orggraph.testing.bolt_server import BoltSettings, BoltTestServer, BoltTestServerError, server_from_env
+from orggraph.testing.bolt_server import BoltSettings, BoltTestServer, BoltTestServerError, may_wipe, server_from_env
 from orggraph.testing.neo4j_server import Neo4jTestServer, Neo4jTestServerError, neo4j_server_available
 
 _BOLT_FIXTURES = {"bolt_server", "neo4j_driver", "fresh_database"}
@@ -70,9 +70,6 @@ def start_test_server(**kwargs) -> BoltTestServer | Neo4jTestServer:
     return BoltTestServer(**kwargs).start()
 
 
-def may_wipe(server) -> bool:
-    """True for a throw-away test server, or an external one with ``ORGGRAPH_NEO4J_ALLOW_WIPE=1``."""
-    return bool(getattr(server, "throwaway", False)) or os.environ.get("ORGGRAPH_NEO4J_ALLOW_WIPE") == "1"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
