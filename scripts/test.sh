@@ -42,10 +42,15 @@ status=0
 "$PY" -m pytest "$@" || status=$?
 
 # The full run also proves the Neo4j backend on the fallback server: the backend's own tests and the
-# conformance suite again on ArcadeDB (skipped with arguments, an external server or a forced server kind).
-if [ $# -eq 0 ] && [ -z "${ORGGRAPH_NEO4J_URI:-}" ] && [ -z "${ORGGRAPH_TEST_SERVER:-}" ]; then
+# conformance suite again on ArcadeDB. Skipped when the arguments select tests (anything but output
+# options such as -q, -v, -x: CI passes -q), with an external server or with a forced server kind.
+full=1
+for a in "$@"; do
+    case "$a" in -q|-qq|-v|-vv|-x|-ra|-rA|--quiet|--verbose|--exitfirst) ;; *) full=0 ;; esac
+done
+if [ $full -eq 1 ] && [ -z "${ORGGRAPH_NEO4J_URI:-}" ] && [ -z "${ORGGRAPH_TEST_SERVER:-}" ]; then
     echo "== the Neo4j backend's tests and the conformance suite on ArcadeDB (the fallback Bolt server)"
-    ORGGRAPH_TEST_SERVER=arcadedb "$PY" -m pytest -m neo4j tests/backends/neo4j tests/conformance \
+    ORGGRAPH_TEST_SERVER=arcadedb "$PY" -m pytest "$@" -m neo4j tests/backends/neo4j tests/conformance tests/queries \
         --ignore=tests/backends/neo4j/test_bolt_server.py --ignore=tests/backends/neo4j/test_neo4j_server.py || status=$?
 fi
 exit $status
