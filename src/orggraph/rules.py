@@ -51,6 +51,11 @@ __all__ = [
     "reported_mask",
     "runs_on",
     "is_current",
+    "DATED_NODE_KINDS",
+    "DATED_EDGE_TYPES",
+    "EXISTS_START_OP",
+    "EXISTS_END_OP",
+    "exists_mask",
     "COMPOUND",
     "BUILDING",
     "BOUNDARY_ZONE",
@@ -177,6 +182,32 @@ def reported_mask(date, as_of: _dt.date) -> np.ndarray:
 def is_current(start, end, as_of) -> bool:
     """One post: :func:`current_mask` for scalars (``None``/``NaT`` open)."""
     return bool(current_mask(pd.Series([start], dtype="datetime64[ns]"), pd.Series([end], dtype="datetime64[ns]"), as_of)[0])
+
+
+# --------------------------------------------------------------------------- when a territory, body or link exists
+
+#: node kinds that may carry ``start`` (成立日期) / ``end`` (撤销日期): territories and bodies
+DATED_NODE_KINDS: tuple[str, ...] = ("District", "Street", "Community", "Grid", "Area", "PartyOrg", "Unit")
+#: structural edge types that may carry ``start`` / ``end`` (a ``contains`` row ending and another starting
+#: on the same day records an absorption)
+DATED_EDGE_TYPES: tuple[str, ...] = ("CONTAINS", "COVERS", "SUBORDINATE_TO")
+
+#: A dated node or structural edge exists at ``as_of`` when ``start EXISTS_START_OP as_of`` and
+#: ``end EXISTS_END_OP as_of``: the half-open rule of posts, so a community dissolved on a day no longer
+#: exists that day, and the row of its absorbing parent (starting that day) already holds. Missing = open.
+EXISTS_START_OP = CURRENT_START_OP
+EXISTS_END_OP = CURRENT_END_OP
+
+
+def exists_mask(start, end, as_of: _dt.date) -> np.ndarray:
+    """Dated rows (nodes of :data:`DATED_NODE_KINDS`, edges of :data:`DATED_EDGE_TYPES`) existing at ``as_of``.
+
+    ``start <= as_of < end``, a missing start or end being open. Every query on
+    every backend counts only what exists at its ``as_of``: not a row, not a
+    denominator, not a gap.
+    """
+    ok = np.asarray(_compare(start, EXISTS_START_OP, as_of), dtype=bool)
+    return ok & np.asarray(_compare(end, EXISTS_END_OP, as_of), dtype=bool)
 
 
 # --------------------------------------------------------------------------- territories

@@ -36,7 +36,7 @@ def g():
 
 def test_nodes_and_edges_as_frames(g):
     c = g.nodes("Community")
-    assert list(c.columns) == ["id", "name", "kind", "households", "population", "street_id"]
+    assert list(c.columns) == ["id", "name", "kind", "households", "population", "start", "end", "street_id"]
     assert list(c["id"]) == ["c1", "c2", "c3"]
     assert list(c["kind"]) == ["converted", "urban", "urban"]
     assert c.loc[0, "households"] == 1200 and pd.isna(c.loc[1, "households"])

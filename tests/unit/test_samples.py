@@ -171,8 +171,8 @@ def test_qixia_after_the_reform():
     branches = party[(party["level"] == "branch") & party["unit_id"].isna() & party["territory_id"].isin(compounds)]
     assert len(branches) == 7
     assert party["unit_id"].isin(s.ids("Unit", kind="property_company")).sum() == 5
-    first = branches.sort_values("founded").iloc[0]
-    assert first["name"] == "御景小区党支部" and first["founded"] == "2020-03-20"
+    first = branches.sort_values("start").iloc[0]  # the ledger's founded column is read as start (成立日期)
+    assert first["name"] == "御景小区党支部" and first["start"] == pd.Timestamp("2020-03-20")
     planned = s.nodes["Area"][s.nodes["Area"]["branch_planned"] == "true"]
     assert len(planned) == 19 and not planned["id"].isin(branches["territory_id"]).any()
     streets = s.nodes["Street"].set_index("id")["name"]
