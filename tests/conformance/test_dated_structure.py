@@ -135,3 +135,29 @@ def test_dated_ledger_round_trips(tmp_path):
     assert back.equals(g)
     snap = back.store.at("2025-06-30")
     assert snap.nodes("Area").set_index("id")["parent_id"].to_dict() == {"a1": "c2", "a2": "c2", "a3": "c2"}
+
+
+# --------------------------------------------------------------------------- trends and two-date comparisons (memory)
+
+
+def test_audit_series_by_date_and_street():
+    g = build_dated()
+    s = g.audit_series(["2025-06-30", "2024-12-31", "2025-01-01"])
+    rate = s[s["indicator"] == "compound_branch_rate"]
+    assert [d.strftime("%Y-%m-%d") for d in rate["as_of"]] == ["2024-12-31", "2025-01-01", "2025-06-30"]
+    assert rate[["numerator", "denominator"]].values.tolist() == [[0, 3], [1, 3], [1, 3]]
+    assert rate["group_id"].isna().all()
+    by = g.audit_series(["2025-01-01"], by="street")
+    assert set(by["group_id"]) == {"s1"} and set(by["group_name"]) == {"某街道"}
+    assert len(by) == len(s) // 3  # one group, every headline indicator
+    with pytest.raises(ValueError, match="by="):
+        g.audit_series(["2025-01-01"], by="community")
+
+
+def test_compare_two_dates_of_one_ledger():
+    g = build_dated()
+    c = og.compare(g, g, as_of_a="2025-06-29", as_of_b="2025-06-30")
+    changes = c.nodes.set_index("id")["change"].to_dict()
+    assert changes == {"c1": "removed", "po-c1": "removed", "a1": "moved", "a2": "moved"}
+    assert (c.as_of_a, c.as_of) == (pd.Timestamp("2025-06-29").date(), pd.Timestamp("2025-06-30").date())
+    assert "2025-06-29 → 2025-06-30" in repr(c)

@@ -15,6 +15,7 @@ MODULES = [
     "orggraph.plot.network",
     "orggraph.plot.scenario",
     "orggraph.plot.maps",
+    "orggraph.plot.trend",
     "orggraph.report.html",
     "orggraph.progress",
 ]
