@@ -70,6 +70,10 @@ __all__ = [
     "universe_mask",
     "is_community_party_org",
     "cypher_params",
+    "VILLAGE",
+    "VILLAGE_COMMITTEE",
+    "VILLAGE_SUPERVISORY_COMMITTEE",
+    "VILLAGE_PARTY_LEVELS",
 ]
 
 # --------------------------------------------------------------------------- 两委: a community's own bodies
@@ -222,6 +226,18 @@ BOUNDARY_ZONE = "boundary_zone"
 COMPOUND_BRANCH_LEVEL = "branch"
 #: a compound expects the links of the chain (组织链条) whose territory is one of these; a building expects all
 CHAIN_LEVELS_AT_COMPOUND: tuple[str, ...] = ("street", "community", COMPOUND)
+
+# --------------------------------------------------------------------------- villages (村两委)
+
+#: area kind of a village (自然村 / 行政村 inside a rural community)
+VILLAGE = "village"
+#: unit kind of a village committee (村民委员会, 村委会): the village's own committee
+VILLAGE_COMMITTEE = "village_committee"
+#: unit kind of a village affairs supervisory committee (村务监督委员会); no 两委 member should sit on it
+VILLAGE_SUPERVISORY_COMMITTEE = "village_supervisory_committee"
+#: party-organisation levels that make a village's own party organisation (村党支部, 村党总支), when it has no
+#: ``unit_id`` and ``COVERS`` the village area itself; with the village committee it makes the 村两委
+VILLAGE_PARTY_LEVELS: tuple[str, ...] = ("branch", "general_branch")
 
 # --------------------------------------------------------------------------- units
 

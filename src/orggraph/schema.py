@@ -106,6 +106,8 @@ ENUMS: dict[str, Enum] = {
                 "resident_unit": ("驻区单位", "区直单位", "机关企事业单位"),
                 "social_org": ("社会组织", "志愿服务组织", "应急突击队"),
                 "service_team": ("服务队", "工作组"),
+                "village_committee": ("村民委员会", "村委会"),
+                "village_supervisory_committee": ("村务监督委员会", "村监委"),
             },
         ),
         Enum(

@@ -104,3 +104,15 @@ def assert_agree(got, want, what: str = "") -> None:
         assert_frames_agree(got, want, what)
     else:
         assert_reports_agree(got, want, what)
+
+
+def ledger_graph(tables: dict[str, list[dict]]):
+    """The graph of hand-written ledger tables (headers may be Chinese aliases), read by the real ledger reader."""
+    import tempfile
+
+    import orggraph as og
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for table, rows in tables.items():
+            pd.DataFrame(rows).to_csv(Path(tmp) / f"{table}.csv", index=False)
+        return og.read_ledger(tmp)

@@ -16,13 +16,12 @@ the tests check that it does, rather than answer wrongly.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 import orggraph as og
+
+from conformance_helpers import ledger_graph
 from orggraph.errors import QueryNotSupportedError
 
 TABLES = {
@@ -57,10 +56,7 @@ TABLES = {
 
 
 def build_dated() -> og.OrgGraph:
-    with tempfile.TemporaryDirectory() as tmp:
-        for table, rows in TABLES.items():
-            pd.DataFrame(rows).to_csv(Path(tmp) / f"{table}.csv", index=False)
-        return og.read_ledger(tmp)
+    return ledger_graph(TABLES)
 
 
 def _graph(on_backend):
