@@ -57,6 +57,7 @@ class Neo4jBackend(QueryMixin, Backend):
     def __init__(self, runner: Runner, uri: str = ""):
         self.runner = runner
         self.uri = uri
+        self._absent: dict = {}  # as_of -> dated rows not existing then (read.absent_structure); cleared by load
 
     def describe(self) -> str:
         db = self.runner.database or "<home database>"
@@ -113,8 +114,10 @@ class Neo4jBackend(QueryMixin, Backend):
         :class:`~orggraph.errors.QueryNotSupportedError` instead of answering wrongly;
         ``g.to_memory()`` answers such a question.
         """
-        found = self.runner.records(cypher.get("read.absent_structure"), as_of=as_of)
-        n = sum(int(r["n"]) for r in found)
+        n = self._absent.get(as_of)
+        if n is None:  # one scan per date; a load through this backend clears the memo
+            found = self.runner.records(cypher.get("read.absent_structure"), as_of=as_of)
+            n = self._absent[as_of] = sum(int(r["n"]) for r in found)
         if n:
             raise QueryNotSupportedError(
                 f"as_of={as_of}: {n} dated territories, bodies or structural links (start/end) did not exist that day, "
@@ -125,12 +128,14 @@ class Neo4jBackend(QueryMixin, Backend):
     # ------------------------------------------------------------ whole graph
     def load(self, graph, *, batch_size: int = 10_000, progress: bool | None = None) -> LoadReport:
         """Load an in-memory graph (see :mod:`.load` for how a failed load is undone)."""
+        self._absent.clear()
         report = load_graph(self.runner, graph, batch_size=batch_size, progress=progress)
         report.counts = self.counts()
         return report
 
     def discard_load(self, load_id: str) -> int:
         """Delete what a crashed load (``load_id``) left behind; the number of elements deleted."""
+        self._absent.clear()
         return discard_load(self.runner, load_id)
 
     def within_ids(self, territory_id: str) -> pd.Index:
