@@ -107,6 +107,8 @@ class OrgGraph:
     interlock_network = _query_method(_q.interlock_network)
     interlock_metrics = _query_method(_q.interlock_metrics)
     audit = _query_method(_q.audit)
+    audit_series = _query_method(_q.audit_series)
+    village_one_shoulder = _query_method(_q.village_one_shoulder)
 
     # ------------------------------------------------------------ backend access
     @property

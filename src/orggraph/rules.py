@@ -51,6 +51,11 @@ __all__ = [
     "reported_mask",
     "runs_on",
     "is_current",
+    "DATED_NODE_KINDS",
+    "DATED_EDGE_TYPES",
+    "EXISTS_START_OP",
+    "EXISTS_END_OP",
+    "exists_mask",
     "COMPOUND",
     "BUILDING",
     "BOUNDARY_ZONE",
@@ -65,6 +70,10 @@ __all__ = [
     "universe_mask",
     "is_community_party_org",
     "cypher_params",
+    "VILLAGE",
+    "VILLAGE_COMMITTEE",
+    "VILLAGE_SUPERVISORY_COMMITTEE",
+    "VILLAGE_PARTY_LEVELS",
 ]
 
 # --------------------------------------------------------------------------- 两委: a community's own bodies
@@ -179,6 +188,32 @@ def is_current(start, end, as_of) -> bool:
     return bool(current_mask(pd.Series([start], dtype="datetime64[ns]"), pd.Series([end], dtype="datetime64[ns]"), as_of)[0])
 
 
+# --------------------------------------------------------------------------- when a territory, body or link exists
+
+#: node kinds that may carry ``start`` (成立日期) / ``end`` (撤销日期): territories and bodies
+DATED_NODE_KINDS: tuple[str, ...] = ("District", "Street", "Community", "Grid", "Area", "PartyOrg", "Unit")
+#: structural edge types that may carry ``start`` / ``end`` (a ``contains`` row ending and another starting
+#: on the same day records an absorption)
+DATED_EDGE_TYPES: tuple[str, ...] = ("CONTAINS", "COVERS", "SUBORDINATE_TO")
+
+#: A dated node or structural edge exists at ``as_of`` when ``start EXISTS_START_OP as_of`` and
+#: ``end EXISTS_END_OP as_of``: the half-open rule of posts, so a community dissolved on a day no longer
+#: exists that day, and the row of its absorbing parent (starting that day) already holds. Missing = open.
+EXISTS_START_OP = CURRENT_START_OP
+EXISTS_END_OP = CURRENT_END_OP
+
+
+def exists_mask(start, end, as_of: _dt.date) -> np.ndarray:
+    """Dated rows (nodes of :data:`DATED_NODE_KINDS`, edges of :data:`DATED_EDGE_TYPES`) existing at ``as_of``.
+
+    ``start <= as_of < end``, a missing start or end being open. Every query on
+    every backend counts only what exists at its ``as_of``: not a row, not a
+    denominator, not a gap.
+    """
+    ok = np.asarray(_compare(start, EXISTS_START_OP, as_of), dtype=bool)
+    return ok & np.asarray(_compare(end, EXISTS_END_OP, as_of), dtype=bool)
+
+
 # --------------------------------------------------------------------------- territories
 
 #: area kind of a residential compound (小区)
@@ -191,6 +226,18 @@ BOUNDARY_ZONE = "boundary_zone"
 COMPOUND_BRANCH_LEVEL = "branch"
 #: a compound expects the links of the chain (组织链条) whose territory is one of these; a building expects all
 CHAIN_LEVELS_AT_COMPOUND: tuple[str, ...] = ("street", "community", COMPOUND)
+
+# --------------------------------------------------------------------------- villages (村两委)
+
+#: area kind of a village (自然村 / 行政村 inside a rural community)
+VILLAGE = "village"
+#: unit kind of a village committee (村民委员会, 村委会): the village's own committee
+VILLAGE_COMMITTEE = "village_committee"
+#: unit kind of a village affairs supervisory committee (村务监督委员会); no 两委 member should sit on it
+VILLAGE_SUPERVISORY_COMMITTEE = "village_supervisory_committee"
+#: party-organisation levels that make a village's own party organisation (村党支部, 村党总支), when it has no
+#: ``unit_id`` and ``COVERS`` the village area itself; with the village committee it makes the 村两委
+VILLAGE_PARTY_LEVELS: tuple[str, ...] = ("branch", "general_branch")
 
 # --------------------------------------------------------------------------- units
 

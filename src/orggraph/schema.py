@@ -110,6 +110,8 @@ ENUMS: dict[str, Enum] = {
                 "resident_unit": ("驻区单位", "区直单位", "机关企事业单位"),
                 "social_org": ("社会组织", "志愿服务组织", "应急突击队"),
                 "service_team": ("服务队", "工作组"),
+                "village_committee": ("村民委员会", "村委会"),
+                "village_supervisory_committee": ("村务监督委员会", "村监委"),
             },
         ),
         Enum(
@@ -244,16 +246,23 @@ _REG_POP = Attr("registered_population", "int", ("户籍人口",), minimum=0, do
 _GEOMETRY = Attr("geometry", "wkt", ("几何", "边界", "WKT"), doc="WKT polygon, optional; in the CRS of `crs`")
 _CRS = Attr("crs", "str", ("坐标系", "CRS"), doc="coordinate reference system of `geometry`, e.g. `EPSG:4490`"
             " (CGCS2000); one for the whole graph; empty: planar units (see docs/maps.md)")
+#: dated structure: a territory or body exists from ``start`` (missing: before the ledger) until ``end``
+#: (missing: still exists), half-open like a post (:func:`orggraph.rules.exists_mask`)
+_FOUNDED = Attr("start", "date", ("成立日期", "成立时间", "设立日期", "设立时间", "founded"),
+                doc="founded (成立); empty: existed before the ledger")
+_DISSOLVED = Attr("end", "date", ("撤销日期", "撤销时间", "撤并日期", "dissolved_on"),
+                  doc="dissolved or merged away (撤销) on this day; empty: still exists")
+_DATED = (_FOUNDED, _DISSOLVED)
 
 NODE_KINDS: dict[str, NodeKind] = {
     k.name: k
     for k in [
-        NodeKind("District", "districts", "区/县/市", (_ID, _NAME)),
+        NodeKind("District", "districts", "区/县/市", (_ID, _NAME, *_DATED)),
         NodeKind(
             "Street",
             "streets",
             "街道/乡镇",
-            (_ID, _NAME, _HH, _POP),
+            (_ID, _NAME, _HH, _POP, *_DATED),
             (Ref("district_id", "CONTAINS", ("District",), True, ("所属区县", "所属区")),),
         ),
         NodeKind(
@@ -261,14 +270,14 @@ NODE_KINDS: dict[str, NodeKind] = {
             "communities",
             "社区",
             (_ID, _NAME, Attr("kind", "str", ("类型", "社区类型"), enum="community_kind"), _HH, _POP,
-             _REG_POP, _GEOMETRY, _CRS),
+             _REG_POP, _GEOMETRY, _CRS, *_DATED),
             (Ref("street_id", "CONTAINS", ("Street",), True, ("所属街道",)),),
         ),
         NodeKind(
             "Grid",
             "grids",
             "网格",
-            (_ID, _NAME, _HH, _POP, _REG_POP, _GEOMETRY, _CRS),
+            (_ID, _NAME, _HH, _POP, _REG_POP, _GEOMETRY, _CRS, *_DATED),
             (
                 Ref("community_id", "CONTAINS", ("Community",), True, ("所属社区",)),
                 Ref("parent_grid_id", "CONTAINS", ("Grid",), True, ("上级网格",), "for a 二级网格"),
@@ -287,6 +296,7 @@ NODE_KINDS: dict[str, NodeKind] = {
                 _POP,
                 _REG_POP,
                 _CRS,
+                *_DATED,
             ),
             (
                 Ref(
@@ -308,6 +318,7 @@ NODE_KINDS: dict[str, NodeKind] = {
                 _NAME,
                 Attr("level", "str", ("级别", "层级", "类型"), enum="party_level"),
                 Attr("unit_id", "str", ("所在单位",), ref=("Unit",), doc="for a branch inside a unit"),
+                *_DATED,
             ),
             (
                 Ref("parent_id", "SUBORDINATE_TO", ("PartyOrg",), False, ("上级党组织",)),
@@ -318,7 +329,7 @@ NODE_KINDS: dict[str, NodeKind] = {
             "Unit",
             "units",
             "单位/组织",
-            (_ID, _NAME, Attr("kind", "str", ("类型", "单位类型"), enum="unit_kind")),
+            (_ID, _NAME, Attr("kind", "str", ("类型", "单位类型"), enum="unit_kind"), *_DATED),
             (
                 Ref("territory_id", "COVERS", TERRITORY_KINDS, False, ("所在区域",)),
                 Ref("parent_id", "SUBORDINATE_TO", ("Unit",), False, ("上级单位",)),
@@ -406,6 +417,11 @@ _ROLE = Attr("role", "str", ("职务",), required=True, enum="role")
 _START = Attr("start", "date", ("任职开始", "开始日期", "任职时间"))
 _END = Attr("end", "date", ("任职结束", "结束日期"), doc="empty: the post is current")
 _PART_TIME = Attr("part_time", "bool", ("是否兼职", "兼职"))
+#: dated structural edge (CONTAINS, COVERS, SUBORDINATE_TO): holds from ``start`` until ``end`` (half-open);
+#: absorption is an old parent's row ending and the new parent's row starting on the same day
+_EDGE_FROM = Attr("start", "date", ("开始日期", "成立日期", "设立时间", "划入日期"), doc="empty: since before the ledger")
+_EDGE_UNTIL = Attr("end", "date", ("结束日期", "撤销日期", "划出日期"), doc="empty: still holds")
+_EDGE_DATED = (_EDGE_FROM, _EDGE_UNTIL)
 
 EDGE_TYPES: dict[str, EdgeType] = {
     e.name: e
@@ -426,12 +442,14 @@ EDGE_TYPES: dict[str, EdgeType] = {
                     ("Area", "Area"),
                 }
             ),
+            _EDGE_DATED,
             doc="territory → territory it contains; a second claim on an area makes it contested",
         ),
         EdgeType(
             "SUBORDINATE_TO",
             "隶属",
             frozenset({("PartyOrg", "PartyOrg"), ("Unit", "Unit")}),
+            _EDGE_DATED,
             doc="body → the body it answers to",
         ),
         EdgeType(
@@ -445,6 +463,7 @@ EDGE_TYPES: dict[str, EdgeType] = {
             "COVERS",
             "覆盖",
             _pairs(BODY_KINDS, TERRITORY_KINDS),
+            _EDGE_DATED,
             doc="body → territory it serves or governs",
         ),
         EdgeType(
@@ -491,6 +510,7 @@ EDGE_TABLES: dict[str, EdgeTable] = {
             "CONTAINS",
             _ref("parent_id", ("上级", "上级区域"), TERRITORY_KINDS),
             _ref("child_id", ("下级", "下级区域"), TERRITORY_KINDS),
+            _EDGE_DATED,
             doc="extra containment claims beyond the parent columns",
         ),
         EdgeTable(
@@ -498,6 +518,7 @@ EDGE_TABLES: dict[str, EdgeTable] = {
             "SUBORDINATE_TO",
             _ref("body_id", ("下级单位", "下级组织"), BODY_KINDS),
             _ref("parent_id", ("上级单位", "上级组织"), BODY_KINDS),
+            _EDGE_DATED,
             doc="extra SUBORDINATE_TO links beyond the parent_id columns (a body answering to two)",
         ),
         EdgeTable(
@@ -505,6 +526,7 @@ EDGE_TABLES: dict[str, EdgeTable] = {
             "COVERS",
             _ref("body_id", ("单位", "服务单位"), BODY_KINDS),
             _ref("territory_id", ("区域", "服务区域"), TERRITORY_KINDS),
+            _EDGE_DATED,
         ),
         EdgeTable(
             "reports",

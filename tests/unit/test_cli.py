@@ -29,3 +29,13 @@ def test_validate_valid_and_invalid(tmp_path, capsys):
 def test_unknown_sample_is_a_clear_error(capsys):
     assert main(["summary", "--sample", "atlantis"]) == 1
     assert "no sample 'atlantis'" in capsys.readouterr().err
+
+
+def test_audit_of_a_sample_state_before_its_reform(tmp_path, capsys):
+    # the same NAME/before as `scenario run --sample`: 栖霞 before the reform has 8 communities, no compound branch
+    out = tmp_path / "before"
+    main(["audit", "--sample", "qixia/before", "--as-of", "2019-06-30", "--out", str(out)])
+    assert "sample qixia/before" in capsys.readouterr().out
+    head = pd.read_csv(out / "headline.csv").set_index("indicator")
+    assert head.loc["one_shoulder_share", "denominator"] == 8
+    assert head.loc["compound_branch_rate", "numerator"] == 0

@@ -39,7 +39,7 @@ def g():
 def test_nodes_and_edges_as_frames(g):
     c = g.nodes("Community")
     assert list(c.columns) == ["id", "name", "kind", "households", "population", "registered_population", "geometry",
-                              "crs", "street_id"]
+                              "crs", "start", "end", "street_id"]
     assert list(c["id"]) == ["c1", "c2", "c3"]
     assert list(c["kind"]) == ["converted", "urban", "urban"]
     assert c.loc[0, "households"] == 1200 and pd.isna(c.loc[1, "households"])

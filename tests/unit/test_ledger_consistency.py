@@ -31,7 +31,7 @@ def test_each_warning_names_file_and_row(tmp_path):
         {"cadre_id": "p1", "body_id": "u2", "role": "director", "start": "2021-01-01"},                # row 6: u2 dissolved 2020
     ]
     units = VALID["units"] + [{"id": "u2", "name": "旧居委会", "kind": "residents_committee", "territory_id": "c2",
-                               "dissolved_on": "2020-12-31"}]
+                               "end": "2020-12-31"}]  # 撤销日期 (a ledger's dissolved_on is read as end)
     grids = [{"id": "g1", "name": "一网格", "community_id": "c1", "households": 900}]  # c1 has 800
     communities = VALID["communities"] + [{"id": "c3", "name": "新社区", "street_id": "s1"}]  # no party organisation
     path = _ledger(tmp_path, posts=posts, units=units, grids=grids, communities=communities)

@@ -59,8 +59,8 @@ def test_roundtrip_keeps_extra_columns_and_second_claims(tmp_path):
     out = g.write_ledger(tmp_path / "out")
     areas = (out / "areas.csv").read_text(encoding="utf-8")
     contains = (out / "contains.csv").read_text(encoding="utf-8")
-    assert "z1,交界区域,boundary_zone,,,,,,c1" in areas  # households, geometry, population, registered_population, crs empty
-    assert contains.splitlines() == ["parent_id,child_id", "c2,z1"]
+    assert "z1,交界区域,boundary_zone,,,,,,,,c1" in areas  # households, geometry, population, registered_population, crs, start, end empty
+    assert contains.splitlines() == ["parent_id,child_id,start,end", "c2,z1,,"]
     assert og.read_ledger(out).equals(g)
 
 

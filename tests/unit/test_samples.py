@@ -171,8 +171,8 @@ def test_qixia_after_the_reform():
     branches = party[(party["level"] == "branch") & party["unit_id"].isna() & party["territory_id"].isin(compounds)]
     assert len(branches) == 7
     assert party["unit_id"].isin(s.ids("Unit", kind="property_company")).sum() == 5
-    first = branches.sort_values("founded").iloc[0]
-    assert first["name"] == "御景小区党支部" and first["founded"] == "2020-03-20"
+    first = branches.sort_values("start").iloc[0]  # the ledger's founded column is read as start (成立日期)
+    assert first["name"] == "御景小区党支部" and first["start"] == pd.Timestamp("2020-03-20")
     planned = s.nodes["Area"][s.nodes["Area"]["branch_planned"] == "true"]
     assert len(planned) == 19 and not planned["id"].isin(branches["territory_id"]).any()
     streets = s.nodes["Street"].set_index("id")["name"]
@@ -181,6 +181,18 @@ def test_qixia_after_the_reform():
     before = Sample("qixia", "before")
     assert before.count("Community") == 8
     assert set(before.ids("Area", kind="compound")) == compounds
+
+
+def test_qixia_branches_exist_from_their_founding_date():
+    """The qixia ledger's founded column (成立日期) dates its branches: none before 2020-03-20 (seed 004: the first
+    compound branch, 御景小区党支部, was founded on 2020-03-20); as of 2020-06-30 the documented 7 compound and 5
+    property-company branches."""
+    g = og.load_sample("qixia")
+    rates = {d: g.audit(as_of=d).headline.set_index("indicator") for d in ("2019-06-30", "2020-03-19", "2020-03-20", "2020-06-30")}
+    got = {d: (r.loc["compound_branch_rate", "numerator"], r.loc["property_company_branch_rate", "numerator"])
+           for d, r in rates.items()}
+    # 2020-03-20: 御景小区党支部 and one property-company branch (FIGURES: branches_founded_2020_03_20)
+    assert got == {"2019-06-30": (0, 0), "2020-03-19": (0, 0), "2020-03-20": (1, 1), "2020-06-30": (7, 5)}
 
 
 # ---------------------------------------------------------------- what each sample was built to contain

@@ -95,6 +95,16 @@ class Backend(ABC):
             f"copy() needs the in-memory graph; on the {self.name} backend call .to_memory() first"
         )
 
+    def at(self, as_of) -> "Backend":
+        """This backend as the graph stood on ``as_of`` (dated structure, :func:`orggraph.rules.exists_mask`).
+
+        Every dispatched query runs on ``backend.at(as_of)``. The default is the
+        backend itself, right for a graph without dated territories, bodies or
+        structural edges; a backend that cannot leave dated structure out raises
+        :class:`~orggraph.errors.QueryNotSupportedError` when some of it did not exist that day.
+        """
+        return self
+
     # ---------------------------------------------------------------- queries (orggraph.queries.*)
     @abstractmethod
     def cross_appointment_rate(self, *, bodies: tuple[str, ...], by: str, roles: tuple[str, ...] | None,

@@ -22,7 +22,7 @@ log = logging.getLogger("orggraph.cli")
 def _add_source(p: argparse.ArgumentParser) -> None:
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("ledger", nargs="?", help="a ledger: folder of CSV files or .xlsx workbook")
-    src.add_argument("--sample", metavar="NAME", help="a bundled sample instead of a ledger (see `orggraph samples`)")
+    src.add_argument("--sample", metavar="NAME", help="a bundled sample instead of a ledger (see `orggraph samples`); NAME/before: its state before the reform")
 
 
 def _add_pseudonymize(p: argparse.ArgumentParser) -> None:

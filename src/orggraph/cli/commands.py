@@ -15,11 +15,13 @@ EXTRA_PARSERS.append(add_scenario_parser)
 
 
 def load_source(args):
-    """The graph named on the command line: ``--sample NAME`` or a ledger path."""
+    """The graph named on the command line: ``--sample NAME`` (``NAME/before`` for a state before its
+    reform) or a ledger path."""
     import orggraph as og
 
     if getattr(args, "sample", None):
-        return og.load_sample(args.sample), f"sample {args.sample}"
+        name, _, state = args.sample.partition("/")
+        return og.load_sample(name, state or None), f"sample {args.sample}"
     return og.read_ledger(args.ledger), str(args.ledger)
 
 

@@ -29,15 +29,6 @@ def add_scenario_parser(sub, add_source) -> None:
     r.set_defaults(func=run)
 
 
-def _source(args):
-    import orggraph as og
-
-    if args.sample:
-        name, _, state = args.sample.partition("/")
-        return og.load_sample(name, state or None), f"sample {args.sample}"
-    return og.read_ledger(args.ledger), str(args.ledger)
-
-
 def run(args) -> int:
     from ..scenarios import Scenario, compare
 
@@ -45,7 +36,9 @@ def run(args) -> int:
         from .commands import LEDGER_OUT, check_out
 
         check_out(args.out, *LEDGER_OUT)
-    g, label = _source(args)
+    from .commands import load_source
+
+    g, label = load_source(args)
     s = Scenario.from_file(args.scenario_file, g)
     diff = compare(g, s, as_of=args.as_of, within=args.within)
     con = console()

@@ -18,7 +18,8 @@ from .validate import PROBLEM_COLUMNS
 
 __all__ = ["consistency_warnings", "DISSOLVED_COLUMN"]
 
-#: extra column (on party_orgs or units) holding the date a body was dissolved or merged away
+#: attribute a scenario sets on a body it dissolved or merged away (kept in the graph as a record); a ledger's
+#: ``dissolved_on`` column is read as the body's ``end`` (撤销日期, dated structure), checked the same way
 DISSOLVED_COLUMN = "dissolved_on"
 
 
@@ -113,11 +114,13 @@ def consistency_warnings(g, rows: dict | None = None, files: dict | None = None)
     ends = []
     for kind in ("PartyOrg", "Unit"):
         f = store.node_frame(kind)
-        if DISSOLVED_COLUMN in f.columns:
-            d = pd.to_datetime(f[DISSOLVED_COLUMN], errors="coerce")
-            ends.append(pd.Series(d.to_numpy(), index=f["id"].to_numpy()))
+        for column in ("end", DISSOLVED_COLUMN):
+            if column in f.columns:
+                d = pd.to_datetime(f[column], errors="coerce")
+                ends.append(pd.Series(d.to_numpy(), index=f["id"].to_numpy()))
     if ends and len(posts):
         dissolved = pd.concat(ends).dropna()
+        dissolved = dissolved[~dissolved.index.duplicated()]
         when = dissolved.reindex(posts["target"]).to_numpy()
         has = pd.notna(when)
         late = has.copy()

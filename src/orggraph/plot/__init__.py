@@ -16,6 +16,7 @@ function                        what it draws
 :func:`headline`                the rate indicators of an audit
 :func:`interlocks`              the cross-appointment network (交叉任职网络), bodies coloured by kind
 :func:`scenario`                a scenario's indicator changes (before → after)
+:func:`trend`                   one indicator of ``g.audit_series`` over its dates, a line per group
 :func:`areas`                   communities and areas on a map from WKT geometry, 治理真空带 and
                                 交界争议 areas highlighted
 :func:`choropleth`              a coverage indicator per community or grid on their polygons (专题地图)
@@ -35,6 +36,7 @@ from .choropleth import choropleth
 from .network import interlocks
 from .rates import COMMUNITY_LEVEL_INDICATORS, coverage, coverage_rates, cross_appointment, headline, rate_bars
 from .scenario import scenario
+from .trend import trend
 
 __all__ = [
     "hierarchy",
@@ -45,6 +47,7 @@ __all__ = [
     "rate_bars",
     "interlocks",
     "scenario",
+    "trend",
     "areas",
     "choropleth",
     "use_cjk_font",

@@ -148,10 +148,19 @@ def conform(result: pd.DataFrame, columns: list[str], query: str, *, typed: bool
 
 
 def dispatch(g, name: str, **params):
-    """Call the backend's implementation of query ``name``."""
-    impl = getattr(g.backend, name, None)
+    """Call the backend's implementation of query ``name``.
+
+    With an ``as_of``, on the graph as it stood that day (``g.backend.at(as_of)``):
+    territories, bodies and structural edges that did not exist then are left
+    out before the query runs (:func:`orggraph.rules.exists_mask`), so no query
+    needs its own handling of dated structure.
+    """
+    backend = g.backend
+    impl = getattr(backend, name, None)
     if impl is None:
-        raise QueryNotSupportedError(f"the {g.backend.name} backend does not implement {name}()")
+        raise QueryNotSupportedError(f"the {backend.name} backend does not implement {name}()")
+    if params.get("as_of") is not None:
+        impl = getattr(backend.at(params["as_of"]), name)
     return impl(**params)
 
 

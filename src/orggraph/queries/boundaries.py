@@ -25,9 +25,10 @@ to the territory by an ``ADJACENT`` edge in either direction (the communities a
 boundary zone lies between); ``governing_bodies`` are the party organisations
 and units that ``COVERS`` the territory itself (not its container).
 
-*Dates.* Containment, adjacency and coverage carry no dates: ``as_of`` is
-accepted for uniformity with the other queries and checked, but does not
-change the result.
+*Dates.* The query runs on the graph as it stood at ``as_of``: dated
+territories, bodies and ``CONTAINS`` / ``COVERS`` links that did not exist
+that day are left out (:func:`orggraph.rules.exists_mask`, applied in
+:func:`orggraph.queries._base.dispatch`). Adjacency carries no dates.
 """
 
 from __future__ import annotations

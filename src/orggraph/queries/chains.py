@@ -45,9 +45,10 @@ the same as evaluating the area against each claimant community and keeping
 the best. An unassigned area has no community, so it cannot pass the
 ``committee`` level.
 
-*Dates.* Party organisations and their links carry no dates: the chain is
-built from the current structure, and ``as_of`` is accepted for uniformity
-and checked, but does not change the result.
+*Dates.* The chain is built from the structure as it stood at ``as_of``:
+dated party organisations, territories and links that did not exist that day
+are left out (:func:`orggraph.rules.exists_mask`, applied in
+:func:`orggraph.queries._base.dispatch`).
 """
 
 from __future__ import annotations

@@ -58,6 +58,11 @@ class Comparison:
     after: object
     as_of: object
     within: str | None
+    #: the baseline's date when it differs from ``as_of`` (the scenario's date): ``compare(as_of_a=, as_of_b=)``
+    as_of_a: object = None
+
+    def _when(self) -> str:
+        return f"{self.as_of_a} → {self.as_of}" if self.as_of_a is not None else f"{self.as_of}"
 
     def summary(self) -> pd.DataFrame:
         """Counts of the structural changes: ``table, change, count``."""
@@ -102,16 +107,17 @@ class Comparison:
         axes[0].set_title("rates 比率")
         axes[1].set_title("counts 数量")
         axes[0].legend(loc="lower right", fontsize=8)
-        fig.suptitle(f"Indicator changes (as of {self.as_of})")
+        fig.suptitle(f"Indicator changes (as of {self._when()})")
         return fig
 
     def __repr__(self) -> str:
         s = self.summary()
         parts = ", ".join(f"{r.change} {r.table}: {r.count}" for r in s.itertuples() if r.count)
-        return f"<Comparison as of {self.as_of}: {parts or 'no structural change'}; {len(self.changed_indicators())} indicator(s) changed>"
+        return f"<Comparison as of {self._when()}: {parts or 'no structural change'}; {len(self.changed_indicators())} indicator(s) changed>"
 
 
-def compare(baseline, scenario, *, as_of=None, within: str | None = None, norms=None) -> Comparison:
+def compare(baseline, scenario, *, as_of=None, within: str | None = None, norms=None,
+            as_of_a=None, as_of_b=None) -> Comparison:
     """Compare a scenario with its baseline (改革前后对比): the structural diff and the indicator diff.
 
     Parameters
@@ -123,6 +129,13 @@ def compare(baseline, scenario, *, as_of=None, within: str | None = None, norms=
     as_of : date or str, optional
         The date posts must be current at, for both audits and for who lost or
         gained a post. Default: the scenario's date (for a Scenario), else today.
+    as_of_a, as_of_b : date or str, optional
+        Compare two snapshots on their own dates: the baseline as of ``as_of_a``,
+        the scenario (or other graph) as of ``as_of_b``; each defaults to ``as_of``.
+        With dated structure (``start`` / ``end``) each side is the graph as it
+        stood on its date (for the audits, and, when the dates differ, for the
+        structural diff too), so ``compare(g, g, as_of_a="2019-06-30",
+        as_of_b="2020-06-30")`` is a reform recorded in one ledger.
     within : str, optional
         Limit the audits to a territory (the structural diff covers the whole graph).
     norms : optional
@@ -153,18 +166,32 @@ def compare(baseline, scenario, *, as_of=None, within: str | None = None, norms=
     if as_of is None and isinstance(scenario, Scenario):
         as_of = scenario.date
     day = normalize_as_of(as_of)
-    before = audit(baseline, norms, within=within, as_of=day)
-    after = audit(after_graph, norms, within=within, as_of=day)
+    day_a = normalize_as_of(as_of_a) if as_of_a is not None else day
+    day_b = normalize_as_of(as_of_b) if as_of_b is not None else day
+    before = audit(baseline, norms, within=within, as_of=day_a)
+    after = audit(after_graph, norms, within=within, as_of=day_b)
+    # two dates: the structure each side had on its date (one ledger's history); one date: the ledgers as written
+    # (a scenario's dissolved body stays a record, its posts "ended", not "removed")
+    then, now = (_at(baseline, day_a), _at(after_graph, day_b)) if day_a != day_b else (baseline, after_graph)
     return Comparison(
-        nodes=node_changes(baseline, after_graph),
-        posts=post_changes(baseline, after_graph),
-        people=people_changes(baseline, after_graph, day),
+        nodes=node_changes(then, now),
+        posts=post_changes(then, now),
+        people=people_changes(then, now, day_a, day_b),
         indicators=indicator_changes(before.headline, after.headline),
         before=before,
         after=after,
-        as_of=day,
+        as_of=day_b,
         within=within,
+        as_of_a=day_a if day_a != day_b else None,
     )
+
+
+def _at(g, day):
+    """``g`` as it stood on ``day`` (dated structure left out; ``g`` itself when nothing is dated)."""
+    from ..graph import OrgGraph
+
+    backend = g.backend.at(day)
+    return g if backend is g.backend else OrgGraph(backend)
 
 
 # ---------------------------------------------------------------- the pieces
@@ -285,9 +312,10 @@ def _current(g, day) -> pd.DataFrame:
     return e.loc[ok, ["source", "target", "role"]].drop_duplicates()
 
 
-def people_changes(a, b, day) -> pd.DataFrame:
-    """Everyone whose current posts at ``day`` differ: what they lost and gained (``body_id:role``)."""
-    ca, cb = _current(a, day), _current(b, day)
+def people_changes(a, b, day, day_b=None) -> pd.DataFrame:
+    """Everyone whose current posts differ (``a`` at ``day``, ``b`` at ``day_b``, default ``day``):
+    what they lost and gained (``body_id:role``)."""
+    ca, cb = _current(a, day), _current(b, day if day_b is None else day_b)
     m = ca.merge(cb, how="outer", indicator=True)
     m = m[m["_merge"] != "both"]
     if not len(m):

@@ -38,7 +38,7 @@ def test_merge_dissolves_bodies_and_ends_their_posts(town):
         p = posts_of(g, body)
         assert len(p) == 2 and (p["end"] == END).all()
     po = g.nodes("PartyOrg").set_index("id")
-    assert po.loc["poB", "merged_into"] == "poA" and po.loc["poB", "dissolved_on"] == DAY
+    assert po.loc["poB", "merged_into"] == "poA" and po.loc["poB", "end"] == pd.Timestamp(DAY)
     assert pd.isna(po.loc["poB", "territory_id"])  # covers nothing any more
     # B's compound branch and the cooperative's party branch now answer to A's committee
     assert po.loc["brB", "parent_id"] == "poA" and po.loc["poCoop", "parent_id"] == "poA"

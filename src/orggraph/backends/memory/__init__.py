@@ -49,6 +49,11 @@ class _Core(Backend):
     def copy(self) -> "MemoryBackend":
         return MemoryBackend(self.store.copy())
 
+    def at(self, as_of) -> "MemoryBackend":
+        """This backend on the graph as it stood on ``as_of`` (:meth:`TableStore.at`); itself when undated."""
+        snap = self.store.at(as_of)
+        return self if snap is self.store else MemoryBackend(snap)
+
     def to_networkx(self) -> nx.MultiDiGraph:
         """The whole graph as a :class:`networkx.MultiDiGraph` (cached until the next change).
 

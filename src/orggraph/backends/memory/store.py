@@ -457,6 +457,7 @@ class TableStore:
         order = list(NODE_KINDS)
         known = np.append(kinds, -1)  # code -1 (an unknown id) has no kind
         ok = (known[mine] == order.index(kind)) & np.isin(known[other], [order.index(t) for t in ref.targets])
+        ok &= self.undated_edges(ref.edge)
         mine, other = mine[ok], other[ok]
         _, first = np.unique(mine, return_index=True)  # the first edge of each node, in table order
         first.sort()
@@ -576,6 +577,10 @@ class TableStore:
             frame = _typed(spec.attrs, frame, spec.name)
             for col in ("source", "target"):  # ids as the ledger reader cleans them (full-width folded, stripped)
                 frame[col] = _types.clean_text(frame[col].astype(object))
+        else:  # e.g. the edges of reference columns, which carry no attributes (no dates)
+            for a in spec.attrs:
+                if a.name not in frame.columns:
+                    frame[a.name] = _types.empty_column(a.type, frame.index)
         names = ["source", "target"] + [a.name for a in spec.attrs]
         frame = frame[names + [c for c in frame.columns if c not in names]].reset_index(drop=True)
         if codes is None or validate:
@@ -614,7 +619,10 @@ class TableStore:
     # ------------------------------------------------------------ removal and replacement
     def remove_nodes(self, ids: Iterable[str]) -> None:
         """Remove nodes and every edge touching them."""
-        codes = self.code_of(pd.Index(list(ids), dtype=object).to_numpy(dtype=object))
+        self._remove_codes(self.code_of(pd.Index(list(ids), dtype=object).to_numpy(dtype=object)))
+
+    def _remove_codes(self, codes: np.ndarray) -> None:
+        """Remove the nodes of ``codes`` (-1 ignored) and every edge touching them."""
         codes = codes[codes >= 0]
         dead = np.zeros(len(self._ids) + 1, dtype=bool)  # the last slot stands for code -1
         dead[codes] = True
@@ -675,6 +683,66 @@ class TableStore:
         if len(look):
             codes[look] = self.code_of(values.to_numpy(dtype=object)[look])
         return codes
+
+    # ------------------------------------------------------------ dated structure
+    def undated_edges(self, type: str) -> np.ndarray:
+        """Mask of the edges of ``type`` with neither ``start`` nor ``end``.
+
+        Only those can stand behind a reference column (``parent_id`` …): a dated
+        link (an absorption) stays a row of its edge table (``contains`` …).
+        """
+        f = self.edge_frame(type)
+        if "start" not in f.columns or "end" not in f.columns or edge_type(type).name == "HOLDS_POST":
+            return np.ones(len(f), dtype=bool)
+        return (f["start"].isna() & f["end"].isna()).to_numpy(dtype=bool)
+
+    def at(self, as_of) -> "TableStore":
+        """The graph as it stood on ``as_of``: a snapshot without what did not exist that day.
+
+        Dated nodes (:data:`orggraph.rules.DATED_NODE_KINDS`) and structural
+        edges (:data:`orggraph.rules.DATED_EDGE_TYPES`) whose ``start`` / ``end``
+        put them outside ``as_of`` (:func:`orggraph.rules.exists_mask`) are
+        left out, and so is every edge touching a node left out (its posts,
+        its containment, its coverage). Returns this store itself when nothing
+        is left out (a ledger without dates costs one pass over the date
+        columns), otherwise a copy sharing the untouched tables; cached per
+        date until the next change. Queries then run on the snapshot unchanged.
+        """
+        from ... import rules
+
+        day = pd.Timestamp(as_of).normalize()
+        return self.cached(("at", day), lambda: self._snapshot(day, rules))
+
+    def _snapshot(self, day: pd.Timestamp, rules) -> "TableStore":
+        gone: list[np.ndarray] = []
+        keep_edges: dict[str, np.ndarray] = {}
+        for kind in rules.DATED_NODE_KINDS:
+            f = self.node_frame(kind)
+            if len(f) and "start" in f.columns and (f["start"].notna().any() or f["end"].notna().any()):
+                ok = rules.exists_mask(f["start"], f["end"], day.date())
+                if not ok.all():
+                    gone.append(self.node_codes(kind)[~ok])
+        for etype in rules.DATED_EDGE_TYPES:
+            f = self.edge_frame(etype)
+            if len(f) and "start" in f.columns and (f["start"].notna().any() or f["end"].notna().any()):
+                ok = rules.exists_mask(f["start"], f["end"], day.date())
+                if not ok.all():
+                    keep_edges[etype] = ok
+        if not gone and not keep_edges:
+            return self
+        snap = self.copy()
+        for etype, ok in keep_edges.items():
+            snap._edges[etype].keep(ok)
+        for etype in rules.DATED_EDGE_TYPES:  # every link left holds that day: undated in the snapshot
+            t = snap._edges[etype]
+            f = t.frame
+            if len(f) and (f["start"].notna().any() or f["end"].notna().any()):
+                t.replace(f.assign(start=pd.NaT, end=pd.NaT).astype({"start": f["start"].dtype, "end": f["end"].dtype}),
+                          t.arrays)
+        if gone:
+            snap._remove_codes(np.concatenate(gone))
+        snap._changed()
+        return snap
 
     def copy(self) -> "TableStore":
         """A copy that shares the tables and their codes until one side changes them: O(number of tables).

@@ -13,7 +13,7 @@ import networkx as nx
 import pandas as pd
 
 from ... import _types
-from ...errors import NodeNotFound, SchemaError
+from ...errors import NodeNotFound, QueryNotSupportedError, SchemaError
 from ...schema import EDGE_TYPES, NODE_KINDS, TERRITORY_KINDS, edge_type, node_kind
 from ..base import Backend
 from . import cypher
@@ -57,6 +57,7 @@ class Neo4jBackend(QueryMixin, Backend):
     def __init__(self, runner: Runner, uri: str = ""):
         self.runner = runner
         self.uri = uri
+        self._absent: dict = {}  # as_of -> dated rows not existing then (read.absent_structure); cleared by load
 
     def describe(self) -> str:
         db = self.runner.database or "<home database>"
@@ -107,16 +108,37 @@ class Neo4jBackend(QueryMixin, Backend):
         found = {r["name"]: int(r["n"]) for r in self.runner.records(cypher.get("read.counts"))}
         return {name: found.get(name, 0) for name in [*NODE_KINDS, *EDGE_TYPES]}
 
+    def at(self, as_of) -> "Neo4jBackend":
+        """Itself when every dated territory, body and structural edge exists at ``as_of``.
+
+        The Cypher queries do not leave dated structure out (see ``docs/neo4j.md``),
+        so when some of it did not exist that day this raises
+        :class:`~orggraph.errors.QueryNotSupportedError` instead of answering wrongly;
+        ``g.to_memory()`` answers such a question.
+        """
+        n = self._absent.get(as_of)
+        if n is None:  # one scan per date; a load through this backend clears the memo
+            found = self.runner.records(cypher.get("read.absent_structure"), as_of=as_of)
+            n = self._absent[as_of] = sum(int(r["n"]) for r in found)
+        if n:
+            raise QueryNotSupportedError(
+                f"as_of={as_of}: {n} dated territories, bodies or structural links (start/end) did not exist that day, "
+                "and the neo4j backend does not leave dated structure out; query the in-memory graph (g.to_memory())"
+            )
+        return self
+
     # ------------------------------------------------------------ whole graph
     def load(self, graph, *, batch_size: int = 10_000, progress: bool | None = None, sync: bool = False) -> LoadReport:
         """Load an in-memory graph (see :mod:`.load` for how a failed load is undone; ``sync=True``: the
         database then holds exactly ``graph``)."""
+        self._absent.clear()
         report = load_graph(self.runner, graph, batch_size=batch_size, progress=progress, sync=sync)
         report.counts = self.counts()
         return report
 
     def discard_load(self, load_id: str) -> int:
         """Delete what a crashed load (``load_id``) left behind; the number of elements deleted."""
+        self._absent.clear()
         return discard_load(self.runner, load_id)
 
     def within_ids(self, territory_id: str) -> pd.Index:

@@ -114,6 +114,21 @@ def _current(r: str) -> str:
     )
 
 
+def _exists(x: str) -> str:
+    """Dated node or structural edge ``x`` exists at ``$as_of`` (:func:`orggraph.rules.exists_mask`)."""
+    return (
+        f"({x}.start IS NULL OR {x}.start {_op(rules.EXISTS_START_OP)} $as_of) "
+        f"AND ({x}.end IS NULL OR {x}.end {_op(rules.EXISTS_END_OP)} $as_of)"
+    )
+
+
+def _absent_structure() -> Statement:
+    """How many dated nodes and structural edges do not exist at ``$as_of`` (0: the graph is as it stood then)."""
+    parts = [f"MATCH (n:{_label(L)}) WHERE NOT ({_exists('n')}) RETURN count(n) AS n" for L in rules.DATED_NODE_KINDS]
+    parts += [f"MATCH ()-[r:{_rtype(T)}]->() WHERE NOT ({_exists('r')}) RETURN count(r) AS n" for T in rules.DATED_EDGE_TYPES]
+    return Statement("read.absent_structure", "\nUNION ALL\n".join(parts))
+
+
 def _reported(r: str) -> str:
     """Report ``r`` counts at ``$as_of`` (:func:`orggraph.rules.reported_mask`)."""
     return f"({r}.date IS NULL OR {r}.date {_op(rules.REPORT_DATE_OP)} $as_of)"
@@ -812,6 +827,7 @@ def _fixed() -> list[Statement]:
     return [
         _counts(),
         _kinds_of(),
+        _absent_structure(),
         unit_id_index(),
         SCOPE_TERRITORIES,
         SCOPE_COVERING_BODIES,

@@ -33,8 +33,8 @@ def dissolve(edit: Edit, successors: dict[str, str | None], *, repoint: bool = T
 
     ``successors`` maps each dissolved body to the body that takes over (or None;
     several ids joined by ';' after a split). The dissolved body stays in the
-    graph as a record, with attributes ``dissolved_on`` (ISO date) and
-    ``merged_into`` (the successor). With ``repoint``, bodies subordinate to a
+    graph as a record, with ``end`` = the edit's date (撤销日期: dated structure, so
+    it no longer exists from that day) and ``merged_into`` (the successor). With ``repoint``, bodies subordinate to a
     dissolved one now answer to its successor. Returns the number of posts ended.
     """
     if not successors:
@@ -61,7 +61,7 @@ def dissolve(edit: Edit, successors: dict[str, str | None], *, repoint: bool = T
         ids = [b for b in bodies if kinds[b] == kind]
         if ids:
             succ = pd.Series({b: successors[b] for b in ids}, dtype=object)
-            edit.set_attrs(kind, ids, dissolved_on=day, merged_into=succ)
+            edit.set_attrs(kind, ids, end=pd.Timestamp(day), merged_into=succ)
     return ended
 
 

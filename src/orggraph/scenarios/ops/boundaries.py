@@ -37,7 +37,7 @@ def split_community(
 
     Bodies: ``source``'s own party organisation and its units of the kinds in
     ``dissolve_units`` are dissolved (posts end at the scenario date; the record
-    keeps ``dissolved_on`` and ``merged_into`` = the new bodies, ';'-separated).
+    keeps ``end`` (the date, 撤销日期) and ``merged_into`` = the new bodies, ';'-separated).
     Each part gets the bodies named in ``create_bodies`` (``committee``: a party
     organisation of the source's level under the source's parent; unit kinds:
     a unit such as its 居委会), with no posts yet; the dissolved bodies'

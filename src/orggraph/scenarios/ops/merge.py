@@ -38,7 +38,7 @@ def merge_communities(
       the community) and its units of the kinds in ``dissolve_units`` (居委会 and
       居务监督委员会 by default) are dissolved: their posts end at the scenario
       date, they stop covering anything, and they stay in the graph as a record
-      with ``dissolved_on`` and ``merged_into`` (the body of ``into`` that takes
+      with ``end`` (the date, 撤销日期) and ``merged_into`` (the body of ``into`` that takes
       over). Their subordinate bodies (compound branches, the cooperative's party
       organisation …) now answer to that body. When ``into`` has no body of that
       kind, the source's body is transferred instead: it covers ``into``.
