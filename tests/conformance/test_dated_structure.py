@@ -21,7 +21,7 @@ import pytest
 
 import orggraph as og
 
-from conformance_helpers import ledger_graph
+from fixtures.ledgers import ledger_graph
 from orggraph.errors import QueryNotSupportedError
 
 TABLES = {

@@ -11,7 +11,7 @@ import pandas as pd
 
 import orggraph as og
 
-from conformance_helpers import ledger_graph
+from fixtures.ledgers import ledger_graph
 
 TABLES = {
     "streets": [{"编号": "s1", "名称": "某镇"}],
