@@ -28,7 +28,7 @@ __all__ = ["write_html", "render_html", "TABLE_TITLES"]
 
 #: detail table → (English title, Chinese title), in the order the report shows them
 TABLE_TITLES = {
-    "compounds_without_branch": ("Compounds without a party branch", "小区无党支部"),
+    "compounds_without_org": ("Compounds without a party organisation", "小区无党组织"),
     "large_compounds_without_committee": ("Compounds of 500+ households without a residents' committee", "500户以上小区无居委会"),
     "grids_without_worker": ("Grids without a grid worker", "网格无网格员"),
     "property_companies_without_branch": ("Property companies without a party organisation", "物业企业无党组织"),
@@ -40,7 +40,7 @@ TABLE_TITLES = {
     "chain_breaks": ("Breaks in the party chain", "组织链条断点"),
     "norm_violations": ("Staffing norm violations", "配置标准不达标"),
     "cross_appointment": ("Cross-appointment per community (两委)", "两委交叉任职率"),
-    "three_committee_cross_appointment": ("Cross-appointment per community (三委)", "三委交叉任职率"),
+    "two_of_three_bodies": ("People in two of the three bodies per community (党组织, 居委会, 业委会)", "三体交叉任职(任两委)"),
     "one_shoulder": ("Secretary and director in one person", "一肩挑"),
     "connectors": ("People holding posts in several bodies (ids)", "一人多职"),
     "interlocks": ("Bodies sharing people", "交叉任职网络"),
@@ -245,7 +245,7 @@ def _plots(report, tables: dict[str, pd.DataFrame], graph, masks) -> list[tuple[
                      lambda: plot.cross_appointment(tables["cross_appointment"]).figure))
     if graph is not None:
         rates = plot.coverage_rates(graph, within=report.within, as_of=report.as_of)
-        for ind, caption in (("compound_branch_rate", "Party branches in compounds per community 小区党组织组建率"),
+        for ind, caption in (("compound_org_coverage_rate", "Party branches in compounds per community 小区党组织组建率"),
                              ("grid_worker_rate", "Grid workers per community 网格员配备率")):
             part = rates[rates["indicator"] == ind]
             if len(part):

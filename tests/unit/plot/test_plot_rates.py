@@ -48,8 +48,8 @@ def build() -> og.OrgGraph:
 
 # (indicator, id) → (numerator, denominator), worked out from the docstring of build()
 BY_COMMUNITY = {
-    ("compound_branch_rate", "c1"): (1, 2),  # a1 yes, a2 no
-    ("compound_branch_rate", "c2"): (0, 2),  # a3 no, a2 (contested) no
+    ("compound_org_coverage_rate", "c1"): (1, 2),  # a1 yes, a2 no
+    ("compound_org_coverage_rate", "c2"): (0, 2),  # a3 no, a2 (contested) no
     ("property_company_branch_rate", "c1"): (1, 2),  # u1 (covers a1) yes, u2 (covers a2) no
     ("property_company_branch_rate", "c2"): (1, 2),  # u1 (covers a3) yes, u2 (covers contested a2) no
     ("grid_worker_rate", "c1"): (1, 2),  # g1 yes, g2 no; c2 has no grid: no row
@@ -62,7 +62,7 @@ BY_COMMUNITY = {
     ("large_compound_committee_rate", "c1"): (0, 1),  # a1 has 600 hh and no 居委会; c2 has no large compound
 }
 BY_STREET = {
-    "compound_branch_rate": (1, 3),
+    "compound_org_coverage_rate": (1, 3),
     "property_company_branch_rate": (1, 2),
     "grid_worker_rate": (1, 2),
     "part_time_member_rate": (0, 2),
@@ -78,7 +78,7 @@ def test_coverage_rates_per_community_by_hand():
     assert got == BY_COMMUNITY
     assert list(rates.columns) == ["indicator", "zh", "measure", "community_id", "community_name", "numerator",
                                    "denominator", "rate"]
-    row = rates.set_index(["indicator", "community_id"]).loc[("compound_branch_rate", "c1")]
+    row = rates.set_index(["indicator", "community_id"]).loc[("compound_org_coverage_rate", "c1")]
     assert row["community_name"] == "安宁社区" and row["zh"] == "小区党组织组建率" and row["rate"] == 0.5
 
 
@@ -89,7 +89,7 @@ def test_coverage_rates_per_street_by_hand():
 
 
 def test_coverage_rates_within_and_one_indicator():
-    rates = plot.coverage_rates(build(), "compound_branch_rate", within="c2", as_of=AS_OF)
+    rates = plot.coverage_rates(build(), "compound_org_coverage_rate", within="c2", as_of=AS_OF)
     # within c2 only c2's compounds count; c1 still holds the contested a2
     assert {r.community_id: (r.numerator, r.denominator) for r in rates.itertuples()} == {"c1": (0, 1), "c2": (0, 2)}
     with pytest.raises(ValueError, match="unknown coverage indicator"):
@@ -170,7 +170,7 @@ def test_cross_appointment_chart_of_a_sample(sample):
 
 
 def test_coverage_chart_draws_the_norm_and_reds_below_it():
-    ax = plot.coverage(build(), "compound_branch_rate", as_of=AS_OF)
+    ax = plot.coverage(build(), "compound_org_coverage_rate", as_of=AS_OF)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["辽河社区", "安宁社区"]
     assert [_colour(p) for p in ax.patches] == ["#de2d26", "#de2d26"]
     assert any(ln.get_linestyle() == "--" and ln.get_xdata()[0] == 1.0 for ln in ax.get_lines())

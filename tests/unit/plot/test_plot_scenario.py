@@ -12,7 +12,7 @@ from orggraph import plot
 
 def diff_frame(measure: bool = True) -> pd.DataFrame:
     frame = pd.DataFrame({
-        "indicator": ["compound_branch_rate", "grid_worker_rate", "unassigned_areas", "multi_post_people"],
+        "indicator": ["compound_org_coverage_rate", "grid_worker_rate", "unassigned_areas", "multi_post_people"],
         "zh": ["小区党组织组建率", "网格员配备率", "治理真空带(无主区域)", "一人多职人数"],
         "measure": ["组建率", "覆盖率", "数量", "数量"],
         "before": [0.25, 1.0, 3.0, 10.0],

@@ -120,7 +120,7 @@ def test_whole_graph_rates(city):
     report = city.coverage_gaps(as_of=AS_OF)
     assert rates(report) == {
         # compounds a1..a5; a 小区党支部 covers a1 (b_a1) only; b_pc covering a4 is a property company's → 1/5
-        "compound_branch_rate": (1, 5),  # only a1 has a 小区党支部; a4's branch is its property company's
+        "compound_org_coverage_rate": (1, 5),  # only a1 has a 小区党支部; a4's branch is its property company's
         # pc1 has b_pc; pc2 and pc3 have none → 1/3
         "property_company_branch_rate": (1, 3),
         # g1 (p1 starts on as_of); g2's worker left on as_of, g3's starts after, g5 has none → 2/5
@@ -142,9 +142,9 @@ def test_whole_graph_rates(city):
     assert r["numerator"].dtype == "int64" and r["denominator"].dtype == "int64" and r["rate"].dtype == "float64"
 
 
-def test_compounds_without_branch(city):
-    t = city.coverage_gaps(as_of=AS_OF)["compounds_without_branch"]
-    assert list(t.columns) == COVERAGE_TABLES["compounds_without_branch"]
+def test_compounds_without_org(city):
+    t = city.coverage_gaps(as_of=AS_OF)["compounds_without_org"]
+    assert list(t.columns) == COVERAGE_TABLES["compounds_without_org"]
     rows = t.astype(object).where(t.notna(), None).values.tolist()
     assert rows == [
         # a2 is inside g1, whose branch b_g1 covers the grid, not the compound
@@ -236,7 +236,7 @@ def test_as_of_changes_posts_and_reports(city):
 def test_within_street(city):
     report = city.coverage_gaps(within="s1", as_of=AS_OF)
     assert rates(report) == {
-        "compound_branch_rate": (1, 3),  # a1, a2, a3 (a3 is in both s1 communities)
+        "compound_org_coverage_rate": (1, 3),  # a1, a2, a3 (a3 is in both s1 communities)
         "property_company_branch_rate": (0, 1),  # pc2 only: pc1 covers a4 in s2, pc3 nothing
         "grid_worker_rate": (1, 3),  # g1, g2, g3
         "part_time_member_rate": (1, 2),  # c1, c2
@@ -244,7 +244,7 @@ def test_within_street(city):
         "community_report_rate": (1, 2),
         "large_compound_committee_rate": (1, 2),  # a1, a3
     }
-    assert ids(report, "compounds_without_branch") == ["a2", "a3"]
+    assert ids(report, "compounds_without_org") == ["a2", "a3"]
     assert report.within == "s1"
 
 
@@ -294,7 +294,7 @@ def test_report_is_a_mapping(city):
         report["nope"]
     assert report == report
     text = repr(report)
-    assert "小区党组织组建率" in text and "1 / 5" in text and "compounds_without_branch: 4" in text
+    assert "小区党组织组建率" in text and "1 / 5" in text and "compounds_without_org: 4" in text
     assert "as of 2023-06-30" in text
     html = report._repr_html_()
     assert "<table" in html and "网格员配备率" in html
@@ -427,7 +427,7 @@ def test_rates_are_consistent_and_add_up(streets):
             assert rate == pytest.approx(1 - len(whole[table]) / den)
     # territory- and community-based counts of the district are the sums over its streets and communities
     additive = [
-        "compound_branch_rate",
+        "compound_org_coverage_rate",
         "grid_worker_rate",
         "part_time_member_rate",
         "community_report_rate",
@@ -455,7 +455,7 @@ def test_a_property_company_branch_is_not_a_compound_branch():
     g.add_node("PartyOrg", "b2", name="物业公司党支部", level="branch", territory_id="a2", unit_id="pc")
     report = g.coverage_gaps(as_of="2021-01-01")
     # a1 has its own branch; a2 only its property company's: 1 of 2 compounds
-    assert report["compounds_without_branch"]["area_id"].tolist() == ["a2"]
-    assert report.rates.set_index("indicator").loc["compound_branch_rate", ["numerator", "denominator"]].tolist() == [1, 2]
+    assert report["compounds_without_org"]["area_id"].tolist() == ["a2"]
+    assert report.rates.set_index("indicator").loc["compound_org_coverage_rate", ["numerator", "denominator"]].tolist() == [1, 2]
     # and the company itself has a branch
     assert report["property_companies_without_branch"].empty
