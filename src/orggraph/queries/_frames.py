@@ -135,3 +135,41 @@ def full_members_per_compound(g, compounds) -> pd.Series:
         inside = descendants(g, [a])
         counts[a] = int(home.isin(inside).sum())
     return pd.Series(counts, dtype="int64")
+
+
+def community_of(g, bodies) -> tuple[list, list]:
+    """For each body id: the smallest community id that is or contains a territory it ``COVERS``, and that
+    community's street (for a body with no community: the smallest street id above it), None when none."""
+    contains = g.backend.edges("CONTAINS")
+    parents: dict = {}
+    for s, t in zip(contains["source"].to_numpy(dtype=object), contains["target"].to_numpy(dtype=object)):
+        parents.setdefault(t, []).append(s)
+    comms = set(g.backend.nodes("Community")["id"])
+    streets = set(g.backend.nodes("Street")["id"])
+    street_of = dict(zip(g.backend.nodes("Community")["id"], g.backend.nodes("Community")["street_id"]))
+    covers = g.backend.edges("COVERS")
+    targets: dict = {}
+    for s, t in zip(covers["source"].to_numpy(dtype=object), covers["target"].to_numpy(dtype=object)):
+        targets.setdefault(s, []).append(t)
+
+    def above(t):
+        seen, stack = {t}, [t]
+        while stack:
+            for p in parents.get(stack.pop(), ()):
+                if p not in seen:
+                    seen.add(p)
+                    stack.append(p)
+        return seen
+
+    out_c, out_s = [], []
+    for b in bodies:
+        up = set().union(*[above(t) for t in targets.get(b, [])]) if b in targets else set()
+        c = sorted(str(x) for x in up & comms)
+        if c:
+            out_c.append(c[0])
+            out_s.append(street_of.get(c[0]))
+        else:
+            s_ = sorted(str(x) for x in up & streets)
+            out_c.append(None)
+            out_s.append(s_[0] if s_ else None)
+    return out_c, out_s

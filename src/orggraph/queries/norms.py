@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import OrgGraphError
+from .. import rules
 from ._base import check_within, conform, dispatch, normalize_as_of, register
 from .coverage import text_frame
 
@@ -69,6 +70,9 @@ NORM_RULES: dict[str, tuple[str, str, str]] = {
     ),
     "workstation_population": ("工作站服务人口(人)", "Unit", "population of the station's communities"),
     "workstation_staff": ("工作站工作人员(人)", "Unit", "people holding a current post at the station"),
+    "statutory_size": ("法定职数(人)", "Unit/PartyOrg",
+                       "distinct people holding current 班子 posts (rules.COMMITTEE_ROLES) in a 居委会, 党委, 党总支 or "
+                       "党支部 committee; bounds per kind from rules.STATUTORY_SIZES"),
 }
 
 # TOML section → keys; the file layout of orggraph/data/norms.toml
@@ -385,7 +389,55 @@ def check_norms(g, norms=None, *, within: str | None = None, as_of=None) -> pd.D
         maximum=result["rule"].map({r: b[1] for r, b in bounds.items()}).astype("float64"),
         measured=result["measured"].astype("float64"),
     )
+    sizes = statutory_sizes(g, within=within, as_of=as_of)
+    sizes = sizes[~sizes["measured"].between(sizes["minimum"], sizes["maximum"])]
+    sizes = sizes.assign(rule="statutory_size", zh=NORM_RULES["statutory_size"][0])
+    if len(sizes):
+        out = pd.concat([out, sizes[COLUMNS]], ignore_index=True) if len(out) else sizes[COLUMNS].reset_index(drop=True)
     out = out.sort_values(["rule", "entity_id"], kind="stable")
     text = [c for c in COLUMNS if c not in ("measured", "minimum", "maximum")]
     out = out.assign(**text_frame(out[text]))
     return conform(out, COLUMNS, "check_norms")
+
+
+def statutory_sizes(g, *, within=None, as_of) -> pd.DataFrame:
+    """The size (职数) of every 居委会 and party committee in scope, with its statutory bounds.
+
+    For each body whose kind is a key of :data:`orggraph.rules.STATUTORY_SIZES`
+    (units of kind ``residents_committee``; party organisations of level
+    ``committee``, ``general_branch`` or ``branch``) that ``COVERS`` a territory
+    in scope: ``measured`` is the number of distinct people holding a current
+    post of a role of :data:`orggraph.rules.COMMITTEE_ROLES` in it (its 班子),
+    ``minimum``/``maximum`` its statutory bounds. A body with no current 班子
+    post is not judged (nothing recorded), nor is a branch with a single one (a
+    branch of fewer than 7 members elects a secretary, not a committee:
+    中国共产党支部工作条例: 不足7人的支部不设支部委员会). ``community_id`` is the
+    smallest community id that is or contains a territory it covers.
+    """
+    from ._frames import bodies_in_scope, community_of
+
+    posts = g.backend.edges("HOLDS_POST")
+    current = posts[rules.current_mask(posts["start"], posts["end"], as_of)
+                    & posts["role"].isin(list(rules.COMMITTEE_ROLES)).to_numpy(dtype=bool)]
+    size = current.drop_duplicates(["source", "target"]).groupby("target").size()
+    units = g.backend.nodes("Unit")
+    party = g.backend.nodes("PartyOrg")
+    bodies = []
+    rc = units[(units["kind"] == rules.RESIDENTS_COMMITTEE).fillna(False).to_numpy(dtype=bool)]
+    bodies.append(pd.DataFrame({"label": "Unit", "entity_id": rc["id"], "entity_name": rc["name"],
+                                "kind": rules.RESIDENTS_COMMITTEE}))
+    levels = [k for k in rules.STATUTORY_SIZES if k != rules.RESIDENTS_COMMITTEE]
+    po = party[party["level"].isin(levels).to_numpy(dtype=bool)]
+    bodies.append(pd.DataFrame({"label": "PartyOrg", "entity_id": po["id"], "entity_name": po["name"],
+                                "kind": po["level"]}))
+    out = pd.concat(bodies, ignore_index=True)
+    out = out[bodies_in_scope(g, within, out["entity_id"])]
+    out["measured"] = out["entity_id"].map(size).fillna(0).astype("float64")
+    judged = (out["measured"] > 0) & ~((out["kind"] == "branch") & (out["measured"] < 2))
+    out = out[judged.to_numpy(dtype=bool)].reset_index(drop=True)
+    out["minimum"] = out["kind"].map({k: v[0] for k, v in rules.STATUTORY_SIZES.items()}).astype("float64")
+    out["maximum"] = out["kind"].map({k: v[1] for k, v in rules.STATUTORY_SIZES.items()}).astype("float64")
+    comm, street = community_of(g, out["entity_id"])
+    out["community_id"] = comm
+    out["street_id"] = street
+    return out
