@@ -137,6 +137,29 @@ def full_members_per_compound(g, compounds) -> pd.Series:
     return pd.Series(counts, dtype="int64")
 
 
+def communities_served(g, bodies) -> dict:
+    """For each body id: the communities that are or contain a territory it ``COVERS`` (``CONTAINS*``)."""
+    contains = g.backend.edges("CONTAINS")
+    parents: dict = {}
+    for s, t in zip(contains["source"].to_numpy(dtype=object), contains["target"].to_numpy(dtype=object)):
+        parents.setdefault(t, []).append(s)
+    comms = set(g.backend.nodes("Community")["id"])
+    covers = g.backend.edges("COVERS")
+    wanted = set(bodies)
+    out: dict = {b: set() for b in wanted}
+    for b, t in zip(covers["source"].to_numpy(dtype=object), covers["target"].to_numpy(dtype=object)):
+        if b not in wanted:
+            continue
+        seen, stack = {t}, [t]
+        while stack:
+            for p in parents.get(stack.pop(), ()):
+                if p not in seen:
+                    seen.add(p)
+                    stack.append(p)
+        out[b] |= seen & comms
+    return out
+
+
 def community_of(g, bodies) -> tuple[list, list]:
     """For each body id: the smallest community id that is or contains a territory it ``COVERS``, and that
     community's street (for a body with no community: the smallest street id above it), None when none."""

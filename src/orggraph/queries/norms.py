@@ -70,6 +70,12 @@ NORM_RULES: dict[str, tuple[str, str, str]] = {
     ),
     "workstation_population": ("工作站服务人口(人)", "Unit", "population of the station's communities"),
     "workstation_staff": ("工作站工作人员(人)", "Unit", "people holding a current post at the station"),
+    "zone_manager_households_per_residents_committee": (
+        "片区管理员服务户数(以居委会为单位)",
+        "Community",
+        "households of a community (its 居委会) served by a station ÷ people holding a current zone_manager post at "
+        "the station whose zone is that community; bounds of households_per_zone_manager",
+    ),
     "statutory_size": ("法定职数(人)", "Unit/PartyOrg",
                        "distinct people holding current 班子 posts (rules.COMMITTEE_ROLES) in a 居委会, 党委, 党总支 or "
                        "党支部 committee; bounds per kind from rules.STATUTORY_SIZES"),
@@ -389,6 +395,9 @@ def check_norms(g, norms=None, *, within: str | None = None, as_of=None) -> pd.D
         maximum=result["rule"].map({r: b[1] for r, b in bounds.items()}).astype("float64"),
         measured=result["measured"].astype("float64"),
     )
+    zones = zone_managers_per_residents_committee(g, bounds["households_per_zone_manager"], within=within, as_of=as_of)
+    if len(zones):
+        out = pd.concat([out, zones[COLUMNS]], ignore_index=True) if len(out) else zones[COLUMNS].reset_index(drop=True)
     sizes = statutory_sizes(g, within=within, as_of=as_of)
     sizes = sizes[~sizes["measured"].between(sizes["minimum"], sizes["maximum"])]
     sizes = sizes.assign(rule="statutory_size", zh=NORM_RULES["statutory_size"][0])
@@ -441,3 +450,51 @@ def statutory_sizes(g, *, within=None, as_of) -> pd.DataFrame:
     out["community_id"] = comm
     out["street_id"] = street
     return out
+
+
+def zone_managers_per_residents_committee(g, bound, *, within=None, as_of) -> pd.DataFrame:
+    """片区管理员 counted per 居委会 (seed 001: 以居委会为单位，按照300-400户/人的标准设立片区管理员).
+
+    For each work station in scope and each community it serves (a community that
+    is or contains a territory the station ``COVERS``): ``measured`` = the
+    community's households ÷ the distinct people holding a current
+    ``zone_manager`` post at the station whose ``zone`` is that community
+    (``inf`` when there is none). The rows outside ``bound`` are returned (rule
+    ``zone_manager_households_per_residents_committee``); a community with
+    unknown households is not judged. Needs the posts' ``zone`` column (the
+    community a zone manager serves); without it no row.
+    """
+    from ._frames import bodies_in_scope, communities_served
+
+    rule = "zone_manager_households_per_residents_committee"
+    columns = COLUMNS
+    posts = g.backend.edges("HOLDS_POST")
+    units = g.backend.nodes("Unit")
+    stations = units[(units["kind"] == rules.WORKSTATION).fillna(False).to_numpy(dtype=bool)]
+    stations = stations[bodies_in_scope(g, within, stations["id"])]
+    if "zone" not in posts.columns or stations.empty:
+        return pd.DataFrame(columns=columns)
+    ok = rules.current_mask(posts["start"], posts["end"], as_of) & (posts["role"] == rules.ZONE_MANAGER).fillna(False).to_numpy(dtype=bool)
+    zm = posts[ok].drop_duplicates(["source", "target", "zone"])
+    managers = zm.groupby(["target", "zone"]).size().to_dict()
+    comms = g.backend.nodes("Community")
+    households = dict(zip(comms["id"], pd.to_numeric(comms["households"], errors="coerce")))
+    names = dict(zip(comms["id"], comms["name"]))
+    street = dict(zip(comms["id"], comms["street_id"]))
+    scope = None
+    if within is not None:
+        from ._frames import descendants
+
+        scope = descendants(g, [within])
+    rows = []
+    for station, served in communities_served(g, stations["id"]).items():
+        for c in sorted(served):
+            hh = households.get(c)
+            if hh is None or hh != hh or (scope is not None and c not in scope):
+                continue
+            n = managers.get((station, c), 0)
+            measured = float(hh) / n if n else math.inf
+            if not bound[0] <= measured <= bound[1]:
+                rows.append((rule, NORM_RULES[rule][0], "Community", c, names.get(c), measured, bound[0], bound[1],
+                             c, street.get(c)))
+    return pd.DataFrame(rows, columns=columns)
