@@ -1071,9 +1071,10 @@ def generic_figures(q: Q, as_of: str) -> dict[str, tuple]:
         [sum(1 for a in managed if q.compound_org(a["id"])), len(managed)], (
             "[managed compounds having an organisation as in compounds_without_org, managed compounds]; managed = a "
             "units row of kind property_company has territory_id = the compound or a covers row links it"))
-    gw = {p["body_id"] for p in q.current(as_of, role="grid_worker")}
+    gw = {p["body_id"] for p in q.current(as_of, role="grid_worker") if p["part_time"] != "true"}
     out["grids_without_current_grid_worker"] = (sum(1 for g in q.t["grids"] if g["id"] not in gw), (
-        "count of grids with no current post (role grid_worker, body_id = the grid)"))
+        "count of grids with no current full-time post (role grid_worker, part_time not true, body_id = the grid); "
+        "part-time (兼职) 网格员 do not staff a grid for 网格员配备率"))
     pcb = {o["unit_id"] for o in q.t["party_orgs"] if o["unit_id"]}
     out["property_companies_without_branch"] = (
         sum(1 for u in q.rows("units", kind="property_company") if u["id"] not in pcb),

@@ -48,6 +48,7 @@ __all__ = [
     "CURRENT_END_OP",
     "REPORT_DATE_OP",
     "current_mask",
+    "full_time_mask",
     "reported_mask",
     "runs_on",
     "is_current",
@@ -164,6 +165,13 @@ def current_mask(start, end, as_of: _dt.date) -> np.ndarray:
     if end is not None:
         ok = ok & np.asarray(_compare(end, CURRENT_END_OP, as_of), dtype=bool)
     return ok
+
+
+def full_time_mask(part_time) -> np.ndarray:
+    """Posts held full-time (专职): ``part_time`` missing or false. 网格员配备率 counts full-time 网格员
+    (东城: every 网格员 part-time, 兼职, is not a staffed grid); part-time ones are reported beside it."""
+    v = pd.Series(part_time, dtype=object) if not isinstance(part_time, pd.Series) else part_time.astype(object)
+    return ~v.fillna(False).astype(bool).to_numpy(dtype=bool)
 
 
 def runs_on(end, day: _dt.date) -> np.ndarray:

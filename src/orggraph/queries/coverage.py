@@ -211,8 +211,11 @@ def coverage_gaps(g, *, large_compound=rules.LARGE_COMPOUND_HOUSEHOLDS, within: 
         organisation (any level) has as its ``unit_id``. ``compounds`` is the
         number of distinct compounds the company ``COVERS`` directly.
     ``grids_without_worker`` (网格员配备率, ``grid_worker_rate``)
-        Grids (网格, 二级网格 included) in scope with no current ``grid_worker``
-        (网格员) post whose target is the grid itself.
+        Grids (网格, 二级网格 included) in scope with no current full-time
+        (专职: ``part_time`` missing or false) ``grid_worker`` (网格员) post
+        whose target is the grid itself. The row ``part_time_grid_worker_rate``
+        (兼职网格员配备率) beside it counts the grids with a current part-time
+        (兼职) 网格员 over the same grids.
     ``communities_without_part_time_member`` (大党委兼职委员覆盖率, ``part_time_member_rate``)
         Communities in scope whose own party organisation — a party
         organisation of level ``committee`` or ``general_branch`` with no
@@ -390,6 +393,19 @@ def _obliged_units(g, option) -> tuple[str, set]:
     return option, set(ids[_column(resident, option, "units", "obliged_units")])
 
 
+def _part_time_staffed(g, within, as_of) -> int:
+    """Grids in scope with a current part-time (兼职) ``grid_worker`` post on the grid itself."""
+    from ._frames import in_scope
+
+    grids = g.backend.nodes("Grid")["id"]
+    grids = set(grids[in_scope(g, within, grids)])
+    posts = g.backend.edges("HOLDS_POST")
+    ok = (rules.current_mask(posts["start"], posts["end"], as_of)
+          & (posts["role"] == rules.GRID_WORKER).fillna(False).to_numpy(dtype=bool)
+          & ~rules.full_time_mask(posts["part_time"]))
+    return len(grids & set(posts.loc[ok, "target"]))
+
+
 def _report(g, result: Mapping[str, pd.DataFrame], *, within, as_of, large_compound, eligible, obliged) -> CoverageReport:
     """Check a backend's tables, sort them, and derive the rates (shared by every backend)."""
     from ._frames import bodies_in_scope, in_scope
@@ -448,7 +464,13 @@ def _report(g, result: Mapping[str, pd.DataFrame], *, within, as_of, large_compo
                                    f"台账列 {set_name} (ledger column {set_name!r})")
             rows.append((d_ind, d_zh, d_measure, d_num, d_den, d_num / d_den if d_den else np.nan, f"{flag}={set_name}: {label}"))
         universe = _UNIVERSE_NAMES[name].format(n=large_compound)
+        if name == "grids_without_worker":
+            universe += "; 专职网格员 (full-time grid workers)"
         rows.append((indicator, zh, measure, num, den, num / den if den else np.nan, universe))
+        if name == "grids_without_worker":  # the part-time (兼职) figure beside the full-time one
+            p_num = _part_time_staffed(g, within, as_of)
+            rows.append(("part_time_grid_worker_rate", "兼职网格员配备率", "覆盖率", p_num, den,
+                         p_num / den if den else np.nan, "网格 (grids); 兼职网格员 (part-time grid workers)"))
     rates = pd.DataFrame(rows, columns=RATE_COLUMNS)
     rates = rates.astype({"numerator": "int64", "denominator": "int64", "rate": "float64"})
     return CoverageReport(tables, rates, within=within, as_of=as_of, eligible_compounds=eligible[0],

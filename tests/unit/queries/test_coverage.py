@@ -129,6 +129,8 @@ def test_whole_graph_rates(city):
         "property_company_branch_rate": (1, 3),
         # g1 (p1 starts on as_of); g2's worker left on as_of, g3's starts after, g5 has none → 2/5
         "grid_worker_rate": (2, 5),
+        # no 网格员 post is marked part-time (兼职) → 0/5
+        "part_time_grid_worker_rate": (0, 5),
         # only c1 (p6, also secretary of ru_po) → 1/3
         "part_time_member_rate": (1, 3),
         # obliged by default: units with their own party organisation: ru1 only (ru_po); it reports → 1/1
@@ -141,9 +143,10 @@ def test_whole_graph_rates(city):
         "large_compound_committee_rate": (1, 3),
     }
     r = report.rates
-    assert r["rate"].tolist() == pytest.approx([2 / 3, 2 / 5, 1 / 3, 2 / 5, 1 / 3, 1 / 1, 2 / 4, 2 / 3, 1 / 3])
+    assert r["rate"].tolist() == pytest.approx([2 / 3, 2 / 5, 1 / 3, 2 / 5, 0 / 5, 1 / 3, 1 / 1, 2 / 4, 2 / 3, 1 / 3])
     assert r["zh"].tolist()[0] == "小区党组织组建率"
-    assert r["measure"].tolist() == ["组建率", "覆盖率", "组建率", "覆盖率", "覆盖率", "报到率", "覆盖率", "覆盖率", "组建率"]
+    assert r["measure"].tolist() == ["组建率", "覆盖率", "组建率", "覆盖率", "覆盖率", "覆盖率", "报到率", "覆盖率", "覆盖率",
+                                     "组建率"]
     assert list(r.columns) == ["indicator", "zh", "measure", "numerator", "denominator", "rate", "definition"]
     assert report.eligible_compounds == "managed" and report.obliged_units == "own_party_org"
     assert r["definition"].tolist()[0].startswith("eligible=managed")
@@ -248,6 +251,7 @@ def test_within_street(city):
         "compound_org_coverage_rate": (1, 3),  # a1, a2, a3 (a3 is in both s1 communities)
         "property_company_branch_rate": (0, 1),  # pc2 only: pc1 covers a4 in s2, pc3 nothing
         "grid_worker_rate": (1, 3),  # g1, g2, g3
+        "part_time_grid_worker_rate": (0, 3),  # none marked part-time
         "part_time_member_rate": (1, 2),  # c1, c2
         "unit_report_rate": (1, 1),  # obliged (own party organisation) in s1: ru1, which reports
         "unit_report_coverage_rate": (1, 2),  # ru1 (covers c1) and ru2 (covers s1); ru3 covers d1, above s1
@@ -280,8 +284,8 @@ def test_within_district_excludes_bodies_covering_nothing(city):
 
 def test_empty_scope(city):
     report = city.coverage_gaps(within="s3", as_of=AS_OF)
-    assert report.rates["denominator"].tolist() == [0] * 9
-    assert report.rates["numerator"].tolist() == [0] * 9
+    assert report.rates["denominator"].tolist() == [0] * 10
+    assert report.rates["numerator"].tolist() == [0] * 10
     assert report.rates["rate"].isna().all()
     for name, frame in report.items():
         assert len(frame) == 0

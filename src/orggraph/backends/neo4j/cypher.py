@@ -458,7 +458,11 @@ _HAS_ORG = (
     "WHERE br.level IN $compound_org_levels AND br.unit_id IS NULL }"
 )
 _HAS_RC = "EXISTS { MATCH (x)<-[:COVERS]-(rc:Unit) WHERE rc.kind = $residents_committee }"
-_GRID_WORKED = f"EXISTS {{ MATCH (x)<-[r:HOLDS_POST]-() WHERE r.role = $grid_worker AND {_current('r')} }}"
+# a current full-time (专职: part_time missing or false, rules.full_time_mask) grid worker on the grid itself
+_GRID_WORKED = (
+    "EXISTS { MATCH (x)<-[r:HOLDS_POST]-() WHERE r.role = $grid_worker AND (r.part_time IS NULL OR r.part_time = false) "
+    f"AND {_current('r')} }}"
+)
 _UNIT_REPORTS = (
     f"(EXISTS {{ MATCH (x)-[rep:REPORTS_TO]->() WHERE {_reported('rep')} }}"
     f" OR EXISTS {{ MATCH (po:PartyOrg {{unit_id: x.id}})-[rep:REPORTS_TO]->() WHERE {_reported('rep')} }})"

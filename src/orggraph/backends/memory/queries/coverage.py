@@ -299,9 +299,10 @@ class CoverageMixin:
             ("property_companies_without_branch", "property_company_branch_rate", companies, host_units[companies])
         )
 
-        # 网格员配备率: a current grid_worker post on the grid itself
+        # 网格员配备率: a current full-time (专职) grid_worker post on the grid itself
         grids = universe("grids_without_worker")
-        workers = flags(store, posts.body[posts.role(rules.GRID_WORKER, flags(store, grids)[posts.body])])
+        full_time = rules.full_time_mask(store.edge_frame("HOLDS_POST")["part_time"].iloc[posts._rows])
+        workers = flags(store, posts.body[posts.role(rules.GRID_WORKER, flags(store, grids)[posts.body]) & full_time])
         checks.append(("grids_without_worker", "grid_worker_rate", grids, workers[grids]))
 
         # 大党委兼职委员覆盖率: a current part_time_member of the community's party organisation
