@@ -71,6 +71,18 @@ def build_town() -> og.OrgGraph:
     ]
     for who, body, role in posts:
         g.add_edge("HOLDS_POST", who, body, role=role, start="2021-01-01")
+    # 业委会: O1 (compound a1 of c1) with x2 (a P1 member) and w1; O3 (a5 of c3) with w2 only
+    g.add_node("Unit", "O1", name="a1业委会", kind="owners_committee", territory_id="a1")
+    g.add_node("Unit", "O3", name="a5业委会", kind="owners_committee", territory_id="a5")
+    # grids of c1: G1 with a full-time 网格员, G2 with a part-time (兼职) one
+    g.add_node("Grid", "G1", name="网格1", community_id="c1", households=300)
+    g.add_node("Grid", "G2", name="网格2", community_id="c1", households=300)
+    for p in ("w1", "w2", "gw1", "gw2"):
+        g.add_node("Cadre", p, name=f"人{p}")
+    for who, body, role in (("x2", "O1", "member"), ("w1", "O1", "director"), ("w2", "O3", "director")):
+        g.add_edge("HOLDS_POST", who, body, role=role, start="2021-01-01")
+    g.add_edge("HOLDS_POST", "gw1", "G1", role="grid_worker", start="2021-01-01", part_time=False)
+    g.add_edge("HOLDS_POST", "gw2", "G2", role="grid_worker", start="2021-01-01", part_time=True)
     return g
 
 
@@ -172,6 +184,30 @@ def test_unit_reports_over_the_obliged(town):
     assert col.obliged_units == "district_level" and _rates(col)["unit_report_rate"] == (2, 2)
 
 
+def test_grid_workers_full_time_and_part_time(town):
+    r = _rates(town.coverage_gaps(within="c1", as_of=AS_OF))
+    # G1 has a full-time 网格员, G2 only a part-time one: 专职 1/2, 兼职 1/2
+    assert r["grid_worker_rate"] == (1, 2) and r["part_time_grid_worker_rate"] == (1, 2)
+    assert town.coverage_gaps(within="c1", as_of=AS_OF)["grids_without_worker"]["grid_id"].tolist() == ["G2"]
+
+
+# --------------------------------------------------------------------------- 三委: 两委 members on the 业委会
+
+
+def test_owners_committee_overlap(town):
+    r = _by(town.owners_committee_overlap(as_of=AS_OF), "community_id")
+    # c1: O1 has x2, a member of P1's 班子 → 1 of 1 业委会; members x2, w1 → 1 of 2
+    assert [r["c1"][k] for k in ("owners_committees", "with_committee_member", "share", "members",
+                                 "committee_members", "member_share")] == [1, 1, 1.0, 2, 1, 0.5]
+    # c3: O3 has only w2 → 0 of 1; c2 has no 业委会: shares NaN
+    assert [r["c3"][k] for k in ("owners_committees", "with_committee_member", "members", "committee_members")] == [1, 0, 1, 0]
+    assert r["c3"]["share"] == 0.0 and math.isnan(r["c2"]["share"]) and math.isnan(r["c2"]["member_share"])
+    d = town.owners_committee_overlap(by="district", as_of=AS_OF).iloc[0]
+    assert [d[k] for k in ("communities", "owners_committees", "with_committee_member", "members", "committee_members")] == [
+        3, 2, 1, 3, 1]
+    assert d["share"] == 0.5 and d["member_share"] == pytest.approx(1 / 3)
+
+
 # --------------------------------------------------------------------------- statutory sizes
 
 
@@ -200,3 +236,4 @@ def test_audit_headline_not_applicable(town):
     assert "1 communities n/a" in whole.loc["cross_appointment_rate", "definition"]
     assert (whole.loc["compound_org_formation_rate", "numerator"], whole.loc["compound_org_formation_rate", "denominator"]) == (1, 2)
     assert list(whole.columns) == ["zh", "measure", "value", "numerator", "denominator", "definition", "applicable"]
+    assert (whole.loc["owners_committee_overlap_share", "numerator"], whole.loc["owners_committee_overlap_share", "denominator"]) == (1, 2)

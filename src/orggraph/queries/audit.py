@@ -149,6 +149,7 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
     ======================================  ==========================  =================================================
     cross_appointment_rate                  两委交叉任职率              people in both 两委 / people in either (summed over the communities having both)
     two_of_three_bodies_rate                三体交叉任职率(任两委)      people in ≥2 of 党组织, 居委会, 业委会 / people in any (communities having 两委)
+    owners_committee_overlap_share          三委交叉任职(业委会有两委成员)  业委会 with a current 两委 班子 member / 业委会 (seed 001's 三委)
     one_shoulder_share                      一肩挑比例                  communities whose secretary is the director / communities having both bodies
     (the seven coverage rates)              组建率 / 覆盖率             see :func:`~orggraph.queries.coverage.coverage_gaps`
     chain_completeness                      组织链条完整率(楼栋)        buildings the five-level chain reaches down to 党员中心户 / buildings
@@ -185,6 +186,7 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
     from .coverage import coverage_gaps
     from .interlocks import connectors, interlocks
     from .norms import check_norms
+    from .owners import owners_committee_overlap
 
     within = check_within(g, within)
     day = normalize_as_of(as_of)
@@ -201,6 +203,10 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
         rows.append((name, zh, "交叉任职率", _rate(num, den), num, den,
                      f"denominator={frame.attrs.get('denominator', 'union')}"
                      + (f"; {left} communities n/a (不适用)" if left else ""), den > 0))
+    owners = owners_committee_overlap(g, **kw)
+    num, den = float(owners["with_committee_member"].sum()), float(owners["owners_committees"].sum())
+    rows.append(("owners_committee_overlap_share", "三委交叉任职(业委会有两委成员)", "比例", _rate(num, den), num, den,
+                 "业委会 with ≥1 current 两委 班子 member / 业委会", den > 0))
     shoulder = one_shoulder(g, **kw)
     ok = shoulder["applicable"].to_numpy(dtype=bool)
     num, den = float(shoulder["one_shoulder"][ok].astype(bool).sum()), float(ok.sum())
@@ -242,6 +248,7 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
     tables = {
         "cross_appointment": two,
         "two_of_three_bodies": three,
+        "owners_committee_overlap": owners,
         "one_shoulder": shoulder,
         **{name: frame for name, frame in coverage.items()},
         "unassigned_areas": areas,
