@@ -81,6 +81,9 @@ def build_town() -> og.OrgGraph:
         g.add_node("Cadre", p, name=f"人{p}")
     for who, body, role in (("x2", "O1", "member"), ("w1", "O1", "director"), ("w2", "O3", "director")):
         g.add_edge("HOLDS_POST", who, body, role=role, start="2021-01-01")
+    # a building inside grid G1, a boundary zone under c3 in no grid
+    g.add_node("Area", "B1", name="1号楼", kind="building", parent_id="G1")
+    g.add_node("Area", "Z1", name="交界区域", kind="boundary_zone", parent_id="c3")
     g.add_edge("HOLDS_POST", "gw1", "G1", role="grid_worker", start="2021-01-01", part_time=False)
     g.add_edge("HOLDS_POST", "gw2", "G2", role="grid_worker", start="2021-01-01", part_time=True)
     return g
@@ -219,6 +222,17 @@ def test_statutory_size(town):
     assert sizes[["entity_id", "measured", "minimum", "maximum"]].values.tolist() == [
         ["P1", 3.0, 5.0, 9.0], ["P2", 2.0, 5.0, 7.0], ["P3", 2.0, 5.0, 9.0], ["R1", 4.0, 5.0, 9.0]]
     assert sizes.set_index("entity_id").loc["R1", "community_id"] == "c1"
+
+
+def test_grid_coverage(town):
+    v = town.check_norms(as_of=AS_OF)
+    gaps = v[v["rule"] == "grid_coverage"]
+    # the compounds a1..a5 and the zone Z1 lie in no grid; B1's parent is the grid G1
+    assert gaps["entity_id"].tolist() == ["Z1", "a1", "a2", "a3", "a4", "a5"]
+    assert (gaps["measured"] == 0).all() and (gaps["minimum"] == 1).all()
+    assert gaps.set_index("entity_id").loc["Z1", "community_id"] == "c3"
+    inside = town.check_norms(within="c3", as_of=AS_OF)
+    assert inside.loc[inside["rule"] == "grid_coverage", "entity_id"].tolist() == ["Z1", "a5"]
 
 
 # --------------------------------------------------------------------------- the audit headline

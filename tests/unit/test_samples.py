@@ -278,3 +278,15 @@ def test_jiaohe_two_committee_figures_do_not_apply():
     h = og.load_sample("jiaohe").audit(as_of=day).headline.set_index("indicator")
     for name in ("cross_appointment_rate", "one_shoulder_share"):
         assert not h.loc[name, "applicable"] and h.loc[name, "value"] != h.loc[name, "value"]
+
+
+def test_xiaonan_boundary_zones_in_no_grid():
+    # seed 002: 8 communities' boundary zones assigned in 2020; five of them lie in no grid (网格全覆盖)
+    g = og.load_sample("xiaonan")
+    day = _fig("xiaonan", None, "unit_party_orgs_reporting")[1]
+    v = g.check_norms(as_of=day)
+    areas = g.nodes("Area").set_index("id")
+    zones = areas[(areas["kind"] == "boundary_zone") & (areas["assigned"] == "2020")].index
+    assert len(zones) == 8
+    outside = set(v.loc[v["rule"] == "grid_coverage", "entity_id"])
+    assert len(set(zones) & outside) == 5

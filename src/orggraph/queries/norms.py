@@ -76,6 +76,8 @@ NORM_RULES: dict[str, tuple[str, str, str]] = {
         "households of a community (its 居委会) served by a station ÷ people holding a current zone_manager post at "
         "the station whose zone is that community; bounds of households_per_zone_manager",
     ),
+    "grid_coverage": ("网格全覆盖(所在网格数)", "Area",
+                      "grids that are or contain (CONTAINS*) a compound, building or boundary zone; 0 is a gap"),
     "statutory_size": ("法定职数(人)", "Unit/PartyOrg",
                        "distinct people holding current 班子 posts (rules.COMMITTEE_ROLES) in a 居委会, 党委, 党总支 or "
                        "党支部 committee; bounds per kind from rules.STATUTORY_SIZES"),
@@ -398,6 +400,9 @@ def check_norms(g, norms=None, *, within: str | None = None, as_of=None) -> pd.D
     zones = zone_managers_per_residents_committee(g, bounds["households_per_zone_manager"], within=within, as_of=as_of)
     if len(zones):
         out = pd.concat([out, zones[COLUMNS]], ignore_index=True) if len(out) else zones[COLUMNS].reset_index(drop=True)
+    gaps = outside_grids(g, within=within)
+    if len(gaps):
+        out = pd.concat([out, gaps[COLUMNS]], ignore_index=True) if len(out) else gaps[COLUMNS].reset_index(drop=True)
     sizes = statutory_sizes(g, within=within, as_of=as_of)
     sizes = sizes[~sizes["measured"].between(sizes["minimum"], sizes["maximum"])]
     sizes = sizes.assign(rule="statutory_size", zh=NORM_RULES["statutory_size"][0])
@@ -498,3 +503,48 @@ def zone_managers_per_residents_committee(g, bound, *, within=None, as_of) -> pd
                 rows.append((rule, NORM_RULES[rule][0], "Community", c, names.get(c), measured, bound[0], bound[1],
                              c, street.get(c)))
     return pd.DataFrame(rows, columns=columns)
+
+
+#: the area kinds every one of which should lie in some grid (网格全覆盖)
+GRID_COVERED_KINDS = ("compound", "building", "boundary_zone")
+
+
+def outside_grids(g, *, within=None) -> pd.DataFrame:
+    """Compounds, buildings and boundary zones in scope that no grid is or contains (网格全覆盖, rule ``grid_coverage``).
+
+    An area lies in a grid when a Grid is among its ancestors (``CONTAINS*``,
+    e.g. its ``parent_id`` is a grid, or it is inside a compound inside a
+    grid). One row per area in no grid: ``measured`` 0, ``minimum`` 1.
+    ``community_id`` is the smallest community id above it, ``street_id`` that
+    community's street (or the smallest street above it).
+    """
+    from ._frames import descendants
+
+    rule = "grid_coverage"
+    areas = g.backend.nodes("Area")
+    areas = areas[areas["kind"].isin(list(GRID_COVERED_KINDS)).to_numpy(dtype=bool)]
+    if within is not None:
+        areas = areas[areas["id"].isin(descendants(g, [within])).to_numpy(dtype=bool)]
+    contains = g.backend.edges("CONTAINS")
+    parents: dict = {}
+    for s_, t in zip(contains["source"].to_numpy(dtype=object), contains["target"].to_numpy(dtype=object)):
+        parents.setdefault(t, []).append(s_)
+    grids = set(g.backend.nodes("Grid")["id"])
+    comms = g.backend.nodes("Community")
+    comm_ids = set(comms["id"])
+    street_of = dict(zip(comms["id"], comms["street_id"]))
+    streets = set(g.backend.nodes("Street")["id"])
+    rows = []
+    for aid, name in zip(areas["id"], areas["name"]):
+        seen, stack = {aid}, [aid]
+        while stack:
+            for p in parents.get(stack.pop(), ()):
+                if p not in seen:
+                    seen.add(p)
+                    stack.append(p)
+        if seen & grids:
+            continue
+        c = sorted(str(x) for x in seen & comm_ids)
+        st = street_of.get(c[0]) if c else (sorted(str(x) for x in seen & streets) or [None])[0]
+        rows.append((rule, NORM_RULES[rule][0], "Area", aid, name, 0.0, 1.0, math.inf, c[0] if c else None, st))
+    return pd.DataFrame(rows, columns=COLUMNS)
