@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import orggraph as og
+from orggraph.queries.norms import NormsError
 
 AS_OF = "2023-06-30"
 
@@ -84,6 +85,10 @@ def build_town() -> og.OrgGraph:
     # a building inside grid G1, a boundary zone under c3 in no grid
     g.add_node("Area", "B1", name="1号楼", kind="building", parent_id="G1")
     g.add_node("Area", "Z1", name="交界区域", kind="boundary_zone", parent_id="c3")
+    # a grid of 100 households in the rural community c2 (the 300-household norm is urban), staffed
+    g.add_node("Grid", "G3", name="网格3", community_id="c2", households=100)
+    g.add_node("Cadre", "gw3", name="人gw3")
+    g.add_edge("HOLDS_POST", "gw3", "G3", role="grid_worker", start="2021-01-01")
     g.add_edge("HOLDS_POST", "gw1", "G1", role="grid_worker", start="2021-01-01", part_time=False)
     g.add_edge("HOLDS_POST", "gw2", "G2", role="grid_worker", start="2021-01-01", part_time=True)
     return g
@@ -233,6 +238,16 @@ def test_grid_coverage(town):
     assert gaps.set_index("entity_id").loc["Z1", "community_id"] == "c3"
     inside = town.check_norms(within="c3", as_of=AS_OF)
     assert inside.loc[inside["rule"] == "grid_coverage", "entity_id"].tolist() == ["Z1", "a5"]
+
+
+def test_rural_profile_leaves_the_grid_size_norm_out(town):
+    # G3 (100 households, 200–400 expected) is in the rural community c2: the rural profile does not apply it
+    v = town.check_norms(as_of=AS_OF)
+    assert "G3" not in set(v.loc[v["rule"] == "grid_households", "entity_id"])
+    strict = town.check_norms({"profiles": {"rural": []}}, as_of=AS_OF)
+    assert strict.loc[strict["rule"] == "grid_households", "entity_id"].tolist() == ["G3"]
+    with pytest.raises(NormsError, match="unknown rules"):
+        town.check_norms({"profiles": {"rural": ["no_such_rule"]}}, as_of=AS_OF)
 
 
 # --------------------------------------------------------------------------- the audit headline

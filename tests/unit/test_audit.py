@@ -75,11 +75,11 @@ def test_cli_audit_exit_codes(tmp_path, capsys):
     assert "两委交叉任职率" in out and "norm violation" in out
     assert (tmp_path / "r.xlsx").exists()
     # two violations are grids of 154 and 160 households (norm 200–400); with a grid norm of 0–600
-    # households they go, and only the statutory sizes (职数, set by law, not by the norms file) remain
+    # households they go; the statutory sizes (职数, set by law) and the areas in no grid (网格全覆盖) remain
     lax = tmp_path / "lax.toml"
     lax.write_text("[grid_households]\ntarget = 300\ntolerance = \"1\"\n", encoding="utf-8")
     assert main(["audit", "--sample", "qixia", "--as-of", "2020-06-30", "--norms", str(lax)]) == 2
     left = og.load_sample("qixia").check_norms(str(lax), as_of="2020-06-30")
     strict = og.load_sample("qixia").check_norms(as_of="2020-06-30")
-    assert set(left["rule"]) == {"statutory_size"}
+    assert set(left["rule"]) == {"statutory_size", "grid_coverage"}
     assert (strict["rule"] == "grid_households").sum() == 2 and len(strict) == len(left) + 2

@@ -290,3 +290,11 @@ def test_xiaonan_boundary_zones_in_no_grid():
     assert len(zones) == 8
     outside = set(v.loc[v["rule"] == "grid_coverage", "entity_id"])
     assert len(set(zones) & outside) == 5
+
+
+def test_jiaohe_rural_grids_not_held_to_the_urban_grid_norm():
+    # 胶河's communities are rural: the 300-household grid norm is urban (栖霞), 13 false alarms otherwise
+    g = og.load_sample("jiaohe")
+    day = _fig("jiaohe", None, "yijiantiao_communities")[1]
+    assert (g.check_norms(as_of=day)["rule"] == "grid_households").sum() == 0
+    assert (g.check_norms({"profiles": {"rural": []}}, as_of=day)["rule"] == "grid_households").sum() == 13

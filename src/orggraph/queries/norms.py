@@ -90,6 +90,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "workstation_staff": ("minimum", "maximum"),
     "workstation_population": ("minimum", "maximum"),
     "grid_workers": ("minimum",),
+    "profiles": ("urban", "converted", "rural", "village"),
 }
 
 COLUMNS = [
@@ -155,6 +156,23 @@ def _range(value, where: str) -> Range:
     return Range(lo, hi)
 
 
+def _profiles(value) -> tuple:
+    """``[profiles]``: community kind → rules left out, as a sorted tuple of (kind, tuple of rules) (hashable)."""
+    if not isinstance(value, Mapping):
+        value = dict(value)
+    out = []
+    for kind, skipped in value.items():
+        if kind not in _SECTIONS["profiles"]:
+            raise NormsError(f"unknown norms key profiles.{kind!r}; known in [profiles]: {', '.join(_SECTIONS['profiles'])}")
+        if isinstance(skipped, str) or not all(isinstance(r, str) for r in skipped):
+            raise NormsError(f"profiles.{kind}: give a list of rule names")
+        unknown = [r for r in skipped if r not in NORM_RULES]
+        if unknown:
+            raise NormsError(f"profiles.{kind}: unknown rules {unknown}; known: {', '.join(NORM_RULES)}")
+        out.append((kind, tuple(skipped)))
+    return tuple(sorted(out))
+
+
 def _bundled() -> dict:
     text = resources.files("orggraph").joinpath("data/norms.toml").read_text(encoding="utf-8")
     data = _load_toml(text, "orggraph/data/norms.toml")
@@ -209,9 +227,12 @@ class Norms:
     workstation_staff: Range = _default_range("workstation_staff")
     workstation_population: Range = _default_range("workstation_population")
     grid_worker_min: int = _DEFAULTS["grid_workers"]["minimum"]
+    #: community kind → the rules its profile does not apply (规范档案; [profiles] of the TOML file)
+    profiles: Mapping = None
 
     def __post_init__(self):
         set_ = object.__setattr__
+        set_(self, "profiles", _profiles(_DEFAULTS["profiles"] if self.profiles is None else self.profiles))
         set_(self, "grid_households", _number(self.grid_households, "grid_households"))
         set_(self, "grid_households_tolerance", _fraction(self.grid_households_tolerance, "grid_households_tolerance"))
         for name in ("households_per_zone_manager", "workstation_staff", "workstation_population"):
@@ -266,6 +287,7 @@ class Norms:
                 get("workstation_population", "maximum", d.workstation_population.maximum),
             ),
             grid_worker_min=get("grid_workers", "minimum", d.grid_worker_min),
+            profiles={**dict(d.profiles), **dict(data.get("profiles", {}))},
         )
 
     @classmethod
@@ -283,6 +305,7 @@ class Norms:
             "workstation_staff": dict(self.workstation_staff._asdict()),
             "workstation_population": dict(self.workstation_population._asdict()),
             "grid_workers": {"minimum": self.grid_worker_min},
+            "profiles": {kind: list(rules_) for kind, rules_ in self.profiles},
         }
 
     # ------------------------------------------------------------ derived
@@ -408,6 +431,7 @@ def check_norms(g, norms=None, *, within: str | None = None, as_of=None) -> pd.D
     sizes = sizes.assign(rule="statutory_size", zh=NORM_RULES["statutory_size"][0])
     if len(sizes):
         out = pd.concat([out, sizes[COLUMNS]], ignore_index=True) if len(out) else sizes[COLUMNS].reset_index(drop=True)
+    out = _apply_profiles(g, out, norms)
     out = out.sort_values(["rule", "entity_id"], kind="stable")
     text = [c for c in COLUMNS if c not in ("measured", "minimum", "maximum")]
     out = out.assign(**text_frame(out[text]))
@@ -548,3 +572,14 @@ def outside_grids(g, *, within=None) -> pd.DataFrame:
         st = street_of.get(c[0]) if c else (sorted(str(x) for x in seen & streets) or [None])[0]
         rows.append((rule, NORM_RULES[rule][0], "Area", aid, name, 0.0, 1.0, math.inf, c[0] if c else None, st))
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _apply_profiles(g, out: pd.DataFrame, norms: "Norms") -> pd.DataFrame:
+    """Drop the violations of rules the profile of the row's community kind does not apply (规范档案)."""
+    skipped = {(kind, r) for kind, rs in norms.profiles for r in rs}
+    if not skipped or out.empty:
+        return out
+    comms = g.backend.nodes("Community")
+    kind = out["community_id"].map(dict(zip(comms["id"], comms["kind"])))
+    keep = [(k, r) not in skipped for k, r in zip(kind, out["rule"])]
+    return out[keep]
