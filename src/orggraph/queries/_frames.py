@@ -17,23 +17,35 @@ from .. import rules
 from ..errors import SchemaError
 from ..schema import EDGE_TYPES
 
-__all__ = ["descendants", "community_bodies", "community_places", "truthy", "has_memberships"]
+__all__ = ["adjacency", "reach", "descendants", "in_scope", "bodies_in_scope", "community_bodies", "community_places",
+           "truthy", "has_memberships", "full_members_per_compound", "communities_served", "community_of", "placer"]
 
 
-def descendants(g, roots) -> set:
-    """The territories that are one of ``roots`` or contained by one of them (``CONTAINS*``)."""
-    edges = g.backend.edges("CONTAINS")
-    children: dict = {}
-    for s, t in zip(edges["source"].to_numpy(dtype=object), edges["target"].to_numpy(dtype=object)):
-        children.setdefault(s, []).append(t)
+def adjacency(g, type: str = "CONTAINS", reverse: bool = False) -> dict:
+    """``source → [targets]`` of the edges of ``type`` (``target → [sources]`` when ``reverse``)."""
+    edges = g.backend.edges(type)
+    a, b = edges["source"].to_numpy(dtype=object), edges["target"].to_numpy(dtype=object)
+    out: dict = {}
+    for s, t in (zip(b, a) if reverse else zip(a, b)):
+        out.setdefault(s, []).append(t)
+    return out
+
+
+def reach(step: dict, roots) -> set:
+    """The nodes ``roots`` and every node reached from them along ``step`` (an :func:`adjacency`)."""
     seen = set(roots)
     stack = list(seen)
     while stack:
-        for t in children.get(stack.pop(), ()):
+        for t in step.get(stack.pop(), ()):
             if t not in seen:
                 seen.add(t)
                 stack.append(t)
     return seen
+
+
+def descendants(g, roots) -> set:
+    """The territories that are one of ``roots`` or contained by one of them (``CONTAINS*``)."""
+    return reach(adjacency(g), roots)
 
 
 def in_scope(g, within, ids) -> np.ndarray:
@@ -130,69 +142,48 @@ def full_members_per_compound(g, compounds) -> pd.Series:
     if "residence_id" not in cadres.columns:
         raise SchemaError('eligible_compounds="members>=3" needs memberships and the cadres\' residence_id')
     home = cadres.loc[cadres["id"].isin(full), "residence_id"].dropna()
+    children = adjacency(g)
     counts = {}
     for a in compounds:
-        inside = descendants(g, [a])
-        counts[a] = int(home.isin(inside).sum())
+        counts[a] = int(home.isin(reach(children, [a])).sum())
     return pd.Series(counts, dtype="int64")
 
 
 def communities_served(g, bodies) -> dict:
     """For each body id: the communities that are or contain a territory it ``COVERS`` (``CONTAINS*``)."""
-    contains = g.backend.edges("CONTAINS")
-    parents: dict = {}
-    for s, t in zip(contains["source"].to_numpy(dtype=object), contains["target"].to_numpy(dtype=object)):
-        parents.setdefault(t, []).append(s)
+    parents = adjacency(g, reverse=True)
     comms = set(g.backend.nodes("Community")["id"])
-    covers = g.backend.edges("COVERS")
-    wanted = set(bodies)
-    out: dict = {b: set() for b in wanted}
-    for b, t in zip(covers["source"].to_numpy(dtype=object), covers["target"].to_numpy(dtype=object)):
-        if b not in wanted:
-            continue
-        seen, stack = {t}, [t]
-        while stack:
-            for p in parents.get(stack.pop(), ()):
-                if p not in seen:
-                    seen.add(p)
-                    stack.append(p)
-        out[b] |= seen & comms
-    return out
+    covered = adjacency(g, "COVERS")
+    return {b: reach(parents, covered.get(b, ())) & comms for b in set(bodies)}
 
 
 def community_of(g, bodies) -> tuple[list, list]:
     """For each body id: the smallest community id that is or contains a territory it ``COVERS``, and that
     community's street (for a body with no community: the smallest street id above it), None when none."""
-    contains = g.backend.edges("CONTAINS")
-    parents: dict = {}
-    for s, t in zip(contains["source"].to_numpy(dtype=object), contains["target"].to_numpy(dtype=object)):
-        parents.setdefault(t, []).append(s)
-    comms = set(g.backend.nodes("Community")["id"])
-    streets = set(g.backend.nodes("Street")["id"])
-    street_of = dict(zip(g.backend.nodes("Community")["id"], g.backend.nodes("Community")["street_id"]))
-    covers = g.backend.edges("COVERS")
-    targets: dict = {}
-    for s, t in zip(covers["source"].to_numpy(dtype=object), covers["target"].to_numpy(dtype=object)):
-        targets.setdefault(s, []).append(t)
-
-    def above(t):
-        seen, stack = {t}, [t]
-        while stack:
-            for p in parents.get(stack.pop(), ()):
-                if p not in seen:
-                    seen.add(p)
-                    stack.append(p)
-        return seen
-
+    parents = adjacency(g, reverse=True)
+    covered = adjacency(g, "COVERS")
+    place = placer(g)
     out_c, out_s = [], []
     for b in bodies:
-        up = set().union(*[above(t) for t in targets.get(b, [])]) if b in targets else set()
-        c = sorted(str(x) for x in up & comms)
-        if c:
-            out_c.append(c[0])
-            out_s.append(street_of.get(c[0]))
-        else:
-            s_ = sorted(str(x) for x in up & streets)
-            out_c.append(None)
-            out_s.append(s_[0] if s_ else None)
+        c, s_ = place(reach(parents, covered.get(b, ())))
+        out_c.append(c)
+        out_s.append(s_)
     return out_c, out_s
+
+
+def placer(g):
+    """A function ``place(above) → (community, street)`` of a set of territories ``above`` (an entity and its
+    ancestors): the smallest community id among them and its street, else no community and the smallest
+    street id among them (None when none). The node tables are read once."""
+    comms = g.backend.nodes("Community")
+    comm_ids, street_of = set(comms["id"]), dict(zip(comms["id"], comms["street_id"]))
+    streets = set(g.backend.nodes("Street")["id"])
+
+    def place(above: set) -> tuple:
+        c = sorted(str(x) for x in above & comm_ids)
+        if c:
+            return c[0], street_of.get(c[0])
+        s_ = sorted(str(x) for x in above & streets)
+        return None, (s_[0] if s_ else None)
+
+    return place

@@ -542,35 +542,23 @@ def outside_grids(g, *, within=None) -> pd.DataFrame:
     ``community_id`` is the smallest community id above it, ``street_id`` that
     community's street (or the smallest street above it).
     """
-    from ._frames import descendants
+    from ._frames import adjacency, descendants, placer, reach
 
     rule = "grid_coverage"
     areas = g.backend.nodes("Area")
     areas = areas[areas["kind"].isin(list(GRID_COVERED_KINDS)).to_numpy(dtype=bool)]
     if within is not None:
         areas = areas[areas["id"].isin(descendants(g, [within])).to_numpy(dtype=bool)]
-    contains = g.backend.edges("CONTAINS")
-    parents: dict = {}
-    for s_, t in zip(contains["source"].to_numpy(dtype=object), contains["target"].to_numpy(dtype=object)):
-        parents.setdefault(t, []).append(s_)
+    parents = adjacency(g, reverse=True)
     grids = set(g.backend.nodes("Grid")["id"])
-    comms = g.backend.nodes("Community")
-    comm_ids = set(comms["id"])
-    street_of = dict(zip(comms["id"], comms["street_id"]))
-    streets = set(g.backend.nodes("Street")["id"])
+    place = placer(g)
     rows = []
     for aid, name in zip(areas["id"], areas["name"]):
-        seen, stack = {aid}, [aid]
-        while stack:
-            for p in parents.get(stack.pop(), ()):
-                if p not in seen:
-                    seen.add(p)
-                    stack.append(p)
-        if seen & grids:
+        above = reach(parents, [aid])
+        if above & grids:
             continue
-        c = sorted(str(x) for x in seen & comm_ids)
-        st = street_of.get(c[0]) if c else (sorted(str(x) for x in seen & streets) or [None])[0]
-        rows.append((rule, NORM_RULES[rule][0], "Area", aid, name, 0.0, 1.0, math.inf, c[0] if c else None, st))
+        c, st = place(above)
+        rows.append((rule, NORM_RULES[rule][0], "Area", aid, name, 0.0, 1.0, math.inf, c, st))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

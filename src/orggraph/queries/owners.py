@@ -59,15 +59,16 @@ def owners_committee_overlap(g, by: str = "community", within: str | None = None
     >>> list(r.columns)[:4]
     ['street_id', 'street_name', 'communities', 'owners_committees']
     """
-    from ._frames import community_places, descendants
+    from ._frames import adjacency, community_places, reach
 
     if by not in _COLUMNS:
         raise ValueError(f"by={by!r}: use one of {', '.join(_COLUMNS)}")
     within = check_within(g, within)
     as_of = normalize_as_of(as_of)
     comms = g.backend.nodes("Community")
+    children = adjacency(g)
     if within is not None:
-        comms = comms[comms["id"].isin(descendants(g, [within])).to_numpy(dtype=bool)]
+        comms = comms[comms["id"].isin(reach(children, [within])).to_numpy(dtype=bool)]
     units = g.backend.nodes("Unit")
     party = g.backend.nodes("PartyOrg")
     covers = g.backend.edges("COVERS")
@@ -91,7 +92,7 @@ def owners_committee_overlap(g, by: str = "community", within: str | None = None
         for b in covering.get(cid, ()):
             if b in own_party or b in rcs:
                 two |= holders.get(b, set())
-        territory = descendants(g, [cid])
+        territory = reach(children, [cid])
         mine = sorted({b for t in territory for b in covering.get(t, ()) if b in ocs})
         members = set().union(*[oc_members.get(o, set()) for o in mine]) if mine else set()
         with_member = sum(1 for o in mine if oc_members.get(o, set()) & two)
