@@ -43,10 +43,11 @@ def build_town() -> og.OrgGraph:
     for a in ("a1", "a2", "a3", "a4"):
         g.add_node("Area", a, name=f"小区{a}", kind="compound", parent_id="c1")
     g.add_node("Area", "a5", name="小区a5", kind="compound", parent_id="c3")
-    g.add_node("PartyOrg", "P1", name="一社区党委", level="committee", territory_id="c1")
+    g.add_node("PartyOrg", "W1", name="东街道党工委", level="working_committee", territory_id="s1")
+    g.add_node("PartyOrg", "P1", name="一社区党委", level="committee", territory_id="c1", parent_id="W1")
     g.add_node("PartyOrg", "P2", name="二社区党总支", level="general_branch", territory_id="c2")
     g.add_node("PartyOrg", "P3", name="三社区党委", level="committee", territory_id="c3")
-    g.add_node("PartyOrg", "b1", name="a1党支部", level="branch", territory_id="a1")
+    g.add_node("PartyOrg", "b1", name="a1党支部", level="branch", territory_id="a1", parent_id="P1")
     g.add_node("PartyOrg", "K5", name="a5小区党委", level="committee", territory_id="a5")
     g.add_node("Unit", "R1", name="一居委会", kind="residents_committee", territory_id="c1")
     g.add_node("Unit", "R3", name="三居委会", kind="residents_committee", territory_id="c3")
@@ -83,7 +84,8 @@ def build_town() -> og.OrgGraph:
     for who, body, role in (("x2", "O1", "member"), ("w1", "O1", "director"), ("w2", "O3", "director")):
         g.add_edge("HOLDS_POST", who, body, role=role, start="2021-01-01")
     # a building inside grid G1, a boundary zone under c3 in no grid
-    g.add_node("Area", "B1", name="1号楼", kind="building", parent_id="G1")
+    g.add_node("Area", "B1", name="1号楼", kind="building", parent_id="G1", ready=False)
+    g.add_node("Area", "B2", name="2号楼", kind="building", parent_id="a1", ready=True)
     g.add_node("Area", "Z1", name="交界区域", kind="boundary_zone", parent_id="c3")
     # a grid of 100 households in the rural community c2 (the 300-household norm is urban), staffed
     g.add_node("Grid", "G3", name="网格3", community_id="c2", households=100)
@@ -232,8 +234,8 @@ def test_statutory_size(town):
 def test_grid_coverage(town):
     v = town.check_norms(as_of=AS_OF)
     gaps = v[v["rule"] == "grid_coverage"]
-    # the compounds a1..a5 and the zone Z1 lie in no grid; B1's parent is the grid G1
-    assert gaps["entity_id"].tolist() == ["Z1", "a1", "a2", "a3", "a4", "a5"]
+    # the compounds a1..a5, B2 (in a1) and the zone Z1 lie in no grid; B1's parent is the grid G1
+    assert gaps["entity_id"].tolist() == ["B2", "Z1", "a1", "a2", "a3", "a4", "a5"]
     assert (gaps["measured"] == 0).all() and (gaps["minimum"] == 1).all()
     assert gaps.set_index("entity_id").loc["Z1", "community_id"] == "c3"
     inside = town.check_norms(within="c3", as_of=AS_OF)
@@ -248,6 +250,19 @@ def test_rural_profile_leaves_the_grid_size_norm_out(town):
     assert strict.loc[strict["rule"] == "grid_households", "entity_id"].tolist() == ["G3"]
     with pytest.raises(NormsError, match="unknown rules"):
         town.check_norms({"profiles": {"rural": ["no_such_rule"]}}, as_of=AS_OF)
+
+
+def test_chain_levels_over_eligible_buildings(town):
+    # B2 (in a1, c1, s1): 党工委 W1 — 社区党委 P1 (under W1) — 小区党支部 b1 (under P1), no 党小组 → 3 levels;
+    # B1 (in grid G1 of c1, in no compound): W1, P1, then no compound whose branch it could hang off → 2
+    report = town.audit(within="s1", as_of=AS_OF)
+    levels = report["chain_levels"]
+    assert levels[["level", "reached", "buildings"]].values.tolist() == [
+        ["working_committee", 2, 2], ["committee", 2, 2], ["branch", 1, 2], ["group", 0, 2], ["household", 0, 2]]
+    ready = town.audit(within="s1", as_of=AS_OF, eligible_buildings="ready")
+    assert ready["chain_levels"]["reached"].tolist() == [1, 1, 1, 0, 0]
+    h = ready.headline.set_index("indicator").loc["chain_completeness"]
+    assert (h["numerator"], h["denominator"]) == (0, 1) and "ready" in h["definition"]
 
 
 # --------------------------------------------------------------------------- the audit headline

@@ -139,7 +139,8 @@ def _rollup(rates: pd.DataFrame, num: str, den: str) -> tuple[float, float]:
 
 
 def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compound=rules.LARGE_COMPOUND_HOUSEHOLDS,
-          eligible_compounds: str | None = None, obliged_units: str | None = None) -> AuditReport:
+          eligible_compounds: str | None = None, obliged_units: str | None = None,
+          eligible_buildings: str | None = None) -> AuditReport:
     """Run every query and gather the answers into an :class:`AuditReport` (体检报告).
 
     Headline indicators (one row each, computed from counts, never by averaging rates):
@@ -172,6 +173,11 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
     eligible_compounds, obliged_units
         The eligible compounds of the 组建率 and the units obliged to report
         (双报到), as for :func:`~orggraph.queries.coverage.coverage_gaps`.
+    eligible_buildings : str, optional
+        A yes/no ledger column of the areas naming the buildings "有条件" to
+        have the full chain (seed 004: 有条件楼栋); the chain completeness and
+        the per-level counts (table ``chain_levels``) are over them; all
+        buildings when None.
 
     Examples
     --------
@@ -223,8 +229,18 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
     chains = chain_breaks(g, **kw)
     # the five-level chain ends at a building (楼栋党小组—党员中心户); a compound's chain has three levels
     buildings = chains[chains["kind"] == "building"]
+    set_name = "all buildings (全部楼栋)"
+    if eligible_buildings is not None:  # 有条件楼栋: a yes/no ledger column of the areas
+        from ._frames import truthy
+
+        areas = g.backend.nodes("Area")
+        if eligible_buildings not in areas.columns:
+            raise ValueError(f"eligible_buildings={eligible_buildings!r}: the areas have no such ledger column")
+        chosen = set(areas.loc[truthy(areas[eligible_buildings]), "id"])
+        buildings = buildings[buildings["area_id"].isin(chosen).to_numpy(dtype=bool)]
+        set_name = f"eligible={eligible_buildings} (有条件楼栋, ledger column)"
     num, den = float(buildings["complete"].sum()), float(len(buildings))
-    rows.append(("chain_completeness", "组织链条完整率(楼栋)", "完整率", _rate(num, den), num, den, "all buildings", den > 0))
+    rows.append(("chain_completeness", "组织链条完整率(楼栋)", "完整率", _rate(num, den), num, den, set_name, den > 0))
     compounds = chains[chains["kind"] == "compound"]
     num, den = float(compounds["complete"].sum()), float(len(compounds))
     rows.append(("compound_chain_completeness", "小区组织链条完整率", "完整率", _rate(num, den), num, den, "all compounds", den > 0))
@@ -254,8 +270,25 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
         "unassigned_areas": areas,
         "boundary_zones": zones,
         "chain_breaks": chains[~chains["complete"].astype(bool)].reset_index(drop=True),
+        "chain_levels": chain_levels(buildings),
         "norm_violations": violations,
         "connectors": people,
         "interlocks": interlocks(g, **kw),
     }
     return AuditReport(headline, tables, within=within, as_of=day, norms=norms)
+
+
+def chain_levels(buildings: pd.DataFrame) -> pd.DataFrame:
+    """Per level of the five-level chain: how many of ``buildings`` (rows of ``chain_breaks``) it reaches.
+
+    ``level, zh, reached, buildings, rate``: the buildings whose chain reaches
+    at least down to the level (``reached ≥`` its position), over all of them.
+    """
+    from .chains import CHAIN, LEVEL_ZH
+
+    n = len(buildings)
+    reached = buildings["reached"].to_numpy()
+    rows = [(level, LEVEL_ZH[level], int((reached >= i + 1).sum()), n) for i, level in enumerate(CHAIN)]
+    out = pd.DataFrame(rows, columns=["level", "zh", "reached", "buildings"])
+    out["rate"] = [_rate(r, n) for r in out["reached"]]
+    return out
