@@ -552,12 +552,21 @@ def outside_grids(g, *, within=None) -> pd.DataFrame:
     parents = adjacency(g, reverse=True)
     grids = set(g.backend.nodes("Grid")["id"])
     place = placer(g)
+    # communities whose ledger records grid membership: some area of theirs lies in a grid
+    every = g.backend.nodes("Area")["id"]
+    recorded = set()
+    for aid in every:
+        above = reach(parents, [aid])
+        if above & grids:
+            recorded.add(place(above)[0])
     rows = []
     for aid, name in zip(areas["id"], areas["name"]):
         above = reach(parents, [aid])
         if above & grids:
             continue
         c, st = place(above)
+        if c is not None and c not in recorded:
+            continue
         rows.append((rule, NORM_RULES[rule][0], "Area", aid, name, 0.0, 1.0, math.inf, c, st))
     return pd.DataFrame(rows, columns=COLUMNS)
 

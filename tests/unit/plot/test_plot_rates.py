@@ -201,9 +201,9 @@ def test_headline_chart_leaves_counts_out(sample):
     report = sample("qixia").audit(as_of="2020-06-30")
     ax = plot.headline(report)
     n_rates = int((report.headline["measure"] != "数量").sum())
-    # 3 cross-appointment figures, 10 coverage rates (组建率 and 覆盖率 of compounds, 双报到 over the obliged and over
-    # all units, full- and part-time 网格员 …), 2 chain completeness figures
-    assert len(ax.patches) == n_rates == 15
+    # 4 appointment figures (两委, two of three bodies, 三委 业委会, 一肩挑), 10 coverage rates (组建率 and 覆盖率 of
+    # compounds, 双报到 over the obliged and over all units, full- and part-time 网格员 …), 2 chain completeness figures
+    assert len(ax.patches) == n_rates == 16
     assert plot.label_overlaps(ax.figure) == []
 
 
