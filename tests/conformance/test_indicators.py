@@ -83,10 +83,10 @@ def build_town() -> og.OrgGraph:
         g.add_node("Cadre", p, name=f"人{p}")
     for who, body, role in (("x2", "O1", "member"), ("w1", "O1", "director"), ("w2", "O3", "director")):
         g.add_edge("HOLDS_POST", who, body, role=role, start="2021-01-01")
-    # a building inside grid G1, a boundary zone under c3 in no grid
+    # a building inside grid G1, a boundary zone under c1 in no grid
     g.add_node("Area", "B1", name="1号楼", kind="building", parent_id="G1", ready=False)
     g.add_node("Area", "B2", name="2号楼", kind="building", parent_id="a1", ready=True)
-    g.add_node("Area", "Z1", name="交界区域", kind="boundary_zone", parent_id="c3")
+    g.add_node("Area", "Z1", name="交界区域", kind="boundary_zone", parent_id="c1")
     # a grid of 100 households in the rural community c2 (the 300-household norm is urban), staffed
     g.add_node("Grid", "G3", name="网格3", community_id="c2", households=100)
     g.add_node("Cadre", "gw3", name="人gw3")
@@ -234,12 +234,13 @@ def test_statutory_size(town):
 def test_grid_coverage(town):
     v = town.check_norms(as_of=AS_OF)
     gaps = v[v["rule"] == "grid_coverage"]
-    # the compounds a1..a5, B2 (in a1) and the zone Z1 lie in no grid; B1's parent is the grid G1
-    assert gaps["entity_id"].tolist() == ["B2", "Z1", "a1", "a2", "a3", "a4", "a5"]
+    # c1 records grid membership (B1's parent is the grid G1): its compounds a1..a4, B2 (in a1) and the zone
+    # Z1 lie in no grid; c3 records none (no area of it in a grid), so a5 is not judged
+    assert gaps["entity_id"].tolist() == ["B2", "Z1", "a1", "a2", "a3", "a4"]
     assert (gaps["measured"] == 0).all() and (gaps["minimum"] == 1).all()
-    assert gaps.set_index("entity_id").loc["Z1", "community_id"] == "c3"
+    assert gaps.set_index("entity_id").loc["Z1", "community_id"] == "c1"
     inside = town.check_norms(within="c3", as_of=AS_OF)
-    assert inside.loc[inside["rule"] == "grid_coverage", "entity_id"].tolist() == ["Z1", "a5"]
+    assert inside.loc[inside["rule"] == "grid_coverage", "entity_id"].tolist() == []
 
 
 def test_rural_profile_leaves_the_grid_size_norm_out(town):
