@@ -32,7 +32,7 @@ def library(g, as_of):
     areas = g.unassigned_areas(as_of=as_of)
     return {
         "cross": {r.community_id: (int(r.members), int(r.cross_appointed)) for r in rates.itertuples(index=False)},
-        "compounds_without_branch": set(gaps["compounds_without_branch"]["area_id"]),
+        "compounds_without_org": set(gaps["compounds_without_org"]["area_id"]),
         "grids_without_worker": set(gaps["grids_without_worker"]["grid_id"]),
         "status": dict(zip(areas["id"], areas["status"])),
     }
@@ -99,7 +99,7 @@ def naive(G, as_of):
                         todo.append(parent)
             if len(claimants) != 1:
                 status[n] = "unassigned" if not claimants else "contested"
-    return {"cross": cross, "compounds_without_branch": no_branch, "grids_without_worker": no_worker, "status": status}
+    return {"cross": cross, "compounds_without_org": no_branch, "grids_without_worker": no_worker, "status": status}
 
 
 # --------------------------------------------------------------------------- numpy floor
@@ -218,7 +218,7 @@ def floor(c: Coded, as_of):
     contested = np.flatnonzero(ga & (claims >= 2))
     return {
         "cross": dict(zip(c.ids[comms].tolist(), zip(members[comms].tolist(), cross[comms].tolist()))),
-        "compounds_without_branch": set(c.ids[no_branch].tolist()),
+        "compounds_without_org": set(c.ids[no_branch].tolist()),
         "grids_without_worker": set(c.ids[no_worker].tolist()),
         "status": {**dict.fromkeys(c.ids[unassigned].tolist(), "unassigned"),
                    **dict.fromkeys(c.ids[contested].tolist(), "contested")},
@@ -228,7 +228,7 @@ def floor(c: Coded, as_of):
 def disagreements(a: dict, b: dict) -> list[str]:
     """Where two answers differ (empty when they agree)."""
     out = []
-    for key in ("cross", "compounds_without_branch", "grids_without_worker", "status"):
+    for key in ("cross", "compounds_without_org", "grids_without_worker", "status"):
         if a[key] != b[key]:
             x, y = a[key], b[key]
             if isinstance(x, dict):

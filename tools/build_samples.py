@@ -988,6 +988,19 @@ class Q:
         return [o["id"] for o in self.t["party_orgs"] if o["level"] == "branch" and o["unit_id"] == ""
                 and o["territory_id"] == a]
 
+    def compound_org(self, a: str) -> list[str]:
+        """Party organisations of the compound itself, of any compound level (小区党支部, 党总支, 小区党委), not a unit's."""
+        orgs = {o["id"] for o in self.t["party_orgs"]
+                if o["level"] in ("branch", "general_branch", "committee") and o["unit_id"] == ""}
+        direct = [o for o in orgs if self.row[o]["territory_id"] == a]
+        return sorted(set(direct) | {e["body_id"] for e in self.t["covers"] if e["body_id"] in orgs and e["territory_id"] == a})
+
+    def managed(self, a: str) -> bool:
+        """A property company's territory_id or a covers row reaches the compound (物业小区)."""
+        pcs = {u["id"] for u in self.rows("units", kind="property_company")}
+        return any(self.row[u]["territory_id"] == a for u in pcs) or any(
+            e["body_id"] in pcs and e["territory_id"] == a for e in self.t["covers"])
+
     def claims(self, area: str) -> list[str]:
         """Communities claiming an area: through parent_id and through contains rows."""
         out = []
@@ -1050,9 +1063,18 @@ def generic_figures(q: Q, as_of: str) -> dict[str, tuple]:
     out["compounds_without_branch"] = (sum(1 for a in q.compounds() if not q.compound_branch(a["id"])), (
         "count of areas with kind compound having no party_orgs row with level branch, unit_id empty and territory_id "
         "= the compound (property-company branches have unit_id set and territory_id empty, so never count)"))
-    gw = {p["body_id"] for p in q.current(as_of, role="grid_worker")}
+    out["compounds_without_org"] = (sum(1 for a in q.compounds() if not q.compound_org(a["id"])), (
+        "count of areas with kind compound having no party_orgs row of level branch, general_branch or committee with "
+        "unit_id empty whose territory_id is the compound or a covers row links it to the compound"))
+    managed = [a for a in q.compounds() if q.managed(a["id"])]
+    out["managed_compounds_with_org"] = (
+        [sum(1 for a in managed if q.compound_org(a["id"])), len(managed)], (
+            "[managed compounds having an organisation as in compounds_without_org, managed compounds]; managed = a "
+            "units row of kind property_company has territory_id = the compound or a covers row links it"))
+    gw = {p["body_id"] for p in q.current(as_of, role="grid_worker") if p["part_time"] != "true"}
     out["grids_without_current_grid_worker"] = (sum(1 for g in q.t["grids"] if g["id"] not in gw), (
-        "count of grids with no current post (role grid_worker, body_id = the grid)"))
+        "count of grids with no current full-time post (role grid_worker, part_time not true, body_id = the grid); "
+        "part-time (兼职) 网格员 do not staff a grid for 网格员配备率"))
     pcb = {o["unit_id"] for o in q.t["party_orgs"] if o["unit_id"]}
     out["property_companies_without_branch"] = (
         sum(1 for u in q.rows("units", kind="property_company") if u["id"] not in pcb),
@@ -1702,9 +1724,9 @@ def build_xiaonan() -> Ledger:
 
     # --- resident units: 100 区直 (district) and 200 市直 (city) ---
     dnames, cnames = xn_unit_names(rng)
-    specs = [(nm, rng.choice(comms) if rng.random() < 0.7 else rng.choice(streets), {"admin_level": "district"})
+    specs = [(nm, rng.choice(comms) if rng.random() < 0.7 else rng.choice(streets), {"admin_level": "district", "obliged": "true"})
              for nm in dnames]
-    specs += [(nm, rng.choice(comms) if rng.random() < 0.7 else rng.choice(streets), {"admin_level": "city"})
+    specs += [(nm, rng.choice(comms) if rng.random() < 0.7 else rng.choice(streets), {"admin_level": "city", "obliged": ""})
               for nm in cnames]
     ru = resident_units(L, specs, start=("2016-01-01", "2021-06-30"))
     ru_d = [r for r in ru if L.row(r["unit"])["admin_level"] == "district"]

@@ -99,7 +99,7 @@ gaps.rates"""),
         ("code", """gaps["grids_without_worker"]"""),
         ("code", """gaps["communities_without_part_time_member"]"""),
         ("code", """g.unassigned_areas(as_of="2022-01-01")[["id", "name", "status", "claimants", "adjacent_communities"]]"""),
-        ("code", """og.plot.coverage(g, "compound_branch_rate", as_of="2022-01-01");"""),
+        ("code", """og.plot.coverage(g, "compound_org_coverage_rate", as_of="2022-01-01");"""),
         ("code", """g.check_norms(as_of="2022-01-01")"""),
         ("md", """## 4. Export
 

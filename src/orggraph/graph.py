@@ -96,6 +96,7 @@ class OrgGraph:
     # ------------------------------------------------------------ queries (defined in orggraph.queries)
     cross_appointment_rate = _query_method(_q.cross_appointment_rate)
     one_shoulder = _query_method(_q.one_shoulder)
+    owners_committee_overlap = _query_method(_q.owners_committee_overlap)
     unassigned_areas = _query_method(_q.unassigned_areas)
     boundary_zones = _query_method(_q.boundary_zones)
     boundary_geometry = _query_method(_q.boundary_geometry)

@@ -48,6 +48,7 @@ __all__ = [
     "CURRENT_END_OP",
     "REPORT_DATE_OP",
     "current_mask",
+    "full_time_mask",
     "reported_mask",
     "runs_on",
     "is_current",
@@ -60,6 +61,13 @@ __all__ = [
     "BUILDING",
     "BOUNDARY_ZONE",
     "COMPOUND_BRANCH_LEVEL",
+    "COMPOUND_ORG_LEVELS",
+    "ELIGIBLE_COMPOUNDS",
+    "FULL_MEMBERS_FOR_BRANCH",
+    "OBLIGED_UNITS",
+    "OBLIGED_COLUMN",
+    "CROSS_APPOINTMENT_DENOMINATORS",
+    "STATUTORY_SIZES",
     "CHAIN_LEVELS_AT_COMPOUND",
     "PROPERTY_COMPANY",
     "RESIDENT_UNIT",
@@ -168,6 +176,13 @@ def current_mask(start, end, as_of: _dt.date) -> np.ndarray:
     return ok
 
 
+def full_time_mask(part_time) -> np.ndarray:
+    """Posts held full-time (专职): ``part_time`` missing or false. 网格员配备率 counts full-time 网格员
+    (东城: every 网格员 part-time, 兼职, is not a staffed grid); part-time ones are reported beside it."""
+    v = pd.Series(part_time, dtype=object) if not isinstance(part_time, pd.Series) else part_time.astype(object)
+    return ~v.fillna(False).astype(bool).to_numpy(dtype=bool)
+
+
 def runs_on(end, day: _dt.date) -> np.ndarray:
     """Posts still held on ``day`` as far as their end goes: end missing or ``end CURRENT_END_OP day``.
 
@@ -224,8 +239,38 @@ BUILDING = "building"
 BOUNDARY_ZONE = "boundary_zone"
 #: a compound's own party organisation (小区党支部): this level, no ``unit_id``, covering the compound itself
 COMPOUND_BRANCH_LEVEL = "branch"
+#: levels of a compound's own party organisation (小区党组织): a 小区党支部, a 党总支 or a 小区(大)党委, with no
+#: ``unit_id``, that ``COVERS`` the compound itself; a joint branch (联合支部) covering several compounds covers
+#: each of them (seed 002: 小区大党委; DOMAIN "组建率 vs 覆盖率")
+COMPOUND_ORG_LEVELS: tuple[str, ...] = ("branch", "general_branch", "committee")
+#: the eligible sets of compounds (``eligible_compounds=``; any other string names a ledger column of the areas):
+#: ``members>=3`` 3+ full party members (正式党员) live there; ``managed`` 物业小区 (a property company COVERS it,
+#: seed 004's frame "覆盖到所有物业小区"); ``all`` every compound
+ELIGIBLE_COMPOUNDS: tuple[str, ...] = ("members>=3", "managed", "all")
+#: full members (正式党员) from which a compound should have its own branch (党章: 正式党员3人以上的…成立党的基层组织)
+FULL_MEMBERS_FOR_BRANCH = 3
+#: the obliged sets of resident units for 单位双报到 (``obliged_units=``; any other string names a ledger column):
+#: ``own_party_org`` units with their own party organisation (a PartyOrg has the unit as ``unit_id``), ``all``
+OBLIGED_UNITS: tuple[str, ...] = ("own_party_org", "all")
+#: the ledger column of the units that, when present, names the obliged set by default (应报到)
+OBLIGED_COLUMN = "obliged"
 #: a compound expects the links of the chain (组织链条) whose territory is one of these; a building expects all
 CHAIN_LEVELS_AT_COMPOUND: tuple[str, ...] = ("street", "community", COMPOUND)
+
+#: the denominators of the cross-appointment rate (交叉任职率): ``union`` distinct people of either body,
+#: ``party`` the community party organisation's 班子, ``residents_committee`` the 居委会's members
+CROSS_APPOINTMENT_DENOMINATORS: tuple[str, ...] = ("union", "party", "residents_committee")
+
+#: statutory sizes (职数) of a body, counted over distinct people holding current 班子 posts
+#: (:data:`COMMITTEE_ROLES`): selector → (minimum, maximum, source). 居委会 5–9 (城市居民委员会组织法 第七条:
+#: 由主任、副主任和委员共五至九人组成); 党委 5–9, 党总支 5–7, 支部委员会 3–5 (中国共产党基层组织选举工作条例:
+#: 基层委员会委员一般为5至9人, 总支部委员会委员一般为5至7人, 支部委员会委员一般为3至5人)
+STATUTORY_SIZES: dict[str, tuple[int, int, str]] = {
+    "residents_committee": (5, 9, "城市居民委员会组织法 第七条"),
+    "committee": (5, 9, "中国共产党基层组织选举工作条例"),
+    "general_branch": (5, 7, "中国共产党基层组织选举工作条例"),
+    "branch": (3, 5, "中国共产党基层组织选举工作条例"),
+}
 
 # --------------------------------------------------------------------------- villages (村两委)
 
@@ -275,7 +320,7 @@ class Universe:
 
 #: gap table of :func:`orggraph.queries.coverage.coverage_gaps` → the universe of its indicator
 COVERAGE_UNIVERSES: dict[str, Universe] = {
-    "compounds_without_branch": Universe("Area", "kind", COMPOUND),
+    "compounds_without_org": Universe("Area", "kind", COMPOUND),
     "property_companies_without_branch": Universe("Unit", "kind", PROPERTY_COMPANY, side="body"),
     "grids_without_worker": Universe("Grid"),
     "communities_without_part_time_member": Universe("Community"),
@@ -310,4 +355,5 @@ def cypher_params() -> dict[str, object]:
         "part_time_member": PART_TIME_MEMBER,
         "grid_worker": GRID_WORKER,
         "zone_manager": ZONE_MANAGER,
+        "compound_org_levels": list(COMPOUND_ORG_LEVELS),
     }

@@ -81,9 +81,11 @@ def test_rollups_sum_counts(g):
     # s1 = c1 + c2: members 5 + 2 = 7, both 2 + 0 = 2 → 2/7 (the mean of rates would be 0.2)
     assert (s["s1"]["communities"], s["s1"]["members"], s["s1"]["cross_appointed"]) == (2, 7, 2)
     assert s["s1"]["rate"] == pytest.approx(2 / 7)
+    # c3 has neither body: not applicable (不适用), left out of the roll-ups and counted in left_out
     assert s["s2"]["members"] == 0 and math.isnan(s["s2"]["rate"])
+    assert (s["s1"]["left_out"], s["s2"]["communities"], s["s2"]["left_out"]) == (0, 0, 1)
     d = g.cross_appointment_rate(by="district", as_of=AS_OF)
-    assert d[["district_id", "communities", "members", "cross_appointed"]].values.tolist() == [["d1", 3, 7, 2]]
+    assert d[["district_id", "communities", "left_out", "members", "cross_appointed"]].values.tolist() == [["d1", 2, 1, 7, 2]]
 
 
 def test_within(g):
@@ -92,7 +94,8 @@ def test_within(g):
     r = g.cross_appointment_rate(within="c3", as_of=AS_OF)
     assert r["community_id"].tolist() == ["c3"] and r["members"].tolist() == [0]
     r = g.cross_appointment_rate(within="a1", as_of=AS_OF)  # a compound holds no community
-    assert r.empty and list(r.columns) == ["community_id", "community_name", "street_id", "members", "cross_appointed", "rate"]
+    assert r.empty and list(r.columns) == ["community_id", "community_name", "street_id", "members", "cross_appointed",
+                                           "base", "rate", "denominator", "applicable", "reason"]
 
 
 def test_bad_arguments(g):
@@ -116,11 +119,12 @@ def test_one_shoulder(g):
     r = _rows(g.one_shoulder(as_of=AS_OF), "community_id")
     assert r["c1"]["secretaries"] == ["p1"] and r["c1"]["directors"] == ["p1"] and r["c1"]["one_shoulder"]
     assert r["c2"]["secretaries"] == ["p8"] and r["c2"]["directors"] == ["p9"] and not r["c2"]["one_shoulder"]
-    assert r["c3"]["secretaries"] == [] and not r["c3"]["one_shoulder"]
+    # c3 has no party organisation and no 居委会: 一肩挑 does not apply (NA, never False)
+    assert r["c3"]["secretaries"] == [] and pd.isna(r["c3"]["one_shoulder"]) and not r["c3"]["applicable"]
     s = _rows(g.one_shoulder(by="street", as_of=AS_OF), "street_id")
-    # s1: 1 of 2 communities → 0.5; s2: 0 of 1 → 0.0
+    # s1: 1 of 2 communities → 0.5; s2: its only community is n/a → no community counted, share NaN, 1 left out
     assert (s["s1"]["communities"], s["s1"]["one_shoulder"], s["s1"]["share"]) == (2, 1, 0.5)
-    assert s["s2"]["share"] == 0.0
+    assert (s["s2"]["communities"], s["s2"]["left_out"]) == (0, 1) and math.isnan(s["s2"]["share"])
 
 
 # ---------------------------------------------------------------- properties
@@ -141,13 +145,15 @@ def test_rates_are_in_unit_interval_and_rollups_add_up(tables, day):
     rates = per["rate"].dropna()
     assert ((rates >= 0) & (rates <= 1)).all()
     assert (per["cross_appointed"] <= per["members"]).all()
-    assert per["rate"].isna().tolist() == (per["members"] == 0).tolist()
-    # a street's roll-up equals the query run on that street
+    # NaN exactly where the figure does not apply (a body missing) or its base is empty
+    assert per["rate"].isna().tolist() == ((per["members"] == 0) | ~per["applicable"]).tolist()
+    # a street's roll-up equals the query run on that street, over its applicable communities
     streets = g.cross_appointment_rate(by="street", roles="all", as_of=day)
     for row in streets.itertuples():
         inside = g.cross_appointment_rate(within=row.street_id, roles="all", as_of=day)
-        assert (row.members, row.cross_appointed, row.communities) == (
-            inside["members"].sum(), inside["cross_appointed"].sum(), len(inside))
+        ok = inside[inside["applicable"]]
+        assert (row.members, row.cross_appointed, row.communities, row.left_out) == (
+            ok["members"].sum(), ok["cross_appointed"].sum(), len(ok), len(inside) - len(ok))
 
 
 @SETTINGS

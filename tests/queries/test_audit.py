@@ -20,8 +20,8 @@ def report():
 def test_headline_rows_and_columns(report):
     h = report.headline.set_index("indicator")
     assert list(report.headline.columns) == HEADLINE_COLUMNS
-    for name in ("cross_appointment_rate", "three_committee_cross_appointment_rate", "one_shoulder_share",
-                 "compound_branch_rate", "grid_worker_rate", "chain_completeness", "unassigned_areas",
+    for name in ("cross_appointment_rate", "two_of_three_bodies_rate", "one_shoulder_share",
+                 "compound_org_coverage_rate", "grid_worker_rate", "chain_completeness", "unassigned_areas",
                  "contested_areas", "norm_violations", "multi_post_people"):
         assert name in h.index
     rates = h[h["measure"] != "数量"]
@@ -41,9 +41,9 @@ def test_headline_agrees_with_the_queries(report):
     # the source: 97 grids, 97 grid workers
     assert h.loc["grid_worker_rate", ["numerator", "denominator", "value"]].tolist() == [97, 97, 1.0]
     # the source: 7 compound branches
-    assert h.loc["compound_branch_rate", "numerator"] == 7
+    assert h.loc["compound_org_coverage_rate", "numerator"] == 7
     assert h.loc["norm_violations", "value"] == len(report["norm_violations"]) == len(g.check_norms(as_of="2020-06-30"))
-    assert len(report["compounds_without_branch"]) == h.loc["compound_branch_rate", "denominator"] - 7
+    assert len(report["compounds_without_org"]) == h.loc["compound_org_coverage_rate", "denominator"] - 7
 
 
 def test_within_a_street_is_a_part_of_the_whole(report):
@@ -51,7 +51,7 @@ def test_within_a_street_is_a_part_of_the_whole(report):
     streets = g.nodes("Street")["id"]
     parts = [g.audit(within=s, as_of="2020-06-30").headline.set_index("indicator") for s in streets]
     whole = report.headline.set_index("indicator")
-    for ind in ("cross_appointment_rate", "compound_branch_rate", "grid_worker_rate"):
+    for ind in ("cross_appointment_rate", "compound_org_coverage_rate", "grid_worker_rate"):
         assert sum(p.loc[ind, "numerator"] for p in parts) == whole.loc[ind, "numerator"]
         assert sum(p.loc[ind, "denominator"] for p in parts) == whole.loc[ind, "denominator"]
 
@@ -64,8 +64,8 @@ def test_exports(report, tmp_path):
     assert list(sheets)[0] == "headline" and len(sheets["headline"]) == len(report.headline)
     assert list(pd.read_excel(report.to_excel(tmp_path / "zh.xlsx"), sheet_name=None, engine="openpyxl"))[0] == "主要指标"
     folder = report.to_csv(tmp_path / "csv")
-    back = pd.read_csv(folder / "compounds_without_branch.csv", encoding="utf-8-sig")
-    assert len(back) == len(report["compounds_without_branch"])
+    back = pd.read_csv(folder / "compounds_without_org.csv", encoding="utf-8-sig")
+    assert len(back) == len(report["compounds_without_org"])
     assert "交叉任职率" in repr(report) and "<h4>" in report._repr_html_()
 
 
@@ -75,8 +75,12 @@ def test_cli_audit_exit_codes(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "两委交叉任职率" in out and "norm violation" in out
     assert (tmp_path / "r.xlsx").exists()
-    # the two violations are grids of 154 and 160 households (norm 200–400); with a grid norm
-    # of 0–600 households nothing is violated → exit 0
+    # two violations are grids of 154 and 160 households (norm 200–400); with a grid norm of 0–600
+    # households they go; the statutory sizes (职数, set by law) and the areas in no grid (网格全覆盖) remain
     lax = tmp_path / "lax.toml"
     lax.write_text("[grid_households]\ntarget = 300\ntolerance = \"1\"\n", encoding="utf-8")
-    assert main(["audit", "--sample", "qixia", "--as-of", "2020-06-30", "--norms", str(lax)]) == 0
+    assert main(["audit", "--sample", "qixia", "--as-of", "2020-06-30", "--norms", str(lax)]) == 2
+    left = og.load_sample("qixia").check_norms(str(lax), as_of="2020-06-30")
+    strict = og.load_sample("qixia").check_norms(as_of="2020-06-30")
+    assert set(left["rule"]) == {"statutory_size", "grid_coverage"}
+    assert (strict["rule"] == "grid_households").sum() == 2 and len(strict) == len(left) + 2

@@ -41,42 +41,52 @@ def ids(report: CoverageReport, table: str) -> list[str]:
 def test_whole_graph_rates(city):
     report = city.coverage_gaps(as_of=AS_OF)
     assert rates(report) == {
-        # compounds a1..a5; a 小区党支部 covers a1 (b_a1) only; b_pc covering a4 is a property company's → 1/5
-        "compound_branch_rate": (1, 5),  # only a1 has a 小区党支部; a4's branch is its property company's
+        # eligible by default "managed" (there are property companies): a4 (pc1), a1 and a2 (pc2); a1 has b_a1 and
+        # a4 the 小区大党委 pc_a4 (any level counts) → 2/3 (组建率)
+        "compound_org_formation_rate": (2, 3),
+        # compounds a1..a5; b_a1 covers a1, pc_a4 (a 小区大党委, level committee, no unit) covers a4; b_pc covering
+        # a4 is a property company's and does not count → 2/5 (覆盖率)
+        "compound_org_coverage_rate": (2, 5),
         # pc1 has b_pc; pc2 and pc3 have none → 1/3
         "property_company_branch_rate": (1, 3),
         # g1 (p1 starts on as_of); g2's worker left on as_of, g3's starts after, g5 has none → 2/5
         "grid_worker_rate": (2, 5),
+        # no 网格员 post is marked part-time (兼职) → 0/5
+        "part_time_grid_worker_rate": (0, 5),
         # only c1 (p6, also secretary of ru_po) → 1/3
         "part_time_member_rate": (1, 3),
+        # obliged by default: units with their own party organisation: ru1 only (ru_po); it reports → 1/1
+        "unit_report_rate": (1, 1),
         # ru1 (via ru_po) and ru4 report; ru2's report is after as_of, ru3 none → 2/4
-        "unit_report_rate": (2, 4),
+        "unit_report_coverage_rate": (2, 4),
         # c1 ← ru_po, c3 ← ru4; c2 only has a member and a future report → 2/3
         "community_report_rate": (2, 3),
         # large: a1 620, a3 800, a5 510 (a4 unknown, a2 180); rc1 covers a1 → 1/3
         "large_compound_committee_rate": (1, 3),
     }
     r = report.rates
-    assert r["rate"].tolist() == pytest.approx([1 / 5, 1 / 3, 2 / 5, 1 / 3, 2 / 4, 2 / 3, 1 / 3])
+    assert r["rate"].tolist() == pytest.approx([2 / 3, 2 / 5, 1 / 3, 2 / 5, 0 / 5, 1 / 3, 1 / 1, 2 / 4, 2 / 3, 1 / 3])
     assert r["zh"].tolist()[0] == "小区党组织组建率"
-    assert r["measure"].tolist() == ["组建率", "组建率", "覆盖率", "覆盖率", "覆盖率", "覆盖率", "组建率"]
-    assert list(r.columns) == ["indicator", "zh", "measure", "numerator", "denominator", "rate"]
+    assert r["measure"].tolist() == ["组建率", "覆盖率", "组建率", "覆盖率", "覆盖率", "覆盖率", "报到率", "覆盖率", "覆盖率",
+                                     "组建率"]
+    assert list(r.columns) == ["indicator", "zh", "measure", "numerator", "denominator", "rate", "definition"]
+    assert report.eligible_compounds == "managed" and report.obliged_units == "own_party_org"
+    assert r["definition"].tolist()[0].startswith("eligible=managed")
     assert r["numerator"].dtype == "int64" and r["denominator"].dtype == "int64" and r["rate"].dtype == "float64"
 
 
-def test_compounds_without_branch(city):
-    t = city.coverage_gaps(as_of=AS_OF)["compounds_without_branch"]
-    assert list(t.columns) == COVERAGE_TABLES["compounds_without_branch"]
+def test_compounds_without_org(city):
+    t = city.coverage_gaps(as_of=AS_OF)["compounds_without_org"]
+    assert list(t.columns) == COVERAGE_TABLES["compounds_without_org"]
     rows = t.astype(object).where(t.notna(), None).values.tolist()
     assert rows == [
-        # a2 is inside g1, whose branch b_g1 covers the grid, not the compound
-        ["a2", "和平小区", 180, "c1", "安宁社区", "s1", "东城街道"],
-        # contested between c1 and c2: placed in the smaller id, c1
-        ["a3", "交界小区", 800, "c1", "安宁社区", "s1", "东城街道"],
-        # covered only by its property company's branch, which is not a 小区党支部
-        ["a4", "龙腾小区", None, "c3", "龙腾社区", "s2", "西城街道"],
+        # a2 is inside g1, whose branch b_g1 covers the grid, not the compound; pc2 manages it: eligible
+        ["a2", "和平小区", 180, "c1", "安宁社区", "s1", "东城街道", True],
+        # contested between c1 and c2: placed in the smaller id, c1; no property company: not eligible
+        ["a3", "交界小区", 800, "c1", "安宁社区", "s1", "东城街道", False],
+        # (a4 is led by the 小区大党委 pc_a4: an organisation of any level counts, so it is not listed)
         # under s2 directly: no community, street s2
-        ["a5", "无主小区", 510, None, None, "s2", "西城街道"],
+        ["a5", "无主小区", 510, None, None, "s2", "西城街道", False],
     ]
     assert t["households"].dtype == "Int64"
 
@@ -142,10 +152,11 @@ def test_large_compounds_without_committee(city):
 
 def test_as_of_changes_posts_and_reports(city):
     # on 2024-01-01: p4 is g3's worker (started 2023-07-01) → grids g1, g3, g4 staffed: 3/5;
-    # ru2's report (2024-01-01) now counts → units 3/4 and communities 3/3
+    # ru2's report (2024-01-01) now counts → units 3/4 and communities 3/3; of the obliged units (ru1) 1/1
     r = rates(city.coverage_gaps(as_of="2024-01-01"))
     assert r["grid_worker_rate"] == (3, 5)
-    assert r["unit_report_rate"] == (3, 4)
+    assert r["unit_report_coverage_rate"] == (3, 4)
+    assert r["unit_report_rate"] == (1, 1)
     assert r["community_report_rate"] == (3, 3)
     # on 2023-06-29: p1 has not started yet, p2 still works on g2 → g2, g4: 2/5
     early = city.coverage_gaps(as_of="2023-06-29")
@@ -158,15 +169,18 @@ def test_as_of_changes_posts_and_reports(city):
 def test_within_street(city):
     report = city.coverage_gaps(within="s1", as_of=AS_OF)
     assert rates(report) == {
-        "compound_branch_rate": (1, 3),  # a1, a2, a3 (a3 is in both s1 communities)
+        "compound_org_formation_rate": (1, 2),  # managed in s1: a1, a2 (pc2); a1 has b_a1
+        "compound_org_coverage_rate": (1, 3),  # a1, a2, a3 (a3 is in both s1 communities)
         "property_company_branch_rate": (0, 1),  # pc2 only: pc1 covers a4 in s2, pc3 nothing
         "grid_worker_rate": (1, 3),  # g1, g2, g3
+        "part_time_grid_worker_rate": (0, 3),  # none marked part-time
         "part_time_member_rate": (1, 2),  # c1, c2
-        "unit_report_rate": (1, 2),  # ru1 (covers c1) and ru2 (covers s1); ru3 covers d1, above s1
+        "unit_report_rate": (1, 1),  # obliged (own party organisation) in s1: ru1, which reports
+        "unit_report_coverage_rate": (1, 2),  # ru1 (covers c1) and ru2 (covers s1); ru3 covers d1, above s1
         "community_report_rate": (1, 2),
         "large_compound_committee_rate": (1, 2),  # a1, a3
     }
-    assert ids(report, "compounds_without_branch") == ["a2", "a3"]
+    assert ids(report, "compounds_without_org") == ["a2", "a3"]
     assert report.within == "s1"
 
 
@@ -177,7 +191,8 @@ def test_within_community_with_unknown_households(city):
     assert (r.at["large_compound_committee_rate", "denominator"], r.at["large_compound_committee_rate", "numerator"]) == (0, 0)
     assert math.isnan(r.at["large_compound_committee_rate", "rate"])
     assert rates(report)["grid_worker_rate"] == (1, 2)  # g4 staffed, g5 not
-    assert rates(report)["unit_report_rate"] == (1, 1)  # ru4
+    assert rates(report)["unit_report_coverage_rate"] == (1, 1)  # ru4
+    assert rates(report)["unit_report_rate"] == (0, 0)  # ru4 has no party organisation: not obliged by default
 
 
 def test_within_district_excludes_bodies_covering_nothing(city):
@@ -191,8 +206,8 @@ def test_within_district_excludes_bodies_covering_nothing(city):
 
 def test_empty_scope(city):
     report = city.coverage_gaps(within="s3", as_of=AS_OF)
-    assert report.rates["denominator"].tolist() == [0] * 7
-    assert report.rates["numerator"].tolist() == [0] * 7
+    assert report.rates["denominator"].tolist() == [0] * 10
+    assert report.rates["numerator"].tolist() == [0] * 10
     assert report.rates["rate"].isna().all()
     for name, frame in report.items():
         assert len(frame) == 0
@@ -211,7 +226,7 @@ def test_report_is_a_mapping(city):
         report["nope"]
     assert report == report
     text = repr(report)
-    assert "小区党组织组建率" in text and "1 / 5" in text and "compounds_without_branch: 4" in text
+    assert "小区党组织组建率" in text and "2 / 3" in text and "compounds_without_org: 3" in text
     assert "as of 2023-06-30" in text
     html = report._repr_html_()
     assert "<table" in html and "网格员配备率" in html
@@ -344,7 +359,7 @@ def test_rates_are_consistent_and_add_up(streets):
             assert rate == pytest.approx(1 - len(whole[table]) / den)
     # territory- and community-based counts of the district are the sums over its streets and communities
     additive = [
-        "compound_branch_rate",
+        "compound_org_coverage_rate",
         "grid_worker_rate",
         "part_time_member_rate",
         "community_report_rate",
@@ -376,7 +391,7 @@ def test_a_property_company_branch_is_not_a_compound_branch(on_backend):
     """栖霞 counts 小区党支部 and 物业公司党支部 apart: only the first covers a compound."""
     report = on_backend("company_branch", _company_branch).coverage_gaps(as_of="2021-01-01")
     # a1 has its own branch; a2 only its property company's: 1 of 2 compounds
-    assert report["compounds_without_branch"]["area_id"].tolist() == ["a2"]
-    assert report.rates.set_index("indicator").loc["compound_branch_rate", ["numerator", "denominator"]].tolist() == [1, 2]
+    assert report["compounds_without_org"]["area_id"].tolist() == ["a2"]
+    assert report.rates.set_index("indicator").loc["compound_org_coverage_rate", ["numerator", "denominator"]].tolist() == [1, 2]
     # and the company itself has a branch
     assert report["property_companies_without_branch"].empty

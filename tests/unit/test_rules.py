@@ -68,7 +68,7 @@ def test_universes():
     areas = pd.DataFrame({"kind": ["compound", "compound", "building", "compound"], "households": [600, 499, 900, None]})
     large = rules.COVERAGE_UNIVERSES["large_compounds_without_committee"]
     assert rules.universe_mask(large, areas, 500).tolist() == [True, False, False, False]
-    every = rules.COVERAGE_UNIVERSES["compounds_without_branch"]
+    every = rules.COVERAGE_UNIVERSES["compounds_without_org"]
     assert rules.universe_mask(every, areas, 500).tolist() == [True, True, False, True]
     from orggraph.queries.coverage import COVERAGE_INDICATORS
 

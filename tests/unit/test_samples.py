@@ -217,7 +217,7 @@ def test_queries_find_what_the_sample_contains(name, state):
     assert {k: v for k, v in got.items() if k in value} == value
     report = g.coverage_gaps(as_of=day)
     expect = {
-        "compounds_without_branch": "compounds_without_branch",
+        "compounds_without_org": "compounds_without_org",
         "grids_without_worker": "grids_without_current_grid_worker",
         "property_companies_without_branch": "property_companies_without_branch",
         "communities_without_part_time_member": "communities_without_part_time_member",
@@ -231,3 +231,82 @@ def test_queries_find_what_the_sample_contains(name, state):
             assert len(report[table]) == fig[0], table
     shoulder = g.one_shoulder(as_of=day)
     assert int(shoulder["one_shoulder"].sum()) == _fig(name, state, "yijiantiao_communities")[0]
+
+
+# --------------------------------------------------------------------------- the documents' own frames
+
+
+def test_qixia_compound_formation_over_managed_compounds():
+    # seed 004: 已累计成立小区党支部7个 … 届时党组织将覆盖到所有物业小区 (26 物业小区): 7/26, not 7/226
+    g = og.load_sample("qixia")
+    branches, day = _fig("qixia", None, "compound_branches")
+    managed, _ = _fig("qixia", None, "managed_compounds")
+    report = g.coverage_gaps(as_of=day)
+    assert report.eligible_compounds == "managed"
+    r = report.rates.set_index("indicator")
+    assert (r.at["compound_org_formation_rate", "numerator"], r.at["compound_org_formation_rate", "denominator"]) == (
+        branches, managed) == (7, 26)
+    assert list(_fig("qixia", None, "managed_compounds_with_org")[0]) == [7, 26]
+
+
+@pytest.mark.parametrize("name,state", SAMPLES)
+def test_managed_compounds_with_an_organisation(name, state):
+    value, day = _fig(name, state, "managed_compounds_with_org")
+    r = og.load_sample(name, state).coverage_gaps(as_of=day, eligible_compounds="managed").rates.set_index("indicator")
+    assert [r.at["compound_org_formation_rate", "numerator"], r.at["compound_org_formation_rate", "denominator"]] == value
+
+
+def test_xiaonan_unit_reports_over_the_district_units():
+    # seed 002: 组织67家区直机关企事业单位党组织到联系共建社区报到 — over the 100 区直 units the sample marks
+    # obliged (应报到), not the 300 resident units with the 200 市直 ones
+    value, day = _fig("xiaonan", None, "unit_party_orgs_reporting")
+    report = og.load_sample("xiaonan").coverage_gaps(as_of=day)
+    assert report.obliged_units == "obliged"
+    r = report.rates.set_index("indicator")
+    assert (r.at["unit_report_rate", "numerator"], r.at["unit_report_rate", "denominator"]) == (value, 100) == (67, 100)
+    assert (r.at["unit_report_coverage_rate", "numerator"], r.at["unit_report_coverage_rate", "denominator"]) == (67, 300)
+
+
+def test_dongcheng_zone_managers_by_residents_committee():
+    # seed 001: 以居委会为单位，按照300-400户/人的标准设立片区管理员
+    value, day = _fig("dongcheng", None, "rc_outside_zone_manager_norm")
+    v = og.load_sample("dongcheng").check_norms(as_of=day)
+    assert (v["rule"] == "zone_manager_households_per_residents_committee").sum() == value == 3
+    station, _ = _fig("dongcheng", None, "stations_outside_zone_manager_norm")
+    assert (v["rule"] == "households_per_zone_manager").sum() == station
+
+
+def test_dongcheng_residents_committees_of_four_are_flagged():
+    # 城市居民委员会组织法 第七条: 居委会 of 5-9 members; the sample's new 居委会 have 4
+    day = _fig("dongcheng", None, "residents_committees")[1]
+    v = og.load_sample("dongcheng").check_norms(as_of=day)
+    rc = v[(v["rule"] == "statutory_size") & (v["label"] == "Unit")]
+    assert len(rc) == 10 and (rc["measured"] == 4).all() and (rc["minimum"] == 5).all()
+
+
+def test_jiaohe_two_committee_figures_do_not_apply():
+    # 胶河's rural communities have no 居委会: 两委交叉任职率 and 一肩挑 are 不适用, never 0 %
+    day = _fig("jiaohe", None, "yijiantiao_communities")[1]
+    h = og.load_sample("jiaohe").audit(as_of=day).headline.set_index("indicator")
+    for name in ("cross_appointment_rate", "one_shoulder_share"):
+        assert not h.loc[name, "applicable"] and h.loc[name, "value"] != h.loc[name, "value"]
+
+
+def test_xiaonan_boundary_zones_in_no_grid():
+    # seed 002: 8 communities' boundary zones assigned in 2020; five of them lie in no grid (网格全覆盖)
+    g = og.load_sample("xiaonan")
+    day = _fig("xiaonan", None, "unit_party_orgs_reporting")[1]
+    v = g.check_norms(as_of=day)
+    areas = g.nodes("Area").set_index("id")
+    zones = areas[(areas["kind"] == "boundary_zone") & (areas["assigned"] == "2020")].index
+    assert len(zones) == 8
+    outside = set(v.loc[v["rule"] == "grid_coverage", "entity_id"])
+    assert len(set(zones) & outside) == 5
+
+
+def test_jiaohe_rural_grids_not_held_to_the_urban_grid_norm():
+    # 胶河's communities are rural: the 300-household grid norm is urban (栖霞), 13 false alarms otherwise
+    g = og.load_sample("jiaohe")
+    day = _fig("jiaohe", None, "yijiantiao_communities")[1]
+    assert (g.check_norms(as_of=day)["rule"] == "grid_households").sum() == 0
+    assert (g.check_norms({"profiles": {"rural": []}}, as_of=day)["rule"] == "grid_households").sum() == 13

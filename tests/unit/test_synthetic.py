@@ -111,7 +111,7 @@ def test_two_committees_seven_posts_each_and_forty_percent_cross_appointed(provi
 
 def test_coverage_and_boundary_ratios(province):
     head = province.audit(as_of=AS_OF).headline.set_index("indicator")
-    assert head.loc["compound_branch_rate", "value"] == pytest.approx(0.5, abs=0.03)
+    assert head.loc["compound_org_coverage_rate", "value"] == pytest.approx(0.5, abs=0.03)
     assert head.loc["grid_worker_rate", "value"] == pytest.approx(0.95, abs=0.02)
     assert head.loc["one_shoulder_share", "value"] == pytest.approx(0.6, abs=0.08)
     areas = len(province.nodes("Area"))
@@ -138,7 +138,7 @@ def test_ratios_are_adjustable():
                  compound_branch=1.0, grids_without_worker=0.0, cross_appointment=0.0, one_shoulder=0.0,
                  unassigned=0.0, contested=0.0)
     head = g.audit(as_of=AS_OF).headline.set_index("indicator")
-    assert head.loc["compound_branch_rate", "value"] == 1.0
+    assert head.loc["compound_org_coverage_rate", "value"] == 1.0
     assert head.loc["grid_worker_rate", "value"] == 1.0
     assert head.loc["cross_appointment_rate", "numerator"] == 0
     assert head.loc["one_shoulder_share", "value"] == 0.0

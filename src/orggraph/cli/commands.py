@@ -131,7 +131,7 @@ def samples(args) -> int:
 
 #: gap tables shown by ``orggraph audit``, with the column that ranks the largest first
 _GAPS = [
-    ("compounds_without_branch", "小区无党支部", "households"),
+    ("compounds_without_org", "小区无党组织", "households"),
     ("large_compounds_without_committee", "500户以上小区无居委会", "households"),
     ("grids_without_worker", "网格无网格员", "households"),
     ("property_companies_without_branch", "物业企业无党组织", "compounds"),

@@ -262,7 +262,7 @@ def coverage_rates(
     ----------
     g : OrgGraph
     indicator : str, optional
-        One indicator of ``coverage_gaps(...).rates`` (``compound_branch_rate``,
+        One indicator of ``coverage_gaps(...).rates`` (``compound_org_coverage_rate``,
         ``grid_worker_rate`` …); all seven when None.
     by : {"community", "street", "grid"}
         ``"grid"``: each grid with the territories it contains (its compounds), as for the maps.
@@ -323,7 +323,7 @@ def coverage_rates(
 
 def coverage(
     source,
-    indicator: str = "compound_branch_rate",
+    indicator: str = "compound_org_coverage_rate",
     *,
     by: str = "community",
     within: str | None = None,
@@ -340,9 +340,9 @@ def coverage(
         A graph (rates from :func:`coverage_rates`) or the result of
         :func:`coverage_rates` (rows of other indicators are ignored).
     indicator : str
-        ``compound_branch_rate`` (小区党组织组建率, default),
+        ``compound_org_coverage_rate`` (小区党组织组建率, default),
         ``property_company_branch_rate``, ``grid_worker_rate``,
-        ``part_time_member_rate``, ``unit_report_rate``,
+        ``part_time_member_rate``, ``unit_report_coverage_rate``,
         ``community_report_rate`` or ``large_compound_committee_rate``. The two
         community-level ones are 0 or 1 per community: plot them ``by="street"``.
     by, within, as_of, large_compound
@@ -359,7 +359,7 @@ def coverage(
     Examples
     --------
     >>> import orggraph as og, orggraph.plot
-    >>> ax = og.plot.coverage(og.load_sample("qixia"), "compound_branch_rate", as_of="2020-06-30")
+    >>> ax = og.plot.coverage(og.load_sample("qixia"), "compound_org_coverage_rate", as_of="2020-06-30")
     >>> len(ax.patches)
     12
     """

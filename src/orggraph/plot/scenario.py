@@ -3,7 +3,7 @@
 Input: a DataFrame with one row per indicator and the columns
 
 ==============  ===========================================================
-``indicator``   the indicator's English id (``compound_branch_rate`` …)
+``indicator``   the indicator's English id (``compound_org_coverage_rate`` …)
 ``zh``          its Chinese name (小区党组织组建率 …), used as the row label
 ``before``      its value before the scenario (a rate 0–1, or a count)
 ``after``       its value after
@@ -116,7 +116,7 @@ def scenario(diff: pd.DataFrame, *, title: str | None = None):
     Examples
     --------
     >>> import pandas as pd, orggraph.plot
-    >>> diff = pd.DataFrame({"indicator": ["compound_branch_rate", "unassigned_areas"],
+    >>> diff = pd.DataFrame({"indicator": ["compound_org_coverage_rate", "unassigned_areas"],
     ...                      "zh": ["小区党组织组建率", "治理真空带(无主区域)"],
     ...                      "before": [0.16, 3.0], "after": [0.45, 1.0]})
     >>> diff["change"] = diff["after"] - diff["before"]

@@ -34,8 +34,9 @@ from .chains import chain_breaks
 from .coverage import CoverageReport, coverage_gaps
 from .norms import Norms, check_norms
 from .interlocks import connectors, interlock_metrics, interlock_network, interlocks
+from .owners import owners_committee_overlap
 from .audit import AuditReport, audit
 from .trends import audit_series
 from .villages import village_one_shoulder
 
-__all__ = ["QUERIES", "cross_appointment_rate", "one_shoulder", "interlocks", "connectors", "interlock_network", "interlock_metrics", "coverage_gaps", "CoverageReport", "check_norms", "Norms", "unassigned_areas", "boundary_zones", "boundary_geometry", "chain_breaks", "audit", "AuditReport", "audit_series", "village_one_shoulder"]
+__all__ = ["QUERIES", "cross_appointment_rate", "one_shoulder", "interlocks", "connectors", "interlock_network", "interlock_metrics", "coverage_gaps", "CoverageReport", "check_norms", "Norms", "unassigned_areas", "boundary_zones", "boundary_geometry", "chain_breaks", "owners_committee_overlap", "audit", "AuditReport", "audit_series", "village_one_shoulder"]

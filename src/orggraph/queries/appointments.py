@@ -30,7 +30,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import rules
-from ._base import check_bodies, check_within, conform, dispatch, normalize_as_of, register
+from ._base import check_bodies, check_within, conform, dispatch, normalize_as_of, rate, register, rollup
 
 __all__ = ["cross_appointment_rate", "one_shoulder", "COMMITTEE_ROLES"]
 
@@ -40,9 +40,18 @@ COMMITTEE_ROLES = rules.COMMITTEE_ROLES
 
 _BY = ("community", "street", "district")
 _RATE_COLUMNS = {
-    "community": ["community_id", "community_name", "street_id", "members", "cross_appointed", "rate"],
-    "street": ["street_id", "street_name", "communities", "members", "cross_appointed", "rate"],
-    "district": ["district_id", "district_name", "communities", "members", "cross_appointed", "rate"],
+    "community": ["community_id", "community_name", "street_id", "members", "cross_appointed", "base", "rate",
+                  "denominator", "applicable", "reason"],
+    "street": ["street_id", "street_name", "communities", "left_out", "members", "cross_appointed", "base", "rate",
+               "denominator"],
+    "district": ["district_id", "district_name", "communities", "left_out", "members", "cross_appointed", "base",
+                 "rate", "denominator"],
+}
+
+#: why a community's figure does not apply: the 两委 body it lacks → reason (Chinese first)
+_LACKS = {
+    rules.COMMUNITY_PARTY_SELECTOR: "不适用: 无社区党组织 (no community party organisation)",
+    rules.RESIDENTS_COMMITTEE: "不适用: 无居委会 (no residents' committee)",
 }
 
 
@@ -50,6 +59,57 @@ def _check_by(by: str) -> str:
     if by not in _BY:
         raise ValueError(f"by={by!r}: use one of {', '.join(_BY)}")
     return by
+
+
+def _check_denominator(denominator: str, kinds: tuple[str, ...]) -> str | None:
+    """The body kind whose members are the base (None: the union of the bodies)."""
+    if denominator not in rules.CROSS_APPOINTMENT_DENOMINATORS:
+        raise ValueError(f"denominator={denominator!r}: use one of {', '.join(rules.CROSS_APPOINTMENT_DENOMINATORS)}")
+    if denominator == "union":
+        return None
+    kind = rules.COMMUNITY_PARTY_SELECTOR if denominator == "party" else rules.RESIDENTS_COMMITTEE
+    if kind not in kinds:
+        raise ValueError(f"denominator={denominator!r} needs {kind!r} among bodies={kinds!r}")
+    return kind
+
+
+def _applicability(g, communities: pd.Series, kinds) -> tuple[pd.Series, pd.Series]:
+    """``applicable`` and ``reason`` of each community: it has each of the 两委 bodies ``kinds`` names."""
+    from ._frames import community_bodies
+
+    has = community_bodies(g).reindex(communities.to_numpy(dtype=object), fill_value=0)
+    ok = pd.Series(True, index=communities.index)
+    reason = pd.Series([None] * len(communities), index=communities.index, dtype=object)
+    for kind, column in ((rules.COMMUNITY_PARTY_SELECTOR, "party"), (rules.RESIDENTS_COMMITTEE, "residents_committee")):
+        if kind not in kinds:
+            continue
+        lacks = (has[column].to_numpy() == 0)
+        reason[lacks & ok.to_numpy()] = _LACKS[kind]
+        ok &= ~lacks
+    return ok.astype(bool), reason
+
+
+def _rollup_applicable(g, per: pd.DataFrame, by: str, sums: list[str], out: str, num: str, den: str) -> pd.DataFrame:
+    """Roll the applicable communities up to ``by`` (sums of counts); ``left_out`` counts those not applicable."""
+    from ._frames import community_places
+
+    places = community_places(g).reindex(per["community_id"].to_numpy(dtype=object))
+    f = per.assign(group=places[f"{by}_id"].to_numpy(dtype=object), group_name=places[f"{by}_name"].to_numpy(dtype=object))
+    ok = f["applicable"].to_numpy(dtype=bool)
+    groups = f.drop_duplicates("group")[["group", "group_name"]]
+    counted = rollup(f[ok], by, sums, out, num, den) if ok.any() else None
+    left = f[~ok].groupby("group", dropna=False).size()
+    res = groups.rename(columns={"group": f"{by}_id", "group_name": f"{by}_name"})
+    if counted is not None:
+        res = res.merge(counted.drop(columns=[f"{by}_name"]), on=f"{by}_id", how="left")
+    else:
+        res = res.assign(communities=0, **{k: 0 for k in sums}, **{out: float("nan")})
+    res["communities"] = res["communities"].fillna(0).astype("int64")
+    for k in sums:
+        res[k] = res[k].fillna(0).astype("int64")
+    res[out] = res[out].astype("float64")
+    res["left_out"] = res[f"{by}_id"].map(left).fillna(0).astype("int64").to_numpy()
+    return res.sort_values(f"{by}_id").reset_index(drop=True)
 
 
 @register(_RATE_COLUMNS, zh="交叉任职率")
@@ -61,6 +121,7 @@ def cross_appointment_rate(
     roles=COMMITTEE_ROLES,
     within: str | None = None,
     as_of=None,
+    denominator: str = "union",
 ) -> pd.DataFrame:
     """Compute the cross-appointment rate (交叉任职率) of each community's bodies.
 
@@ -68,9 +129,24 @@ def cross_appointment_rate(
     it: ``members`` is the number of distinct people holding a current post in
     any of them; ``cross_appointed`` the number holding current posts in at
     least two of the kinds (for the default two-body form, 两委: in both the
-    party organisation and the residents' committee; for the three-body form
-    三委, add ``"owners_committee"``); ``rate = cross_appointed / members``
-    (NaN when ``members`` is 0).
+    party organisation and the residents' committee). ``base`` is the
+    denominator the rate divides by, named in ``denominator``:
+
+    * ``"union"``: ``members``, the distinct people of either body;
+    * ``"party"``: the people holding current posts in the community party
+      organisation (社区党委/党总支 班子);
+    * ``"residents_committee"``: the people holding current posts in its
+      居委会.
+
+    ``rate = cross_appointed / base``. A community lacking one of its 两委
+    bodies named in ``bodies`` is not applicable (不适用): ``applicable`` is
+    False, ``reason`` says which body it lacks and ``rate`` is NaN (never 0).
+    A community with both bodies and a ``base`` of 0 has ``rate`` NaN too.
+
+    (The form "in two of three bodies" over 党组织, 居委会 and 业委会 is
+    ``bodies=("committee", "residents_committee", "owners_committee")``; the
+    三委 reading of seed 001, 两委 members on the 业委会, is
+    :func:`orggraph.queries.interlocks.owners_committee_overlap`.)
 
     Parameters
     ----------
@@ -80,10 +156,11 @@ def cross_appointment_rate(
         party organisation, 社区党委/党总支) or unit kinds (``residents_committee``
         居委会, ``owners_committee`` 业委会, ``workstation`` 工作站 …).
     by : {"community", "street", "district"}
-        Group. Street and district rows are roll-ups: the sums of their
-        communities' ``members`` and ``cross_appointed`` (a person serving two
-        communities counts in each), and the rate of those sums — never an
-        average of rates.
+        Group. Street and district rows are roll-ups over their applicable
+        communities: the sums of their ``members``, ``cross_appointed`` and
+        ``base`` (a person serving two communities counts in each) and the rate
+        of those sums — never an average of rates; ``communities`` counts the
+        communities summed and ``left_out`` those not applicable.
     roles : sequence of str or "all"
         Count only posts with these roles; default the committee members'
         roles (:data:`orggraph.rules.COMMITTEE_ROLES`, read when the query
@@ -92,35 +169,50 @@ def cross_appointment_rate(
         Territory id (district, street or community) limiting the communities.
     as_of : date or str, optional
         The date at which posts must be current; default today.
+    denominator : {"union", "party", "residents_committee"}
+        The base of the rate (:data:`orggraph.rules.CROSS_APPOINTMENT_DENOMINATORS`).
 
     Returns
     -------
     pandas.DataFrame
-        ``community_id, community_name, street_id, members, cross_appointed, rate``
-        (by community); ``<by>_id, <by>_name, communities, members,
-        cross_appointed, rate`` (by street or district). Sorted by id.
+        ``community_id, community_name, street_id, members, cross_appointed,
+        base, rate, denominator, applicable, reason`` (by community);
+        ``<by>_id, <by>_name, communities, left_out, members, cross_appointed,
+        base, rate, denominator`` (by street or district). Sorted by id.
 
     Examples
     --------
     >>> import orggraph as og
     >>> g = og.load_sample("jiaohe")
     >>> r = g.cross_appointment_rate(as_of="2022-01-01")
-    >>> bool(r["rate"].between(0, 1).all())
-    True
+    >>> bool(r["applicable"].any()), bool(r["rate"].isna().all())
+    (False, True)
     """
     by = _check_by(by)
     kinds = check_bodies(bodies)
+    base_kind = _check_denominator(denominator, kinds)
     roles = _check_roles(roles)
-    result = dispatch(
-        g,
-        "cross_appointment_rate",
-        bodies=kinds,
-        by=by,
-        roles=roles,
-        within=check_within(g, within),
-        as_of=normalize_as_of(as_of),
-    )
-    return conform(result, _RATE_COLUMNS[by], "cross_appointment_rate")
+    within = check_within(g, within)
+    as_of = normalize_as_of(as_of)
+    columns = ["community_id", "community_name", "street_id", "members", "cross_appointed"]
+    per = conform(dispatch(g, "cross_appointment_rate", bodies=kinds, by="community", roles=roles, within=within,
+                           as_of=as_of), columns, "cross_appointment_rate")
+    if base_kind is None:
+        per["base"] = per["members"].astype("int64")
+    else:  # the same primitive over the one body: its distinct members
+        one = conform(dispatch(g, "cross_appointment_rate", bodies=(base_kind,), by="community", roles=roles,
+                               within=within, as_of=as_of), columns, "cross_appointment_rate")
+        per["base"] = per["community_id"].map(dict(zip(one["community_id"], one["members"]))).fillna(0).astype("int64")
+    per["applicable"], per["reason"] = _applicability(g, per["community_id"], kinds)
+    per["rate"] = rate(per["cross_appointed"], per["base"])
+    per.loc[~per["applicable"], "rate"] = float("nan")
+    per["denominator"] = denominator
+    if by != "community":
+        per = _rollup_applicable(g, per, by, ["members", "cross_appointed", "base"], "rate", "cross_appointed", "base")
+        per["denominator"] = denominator
+    per = conform(per, _RATE_COLUMNS[by], "cross_appointment_rate")
+    per.attrs["denominator"] = denominator
+    return per
 
 
 def _check_roles(roles):
@@ -142,9 +234,10 @@ def _check_roles(roles):
 
 
 _SHOULDER_COLUMNS = {
-    "community": ["community_id", "community_name", "street_id", "secretaries", "directors", "one_shoulder"],
-    "street": ["street_id", "street_name", "communities", "one_shoulder", "share"],
-    "district": ["district_id", "district_name", "communities", "one_shoulder", "share"],
+    "community": ["community_id", "community_name", "street_id", "secretaries", "directors", "one_shoulder",
+                  "applicable", "reason"],
+    "street": ["street_id", "street_name", "communities", "left_out", "one_shoulder", "share"],
+    "district": ["district_id", "district_name", "communities", "left_out", "one_shoulder", "share"],
 }
 
 
@@ -155,17 +248,30 @@ def one_shoulder(g, by: str = "community", *, within: str | None = None, as_of=N
     By community: ``secretaries`` (sorted ids of people holding a current
     ``secretary`` post in the community's party organisation, 社区党委/党总支),
     ``directors`` (current ``director`` posts in its residents' committees) and
-    ``one_shoulder``: some person is in both lists. By street or district: the
-    number of ``communities``, how many are ``one_shoulder``, and the ``share``
-    (一肩挑比例; NaN for a group with no community).
+    ``one_shoulder``: some person is in both lists. A community without a party
+    organisation or without a 居委会 is not applicable (不适用): ``applicable``
+    False, ``reason`` naming the body it lacks, ``one_shoulder`` missing
+    (``pd.NA``, never False). By street or district: the number of applicable
+    ``communities``, how many are ``one_shoulder``, the ``share`` (一肩挑比例;
+    NaN for a group with no applicable community) and ``left_out``, the
+    communities not applicable.
 
     Examples
     --------
     >>> import orggraph as og
     >>> r = og.load_sample("shijiu").one_shoulder(by="street", as_of="2021-06-01")
     >>> list(r.columns)
-    ['street_id', 'street_name', 'communities', 'one_shoulder', 'share']
+    ['street_id', 'street_name', 'communities', 'left_out', 'one_shoulder', 'share']
     """
     by = _check_by(by)
-    result = dispatch(g, "one_shoulder", by=by, within=check_within(g, within), as_of=normalize_as_of(as_of))
-    return conform(result, _SHOULDER_COLUMNS[by], "one_shoulder")
+    columns = ["community_id", "community_name", "street_id", "secretaries", "directors", "one_shoulder"]
+    per = conform(dispatch(g, "one_shoulder", by="community", within=check_within(g, within),
+                           as_of=normalize_as_of(as_of)), columns, "one_shoulder")
+    per["applicable"], per["reason"] = _applicability(g, per["community_id"], rules.TWO_COMMITTEES)
+    per["one_shoulder"] = pd.array(per["one_shoulder"].astype(bool), dtype="boolean")
+    per.loc[~per["applicable"].to_numpy(dtype=bool), "one_shoulder"] = pd.NA
+    if by == "community":
+        return conform(per, _SHOULDER_COLUMNS[by], "one_shoulder")
+    counts = per.assign(one_shoulder=per["one_shoulder"].fillna(False).astype("int64"))
+    out = _rollup_applicable(g, counts, by, ["one_shoulder"], "share", "one_shoulder", "communities")
+    return conform(out, _SHOULDER_COLUMNS[by], "one_shoulder")

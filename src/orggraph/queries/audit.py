@@ -20,7 +20,10 @@ from ._base import check_within, normalize_as_of
 
 __all__ = ["audit", "AuditReport", "HEADLINE_COLUMNS"]
 
-HEADLINE_COLUMNS = ["indicator", "zh", "measure", "value", "numerator", "denominator"]
+HEADLINE_COLUMNS = ["indicator", "zh", "measure", "value", "numerator", "denominator", "definition", "applicable"]
+
+#: how a figure that does not apply is shown (never 0 %)
+NOT_APPLICABLE = "不适用 (n/a)"
 
 #: the three-body form of the cross-appointment rate (三委: 两委 + 业委会)
 THREE_BODIES = ("committee", "residents_committee", "owners_committee")
@@ -31,13 +34,17 @@ class AuditReport(Mapping):
 
     A read-only mapping of table name → DataFrame (``report["grids_without_worker"]``);
     ``report.headline`` holds one row per indicator with the columns
-    ``indicator, zh, measure, value, numerator, denominator``; ``measure`` says
-    what kind of number it is: 交叉任职率, 组建率 (bodies that have an
-    organisation ÷ bodies that should), 覆盖率 (units reached), 完整率, or 数量
-    (a count, with no denominator). ``report.place`` names the audited place
+    ``indicator, zh, measure, value, numerator, denominator, definition,
+    applicable``; ``measure`` says what kind of number it is: 交叉任职率, 组建率
+    (bodies that have an organisation ÷ bodies that should), 覆盖率 (units
+    reached), 完整率, or 数量 (a count, with no denominator); ``definition``
+    names the definition (the denominator, the eligible set); ``applicable`` is
+    False where the figure does not apply (no community has the bodies it
+    needs, or its denominator is empty): ``value`` is then NaN and the figure
+    is shown as "不适用 (n/a)", never 0 %. ``report.place`` names the audited place
     ("孝南区", or the ``within`` territory's name and id) and every output is
     headed ``place_label`` ("孝南区 · 2022-01-01"); :meth:`display_headline`
-    is the headline as people read it (45.4%, 161).
+    is the headline as people read it (45.4%, 161, 不适用 (n/a)).
     """
 
     def __init__(self, headline: pd.DataFrame, tables: Mapping[str, pd.DataFrame], *, within, as_of, norms,
@@ -115,7 +122,8 @@ class AuditReport(Mapping):
     def __repr__(self) -> str:
         lines = [self._heading()]
         for rec in self.headline.itertuples(index=False):
-            lines.append(f"  {rec.zh:<18} {rec.indicator:<34} {_fmt(rec.value, rec.measure)}"
+            shown = _fmt(rec.value, rec.measure) if rec.applicable else NOT_APPLICABLE
+            lines.append(f"  {rec.zh:<18} {rec.indicator:<34} {shown}"
                          + (f"  ({_num(rec.numerator)}/{_num(rec.denominator)})" if rec.denominator == rec.denominator else ""))
         lines.append(f"  tables: {', '.join(self._tables)}")
         return "\n".join(lines)
@@ -126,13 +134,15 @@ class AuditReport(Mapping):
         return f"<h4>{html.escape(self._heading())}</h4>" + self.display_headline().to_html(index=False, escape=True)
 
     def display_headline(self) -> pd.DataFrame:
-        """The headline as text for people, Chinese first: rates as ``45.4%``, counts as ``161``, missing as ``–``."""
+        """The headline as text for people, Chinese first: rates as ``45.4%``, counts as ``161``, a figure that does
+        not apply as ``不适用 (n/a)`` (never 0 %), missing numerators as ``–``; with the definition's name."""
         head = self.headline.copy()
-        head["value"] = [_fmt(v, m) for v, m in zip(head["value"], head["measure"])]
+        head["value"] = [_fmt(v, m) if ok else NOT_APPLICABLE
+                         for v, m, ok in zip(head["value"], head["measure"], head["applicable"])]
         for c in ("numerator", "denominator"):
             head[c] = head[c].map(lambda v: "–" if v != v else _num(v))
         shown = {"zh": "指标", "value": "数值 value", "numerator": "分子 numerator", "denominator": "分母 denominator",
-                 "measure": "类型 measure", "indicator": "定义 indicator"}
+                 "measure": "类型 measure", "indicator": "指标名 indicator", "definition": "定义 definition"}
         return head[list(shown)].rename(columns=shown)
 
 
@@ -156,7 +166,9 @@ def _rollup(rates: pd.DataFrame, num: str, den: str) -> tuple[float, float]:
     return float(rates[num].sum()), float(rates[den].sum())
 
 
-def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compound=rules.LARGE_COMPOUND_HOUSEHOLDS) -> AuditReport:
+def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compound=rules.LARGE_COMPOUND_HOUSEHOLDS,
+          eligible_compounds: str | None = None, obliged_units: str | None = None,
+          eligible_buildings: str | None = None) -> AuditReport:
     """Run every query and gather the answers into an :class:`AuditReport` (体检报告).
 
     Headline indicators (one row each, computed from counts, never by averaging rates):
@@ -164,9 +176,10 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
     ======================================  ==========================  =================================================
     indicator                               中文                        numerator / denominator
     ======================================  ==========================  =================================================
-    cross_appointment_rate                  两委交叉任职率              people in both 两委 / people in either (summed over communities)
-    three_committee_cross_appointment_rate  三委交叉任职率              people in ≥2 of 党组织, 居委会, 业委会 / people in any
-    one_shoulder_share                      一肩挑比例                  communities whose secretary is the director / communities
+    cross_appointment_rate                  两委交叉任职率              people in both 两委 / people in either (summed over the communities having both)
+    two_of_three_bodies_rate                三体交叉任职率(任两委)      people in ≥2 of 党组织, 居委会, 业委会 / people in any (communities having 两委)
+    owners_committee_overlap_share          三委交叉任职(业委会有两委成员)  业委会 with a current 两委 班子 member / 业委会 (seed 001's 三委)
+    one_shoulder_share                      一肩挑比例                  communities whose secretary is the director / communities having both bodies
     (the seven coverage rates)              组建率 / 覆盖率             see :func:`~orggraph.queries.coverage.coverage_gaps`
     chain_completeness                      组织链条完整率(楼栋)        buildings the five-level chain reaches down to 党员中心户 / buildings
     compound_chain_completeness             小区组织链条完整率          compounds reached by 党工委—党委—小区党支部 / compounds
@@ -185,6 +198,14 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
         As for every query: a territory id, and the date posts must be current at.
     large_compound : int
         Households from which a compound should have its own residents' committee.
+    eligible_compounds, obliged_units
+        The eligible compounds of the 组建率 and the units obliged to report
+        (双报到), as for :func:`~orggraph.queries.coverage.coverage_gaps`.
+    eligible_buildings : str, optional
+        A yes/no ledger column of the areas naming the buildings "有条件" to
+        have the full chain (seed 004: 有条件楼栋); the chain completeness and
+        the per-level counts (table ``chain_levels``) are over them; all
+        buildings when None.
 
     Examples
     --------
@@ -199,6 +220,7 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
     from .coverage import coverage_gaps
     from .interlocks import connectors, interlocks
     from .norms import check_norms
+    from .owners import owners_committee_overlap
 
     within = check_within(g, within)
     day = normalize_as_of(as_of)
@@ -208,50 +230,75 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
     two = cross_appointment_rate(g, **kw)
     three = cross_appointment_rate(g, THREE_BODIES, **kw)
     for name, zh, frame in (("cross_appointment_rate", "两委交叉任职率", two),
-                            ("three_committee_cross_appointment_rate", "三委交叉任职率", three)):
-        num, den = _rollup(frame, "cross_appointed", "members")
-        rows.append((name, zh, "交叉任职率", _rate(num, den), num, den))
+                            ("two_of_three_bodies_rate", "三体交叉任职率(任两委)", three)):
+        ok = frame[frame["applicable"].to_numpy(dtype=bool)]
+        num, den = _rollup(ok, "cross_appointed", "base")
+        left = len(frame) - len(ok)
+        rows.append((name, zh, "交叉任职率", _rate(num, den), num, den,
+                     f"denominator={frame.attrs.get('denominator', 'union')}"
+                     + (f"; {left} communities n/a (不适用)" if left else ""), den > 0))
+    owners = owners_committee_overlap(g, **kw)
+    num, den = float(owners["with_committee_member"].sum()), float(owners["owners_committees"].sum())
+    rows.append(("owners_committee_overlap_share", "三委交叉任职(业委会有两委成员)", "比例", _rate(num, den), num, den,
+                 "业委会 with ≥1 current 两委 班子 member / 业委会", den > 0))
     shoulder = one_shoulder(g, **kw)
-    num, den = float(shoulder["one_shoulder"].sum()), float(len(shoulder))
-    rows.append(("one_shoulder_share", "一肩挑比例", "比例", _rate(num, den), num, den))
+    ok = shoulder["applicable"].to_numpy(dtype=bool)
+    num, den = float(shoulder["one_shoulder"][ok].astype(bool).sum()), float(ok.sum())
+    rows.append(("one_shoulder_share", "一肩挑比例", "比例", _rate(num, den), num, den,
+                 "communities having both 社区党组织 and 居委会"
+                 + (f"; {int((~ok).sum())} communities n/a (不适用)" if (~ok).any() else ""), den > 0))
 
-    coverage = coverage_gaps(g, large_compound=large_compound, **kw)
+    coverage = coverage_gaps(g, large_compound=large_compound, eligible_compounds=eligible_compounds,
+                             obliged_units=obliged_units, **kw)
     for rec in coverage.rates.itertuples(index=False):
-        rows.append((rec.indicator, rec.zh, rec.measure, rec.rate, float(rec.numerator), float(rec.denominator)))
+        rows.append((rec.indicator, rec.zh, rec.measure, rec.rate, float(rec.numerator), float(rec.denominator),
+                     rec.definition, rec.denominator > 0))
 
     chains = chain_breaks(g, **kw)
     # the five-level chain ends at a building (楼栋党小组—党员中心户); a compound's chain has three levels
     buildings = chains[chains["kind"] == "building"]
+    set_name = "all buildings (全部楼栋)"
+    if eligible_buildings is not None:  # 有条件楼栋: a yes/no ledger column of the areas
+        from ._frames import truthy
+
+        areas = g.backend.nodes("Area")
+        if eligible_buildings not in areas.columns:
+            raise ValueError(f"eligible_buildings={eligible_buildings!r}: the areas have no such ledger column")
+        chosen = set(areas.loc[truthy(areas[eligible_buildings]), "id"])
+        buildings = buildings[buildings["area_id"].isin(chosen).to_numpy(dtype=bool)]
+        set_name = f"eligible={eligible_buildings} (有条件楼栋, ledger column)"
     num, den = float(buildings["complete"].sum()), float(len(buildings))
-    rows.append(("chain_completeness", "组织链条完整率(楼栋)", "完整率", _rate(num, den), num, den))
+    rows.append(("chain_completeness", "组织链条完整率(楼栋)", "完整率", _rate(num, den), num, den, set_name, den > 0))
     compounds = chains[chains["kind"] == "compound"]
     num, den = float(compounds["complete"].sum()), float(len(compounds))
-    rows.append(("compound_chain_completeness", "小区组织链条完整率", "完整率", _rate(num, den), num, den))
+    rows.append(("compound_chain_completeness", "小区组织链条完整率", "完整率", _rate(num, den), num, den, "all compounds", den > 0))
 
     areas = unassigned_areas(g, **kw)
     zones = boundary_zones(g, **kw)
     for status, name, zh in (("unassigned", "unassigned_areas", "治理真空带(无主区域)"),
                              ("contested", "contested_areas", "交界争议区域")):
         n = float((areas["status"] == status).sum())
-        rows.append((name, zh, "数量", n, n, np.nan))
+        rows.append((name, zh, "数量", n, n, np.nan, "count", True))
 
     violations = check_norms(g, norms, **kw)
     n = float(len(violations))
-    rows.append(("norm_violations", "配置标准不达标", "数量", n, n, np.nan))
+    rows.append(("norm_violations", "配置标准不达标", "数量", n, n, np.nan, "count", True))
 
     people = connectors(g, top=None, **kw)
     n = float(len(people))
-    rows.append(("multi_post_people", "一人多职人数", "数量", n, n, np.nan))
+    rows.append(("multi_post_people", "一人多职人数", "数量", n, n, np.nan, "count", True))
 
-    headline = pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
+    headline = pd.DataFrame(rows, columns=HEADLINE_COLUMNS).astype({"applicable": bool})
     tables = {
         "cross_appointment": two,
-        "three_committee_cross_appointment": three,
+        "two_of_three_bodies": three,
+        "owners_committee_overlap": owners,
         "one_shoulder": shoulder,
         **{name: frame for name, frame in coverage.items()},
         "unassigned_areas": areas,
         "boundary_zones": zones,
         "chain_breaks": chains[~chains["complete"].astype(bool)].reset_index(drop=True),
+        "chain_levels": chain_levels(buildings),
         "norm_violations": violations,
         "connectors": people,
         "interlocks": interlocks(g, **kw),
@@ -272,3 +319,19 @@ def _place(g, within) -> str | None:
         if len(names) > 1:
             return None
     return None
+
+
+def chain_levels(buildings: pd.DataFrame) -> pd.DataFrame:
+    """Per level of the five-level chain: how many of ``buildings`` (rows of ``chain_breaks``) it reaches.
+
+    ``level, zh, reached, buildings, rate``: the buildings whose chain reaches
+    at least down to the level (``reached ≥`` its position), over all of them.
+    """
+    from .chains import CHAIN, LEVEL_ZH
+
+    n = len(buildings)
+    reached = buildings["reached"].to_numpy()
+    rows = [(level, LEVEL_ZH[level], int((reached >= i + 1).sum()), n) for i, level in enumerate(CHAIN)]
+    out = pd.DataFrame(rows, columns=["level", "zh", "reached", "buildings"])
+    out["rate"] = [_rate(r, n) for r in out["reached"]]
+    return out

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import OrgGraphError
+from .. import rules
 from ._base import check_within, conform, dispatch, normalize_as_of, register
 from .coverage import text_frame
 
@@ -70,6 +71,17 @@ NORM_RULES: dict[str, tuple[str, str, str]] = {
     ),
     "workstation_population": ("工作站服务人口(人)", "Unit", "population of the station's communities"),
     "workstation_staff": ("工作站工作人员(人)", "Unit", "people holding a current post at the station"),
+    "zone_manager_households_per_residents_committee": (
+        "片区管理员服务户数(以居委会为单位)",
+        "Community",
+        "households of a community (its 居委会) served by a station ÷ people holding a current zone_manager post at "
+        "the station whose zone is that community; bounds of households_per_zone_manager",
+    ),
+    "grid_coverage": ("网格全覆盖(所在网格数)", "Area",
+                      "grids that are or contain (CONTAINS*) a compound, building or boundary zone; 0 is a gap"),
+    "statutory_size": ("法定职数(人)", "Unit/PartyOrg",
+                       "distinct people holding current 班子 posts (rules.COMMITTEE_ROLES) in a 居委会, 党委, 党总支 or "
+                       "党支部 committee; bounds per kind from rules.STATUTORY_SIZES"),
 }
 
 # TOML section → keys; the file layout of orggraph/data/norms.toml
@@ -79,6 +91,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "workstation_staff": ("minimum", "maximum"),
     "workstation_population": ("minimum", "maximum"),
     "grid_workers": ("minimum",),
+    "profiles": ("urban", "converted", "rural", "village"),
 }
 
 COLUMNS = [
@@ -144,6 +157,23 @@ def _range(value, where: str) -> Range:
     return Range(lo, hi)
 
 
+def _profiles(value) -> tuple:
+    """``[profiles]``: community kind → rules left out, as a sorted tuple of (kind, tuple of rules) (hashable)."""
+    if not isinstance(value, Mapping):
+        value = dict(value)
+    out = []
+    for kind, skipped in value.items():
+        if kind not in _SECTIONS["profiles"]:
+            raise NormsError(f"unknown norms key profiles.{kind!r}; known in [profiles]: {', '.join(_SECTIONS['profiles'])}")
+        if isinstance(skipped, str) or not all(isinstance(r, str) for r in skipped):
+            raise NormsError(f"profiles.{kind}: give a list of rule names")
+        unknown = [r for r in skipped if r not in NORM_RULES]
+        if unknown:
+            raise NormsError(f"profiles.{kind}: unknown rules {unknown}; known: {', '.join(NORM_RULES)}")
+        out.append((kind, tuple(skipped)))
+    return tuple(sorted(out))
+
+
 def _bundled() -> dict:
     text = resources.files("orggraph").joinpath("data/norms.toml").read_text(encoding="utf-8")
     data = _load_toml(text, "orggraph/data/norms.toml")
@@ -203,9 +233,12 @@ class Norms:
     workstation_population: Range = _default_range("workstation_population")
     grid_worker_min: int = _DEFAULTS["grid_workers"]["minimum"]
     grid_unit: str = _DEFAULTS["grid_households"]["unit"]
+    #: community kind → the rules its profile does not apply (规范档案; [profiles] of the TOML file)
+    profiles: Mapping = None
 
     def __post_init__(self):
         set_ = object.__setattr__
+        set_(self, "profiles", _profiles(_DEFAULTS["profiles"] if self.profiles is None else self.profiles))
         set_(self, "grid_households", _number(self.grid_households, "grid_households"))
         set_(self, "grid_households_tolerance", _fraction(self.grid_households_tolerance, "grid_households_tolerance"))
         for name in ("households_per_zone_manager", "workstation_staff", "workstation_population"):
@@ -263,6 +296,7 @@ class Norms:
             ),
             grid_worker_min=get("grid_workers", "minimum", d.grid_worker_min),
             grid_unit=get("grid_households", "unit", d.grid_unit),
+            profiles={**dict(d.profiles), **dict(data.get("profiles", {}))},
         )
 
     @classmethod
@@ -280,6 +314,7 @@ class Norms:
             "workstation_staff": dict(self.workstation_staff._asdict()),
             "workstation_population": dict(self.workstation_population._asdict()),
             "grid_workers": {"minimum": self.grid_worker_min},
+            "profiles": {kind: list(rules_) for kind, rules_ in self.profiles},
         }
 
     # ------------------------------------------------------------ derived
@@ -404,6 +439,18 @@ def check_norms(g, norms=None, *, within: str | None = None, as_of=None) -> pd.D
         maximum=result["rule"].map({r: b[1] for r, b in bounds.items()}).astype("float64"),
         measured=result["measured"].astype("float64"),
     )
+    zones = zone_managers_per_residents_committee(g, bounds["households_per_zone_manager"], within=within, as_of=as_of)
+    if len(zones):
+        out = pd.concat([out, zones[COLUMNS]], ignore_index=True) if len(out) else zones[COLUMNS].reset_index(drop=True)
+    gaps = outside_grids(g, within=within)
+    if len(gaps):
+        out = pd.concat([out, gaps[COLUMNS]], ignore_index=True) if len(out) else gaps[COLUMNS].reset_index(drop=True)
+    sizes = statutory_sizes(g, within=within, as_of=as_of)
+    sizes = sizes[~sizes["measured"].between(sizes["minimum"], sizes["maximum"])]
+    sizes = sizes.assign(rule="statutory_size", zh=NORM_RULES["statutory_size"][0])
+    if len(sizes):
+        out = pd.concat([out, sizes[COLUMNS]], ignore_index=True) if len(out) else sizes[COLUMNS].reset_index(drop=True)
+    out = _apply_profiles(g, out, norms)
     out = out.sort_values(["rule", "entity_id"], kind="stable")
     text = [c for c in COLUMNS if c not in ("measured", "minimum", "maximum")]
     out = out.assign(**text_frame(out[text]))
@@ -426,3 +473,147 @@ def _grid_population_rows(g, bounds: tuple[float, float], within) -> pd.DataFram
                          "entity_name": grids["name"].to_numpy(dtype=object), "measured": pop.to_numpy(),
                          "community_id": grids["community_id"].to_numpy(dtype=object),
                          "street_id": street.to_numpy(dtype=object)})
+
+
+def statutory_sizes(g, *, within=None, as_of) -> pd.DataFrame:
+    """The size (职数) of every 居委会 and party committee in scope, with its statutory bounds.
+
+    For each body whose kind is a key of :data:`orggraph.rules.STATUTORY_SIZES`
+    (units of kind ``residents_committee``; party organisations of level
+    ``committee``, ``general_branch`` or ``branch``) that ``COVERS`` a territory
+    in scope: ``measured`` is the number of distinct people holding a current
+    post of a role of :data:`orggraph.rules.COMMITTEE_ROLES` in it (its 班子),
+    ``minimum``/``maximum`` its statutory bounds. A body with no current 班子
+    post is not judged (nothing recorded), nor is a branch with a single one (a
+    branch of fewer than 7 members elects a secretary, not a committee:
+    中国共产党支部工作条例: 不足7人的支部不设支部委员会). ``community_id`` is the
+    smallest community id that is or contains a territory it covers.
+    """
+    from ._frames import bodies_in_scope, community_of
+
+    posts = g.backend.edges("HOLDS_POST")
+    current = posts[rules.current_mask(posts["start"], posts["end"], as_of)
+                    & posts["role"].isin(list(rules.COMMITTEE_ROLES)).to_numpy(dtype=bool)]
+    size = current.drop_duplicates(["source", "target"]).groupby("target").size()
+    units = g.backend.nodes("Unit")
+    party = g.backend.nodes("PartyOrg")
+    bodies = []
+    rc = units[(units["kind"] == rules.RESIDENTS_COMMITTEE).fillna(False).to_numpy(dtype=bool)]
+    bodies.append(pd.DataFrame({"label": "Unit", "entity_id": rc["id"], "entity_name": rc["name"],
+                                "kind": rules.RESIDENTS_COMMITTEE}))
+    levels = [k for k in rules.STATUTORY_SIZES if k != rules.RESIDENTS_COMMITTEE]
+    po = party[party["level"].isin(levels).to_numpy(dtype=bool)]
+    bodies.append(pd.DataFrame({"label": "PartyOrg", "entity_id": po["id"], "entity_name": po["name"],
+                                "kind": po["level"]}))
+    out = pd.concat(bodies, ignore_index=True)
+    out = out[bodies_in_scope(g, within, out["entity_id"])]
+    out["measured"] = out["entity_id"].map(size).fillna(0).astype("float64")
+    judged = (out["measured"] > 0) & ~((out["kind"] == "branch") & (out["measured"] < 2))
+    out = out[judged.to_numpy(dtype=bool)].reset_index(drop=True)
+    out["minimum"] = out["kind"].map({k: v[0] for k, v in rules.STATUTORY_SIZES.items()}).astype("float64")
+    out["maximum"] = out["kind"].map({k: v[1] for k, v in rules.STATUTORY_SIZES.items()}).astype("float64")
+    comm, street = community_of(g, out["entity_id"])
+    out["community_id"] = comm
+    out["street_id"] = street
+    return out
+
+
+def zone_managers_per_residents_committee(g, bound, *, within=None, as_of) -> pd.DataFrame:
+    """片区管理员 counted per 居委会 (seed 001: 以居委会为单位，按照300-400户/人的标准设立片区管理员).
+
+    For each work station in scope and each community it serves (a community that
+    is or contains a territory the station ``COVERS``): ``measured`` = the
+    community's households ÷ the distinct people holding a current
+    ``zone_manager`` post at the station whose ``zone`` is that community
+    (``inf`` when there is none). The rows outside ``bound`` are returned (rule
+    ``zone_manager_households_per_residents_committee``); a community with
+    unknown households is not judged. Needs the posts' ``zone`` column (the
+    community a zone manager serves); without it no row.
+    """
+    from ._frames import bodies_in_scope, communities_served
+
+    rule = "zone_manager_households_per_residents_committee"
+    columns = COLUMNS
+    posts = g.backend.edges("HOLDS_POST")
+    units = g.backend.nodes("Unit")
+    stations = units[(units["kind"] == rules.WORKSTATION).fillna(False).to_numpy(dtype=bool)]
+    stations = stations[bodies_in_scope(g, within, stations["id"])]
+    if "zone" not in posts.columns or stations.empty:
+        return pd.DataFrame(columns=columns)
+    ok = rules.current_mask(posts["start"], posts["end"], as_of) & (posts["role"] == rules.ZONE_MANAGER).fillna(False).to_numpy(dtype=bool)
+    zm = posts[ok].drop_duplicates(["source", "target", "zone"])
+    managers = zm.groupby(["target", "zone"]).size().to_dict()
+    comms = g.backend.nodes("Community")
+    households = dict(zip(comms["id"], pd.to_numeric(comms["households"], errors="coerce")))
+    names = dict(zip(comms["id"], comms["name"]))
+    street = dict(zip(comms["id"], comms["street_id"]))
+    scope = None
+    if within is not None:
+        from ._frames import descendants
+
+        scope = descendants(g, [within])
+    rows = []
+    for station, served in communities_served(g, stations["id"]).items():
+        for c in sorted(served):
+            hh = households.get(c)
+            if hh is None or hh != hh or (scope is not None and c not in scope):
+                continue
+            n = managers.get((station, c), 0)
+            measured = float(hh) / n if n else math.inf
+            if not bound[0] <= measured <= bound[1]:
+                rows.append((rule, NORM_RULES[rule][0], "Community", c, names.get(c), measured, bound[0], bound[1],
+                             c, street.get(c)))
+    return pd.DataFrame(rows, columns=columns)
+
+
+#: the area kinds every one of which should lie in some grid (网格全覆盖)
+GRID_COVERED_KINDS = ("compound", "building", "boundary_zone")
+
+
+def outside_grids(g, *, within=None) -> pd.DataFrame:
+    """Compounds, buildings and boundary zones in scope that no grid is or contains (网格全覆盖, rule ``grid_coverage``).
+
+    An area lies in a grid when a Grid is among its ancestors (``CONTAINS*``,
+    e.g. its ``parent_id`` is a grid, or it is inside a compound inside a
+    grid). One row per area in no grid: ``measured`` 0, ``minimum`` 1.
+    ``community_id`` is the smallest community id above it, ``street_id`` that
+    community's street (or the smallest street above it).
+    """
+    from ._frames import adjacency, descendants, placer, reach
+
+    rule = "grid_coverage"
+    areas = g.backend.nodes("Area")
+    areas = areas[areas["kind"].isin(list(GRID_COVERED_KINDS)).to_numpy(dtype=bool)]
+    if within is not None:
+        areas = areas[areas["id"].isin(descendants(g, [within])).to_numpy(dtype=bool)]
+    parents = adjacency(g, reverse=True)
+    grids = set(g.backend.nodes("Grid")["id"])
+    place = placer(g)
+    # communities whose ledger records grid membership: some area of theirs lies in a grid
+    every = g.backend.nodes("Area")["id"]
+    recorded = set()
+    for aid in every:
+        above = reach(parents, [aid])
+        if above & grids:
+            recorded.add(place(above)[0])
+    rows = []
+    for aid, name in zip(areas["id"], areas["name"]):
+        above = reach(parents, [aid])
+        if above & grids:
+            continue
+        c, st = place(above)
+        if c is not None and c not in recorded:
+            continue
+        rows.append((rule, NORM_RULES[rule][0], "Area", aid, name, 0.0, 1.0, math.inf, c, st))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _apply_profiles(g, out: pd.DataFrame, norms: "Norms") -> pd.DataFrame:
+    """Drop the violations of rules the profile of the row's community kind does not apply (规范档案)."""
+    skipped = {(kind, r) for kind, rs in norms.profiles for r in rs}
+    if not skipped or out.empty:
+        return out
+    comms = g.backend.nodes("Community")
+    kind = out["community_id"].map(dict(zip(comms["id"], comms["kind"])))
+    keep = [(k, r) not in skipped for k, r in zip(kind, out["rule"])]
+    return out[keep]

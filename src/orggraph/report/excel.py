@@ -43,7 +43,8 @@ _TABLE_COLUMN_TITLES = {("norm_violations", "zh"): "规则", ("norm_violations",
 #: the headline sheet's columns in order, with (Chinese, English) headers
 HEADLINE_TITLES = {
     "zh": ("指标", "indicator (zh)"), "value": ("数值", "value"), "numerator": ("分子", "numerator"),
-    "denominator": ("分母", "denominator"), "measure": ("类型", "measure"), "indicator": ("定义", "definition"),
+    "denominator": ("分母", "denominator"), "measure": ("类型", "measure"), "indicator": ("指标名", "indicator"),
+    "definition": ("定义", "definition"),
 }
 _HEADLINE_SHEET = ("主要指标", "headline")
 #: English sheet names of tables whose name is longer than a sheet name may be (31 characters)
@@ -92,7 +93,13 @@ def excel_sheets(report, lang: str = "zh") -> list[Sheet]:
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     title = report.place_label
-    head = report.headline[list(HEADLINE_TITLES)]
+    head = report.headline[list(HEADLINE_TITLES)].copy()
+    if "applicable" in report.headline:  # a figure that does not apply reads 不适用 (n/a), never 0 %
+        from ..queries.audit import NOT_APPLICABLE
+
+        na = ~report.headline["applicable"].fillna(True).astype(bool).to_numpy()
+        head["value"] = head["value"].astype(object)
+        head.loc[na, "value"] = NOT_APPLICABLE
     rate_rows = ["#,##0" if m == "数量" else "0.0%" for m in head["measure"]]
     sheets = [Sheet(sheet_name("headline", lang), head,
                     headers=[t[0 if lang == "zh" else 1] for t in HEADLINE_TITLES.values()],

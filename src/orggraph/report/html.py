@@ -24,13 +24,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..queries.audit import NOT_APPLICABLE
+
 __all__ = ["write_html", "render_html", "TABLE_TITLES", "NETWORK_LIMIT"]
 
 #: detail table → (English title, Chinese title), in the order the report shows them
 TABLE_TITLES = {
-    "compounds_without_branch": ("Compounds without a party branch", "小区无党支部"),
+    "compounds_without_org": ("Compounds without a party organisation", "小区无党组织"),
     "large_compounds_without_committee": ("Compounds of 500+ households without a residents' committee", "500户以上小区无居委会"),
-    "grids_without_worker": ("Grids without a grid worker", "网格无网格员"),
+    "grids_without_worker": ("Grids without a full-time grid worker", "网格无专职网格员"),
     "property_companies_without_branch": ("Property companies without a party organisation", "物业企业无党组织"),
     "communities_without_part_time_member": ("Community committees without a part-time member", "大党委无兼职委员"),
     "units_not_reporting": ("Resident units that have not reported (双报到)", "单位未双报到"),
@@ -38,9 +40,11 @@ TABLE_TITLES = {
     "unassigned_areas": ("Unassigned and contested areas", "治理真空带/交界争议区域"),
     "boundary_zones": ("Boundary zones and who governs them", "交界区域管辖主体"),
     "chain_breaks": ("Breaks in the party chain", "组织链条断点"),
+    "chain_levels": ("Buildings the party chain reaches, per level", "组织链条逐级覆盖"),
     "norm_violations": ("Staffing norm violations", "配置标准不达标"),
     "cross_appointment": ("Cross-appointment per community (两委)", "两委交叉任职率"),
-    "three_committee_cross_appointment": ("Cross-appointment per community (三委)", "三委交叉任职率"),
+    "two_of_three_bodies": ("People in two of the three bodies per community (党组织, 居委会, 业委会)", "三体交叉任职(任两委)"),
+    "owners_committee_overlap": ("Two-committee members on the owners' committees (三委)", "三委交叉任职(业委会)"),
     "one_shoulder": ("Secretary and director in one person", "一肩挑"),
     "connectors": ("People holding posts in several bodies (ids)", "一人多职"),
     "interlocks": ("Bodies sharing people", "交叉任职网络"),
@@ -123,15 +127,22 @@ def _table(frame: pd.DataFrame, table_id: str, max_rows: int | None) -> str:
     return out
 
 
+
 def _headline(frame: pd.DataFrame) -> str:
     rows = []
     for rec in frame.itertuples(index=False):
-        value = "–" if _missing(rec.value) else (f"{int(rec.value):,}" if rec.measure == "数量" else f"{rec.value:.1%}")
+        if not getattr(rec, "applicable", True):
+            value = NOT_APPLICABLE
+        else:
+            value = "–" if _missing(rec.value) else (f"{int(rec.value):,}" if rec.measure == "数量" else f"{rec.value:.1%}")
+        definition = getattr(rec, "definition", "")
         num = "" if _missing(rec.numerator) else f"{int(rec.numerator):,}"
         den = "" if _missing(rec.denominator) else f"{int(rec.denominator):,}"
         rows.append(f"<tr><td>{_e(rec.zh)}</td><td><code>{_e(rec.indicator)}</code></td><td>{_e(rec.measure)}</td>"
-                    f'<td class="num"><strong>{value}</strong></td><td class="num">{num}</td><td class="num">{den}</td></tr>')
-    head = "".join(f"<th>{h}</th>" for h in ("指标", "indicator", "measure 类型", "value 数值", "numerator 分子", "denominator 分母"))
+                    f'<td class="num"><strong>{_e(value)}</strong></td><td class="num">{num}</td><td class="num">{den}</td>'
+                    f"<td>{_e(definition if isinstance(definition, str) else '')}</td></tr>")
+    head = "".join(f"<th>{h}</th>" for h in ("指标", "indicator", "measure 类型", "value 数值", "numerator 分子", "denominator 分母",
+                                            "definition 定义"))
     return f'<table id="headline" class="headline"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
@@ -276,7 +287,7 @@ def _plots(report, tables: dict[str, pd.DataFrame], graph, masks) -> list[tuple[
                      lambda: plot.cross_appointment(tables["cross_appointment"]).figure))
     if graph is not None:
         rates = plot.coverage_rates(graph, within=report.within, as_of=report.as_of)
-        for ind, caption in (("compound_branch_rate", "Party branches in compounds per community 小区党组织组建率"),
+        for ind, caption in (("compound_org_coverage_rate", "Party branches in compounds per community 小区党组织组建率"),
                              ("grid_worker_rate", "Grid workers per community 网格员配备率")):
             part = rates[rates["indicator"] == ind]
             if len(part):

@@ -12,7 +12,7 @@ from orggraph import plot
 
 def diff_frame(measure: bool = True) -> pd.DataFrame:
     frame = pd.DataFrame({
-        "indicator": ["compound_branch_rate", "grid_worker_rate", "unassigned_areas", "multi_post_people"],
+        "indicator": ["compound_org_coverage_rate", "grid_worker_rate", "unassigned_areas", "multi_post_people"],
         "zh": ["小区党组织组建率", "网格员配备率", "治理真空带(无主区域)", "一人多职人数"],
         "measure": ["组建率", "覆盖率", "数量", "数量"],
         "before": [0.25, 1.0, 3.0, 10.0],
@@ -56,7 +56,8 @@ def test_the_qixia_reform_as_a_diff_of_two_audits(sample):
     diff = before[["indicator", "zh", "measure"]].assign(before=before["value"], after=after["value"])
     diff["change"] = diff["after"] - diff["before"]
     fig = plot.scenario(diff)
-    assert len(fig.axes[0].get_yticklabels()) == 12 and len(fig.axes[1].get_yticklabels()) == 4
+    # 16 rates: 两委, two-of-three, 三委 (业委会), 一肩挑, 10 coverage rates, 2 chain completeness figures
+    assert len(fig.axes[0].get_yticklabels()) == 16 and len(fig.axes[1].get_yticklabels()) == 4
     grid = fig.axes[0].texts[[t.get_text() for t in fig.axes[0].get_yticklabels()].index("网格员配备率")]
     assert grid.get_text().startswith("+")  # 97 grid workers for 97 grids after the reform
     assert plot.label_overlaps(fig) == [] and plot.labels_outside(fig) == []

@@ -86,7 +86,7 @@ def test_the_rendered_dom_has_the_title_and_the_tables(page, tmp_path):
     assert '<table id="headline" class="headline">' in dom
     assert "两委交叉任职率" in dom and "grid_worker_rate" in dom
     # a table of gaps with its rows
-    section = dom[dom.index('<table id="compounds_without_branch"'):]
+    section = dom[dom.index('<table id="compounds_without_org"'):]
     section = section[: section.index("</table>")]
     assert section.count("<tr>") > 100
     assert dom.count("<img") == 8  # with the map of areas and the two indicator maps (the sample has polygons)

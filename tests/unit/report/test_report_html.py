@@ -150,7 +150,8 @@ def test_long_tables_are_cut_with_a_note(qixia_page, tmp_path):
 
 def test_cli_writes_an_html_report(tmp_path, capsys):
     out = tmp_path / "体检报告.html"
-    assert main(["audit", "--sample", "qixia", "--as-of", AS_OF, "--within", "qx-c01", "--out", str(out)]) == 0
+    # exit 2: qx-c01's compound qx-a0001 and its buildings lie in no grid (网格全覆盖), a norm violation
+    assert main(["audit", "--sample", "qixia", "--as-of", AS_OF, "--within", "qx-c01", "--out", str(out)]) == 2
     assert f"report written to {out}" in capsys.readouterr().out
     text = out.read_text(encoding="utf-8")
     assert "<title>体检 Audit · 霞光社区 (qx-c01) · 2020-06-30</title>" in text

@@ -131,8 +131,9 @@ def test_compare_structure_people_and_indicators(town):
     assert people.loc["p2", "lost"] == ["poB:secretary", "rcB:director"] and people.loc["p2", "n_gained"] == 0
     assert people.loc["p4", "gained"] == ["coopB-grid:grid_leader", "poA:member"]
     ind = c.indicators.set_index("indicator")
-    # one_shoulder: A (p1 secretary and director) and B (p2) of 3 → A of 2
-    assert ind.loc["one_shoulder_share", ["before", "after"]].tolist() == pytest.approx([2 / 3, 1 / 2])
+    # one_shoulder: C has no 居委会, so it is not applicable (不适用) and not counted: before A (p1 secretary and
+    # director) and B (p2) of the 2 applicable → 2/2; after the merge A of 1 → 1/1
+    assert ind.loc["one_shoulder_share", ["before", "after"]].tolist() == pytest.approx([1.0, 1.0])
     assert ind.loc["contested_areas", "change"] == -1
     assert list(c.indicators.columns) == ["indicator", "zh", "measure", "before", "after", "change"]
     fig = c.plot()

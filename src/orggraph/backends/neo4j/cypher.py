@@ -527,12 +527,17 @@ def _universe(name: str) -> str:
     return f"MATCH (x:{_label(u.label)})\nWHERE " + " AND ".join(cond)
 
 
-_HAS_BRANCH = (
+# a compound's own party organisation of any level of rules.COMPOUND_ORG_LEVELS (小区党支部, 党总支, 小区党委)
+_HAS_ORG = (
     "EXISTS { MATCH (x)<-[:COVERS]-(br:PartyOrg) "
-    f"WHERE br.level = {_lit(rules.COMPOUND_BRANCH_LEVEL)} AND br.unit_id IS NULL }}"
+    "WHERE br.level IN $compound_org_levels AND br.unit_id IS NULL }"
 )
 _HAS_RC = "EXISTS { MATCH (x)<-[:COVERS]-(rc:Unit) WHERE rc.kind = $residents_committee }"
-_GRID_WORKED = f"EXISTS {{ MATCH (x)<-[r:HOLDS_POST]-() WHERE r.role = $grid_worker AND {_current('r')} }}"
+# a current full-time (专职: part_time missing or false, rules.full_time_mask) grid worker on the grid itself
+_GRID_WORKED = (
+    "EXISTS { MATCH (x)<-[r:HOLDS_POST]-() WHERE r.role = $grid_worker AND (r.part_time IS NULL OR r.part_time = false) "
+    f"AND {_current('r')} }}"
+)
 _UNIT_REPORTS = (
     f"(EXISTS {{ MATCH (x)-[rep:REPORTS_TO]->() WHERE {_reported('rep')} }}"
     f" OR EXISTS {{ MATCH (po:PartyOrg {{unit_id: x.id}})-[rep:REPORTS_TO]->() WHERE {_reported('rep')} }})"
@@ -560,9 +565,9 @@ COVERAGE_DENOMINATORS = Statement(
 )
 
 COVERAGE_GAPS = {
-    "compounds_without_branch": Statement(
-        "coverage.compounds_without_branch",
-        f"{_universe('compounds_without_branch')} AND NOT {_HAS_BRANCH}\n{_locate('x', False)}\n"
+    "compounds_without_org": Statement(
+        "coverage.compounds_without_org",
+        f"{_universe('compounds_without_org')} AND NOT {_HAS_ORG}\n{_locate('x', False)}\n"
         "RETURN x.id AS area_id, x.name AS area_name, x.households AS households,\n"
         "  community_id, community_name, street_id, street_name",
     ),

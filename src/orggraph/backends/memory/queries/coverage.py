@@ -287,10 +287,10 @@ class CoverageMixin:
         # per indicator: (table, indicator, the entities in scope, mask of those that have it)
         checks = []
 
-        # 小区党组织组建率: a compound branch (level branch, not inside a unit) COVERS the compound itself
-        compounds = universe("compounds_without_branch")
-        compound_branches = party_codes[equals(party["level"], rules.COMPOUND_BRANCH_LEVEL) & no_unit]
-        checks.append(("compounds_without_branch", "compound_branch_rate", compounds, covered_by(compound_branches)[compounds]))
+        # 小区党组织覆盖率: a compound organisation (rules.COMPOUND_ORG_LEVELS, not inside a unit) COVERS the compound
+        compounds = universe("compounds_without_org")
+        compound_orgs = party_codes[party["level"].isin(list(rules.COMPOUND_ORG_LEVELS)).to_numpy(dtype=bool) & no_unit]
+        checks.append(("compounds_without_org", "compound_org_coverage_rate", compounds, covered_by(compound_orgs)[compounds]))
 
         # 物业企业党组织组建率: some party organisation has the company as its unit_id
         companies = universe("property_companies_without_branch")
@@ -299,9 +299,10 @@ class CoverageMixin:
             ("property_companies_without_branch", "property_company_branch_rate", companies, host_units[companies])
         )
 
-        # 网格员配备率: a current grid_worker post on the grid itself
+        # 网格员配备率: a current full-time (专职) grid_worker post on the grid itself
         grids = universe("grids_without_worker")
-        workers = flags(store, posts.body[posts.role(rules.GRID_WORKER, flags(store, grids)[posts.body])])
+        full_time = rules.full_time_mask(store.edge_frame("HOLDS_POST")["part_time"].iloc[posts._rows])
+        workers = flags(store, posts.body[posts.role(rules.GRID_WORKER, flags(store, grids)[posts.body]) & full_time])
         checks.append(("grids_without_worker", "grid_worker_rate", grids, workers[grids]))
 
         # 大党委兼职委员覆盖率: a current part_time_member of the community's party organisation
@@ -327,7 +328,7 @@ class CoverageMixin:
         units = universe("units_not_reporting")
         reports_from = flags(store, reporter)
         via_party = flags(store, party_unit[reports_from[party_codes]])
-        checks.append(("units_not_reporting", "unit_report_rate", units, reports_from[units] | via_party[units]))
+        checks.append(("units_not_reporting", "unit_report_coverage_rate", units, reports_from[units] | via_party[units]))
 
         # 社区双报到覆盖率: some unit or party organisation reports to the community
         rkind = k[reporter]
@@ -367,8 +368,8 @@ class CoverageMixin:
             return _community_table(gaps[name], where[name], column, count)
 
         return {
-            "compounds_without_branch": table(
-                "compounds_without_branch", "Area", "area_id", "area_name", {"households": households("Area", area_hh)}
+            "compounds_without_org": table(
+                "compounds_without_org", "Area", "area_id", "area_name", {"households": households("Area", area_hh)}
             ),
             "property_companies_without_branch": table(
                 "property_companies_without_branch", "Unit", "unit_id", "unit_name", {"compounds": company_compounds}

@@ -1,0 +1,189 @@
+"""Engine-free building blocks over the backend's node and edge tables.
+
+The definitions of :mod:`orggraph.queries` that turn a backend's primitives
+into final figures (which communities have which body, which compounds are
+eligible, which units are obliged, where a community rolls up to) read the
+graph through :meth:`Backend.nodes` and :meth:`Backend.edges` only, so they mean
+the same on every backend. Nothing here counts posts or reports: the backends
+do that.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import rules
+from ..errors import SchemaError
+from ..schema import EDGE_TYPES
+
+__all__ = ["adjacency", "reach", "descendants", "in_scope", "bodies_in_scope", "community_bodies", "community_places",
+           "truthy", "has_memberships", "full_members_per_compound", "communities_served", "community_of", "placer"]
+
+
+def adjacency(g, type: str = "CONTAINS", reverse: bool = False) -> dict:
+    """``source → [targets]`` of the edges of ``type`` (``target → [sources]`` when ``reverse``)."""
+    edges = g.backend.edges(type)
+    a, b = edges["source"].to_numpy(dtype=object), edges["target"].to_numpy(dtype=object)
+    out: dict = {}
+    for s, t in (zip(b, a) if reverse else zip(a, b)):
+        out.setdefault(s, []).append(t)
+    return out
+
+
+def reach(step: dict, roots) -> set:
+    """The nodes ``roots`` and every node reached from them along ``step`` (an :func:`adjacency`)."""
+    seen = set(roots)
+    stack = list(seen)
+    while stack:
+        for t in step.get(stack.pop(), ()):
+            if t not in seen:
+                seen.add(t)
+                stack.append(t)
+    return seen
+
+
+def descendants(g, roots) -> set:
+    """The territories that are one of ``roots`` or contained by one of them (``CONTAINS*``)."""
+    return reach(adjacency(g), roots)
+
+
+def in_scope(g, within, ids) -> np.ndarray:
+    """Mask of the territory ``ids`` in ``within``'s scope (all when None)."""
+    ids = pd.Series(ids, dtype=object)
+    if within is None:
+        return np.ones(len(ids), dtype=bool)
+    return ids.isin(descendants(g, [within])).to_numpy(dtype=bool)
+
+
+def bodies_in_scope(g, within, ids) -> np.ndarray:
+    """Mask of the body ``ids`` that ``COVERS`` a territory in ``within``'s scope (all when None)."""
+    ids = pd.Series(ids, dtype=object)
+    if within is None:
+        return np.ones(len(ids), dtype=bool)
+    scope = descendants(g, [within])
+    covers = g.backend.edges("COVERS")
+    covering = set(covers.loc[covers["target"].isin(scope), "source"])
+    return ids.isin(covering).to_numpy(dtype=bool)
+
+
+def community_bodies(g) -> pd.DataFrame:
+    """Per community id: ``party`` and ``residents_committee``, the number of its own 两委 bodies.
+
+    A community's own party organisation is one of :func:`orggraph.rules.is_community_party_org`
+    (社区党委/党总支, no unit) that ``COVERS`` the community itself; its 居委会 a unit of kind
+    :data:`orggraph.rules.RESIDENTS_COMMITTEE` that ``COVERS`` it.
+    """
+    comms = g.backend.nodes("Community")["id"]
+    covers = g.backend.edges("COVERS")
+    party = g.backend.nodes("PartyOrg")
+    units = g.backend.nodes("Unit")
+    own_party = set(party.loc[rules.is_community_party_org(party["level"], party["unit_id"]), "id"])
+    rcs = set(units.loc[(units["kind"] == rules.RESIDENTS_COMMITTEE).fillna(False).to_numpy(dtype=bool), "id"])
+    out = pd.DataFrame(index=pd.Index(comms.to_numpy(dtype=object), name="community_id"))
+    for col, bodies in (("party", own_party), ("residents_committee", rcs)):
+        e = covers[covers["source"].isin(bodies)].drop_duplicates(["source", "target"])
+        out[col] = e.groupby("target").size().reindex(out.index, fill_value=0).astype("int64")
+    return out
+
+
+def community_places(g) -> pd.DataFrame:
+    """Per community id: ``street_id, street_name, district_id, district_name`` (its primary street)."""
+    comms = g.backend.nodes("Community")[["id", "street_id"]]
+    streets = g.backend.nodes("Street")
+    districts = g.backend.nodes("District")
+    s_name = dict(zip(streets["id"], streets["name"]))
+    s_district = dict(zip(streets["id"], streets["district_id"]))
+    d_name = dict(zip(districts["id"], districts["name"]))
+    out = pd.DataFrame(index=pd.Index(comms["id"].to_numpy(dtype=object), name="community_id"))
+    out["street_id"] = comms["street_id"].to_numpy(dtype=object)
+    out["street_name"] = out["street_id"].map(s_name)
+    out["district_id"] = out["street_id"].map(s_district)
+    out["district_name"] = out["district_id"].map(d_name)
+    return out.astype(object).where(out.notna(), None)
+
+
+_TRUE = {"true", "yes", "y", "1", "是", "√", "✓", "t"}
+
+
+def truthy(values: pd.Series) -> np.ndarray:
+    """A ledger yes/no column as a bool mask: True, 1, "true", "是" … count; missing and anything else do not."""
+    def one(v):
+        if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
+            return False
+        if isinstance(v, (bool, np.bool_)):
+            return bool(v)
+        if isinstance(v, (int, np.integer, float, np.floating)):
+            return v != 0
+        return str(v).strip().lower() in _TRUE
+
+    return np.fromiter((one(v) for v in values.to_numpy(dtype=object)), dtype=bool, count=len(values))
+
+
+def has_memberships(g) -> bool:
+    """True when the schema has party memberships (``MEMBER_OF``) and the graph holds some."""
+    if "MEMBER_OF" not in EDGE_TYPES:
+        return False
+    return len(g.backend.edges("MEMBER_OF")) > 0
+
+
+def full_members_per_compound(g, compounds) -> pd.Series:
+    """Full party members (正式党员: ``MEMBER_OF`` with status ``full``) living in each compound.
+
+    A member lives in a compound when the cadre's ``residence_id`` is the compound or a territory it
+    contains (a building). Needs the memberships of the people ledger.
+    """
+    if "MEMBER_OF" not in EDGE_TYPES:
+        raise SchemaError('eligible_compounds="members>=3" needs memberships (MEMBER_OF edges with a status); '
+                          "this ledger schema has none: use \"managed\", \"all\" or a ledger column")
+    m = g.backend.edges("MEMBER_OF")
+    full = set(m.loc[(m["status"] == "full").fillna(False).to_numpy(dtype=bool), "source"])
+    cadres = g.backend.nodes("Cadre")
+    if "residence_id" not in cadres.columns:
+        raise SchemaError('eligible_compounds="members>=3" needs memberships and the cadres\' residence_id')
+    home = cadres.loc[cadres["id"].isin(full), "residence_id"].dropna()
+    children = adjacency(g)
+    counts = {}
+    for a in compounds:
+        counts[a] = int(home.isin(reach(children, [a])).sum())
+    return pd.Series(counts, dtype="int64")
+
+
+def communities_served(g, bodies) -> dict:
+    """For each body id: the communities that are or contain a territory it ``COVERS`` (``CONTAINS*``)."""
+    parents = adjacency(g, reverse=True)
+    comms = set(g.backend.nodes("Community")["id"])
+    covered = adjacency(g, "COVERS")
+    return {b: reach(parents, covered.get(b, ())) & comms for b in set(bodies)}
+
+
+def community_of(g, bodies) -> tuple[list, list]:
+    """For each body id: the smallest community id that is or contains a territory it ``COVERS``, and that
+    community's street (for a body with no community: the smallest street id above it), None when none."""
+    parents = adjacency(g, reverse=True)
+    covered = adjacency(g, "COVERS")
+    place = placer(g)
+    out_c, out_s = [], []
+    for b in bodies:
+        c, s_ = place(reach(parents, covered.get(b, ())))
+        out_c.append(c)
+        out_s.append(s_)
+    return out_c, out_s
+
+
+def placer(g):
+    """A function ``place(above) → (community, street)`` of a set of territories ``above`` (an entity and its
+    ancestors): the smallest community id among them and its street, else no community and the smallest
+    street id among them (None when none). The node tables are read once."""
+    comms = g.backend.nodes("Community")
+    comm_ids, street_of = set(comms["id"]), dict(zip(comms["id"], comms["street_id"]))
+    streets = set(g.backend.nodes("Street")["id"])
+
+    def place(above: set) -> tuple:
+        c = sorted(str(x) for x in above & comm_ids)
+        if c:
+            return c[0], street_of.get(c[0])
+        s_ = sorted(str(x) for x in above & streets)
+        return None, (s_[0] if s_ else None)
+
+    return place
