@@ -73,15 +73,15 @@ WITHOUT_BRANCH = {
 
 
 @pytest.mark.parametrize("as_of", sorted(WITHOUT_BRANCH))
-def test_compounds_without_branch_by_date(on_backend, backend, as_of):
+def test_compounds_without_org_by_date(on_backend, backend, as_of):
     g = _graph(on_backend)
     if backend == "neo4j":
         with pytest.raises(QueryNotSupportedError, match="dated"):
             g.coverage_gaps(as_of=as_of)
         return
-    gaps = g.coverage_gaps(as_of=as_of)["compounds_without_branch"]
+    gaps = g.coverage_gaps(as_of=as_of)["compounds_without_org"]
     assert dict(zip(gaps["area_id"], gaps["community_id"])) == WITHOUT_BRANCH[as_of]
-    rate = g.coverage_gaps(as_of=as_of).rates.set_index("indicator").loc["compound_branch_rate"]
+    rate = g.coverage_gaps(as_of=as_of).rates.set_index("indicator").loc["compound_org_coverage_rate"]
     assert (rate["numerator"], rate["denominator"]) == (3 - len(WITHOUT_BRANCH[as_of]), 3)
 
 
@@ -139,7 +139,7 @@ def test_dated_ledger_round_trips(tmp_path):
 def test_audit_series_by_date_and_street():
     g = build_dated()
     s = g.audit_series(["2025-06-30", "2024-12-31", "2025-01-01"])
-    rate = s[s["indicator"] == "compound_branch_rate"]
+    rate = s[s["indicator"] == "compound_org_coverage_rate"]
     assert [d.strftime("%Y-%m-%d") for d in rate["as_of"]] == ["2024-12-31", "2025-01-01", "2025-06-30"]
     assert rate[["numerator", "denominator"]].values.tolist() == [[0, 3], [1, 3], [1, 3]]
     assert rate["group_id"].isna().all()

@@ -38,4 +38,4 @@ def test_audit_of_a_sample_state_before_its_reform(tmp_path, capsys):
     assert "sample qixia/before" in capsys.readouterr().out
     head = pd.read_csv(out / "headline.csv").set_index("indicator")
     assert head.loc["one_shoulder_share", "denominator"] == 8
-    assert head.loc["compound_branch_rate", "numerator"] == 0
+    assert head.loc["compound_org_coverage_rate", "numerator"] == 0

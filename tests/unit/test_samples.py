@@ -189,7 +189,7 @@ def test_qixia_branches_exist_from_their_founding_date():
     property-company branches."""
     g = og.load_sample("qixia")
     rates = {d: g.audit(as_of=d).headline.set_index("indicator") for d in ("2019-06-30", "2020-03-19", "2020-03-20", "2020-06-30")}
-    got = {d: (r.loc["compound_branch_rate", "numerator"], r.loc["property_company_branch_rate", "numerator"])
+    got = {d: (r.loc["compound_org_coverage_rate", "numerator"], r.loc["property_company_branch_rate", "numerator"])
            for d, r in rates.items()}
     # 2020-03-20: 御景小区党支部 and one property-company branch (FIGURES: branches_founded_2020_03_20)
     assert got == {"2019-06-30": (0, 0), "2020-03-19": (0, 0), "2020-03-20": (1, 1), "2020-06-30": (7, 5)}

@@ -2,7 +2,7 @@
 
 :func:`choropleth` colours each community's (or grid's) polygon by one of the
 audit's coverage indicators — the rates of
-:func:`~orggraph.queries.coverage.coverage_gaps` (网格员配备率, 小区党组织组建率 …),
+:func:`~orggraph.queries.coverage.coverage_gaps` (网格员配备率, 小区党组织覆盖率 …),
 computed per polygon by :func:`~orggraph.plot.coverage_rates` from the same
 counts — in classes chosen with mapclassify. No basemap tiles: the map draws
 the polygons only, so it works offline and in the one-file HTML report
@@ -67,7 +67,7 @@ def choropleth(g, indicator: str = "grid_worker_rate", *, level: str = "communit
         (``level="grid"``) carry WKT ``geometry``.
     indicator : str
         A coverage indicator by its name or its Chinese name: ``grid_worker_rate``
-        (网格员配备率), ``compound_branch_rate`` (小区党组织组建率) … (see
+        (网格员配备率), ``compound_org_coverage_rate`` (小区党组织覆盖率) … (see
         :func:`~orggraph.queries.coverage.coverage_gaps`).
     level : {"community", "grid"}
     within, as_of
@@ -177,7 +177,7 @@ def choropleth(g, indicator: str = "grid_worker_rate", *, level: str = "communit
 
 
 #: the maps the HTML report draws when polygons are present: (indicator, level)
-REPORT_MAPS = (("grid_worker_rate", "grid"), ("compound_branch_rate", "community"))
+REPORT_MAPS = (("grid_worker_rate", "grid"), ("compound_org_coverage_rate", "community"))
 
 
 def report_maps(graph, within=None, as_of=None) -> list[tuple[str, object]]:

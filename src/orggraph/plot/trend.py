@@ -25,7 +25,7 @@ def trend(series: pd.DataFrame, indicator: str, *, ax=None):
     series : DataFrame
         The answer of ``g.audit_series(as_of=[...], by=...)``.
     indicator : str
-        A headline indicator name (``"compound_branch_rate"`` …).
+        A headline indicator name (``"compound_org_formation_rate"`` …).
     ax : matplotlib Axes, optional
 
     Returns

@@ -109,11 +109,12 @@ COLUMN_TYPES: dict[str, str] = {
     **dict.fromkeys(("adjacent_communities", "body_ids", "claimants", "directors", "governing_bodies", "people",
                      "roles", "secretaries"), "list"),
     **dict.fromkeys(("bodies", "communities", "cross_appointed", "expected", "members", "posts", "reached",
-                     "shared", "compounds", "part_time_members", "member_reports", "numerator", "denominator"),
+                     "shared", "compounds", "part_time_members", "member_reports", "numerator", "denominator",
+                     "base", "left_out"),
                     "int64"),
     "households": "Int64",
     **dict.fromkeys(("maximum", "measured", "minimum", "rate", "share", "weight"), "float64"),
-    **dict.fromkeys(("complete", "inherited"), "bool"),
+    **dict.fromkeys(("complete", "inherited", "applicable"), "bool"),
     "one_shoulder": "as is",
 }
 
@@ -134,17 +135,20 @@ def typed_column(values: pd.Series, kind: str) -> pd.Series:
     return values.astype(kind)
 
 
-def conform(result: pd.DataFrame, columns: list[str], query: str, *, typed: bool = True) -> pd.DataFrame:
+def conform(result: pd.DataFrame, columns: list[str], query: str, *, typed: bool = True,
+            types: dict[str, str] | None = None) -> pd.DataFrame:
     """Check that ``result`` has exactly the defined columns, put them in order and give each its type
     (:data:`COLUMN_TYPES`), so that both backends return the same dtypes, also when the result is empty.
-    ``typed=False`` (a query computed once, not by a backend) leaves the types as they are."""
+    ``typed=False`` (a query computed once, not by a backend) leaves the types as they are; ``types``
+    overrides :data:`COLUMN_TYPES` for this query's columns (e.g. a ``denominator`` that names a base)."""
     missing = [c for c in columns if c not in result.columns]
     if missing:
         raise AssertionError(f"{query}: backend result lacks columns {missing}")
     out = result[columns].reset_index(drop=True)
     if not typed:
         return out
-    return pd.DataFrame({c: typed_column(out[c], COLUMN_TYPES.get(c, "text")) for c in columns}, index=out.index)
+    kinds = {**COLUMN_TYPES, **(types or {})}
+    return pd.DataFrame({c: typed_column(out[c], kinds.get(c, "text")) for c in columns}, index=out.index)
 
 
 def dispatch(g, name: str, **params):

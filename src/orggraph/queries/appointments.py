@@ -48,6 +48,9 @@ _RATE_COLUMNS = {
                  "rate", "denominator"],
 }
 
+#: ``denominator`` names the base here (union, party, residents_committee); the count is ``base``
+_NAMED_BASE = {"denominator": "text"}
+
 #: why a community's figure does not apply: the 两委 body it lacks → reason (Chinese first)
 _LACKS = {
     rules.COMMUNITY_PARTY_SELECTOR: "不适用: 无社区党组织 (no community party organisation)",
@@ -210,7 +213,7 @@ def cross_appointment_rate(
     if by != "community":
         per = _rollup_applicable(g, per, by, ["members", "cross_appointed", "base"], "rate", "cross_appointed", "base")
         per["denominator"] = denominator
-    per = conform(per, _RATE_COLUMNS[by], "cross_appointment_rate")
+    per = conform(per, _RATE_COLUMNS[by], "cross_appointment_rate", types=_NAMED_BASE)
     per.attrs["denominator"] = denominator
     return per
 

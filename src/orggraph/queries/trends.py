@@ -53,7 +53,7 @@ def audit_series(g, as_of, *, by: str | None = None, norms=None, within: str | N
     --------
     >>> import orggraph as og
     >>> s = og.load_sample("qixia").audit_series(["2019-06-30", "2020-06-30"])
-    >>> s[s["indicator"] == "compound_branch_rate"][["numerator", "denominator"]].values.tolist()
+    >>> s[s["indicator"] == "compound_org_coverage_rate"][["numerator", "denominator"]].values.tolist()
     [[0.0, 226.0], [7.0, 226.0]]
     """
     if isinstance(as_of, (str, pd.Timestamp)) or not hasattr(as_of, "__iter__"):

@@ -49,7 +49,6 @@ HEADLINE_TITLES = {
 _HEADLINE_SHEET = ("主要指标", "headline")
 #: English sheet names of tables whose name is longer than a sheet name may be (31 characters)
 EN_SHEET_NAMES = {
-    "three_committee_cross_appointment": "three_committee_cross_appt",
     "property_companies_without_branch": "property_cos_without_branch",
     "communities_without_part_time_member": "communities_no_part_time_member",
     "large_compounds_without_committee": "large_compounds_no_committee",

@@ -287,7 +287,7 @@ def _plots(report, tables: dict[str, pd.DataFrame], graph, masks) -> list[tuple[
                      lambda: plot.cross_appointment(tables["cross_appointment"]).figure))
     if graph is not None:
         rates = plot.coverage_rates(graph, within=report.within, as_of=report.as_of)
-        for ind, caption in (("compound_org_coverage_rate", "Party branches in compounds per community 小区党组织组建率"),
+        for ind, caption in (("compound_org_coverage_rate", "Party organisations in compounds per community 小区党组织覆盖率"),
                              ("grid_worker_rate", "Grid workers per community 网格员配备率")):
             part = rates[rates["indicator"] == ind]
             if len(part):

@@ -47,11 +47,11 @@ def test_grid_level_colours_follow_the_classes(four_grids):
 
 
 def test_community_level_and_not_applicable(four_grids):
-    ax = og.plot.choropleth(four_grids, "compound_branch_rate", level="community", as_of="2024-01-01")
+    ax = og.plot.choropleth(four_grids, "compound_org_coverage_rate", level="community", as_of="2024-01-01")
     # c1: 1 of 2 compounds has a branch (50 %), c2: 0 of 1 — both in the lowest class
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["≤ 60% (2)"]
-    ax = og.plot.choropleth(four_grids, "compound_branch_rate", level="grid", as_of="2024-01-01")
+    ax = og.plot.choropleth(four_grids, "compound_org_coverage_rate", level="grid", as_of="2024-01-01")
     # g2 and g4 hold no compound: 不适用, grey
     assert _faces(ax) == [matplotlib.colors.to_hex(matplotlib.colormaps["RdYlGn"](0.1))] * 1 + ["#d9d9d9"] + \
         [matplotlib.colors.to_hex(matplotlib.colormaps["RdYlGn"](0.1))] + ["#d9d9d9"]

@@ -14,7 +14,7 @@ def _series() -> pd.DataFrame:
     for day, group, num, den in (("2020-06-30", "s2", 0, 0), ("2019-06-30", "s1", 1, 4), ("2020-06-30", "s1", 3, 4),
                                  ("2019-06-30", "s2", 2, 5)):
         rows.append(dict(as_of=pd.Timestamp(day), group_id=group, group_name=f"街道{group[-1]}",
-                         indicator="compound_branch_rate", zh="小区党组织组建率", measure="组建率",
+                         indicator="compound_org_coverage_rate", zh="小区党组织覆盖率", measure="覆盖率",
                          value=num / den if den else np.nan, numerator=float(num), denominator=float(den)))
         rows.append(dict(as_of=pd.Timestamp(day), group_id=group, group_name=f"街道{group[-1]}",
                          indicator="unassigned_areas", zh="治理真空带", measure="数量",
@@ -23,7 +23,7 @@ def _series() -> pd.DataFrame:
 
 
 def test_rates_in_percent_from_counts_one_line_per_group():
-    ax = op.trend(_series(), "compound_branch_rate")
+    ax = op.trend(_series(), "compound_org_coverage_rate")
     assert len(ax.lines) == 2
     s1, s2 = ax.lines  # groups in id order, points in date order
     assert s1.get_ydata().tolist() == [25.0, 75.0]

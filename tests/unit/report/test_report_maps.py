@@ -14,7 +14,7 @@ from PIL import Image
 from orggraph.cli import main
 
 GRID_MAP = "专题地图: 网格员配备率（按网格）"
-COMMUNITY_MAP = "专题地图: 小区党组织组建率（按社区）"
+COMMUNITY_MAP = "专题地图: 小区党组织覆盖率（按社区）"
 #: the four class colours of the default classes (RdYlGn at 0.1, 0.367, 0.633, 0.9): ≤60 %, ≤80 %, ≤95 %, ≤100 %
 CLASS_COLOURS = np.array([[0xD6, 0x2F, 0x27], [0xFE, 0xCE, 0x7C], [0xC7, 0xE7, 0x7F], [0x19, 0x97, 0x50]])
 
