@@ -28,7 +28,8 @@ def test_a_query_on_the_empty_graph_has_no_rows_and_its_columns(empty, query):
 
 def test_coverage_of_the_empty_graph_has_nothing_to_count(empty):
     report = empty.coverage_gaps(as_of="2024-01-01")
-    assert report.rates["denominator"].tolist() == [0] * 7 and report.rates["numerator"].tolist() == [0] * 7
+    # ten rates: the seven tables' own, 组建率 over eligible compounds, 单位双报到率 over obliged units, 兼职网格员
+    assert report.rates["denominator"].tolist() == [0] * 10 and report.rates["numerator"].tolist() == [0] * 10
     assert report.rates["rate"].isna().all()
     for name, frame in report.items():
         assert list(frame.columns) == COVERAGE_TABLES[name] and len(frame) == 0

@@ -35,16 +35,20 @@ COLUMN_TITLES = {
     "bodies": "组织数", "body_ids": "组织编号", "roles": "职务", "body_a": "组织甲编号", "body_a_name": "组织甲",
     "body_a_label": "组织甲类别", "body_a_kind": "组织甲类型", "body_b": "组织乙编号", "body_b_name": "组织乙",
     "body_b_label": "组织乙类别", "body_b_kind": "组织乙类型", "shared": "共同人员数", "people": "共同人员编号",
-    "weight": "权重",
+    "weight": "权重", "base": "分母人数", "applicable": "适用", "reason": "不适用原因", "left_out": "未计入社区数",
+    "definition": "定义", "eligible": "应建", "obliged": "应报到", "communities": "社区数",
 }
 #: (table, column) → Chinese header where the table gives a column another meaning
-_TABLE_COLUMN_TITLES = {("norm_violations", "zh"): "规则", ("norm_violations", "label"): "对象类别"}
+_TABLE_COLUMN_TITLES = {("norm_violations", "zh"): "规则", ("norm_violations", "label"): "对象类别",
+                        # the cross-appointment rate's ``denominator`` names its base (its count is ``base``)
+                        ("cross_appointment", "denominator"): "分母口径",
+                        ("two_of_three_bodies", "denominator"): "分母口径"}
 
 #: the headline sheet's columns in order, with (Chinese, English) headers
 HEADLINE_TITLES = {
     "zh": ("指标", "indicator (zh)"), "value": ("数值", "value"), "numerator": ("分子", "numerator"),
-    "denominator": ("分母", "denominator"), "measure": ("类型", "measure"), "indicator": ("指标名", "indicator"),
-    "definition": ("定义", "definition"),
+    "denominator": ("分母", "denominator"), "definition": ("定义", "definition"), "measure": ("类型", "measure"),
+    "indicator": ("指标名", "indicator"),
 }
 _HEADLINE_SHEET = ("主要指标", "headline")
 #: English sheet names of tables whose name is longer than a sheet name may be (31 characters)
@@ -56,7 +60,7 @@ EN_SHEET_NAMES = {
 #: characters a sheet name cannot hold
 _BAD_SHEET = str.maketrans({c: "、" for c in "/\\?*[]:"})
 #: columns holding shares (0–1): formatted as percentages
-_RATE_COLUMNS = {"rate"}
+_RATE_COLUMNS = {"rate", "share", "member_share"}
 
 
 def column_title(table: str, column: str, lang: str = "zh") -> str:
