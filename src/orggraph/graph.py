@@ -72,6 +72,10 @@ class OrgGraph:
     interlock_network = _query_method(_q.interlock_network)
     interlock_metrics = _query_method(_q.interlock_metrics)
     audit = _query_method(_q.audit)
+    leadership_profile = _query_method(_q.leadership_profile)
+    party_membership = _query_method(_q.party_membership)
+    member_reports = _query_method(_q.member_reports)
+    term_expiry = _query_method(_q.term_expiry)
 
     # ------------------------------------------------------------ backend access
     @property

@@ -13,6 +13,7 @@ FIXTURES = [
     ("stations", "unit/queries/test_norms.py", "build_stations"),
     ("boundaries", "unit/queries/test_boundaries.py", "build_boundaries"),
     ("chains", "unit/queries/test_chains.py", "build_chains"),
+    ("people", "unit/queries/test_people.py", "build_people"),
 ]
 
 DATES = ("2020-01-01", "2023-06-30")
@@ -61,6 +62,21 @@ def calls(g, *, full: bool = True) -> dict[str, list[tuple[str, dict]]]:
         add("unassigned_areas", within=within)
         add("boundary_zones", within=within)
         add("chain_breaks", within=within)
+    for as_of in dates:
+        for by in ("community", "street", "district"):
+            add("leadership_profile", by=by, as_of=as_of)
+        add("leadership_profile", bodies=("committee", "residents_committee", "owners_committee"), as_of=as_of)
+        for by in ("party_org", "community", "street"):
+            add("party_membership", by=by, as_of=as_of)
+        for by in ("unit", "community"):
+            add("member_reports", by=by, as_of=as_of)
+        add("term_expiry", as_of=as_of)
+        add("term_expiry", within_months=24, as_of=as_of)
+    for within in sc[1:] if full else sc[-1:]:
+        add("leadership_profile", by="street", within=within, as_of=DATES[-1])
+        add("party_membership", within=within, as_of=DATES[-1])
+        add("member_reports", by="community", within=within, as_of=DATES[-1])
+        add("term_expiry", within_months=6, within=within, as_of=DATES[-1])
     add("interlocks", min_shared=2, as_of=DATES[-1])
     add("unassigned_areas")
     add("boundary_zones")

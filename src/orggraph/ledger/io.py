@@ -35,6 +35,8 @@ TABLE_ALIASES = {
     "reports": ("双报到", "报到"),
     "liaisons": ("挂点联系", "联系"),
     "adjacency": ("相邻",),
+    "memberships": ("党员组织关系", "党员"),
+    "responsibilities": ("党员联系户", "党员责任区", "联系户"),
 }
 
 #: encodings tried in order when reading a CSV file (what Chinese Excel writes comes last)

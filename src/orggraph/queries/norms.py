@@ -69,6 +69,9 @@ NORM_RULES: dict[str, tuple[str, str, str]] = {
     ),
     "workstation_population": ("工作站服务人口(人)", "Unit", "population of the station's communities"),
     "workstation_staff": ("工作站工作人员(人)", "Unit", "people holding a current post at the station"),
+    # the people rules, computed in orggraph.queries.people (their zh, minimum and maximum vary by row)
+    "branch_setting": ("支部设置(党员数)", "PartyOrg", "members of the organisation and those below it"),
+    "supervisory_avoidance": ("监委会成员回避", "Unit", "两委 members holding a post on the supervisory committee"),
 }
 
 # TOML section → keys; the file layout of orggraph/data/norms.toml
@@ -385,6 +388,11 @@ def check_norms(g, norms=None, *, within: str | None = None, as_of=None) -> pd.D
         maximum=result["rule"].map({r: b[1] for r, b in bounds.items()}).astype("float64"),
         measured=result["measured"].astype("float64"),
     )
+    from .people import people_norm_violations
+
+    people = people_norm_violations(g, within=within, as_of=as_of)
+    if len(people):
+        out = pd.concat([out, people], ignore_index=True)
     out = out.sort_values(["rule", "entity_id"], kind="stable")
     text = [c for c in COLUMNS if c not in ("measured", "minimum", "maximum")]
     out = out.assign(**text_frame(out[text]))

@@ -702,7 +702,10 @@ CHAIN_BREAKS = Statement(
 
 
 def _fixed() -> list[Statement]:
+    from .cypher_people import STATEMENTS as people  # the people queries keep their statements apart
+
     return [
+        *people,
         _counts(),
         _kinds_of(),
         unit_id_index(),
