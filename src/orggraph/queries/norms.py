@@ -336,6 +336,11 @@ def check_norms(g, norms=None, *, within: str | None = None, as_of=None) -> pd.D
     ``workstation_staff`` (工作站工作人员, ``Unit``)
         ``measured`` = distinct people holding a current post (any role) at the
         station; 10–20 by default.
+    ``branch_setting`` (支部设置, ``PartyOrg``) and ``supervisory_avoidance`` (监委会回避, ``Unit``)
+        The people rules of :func:`orggraph.queries.people.people_norm_violations`:
+        branches below 3 full or above 50 members, a 党总支 below 50, a 党委 below
+        100 (counted over memberships); 两委 members on a 村(居)务监督委员会. Their
+        ``zh``, ``minimum`` and ``maximum`` vary by row and are not set by ``norms``.
 
     Parameters
     ----------
@@ -354,8 +359,8 @@ def check_norms(g, norms=None, *, within: str | None = None, as_of=None) -> pd.D
     -------
     pandas.DataFrame
         ``rule, zh, label, entity_id, entity_name, measured, minimum, maximum,
-        community_id, street_id``: ``label`` is the node kind judged (``Grid``
-        or ``Unit``), ``measured``, ``minimum`` and ``maximum`` are floats.
+        community_id, street_id``: ``label`` is the node kind judged (``Grid``,
+        ``Unit`` or ``PartyOrg``), ``measured``, ``minimum`` and ``maximum`` are floats.
         Sorted by ``rule`` then ``entity_id``. Empty when every norm is met.
 
     Raises

@@ -47,6 +47,12 @@ class Comparison:
         indicator of :func:`~orggraph.queries.audit.audit`.
     before, after : AuditReport
         The two audits.
+    leadership : DataFrame
+        ``community_id, community_name, measure, before, after, change``: the
+        班子 structure (:func:`~orggraph.queries.people.leadership_profile` of the
+        两委: members, women, under_35, mean_age, college_or_above,
+        party_members_on_rc) of every community where it changed — the 换届's
+        "一降一升" of age and education.
     """
 
     nodes: pd.DataFrame
@@ -57,6 +63,7 @@ class Comparison:
     after: object
     as_of: object
     within: str | None
+    leadership: pd.DataFrame | None = None
 
     def summary(self) -> pd.DataFrame:
         """Counts of the structural changes: ``table, change, count``."""
@@ -163,7 +170,38 @@ def compare(baseline, scenario, *, as_of=None, within: str | None = None, norms=
         after=after,
         as_of=day,
         within=within,
+        leadership=leadership_changes(baseline, after_graph, day, within),
     )
+
+
+#: the 班子 measures the comparison reports (columns of leadership_profile)
+LEADERSHIP_MEASURES = ("members", "women", "under_35", "mean_age", "college_or_above", "party_members_on_rc")
+
+
+def leadership_changes(before_graph, after_graph, day, within=None) -> pd.DataFrame:
+    """Per community and measure of :data:`LEADERSHIP_MEASURES`: ``before, after, change`` where it changed."""
+    cols = ["community_id", "community_name", "measure", "before", "after", "change"]
+
+    def long(g):
+        if within is not None and within not in g:  # the territory is gone (merged): no community of it left
+            return pd.DataFrame(columns=["community_id", "community_name", "measure", "value"])
+        p = g.leadership_profile(as_of=day, within=within)
+        return p.melt(id_vars=["community_id", "community_name"], value_vars=list(LEADERSHIP_MEASURES),
+                      var_name="measure", value_name="value")
+
+    b, a = long(before_graph), long(after_graph)
+    m = b.merge(a, on=["community_id", "measure"], how="outer", suffixes=("_b", "_a"))
+    out = pd.DataFrame({
+        "community_id": m["community_id"], "community_name": m["community_name_a"].fillna(m["community_name_b"]),
+        "measure": m["measure"], "before": pd.to_numeric(m["value_b"], errors="coerce").astype("float64"),
+        "after": pd.to_numeric(m["value_a"], errors="coerce").astype("float64"),
+    })
+    out["change"] = out["after"] - out["before"]
+    same = (out["before"] == out["after"]) | (out["before"].isna() & out["after"].isna())
+    out = out[~same.to_numpy()]
+    order = {k: i for i, k in enumerate(LEADERSHIP_MEASURES)}
+    out = out.assign(_o=out["measure"].map(order)).sort_values(["community_id", "_o"]).drop(columns="_o")
+    return out[cols].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- the pieces

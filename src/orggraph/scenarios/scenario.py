@@ -262,7 +262,11 @@ def _op_method(name: str):
             bound = op.signature.bind(*args, **kwargs)
         except TypeError as exc:
             raise ScenarioError(f"{name}: {exc}") from None
-        return self.apply(name, **bound.arguments)
+        params = dict(bound.arguments)
+        for p in op.signature.parameters.values():  # **attrs (add_cadre …) are recorded as plain parameters
+            if p.kind is inspect.Parameter.VAR_KEYWORD:
+                params.update(params.pop(p.name, {}))
+        return self.apply(name, **params)
 
     method.__name__ = name
     method.__qualname__ = f"Scenario.{name}"
