@@ -3076,6 +3076,11 @@ def build_all() -> None:
     a, b = build_qixia()
     a.write(OUT / "qixia")
     b.write(OUT / "qixia" / "before")
+    # people (#17): birth dates, education, memberships, 在职党员, terms — a separate step, see tools/sample_people.py
+    from sample_people import SAMPLES as PEOPLE_SAMPLES, add_people
+
+    for name in PEOPLE_SAMPLES:
+        add_people(OUT / name, name)
 
 
 def check_all(write: bool) -> dict:

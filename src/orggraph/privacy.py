@@ -13,6 +13,7 @@ import hmac
 
 import pandas as pd
 
+from . import _types
 from .schema import NODE_KINDS
 
 __all__ = ["pseudonymize", "pseudonym", "personal_values"]
@@ -33,7 +34,10 @@ def pseudonymize(g, salt: str):
       sharing a phone still share it), missing phones stay missing;
     * every other column of the cadres that the schema does not define (an ID
       card number, an address someone added to the ledger) is dropped.
-      ``gender``, ``birth_year`` and ``party_member`` stay: analyses need them.
+      ``gender``, ``birth_year`` and ``party_member`` stay: analyses need them;
+    * the other personal columns are dropped to what analyses need: ``birth_date``
+      (出生年月) becomes empty, its year kept in ``birth_year`` (ages are then
+      counted from 1 July of that year); ``ethnicity`` (民族) becomes empty.
 
     Parameters
     ----------
@@ -63,6 +67,12 @@ def pseudonymize(g, salt: str):
     cadres["name"] = [pseudonym(salt, i, "人员-") for i in cadres["id"]]
     phones = cadres["phone"]
     cadres["phone"] = [None if p is None or p != p else pseudonym(salt, p, "电话-") for p in phones]
+    if "birth_date" in cadres.columns:
+        year = cadres["birth_date"].dt.year.astype("Int64")
+        cadres["birth_year"] = cadres["birth_year"].astype("Int64").fillna(year)
+    for a in spec.attrs:  # every other personal column: emptied
+        if a.personal and a.name not in ("name", "phone") and a.name in cadres.columns:
+            cadres[a.name] = _types.empty_column(a.type, cadres.index)
     store.replace_nodes("Cadre", cadres.reset_index(drop=True))
     return new
 
