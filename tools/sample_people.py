@@ -194,3 +194,48 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables shipped beside the samples' scenarios (derived once from a replay; needs orggraph)
+# ---------------------------------------------------------------------------------------------
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建林峰琳雪梅晨宇欣怡晓东海燕瑞凯佳颖文斌浩然"
+
+
+def qixia_grid_workers(path: Path | None = None) -> Path:
+    """The 网格员 hired for the grids the regrid left without one (seed 004: 97个网格, 网格员97名).
+
+    Replays ``qixia/scenarios/recut_and_regrid.json`` up to its ``hire`` step on the qixia sample's
+    before state and writes one new grid worker per grid with no current ``grid_worker`` post.
+    """
+    import json
+
+    import orggraph as og
+
+    folder = OUT / "qixia" / "scenarios"
+    path = path or folder / "grid_workers_2020.csv"
+    data = json.loads((folder / "recut_and_regrid.json").read_text(encoding="utf-8"))
+    data["operations"] = [o for o in data["operations"] if o["op"] != "hire"]
+    s = og.Scenario.from_dict(data, og.load_sample("qixia", "before"))
+    g, day = s.graph, s.date.isoformat()
+    posts = g.edges("HOLDS_POST")
+    t = og.queries._base.normalize_as_of(day)
+    import pandas as pd
+
+    cur = posts[(posts["role"] == "grid_worker") & (posts["start"].isna() | (posts["start"] <= pd.Timestamp(t)))
+                & (posts["end"].isna() | (posts["end"] > pd.Timestamp(t)))]
+    grids = sorted(set(g.nodes("Grid")["id"]) - set(cur["target"]))
+    rng = random.Random("qixia:grid_workers_2020")
+    rows = []
+    for i, grid in enumerate(grids, 1):
+        born = rng.randint(1975, 1998)
+        rows.append({
+            "cadre_id": f"qx-gw{i:03d}", "body_id": grid, "role": "grid_worker",
+            "name": rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(rng.choice((1, 2)))),
+            "gender": rng.choice(["女", "女", "女", "男", "男"]), "birth_date": f"{born}-{rng.randint(1, 12):02d}",
+            "education": _education(rng, born), "party_member": "true" if rng.random() < 0.55 else "false",
+        })
+    _write(path.parent, path.stem, ["cadre_id", "body_id", "role", "name", "gender", "birth_date", "education",
+                                    "party_member"], rows)
+    return path

@@ -126,3 +126,25 @@ def test_compare_shows_the_banzi_before_and_after():
     # mean age: (54+34+36+49+44+39)/6 = 42.67 → (54+34+36+39+29)/5 = 38.4
     assert got.loc["mean_age", "before"] == pytest.approx(256 / 6) and got.loc["mean_age", "after"] == pytest.approx(38.4)
     assert set(c.leadership["community_id"]) == {"c1"}
+
+
+def test_hire_from_rows_and_from_a_file_beside_the_scenario(tmp_path):
+    g = build_people()
+    s = g.scenario("配备", date=DAY)
+    step = s.hire([{"cadre_id": "h1", "body_id": "sc1", "role": "member", "name": "新监委"},
+                   {"cadre_id": "p2", "body_id": "rc1", "role": "委员", "start": "2024-10-01"}])
+    assert step.summary == {"posts": 2, "new_people": 1, "bodies": 2}
+    posts = s.graph.edges("HOLDS_POST")
+    assert posts.loc[(posts["source"] == "p2") & (posts["target"] == "rc1"), "start"].tolist() == [pd.Timestamp("2024-10-01")]
+    # a scenario file naming a table file: looked up beside the scenario file, wherever it is run from
+    folder = tmp_path / "scen"
+    folder.mkdir()
+    (folder / "hires.csv").write_text("人员编号,任职单位,职务,姓名\nh2,rc1,委员,新委员\n", encoding="utf-8")
+    (folder / "s.toml").write_text(f'name = "配备"\ndate = "{DAY}"\n[[operations]]\nop = "hire"\ntable = "hires.csv"\n',
+                                   encoding="utf-8")
+    again = og.Scenario.from_file(folder / "s.toml", g)
+    assert "h2" in again.graph and again.graph.node("h2")["name"] == "新委员"
+    with pytest.raises(ScenarioError, match="body_id"):
+        s.hire([{"cadre_id": "h3", "role": "member", "name": "无单位"}])
+    with pytest.raises(ScenarioError, match="unknown id"):
+        s.hire([{"cadre_id": "h3", "body_id": "nowhere", "role": "member", "name": "无单位"}])

@@ -9,11 +9,11 @@ import pandas as pd
 
 from ...errors import ScenarioError
 from ...schema import NODE_KINDS, TERRITORY_KINDS
-from .._edit import Edit
+from .._edit import Edit, as_date
 from ._common import enum_value, post_rows
 from ._registry import Outcome, operation
 
-__all__ = ["add_cadre", "add_unit", "elect"]
+__all__ = ["add_cadre", "add_unit", "elect", "hire"]
 
 _CADRE_COLUMNS = set(NODE_KINDS["Cadre"].columns)
 _UNIT_COLUMNS = set(NODE_KINDS["Unit"].columns)
@@ -108,12 +108,15 @@ def add_unit(edit: Edit, kind: str, territory: str | None, id: str | None = None
     return Outcome({"unit": id, "kind": kind}, resolved={"id": id, "name": name})
 
 
-def _read_table(table) -> pd.DataFrame:
-    """The new 班子 as a DataFrame: from records (a list of dicts, what a DataFrame is recorded as) or a file."""
+def _read_table(table, base_dir=None, *, body_column: bool = False, what: str = "elect") -> pd.DataFrame:
+    """Rows of people and posts as a DataFrame: from records (a list of dicts, what a DataFrame is recorded as)
+    or a CSV/xlsx file (a relative path is looked up beside the scenario file first, when there is one)."""
     if isinstance(table, str):
         path = Path(table)
+        if not path.is_absolute() and base_dir is not None and (Path(base_dir) / path).exists():
+            path = Path(base_dir) / path
         if not path.exists():
-            raise ScenarioError(f"elect: table file not found: {table}")
+            raise ScenarioError(f"{what}: table file not found: {table}")
         if path.suffix.lower() in (".xlsx", ".xls"):
             frame = pd.read_excel(path, dtype=object, engine="openpyxl")
         else:
@@ -123,21 +126,48 @@ def _read_table(table) -> pd.DataFrame:
         frame = pd.DataFrame(table, dtype=object)
         source = "table"
     else:
-        raise ScenarioError("elect: table must be a DataFrame, a list of rows (dicts) or the path of a CSV/xlsx file")
+        raise ScenarioError(f"{what}: table must be a DataFrame, a list of rows (dicts) or the path of a CSV/xlsx file")
     frame = frame.astype(object).where(frame.notna(), None)
     aliases = {al: a.name for a in NODE_KINDS["Cadre"].attrs for al in a.aliases}
-    aliases.update({"人员编号": "cadre_id", "id": "cadre_id", "职务": "role"})
+    aliases.update({"人员编号": "cadre_id", "id": "cadre_id", "职务": "role", "任职单位": "body_id", "任职开始": "start"})
     frame = frame.rename(columns={c: aliases.get(str(c).strip(), str(c).strip()) for c in frame.columns})
-    for col in ("cadre_id", "role"):
+    needed = ("cadre_id", "body_id", "role") if body_column else ("cadre_id", "role")
+    for col in needed:
         if col not in frame.columns:
-            raise ScenarioError(f"elect: {source} has no {col} column")
-    missing = frame["cadre_id"].isna() | frame["role"].isna()
+            raise ScenarioError(f"{what}: {source} has no {col} column")
+    missing = frame[list(needed)].isna().any(axis=1)
     if missing.any():
         rows = [int(i) + 2 for i in np.flatnonzero(missing.to_numpy())][:5]
-        raise ScenarioError(f"elect: {source} row(s) {rows}: cadre_id and role are required")
+        raise ScenarioError(f"{what}: {source} row(s) {rows}: {', '.join(needed)} are required")
     frame["cadre_id"] = frame["cadre_id"].astype(str).str.strip()
-    _check_columns({c: None for c in frame.columns}, _CADRE_COLUMNS | {"cadre_id", "role"} - {"id"}, f"elect: {source}")
+    extra = {"cadre_id", "role", "start"} | ({"body_id"} if body_column else set())
+    _check_columns({c: None for c in frame.columns}, (_CADRE_COLUMNS | extra) - {"id"}, f"{what}: {source}")
     return frame
+
+
+def _people_and_posts(edit: Edit, frame: pd.DataFrame, bodies, what: str) -> int:
+    """Create the people of ``frame`` not yet in the graph, then start a post per row (on ``bodies``, one per row).
+
+    Returns how many people were created.
+    """
+    frame = frame.assign(role=[enum_value("role", r, "role") for r in frame["role"]])
+    known = edit.kinds(frame["cadre_id"])
+    wrong = [i for i, k in known.items() if isinstance(k, str) and k != "Cadre"]
+    if wrong:
+        raise ScenarioError(f"{what}: {wrong[:5]} are not people (Cadre ids)")
+    new = frame[known.isna().to_numpy()].drop_duplicates("cadre_id")
+    if len(new):
+        names = new["name"] if "name" in new.columns else pd.Series([None] * len(new), index=new.index, dtype=object)
+        if names.isna().any():
+            raise ScenarioError(f"{what}: new people need a name: {list(new.loc[names.isna(), 'cadre_id'])[:5]}")
+        attrs = [c for c in new.columns if c in _CADRE_COLUMNS and c != "id"]
+        records = [{"id": r["cadre_id"], **{c: r[c] for c in attrs if r[c] is not None}} for _, r in new.iterrows()]
+        edit.add_nodes("Cadre", records)
+    starts = list(frame["start"]) if "start" in frame.columns else [None] * len(frame)
+    rows = [post_rows([c], b, role, edit.date if s is None or s != s else as_date(s, "start"))
+            for c, b, role, s in zip(frame["cadre_id"], bodies, frame["role"], starts)]
+    edit.add_edges("HOLDS_POST", pd.concat(rows, ignore_index=True))
+    return int(len(new))
 
 
 @operation
@@ -172,25 +202,14 @@ def elect(edit: Edit, body: str, table) -> Outcome:
     from ...queries.appointments import COMMITTEE_ROLES
 
     edit.require(body, ("PartyOrg", "Unit"), "body")
-    frame = _read_table(table)
-    frame["role"] = [enum_value("role", r, "role") for r in frame["role"]]
+    frame = _read_table(table, getattr(edit, "base_dir", None))
+    for r in frame["role"]:  # refuse a bad role before anything changes
+        enum_value("role", r, "role")
     before = _structure(edit, body, COMMITTEE_ROLES)
     e = edit.edges("HOLDS_POST")
     current = edit.current_posts([body], roles=COMMITTEE_ROLES)
     ended = edit.end_posts(e.index.isin(current.index))
-    known = edit.kinds(frame["cadre_id"])
-    wrong = [i for i, k in known.items() if isinstance(k, str) and k != "Cadre"]
-    if wrong:
-        raise ScenarioError(f"elect: {wrong[:5]} are not people (Cadre ids)")
-    new = frame[known.isna().to_numpy()].drop_duplicates("cadre_id")
-    if len(new):
-        if "name" not in new.columns or new["name"].isna().any():
-            raise ScenarioError(f"elect: new people need a name: {list(new.loc[new.get('name', pd.Series(index=new.index)).isna(), 'cadre_id'])[:5]}")
-        attrs = [c for c in new.columns if c in _CADRE_COLUMNS and c != "id"]
-        records = [{"id": r["cadre_id"], **{c: r[c] for c in attrs if r[c] is not None}} for _, r in new.iterrows()]
-        edit.add_nodes("Cadre", records)
-    rows = [post_rows([c], body, role, edit.date) for c, role in zip(frame["cadre_id"], frame["role"])]
-    edit.add_edges("HOLDS_POST", pd.concat(rows, ignore_index=True))
+    created = _people_and_posts(edit, frame, [body] * len(frame), "elect")
     kind = edit.kind(body)
     row = edit.node_row(kind, body)
     term_no = row.get("term_no")
@@ -199,7 +218,34 @@ def elect(edit: Edit, body: str, table) -> Outcome:
     after = _structure(edit, body, COMMITTEE_ROLES)
     details = pd.DataFrame({"measure": list(before), "before": list(before.values()), "after": list(after.values())})
     return Outcome({"body": body, "posts_ended": ended, "elected": int(frame["cadre_id"].nunique()),
-                    "new_people": int(len(new)), "before": before, "after": after}, details=details)
+                    "new_people": created, "before": before, "after": after}, details=details)
+
+
+@operation
+def hire(edit: Edit, table) -> Outcome:
+    """Appoint people to posts from a table (招聘/配备): new people created as needed.
+
+    Each row starts a post: ``cadre_id``, ``body_id`` (a party organisation, unit
+    or grid), ``role`` and optionally ``start`` (default the scenario date); a
+    ``cadre_id`` not yet in the graph is a new person made from the row's other
+    ``cadres`` columns (``name`` required). Nothing ends: see :func:`elect` for a 换届.
+
+    Parameters
+    ----------
+    table : DataFrame, list of dicts, or str
+        The rows; or the path of a CSV or xlsx file (a relative path is looked up
+        beside the scenario file first).
+
+    Raises
+    ------
+    ScenarioError
+        A missing column, an unknown body or role, a new person without a name,
+        or a bad value (personal values are not shown).
+    """
+    frame = _read_table(table, getattr(edit, "base_dir", None), body_column=True, what="hire")
+    edit.require(list(dict.fromkeys(frame["body_id"])), ("PartyOrg", "Unit", "Grid"), "body_id")
+    created = _people_and_posts(edit, frame, list(frame["body_id"]), "hire")
+    return Outcome({"posts": int(len(frame)), "new_people": created, "bodies": int(frame["body_id"].nunique())})
 
 
 def _structure(edit: Edit, body: str, roles) -> dict:
