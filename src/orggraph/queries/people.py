@@ -95,7 +95,10 @@ def _check_by(by, allowed) -> str:
 
 def ages(birth_date: pd.Series, birth_year: pd.Series, as_of: _dt.date) -> np.ndarray:
     """Age in whole years at ``as_of`` (float, NaN when unknown); see *Age at as_of* above."""
-    bd = pd.to_datetime(pd.Series(list(birth_date), dtype=object), errors="coerce")
+    if isinstance(birth_date, pd.Series) and birth_date.dtype.kind == "M":
+        bd = birth_date.reset_index(drop=True)
+    else:
+        bd = pd.to_datetime(pd.Series(list(birth_date), dtype=object), errors="coerce")
     by = pd.to_numeric(pd.Series(list(birth_year), dtype=object), errors="coerce")
     year = bd.dt.year.astype("float64").where(bd.notna(), by.astype("float64"))
     month = bd.dt.month.astype("float64").where(bd.notna(), float(_BIRTH_YEAR_MONTH))
@@ -124,21 +127,23 @@ def _profile_counts(people: pd.DataFrame, as_of, bodies) -> pd.DataFrame:
         party_members_on_rc=("rc_party", "sum"),
     )
     # flags per body kind: empty, no woman, nobody under 35
-    per_kind = p.groupby(["community_id", "body"]).agg(n=("cadre_id", "nunique"), w=("woman", "any"), y=("young", "any"))
-    flags: dict[str, list[str]] = {}
-    for comm in pd.unique(people["community_id"]):
-        out = []
-        for sel in bodies:
-            key = (comm, sel)
-            if key not in per_kind.index:
-                out.append(f"empty:{sel}")
-                continue
-            row = per_kind.loc[key]
-            if not row["w"]:
-                out.append(f"no_woman:{sel}")
-            if not row["y"]:
-                out.append(f"no_under_35:{sel}")
-        flags[comm] = sorted(out)
+    per_kind = p.groupby(["community_id", "body"]).agg(w=("woman", "any"), y=("young", "any")).reset_index()
+    comms = list(pd.unique(people["community_id"]))
+    flags: dict[str, list[str]] = {comm: [] for comm in comms}
+    for sel in bodies:
+        k = per_kind[per_kind["body"].to_numpy(dtype=object) == sel]
+        present = set(k["community_id"])
+        no_woman = set(k.loc[~k["w"].astype(bool), "community_id"])
+        no_young = set(k.loc[~k["y"].astype(bool), "community_id"])
+        for comm in comms:
+            if comm not in present:
+                flags[comm].append(f"empty:{sel}")
+            else:
+                if comm in no_woman:
+                    flags[comm].append(f"no_woman:{sel}")
+                if comm in no_young:
+                    flags[comm].append(f"no_under_35:{sel}")
+    flags = {comm: sorted(v) for comm, v in flags.items()}
     return g, flags
 
 
@@ -243,12 +248,14 @@ _MEMBERSHIP_COLUMNS = {
 }
 
 
-def _membership_orgs(g, within, as_of) -> pd.DataFrame:
+def _membership_orgs(g, within, as_of, *, sort: bool = True) -> pd.DataFrame:
     result = dispatch(g, "party_membership", within=within, as_of=as_of)
     result = conform(result, MEMBERSHIP_ORGS, "party_membership")
     for c in ("full", "probationary", "central_households", "total_full", "total_probationary"):
-        result[c] = pd.Series(list(result[c]), dtype=object).fillna(0).astype("int64").to_numpy()
-    return result.sort_values("party_org_id").reset_index(drop=True)
+        v = result[c].to_numpy()
+        result[c] = v.astype("int64") if v.dtype.kind in "iu" else pd.to_numeric(
+            pd.Series(list(v), dtype=object), errors="coerce").fillna(0).astype("int64").to_numpy()
+    return result.sort_values("party_org_id").reset_index(drop=True) if sort else result
 
 
 @register(_MEMBERSHIP_COLUMNS, zh="党员数")
@@ -319,8 +326,8 @@ def people_norm_violations(g, *, within, as_of) -> pd.DataFrame:
     also holds a current 班子 post in a 两委 body; ``measured`` = how many, at most 0.
     """
     rows = []
-    if len(g.backend.edges("MEMBER_OF")):
-        orgs = _membership_orgs(g, within, as_of)
+    if g.backend.counts()["MEMBER_OF"]:
+        orgs = _membership_orgs(g, within, as_of, sort=False)  # check_norms sorts its rows itself
         orgs["total_members"] = orgs["total_full"] + orgs["total_probationary"]
         for level, zh, col, lo, hi in BRANCH_RULES:
             m = orgs["level"].to_numpy(dtype=object) == level

@@ -39,31 +39,34 @@ def _cadre_column(store, name: str, cadres: np.ndarray) -> np.ndarray:
 
 
 def _subordinate_pairs(store, orgs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct code pairs ``(org, below)``: ``below`` is ``org`` or subordinate to it (``SUBORDINATE_TO*``)."""
+    """Distinct code pairs ``(org, below)``: ``below`` is ``org`` or subordinate to it (``SUBORDINATE_TO*``).
+
+    Breadth-first on int64 keys (:func:`_common._levels`, which ends on cycles), one join per level.
+    """
     n = c.size(store)
     src, dst = store.edge_codes("SUBORDINATE_TO")  # child -> parent
     ok = (src >= 0) & (dst >= 0)
     src, dst = src[ok], dst[ok]
-    keys = c.distinct(orgs * n + orgs)
-    found = keys
-    frontier = keys
-    while len(frontier):
-        below = frontier % n
-        i, j = c.join_codes(below, dst)  # edges whose parent is a node of the frontier
-        step = c.distinct(frontier[i] // n * n + src[j])
-        step = step[~np.isin(step, found)]
-        found = c.distinct(np.r_[found, step])
-        frontier = step
-    return found // n, found % n
+
+    def expand(keys):
+        i, j = c.join_codes(keys % n, dst)  # edges whose parent is the lower end of a key
+        return keys[i] // n * n + src[j]
+
+    keys = np.concatenate(c._levels(c.distinct(orgs * n + orgs), expand))
+    return keys // n, keys % n
 
 
 def _status_counts(store, org_key: np.ndarray, cadre: np.ndarray, full: np.ndarray, orgs: np.ndarray):
     """Per org of ``orgs``: distinct people full (any full membership) and probationary (no full one)."""
-    f = pd.DataFrame({"org": org_key, "cadre": cadre, "full": full}).groupby(["org", "cadre"])["full"].max().reset_index()
-    n_full = f[f["full"]].groupby("org").size()
-    n_prob = f[~f["full"]].groupby("org").size()
-    return (n_full.reindex(orgs, fill_value=0).to_numpy(dtype=np.int64),
-            n_prob.reindex(orgs, fill_value=0).to_numpy(dtype=np.int64))
+    n = c.size(store)
+    key = org_key * n + cadre
+    every, with_full = c.distinct(key), c.distinct(key[full])
+    is_full = c.lookup(with_full, np.ones(len(with_full), dtype=bool), every, False) if len(every) else np.zeros(0, bool)
+
+    def per_org(keys):
+        return np.bincount(keys // n, minlength=n + 1)[orgs].astype(np.int64)
+
+    return per_org(every[is_full]), per_org(every[~is_full])
 
 
 class PeopleMixin:
@@ -89,8 +92,10 @@ class PeopleMixin:
             "district_id": c.decode(store, district), "district_name": _names(store, "District", district),
             "cadre_id": c.decode(store, who), "body": held["body"].to_numpy(dtype=object),
         }, dtype=object)
-        for col in ("gender", "birth_date", "birth_year", "education"):
+        for col in ("gender", "birth_year", "education"):
             out[col] = _cadre_column(store, col, who)
+        births = np.append(store.node_frame("Cadre")["birth_date"].to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT"))
+        out["birth_date"] = pd.Series(births[c.node_rows(store, "Cadre", who)], dtype="datetime64[ns]")
         out["party"] = np.where(who >= 0, _party(store, who, as_of), False)
         return out
 
