@@ -51,7 +51,7 @@ def pseudonymize(g, salt: str):
     >>> import orggraph as og
     >>> g = og.load_sample("jiaohe")
     >>> p = g.pseudonymize("secret")
-    >>> p.nodes("Cadre")["name"].str.startswith("人员-").all()
+    >>> bool(p.nodes("Cadre")["name"].str.startswith("人员-").all())
     True
     """
     if not salt:
