@@ -191,7 +191,8 @@ class OrgGraph:
         Included: the territory and every territory it contains; bodies that cover
         one of them, bodies subordinate to those and party organisations inside
         their units; people holding posts in those bodies or grids, liaising with
-        those territories or reporting (双报到) to those communities, and the
+        those territories or reporting (双报到) to those communities, members of
+        those party organisations and members looking after those areas, and the
         units and organisations that report there. Edges between included nodes.
         """
         from .scope import subgraph_ids

@@ -159,3 +159,11 @@ def test_every_sample_has_people():
     r = og.load_sample("xiaonan").member_reports(as_of="2022-01-01")
     assert r["obliged"].sum() == r["reported"].sum() == 4643
     assert 0.8 * 4643 < r["reported_at_residence"].sum() < 4643
+
+
+def test_within_keeps_the_members_of_included_organisations():
+    g = build_people()
+    sub = g.within("c2")
+    assert {"r01", "r51"} <= set(sub.nodes("Cadre")["id"])  # members of br4 (a2 ⊂ c2), no posts
+    assert "q1" not in sub  # a member of br1 in c1
+    assert len(sub.edges("MEMBER_OF")) == 51
