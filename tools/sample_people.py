@@ -16,6 +16,9 @@ What it adds, consistent with the sources where they state anything:
 * ``memberships``: every party member's organisational relationship, in the lowest party
   organisation they hold a post in, else a branch (or the party organisation) of the community
   they work or report in; a few are 预备党员, a few 党员中心户.
+* rank-and-file members (no post; ids ``<org>-mNNN``) so that every organisation meets the
+  branch-setting rules: a branch from 3 正式党员, a 党总支 from 50, a 党委 from 100 members (the
+  samples held only people with posts; a real 社区党委 has 100 and more members);
 * ``party_orgs`` and ``units``: ``term_start``, ``term_years`` (5) and ``term_no`` for the 两委,
   党总支, branches and 监委会, elected in the sample's 换届 year (some a term earlier: overdue).
 
@@ -100,6 +103,8 @@ def add_people(folder: Path, sample: str) -> None:
     base = sample.split("/")[0]
     comm_of = _community_of(tables)
     orgs = {r["id"]: r for r in tables["party_orgs"]}
+    # the rank-and-file members a previous run added (ids <org>-mNNN): made again below
+    tables["cadres"] = [r for r in tables["cadres"] if not _topped(r["id"], orgs)]
     units = {r["id"]: r for r in tables["units"]}
     # the party organisations of each community, branches first
     by_comm: dict[str, list[str]] = {}
@@ -164,6 +169,7 @@ def add_people(folder: Path, sample: str) -> None:
             "start": f"{ELECTION_YEAR[base]}-{rng.randint(1, 12):02d}-01" if probationary else "", "end": "",
             "central_household": "true" if rng.random() < 0.03 else "",
         })
+    _top_up(base, tables, memberships)
     for table, kinds, column in (("party_orgs", _TERMED_LEVELS, "level"), ("units", _TERMED_UNITS, "kind")):
         for r in tables[table]:
             r.update({k: "" for k in BODY_COLUMNS})
@@ -182,6 +188,83 @@ def add_people(folder: Path, sample: str) -> None:
     _write(folder, "memberships", MEMBERSHIPS, memberships)
 
 
+#: members of a party organisation (its subtree) the samples reach: branch ≥ 3 full, 党总支 ≥ 50, 党委 ≥ 100
+_FLOOR = {"branch": 3, "general_branch": 50, "committee": 100}
+
+
+def _topped(cid: str, orgs: dict) -> bool:
+    head, sep, tail = cid.rpartition("-m")
+    return bool(sep) and head in orgs and tail.isdigit()
+
+
+def _top_up(base: str, tables: dict, memberships: list[dict]) -> None:
+    """Add rank-and-file party members (no post) so that every organisation meets the branch-setting rules.
+
+    The samples hold the people with posts; a real 社区党委 has 100 and more members, most of them
+    holding no post. New people get ids ``<org>-mNN``, synthetic names, unique phone numbers.
+    """
+    orgs = {r["id"]: r for r in tables["party_orgs"]}
+    children: dict[str, list[str]] = {}
+    for o in tables["party_orgs"]:
+        if o["parent_id"] in orgs:
+            children.setdefault(o["parent_id"], []).append(o["id"])
+    full: dict[str, int] = {}
+    total: dict[str, int] = {}
+    for m in memberships:
+        total[m["party_org_id"]] = total.get(m["party_org_id"], 0) + 1
+        full[m["party_org_id"]] = full.get(m["party_org_id"], 0) + (m["status"] == "full")
+    phones = {r["phone"] for r in tables["cadres"]}
+
+    def subtree(o, seen=None):
+        seen = seen if seen is not None else set()
+        if o in seen:
+            return 0
+        seen.add(o)
+        return total.get(o, 0) + sum(subtree(c, seen) for c in children.get(o, []))
+
+    added: dict[str, int] = {}
+
+    def add(org: str, n: int, rng: random.Random) -> None:
+        for _ in range(n):
+            k = added[org] = added.get(org, 0) + 1
+            born = rng.randint(1945, 1998)
+            phone = ""
+            while not phone or phone in phones:
+                phone = "1" + rng.choice("3589") + "".join(rng.choice("0123456789") for _ in range(9))
+            phones.add(phone)
+            cid = f"{org}-m{k:03d}"
+            tables["cadres"].append({
+                "id": cid, "name": _name(rng),
+                "gender": rng.choice(["男", "女"]), "birth_year": str(born), "party_member": "true", "phone": phone,
+                "birth_date": f"{born}-{rng.randint(1, 12):02d}", "education": _education(rng, born),
+                "ethnicity": "汉族", "residence_id": "", "work_unit_id": "",
+            })
+            memberships.append({"cadre_id": cid, "party_org_id": org, "status": "full", "start": "", "end": "",
+                                "central_household": ""})
+            total[org] = total.get(org, 0) + 1
+            full[org] = full.get(org, 0) + 1
+
+    for o in sorted(orgs):  # branches first: each from 3 full members
+        if orgs[o]["level"] == "branch" and full.get(o, 0) < _FLOOR["branch"]:
+            rng = _rng(base, "top:" + o)
+            add(o, _FLOOR["branch"] - full.get(o, 0) + rng.randint(0, 5), rng)
+    for level in ("general_branch", "committee"):
+        for o in sorted(orgs):
+            if orgs[o]["level"] != level:
+                continue
+            short = _FLOOR[level] - subtree(o)
+            if short <= 0:
+                continue
+            rng = _rng(base, "top:" + o)
+            short += rng.randint(0, _FLOOR[level] // 5)
+            branches = [c for c in sorted(children.get(o, [])) if orgs[c]["level"] == "branch"]
+            while short > 0:  # spread over its branches while they stay well under 50, the rest in the organisation
+                room = [b for b in branches if total.get(b, 0) < 40]
+                target = room[short % len(room)] if room else o
+                add(target, 1, rng)
+                short -= 1
+
+
 SAMPLES = ["shijiu", "dongcheng", "dongcheng/before", "xiaonan", "jiaohe", "qixia", "qixia/before"]
 
 
@@ -192,15 +275,22 @@ def main() -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
 
 # ---------------------------------------------------------------------------------------------
 # Tables shipped beside the samples' scenarios (derived once from a replay; needs orggraph)
 # ---------------------------------------------------------------------------------------------
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建林峰琳雪梅晨宇欣怡晓东海燕瑞凯佳颖文斌浩然"
+
+
+def _name(rng: random.Random) -> str:
+    """A synthetic name, never one of the seeds' real officials (build_samples.REAL_NAMES)."""
+    from build_samples import REAL_NAMES
+
+    out = ""
+    while not out or out in REAL_NAMES:
+        out = rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(rng.choice((1, 2))))
+    return out
 
 
 def qixia_grid_workers(path: Path | None = None) -> Path:
@@ -232,10 +322,14 @@ def qixia_grid_workers(path: Path | None = None) -> Path:
         born = rng.randint(1975, 1998)
         rows.append({
             "cadre_id": f"qx-gw{i:03d}", "body_id": grid, "role": "grid_worker",
-            "name": rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(rng.choice((1, 2)))),
+            "name": _name(rng),
             "gender": rng.choice(["女", "女", "女", "男", "男"]), "birth_date": f"{born}-{rng.randint(1, 12):02d}",
             "education": _education(rng, born), "party_member": "true" if rng.random() < 0.55 else "false",
         })
     _write(path.parent, path.stem, ["cadre_id", "body_id", "role", "name", "gender", "birth_date", "education",
                                     "party_member"], rows)
     return path
+
+
+if __name__ == "__main__":
+    sys.exit(main())
