@@ -46,11 +46,14 @@ def _subordinate_pairs(store, orgs: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     n = c.size(store)
     src, dst = store.edge_codes("SUBORDINATE_TO")  # child -> parent
     ok = (src >= 0) & (dst >= 0)
-    src, dst = src[ok], dst[ok]
+    order = np.argsort(dst[ok], kind="stable")  # sorted once: each level looks its parents up
+    src, dst = src[ok][order], dst[ok][order]
 
-    def expand(keys):
-        i, j = c.join_codes(keys % n, dst)  # edges whose parent is the lower end of a key
-        return keys[i] // n * n + src[j]
+    def expand(keys):  # the edges whose parent is the lower end of a key
+        lo, hi = np.searchsorted(dst, keys % n, "left"), np.searchsorted(dst, keys % n, "right")
+        count = hi - lo
+        at = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
+        return np.repeat(keys // n * n, count) + src[at]
 
     keys = np.concatenate(c._levels(c.distinct(orgs * n + orgs), expand))
     return keys // n, keys % n
