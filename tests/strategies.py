@@ -31,7 +31,7 @@ def ledgers(draw, max_communities: int = 4, hostile: bool = True) -> dict[str, l
     name = (lambda: draw(NAMES)) if hostile else (lambda: draw(st.sampled_from(["甲", "乙", "丙", "丁"])))
     t: dict[str, list[dict]] = {k: [] for k in (
         "districts", "streets", "communities", "grids", "areas", "party_orgs", "units", "cadres",
-        "posts", "contains", "covers", "reports", "liaisons", "adjacency")}
+        "posts", "contains", "covers", "reports", "liaisons", "adjacency", "memberships")}
     t["districts"].append({"id": "d1", "name": name()})
     n_streets = draw(st.integers(1, 2))
     comms, grids, compounds, buildings, bodies, rcs, committees = [], [], [], [], [], [], []
@@ -96,9 +96,25 @@ def ledgers(draw, max_communities: int = 4, hostile: bool = True) -> dict[str, l
     n_people = draw(st.integers(0, 12))
     for p in range(n_people):
         pid = f"p{p}"
+        born = draw(st.integers(1950, 2000))
+        units = [u["id"] for u in t["units"]]
         t["cadres"].append({"id": pid, "name": name(), "gender": draw(st.sampled_from(["男", "女"])),
-                            "birth_year": draw(st.integers(1950, 2000)), "party_member": draw(st.booleans()),
-                            "phone": f"138{p:08d}"})
+                            "birth_year": born, "party_member": draw(st.booleans()),
+                            "phone": f"138{p:08d}",
+                            # people (#17): 出生年月 in its ledger forms, education, where they work and live
+                            "birth_date": draw(st.sampled_from([None, f"{born}-{p % 12 + 1:02d}", f"{born}年{p % 12 + 1}月",
+                                                                f"{born}-{p % 12 + 1:02d}-15"])),
+                            "education": draw(st.sampled_from([None, "本科", "大专", "高中", "master"])),
+                            "work_unit_id": draw(st.sampled_from([None] + units)) if units else None,
+                            "residence_id": draw(st.sampled_from([None] + comms + compounds)) if comms else None})
+        orgs = [o["id"] for o in t["party_orgs"]]
+        for _ in range(draw(st.integers(0, 2)) if orgs else 0):
+            start = _date(draw)
+            t["memberships"].append({
+                "cadre_id": pid, "party_org_id": draw(st.sampled_from(orgs)),
+                "status": draw(st.sampled_from([None, "full", "预备党员"])), "start": start.isoformat(),
+                "end": draw(st.one_of(st.none(), st.just((start + dt.timedelta(days=400)).isoformat()))),
+                "central_household": draw(st.booleans())})
         targets = bodies + grids
         for _ in range(draw(st.integers(0, 3)) if targets else 0):
             body = draw(st.sampled_from(targets))
