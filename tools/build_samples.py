@@ -3111,6 +3111,12 @@ def build_all() -> None:
     for name in ("jiaohe", "qixia"):
         add_geometry(OUT / name, name)
 
+    # people (#17): birth dates, education, memberships, 在职党员, terms — a separate step, see tools/sample_people.py
+    from sample_people import SAMPLES as PEOPLE_SAMPLES, add_people
+
+    for name in PEOPLE_SAMPLES:
+        add_people(OUT / name, name)
+
 
 def check_all(write: bool) -> dict:
     problems: list[str] = []

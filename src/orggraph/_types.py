@@ -19,7 +19,8 @@ import pandas as pd
 
 __all__ = ["parse", "clean_text", "DTYPES", "is_missing", "empty_column"]
 
-DTYPES = {"str": object, "wkt": object, "int": "Int64", "float": "float64", "bool": "boolean", "date": "datetime64[ns]"}
+DTYPES = {"str": object, "wkt": object, "int": "Int64", "float": "float64", "bool": "boolean", "date": "datetime64[ns]",
+          "month": "datetime64[ns]"}
 
 _TRUE = {"true", "t", "yes", "y", "1", "是", "√", "✓", "✔", "对", "有"}
 _FALSE = {"false", "f", "no", "n", "0", "否", "×", "✗", "✘", "无", "不是"}
@@ -38,7 +39,7 @@ def empty_column(typ: str, index) -> pd.Series:
     """An all-missing column of the dtype used for ``typ``."""
     if typ in ("str", "wkt"):
         return pd.Series([None] * len(index), index=index, dtype=object)
-    return pd.Series(pd.NA if typ != "date" else pd.NaT, index=index, dtype=DTYPES[typ])
+    return pd.Series(pd.NaT if typ in ("date", "month") else pd.NA, index=index, dtype=DTYPES[typ])
 
 
 def is_missing(s: pd.Series) -> pd.Series:
@@ -233,6 +234,8 @@ def parse(s: pd.Series, typ: str) -> tuple[pd.Series, pd.Series]:
         return out, pd.Series(present & unknown, index=s.index)
     if typ == "date":
         return _dates(s)
+    if typ == "month":
+        return _months(s)
     raise ValueError(f"unknown attribute type {typ!r}")
 
 
@@ -320,6 +323,28 @@ def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
             month.loc[firsts.index[firsts.notna()]] = True
     bad = present & out.isna()
     return out, bad, month
+
+
+_YEAR_MONTH = re.compile(r"(\d{4})\s*[-/.．年]\s*(\d{1,2})\s*月?")
+
+
+def _months(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A date that may be given to the month only (出生年月): ``1985-06``, ``1985.06``, ``1985年6月``,
+    ``1985/6``, or any full date :func:`_dates` reads (an Excel date too). A month becomes its first day.
+
+    ``1985.10`` written by a spreadsheet as the number ``1985.1`` is read as October only when the
+    column is text; as a number it is January (the decimal lost the zero), so write it as text.
+    """
+    out, bad = _dates(s)
+    if not bad.any():
+        return out, bad
+    rest = clean_text(s[bad].astype(object).map(lambda v: v if isinstance(v, str) else _plain(v)))
+    for i, v in rest.items():
+        m = _YEAR_MONTH.fullmatch(v) if isinstance(v, str) else None
+        if m and 1 <= int(m.group(2)) <= 12 and 1678 <= int(m.group(1)) <= 2261:
+            out.loc[i] = pd.Timestamp(int(m.group(1)), int(m.group(2)), 1)
+            bad.loc[i] = False
+    return out, bad
 
 
 def _in_range(parsed: pd.Series) -> pd.Series:

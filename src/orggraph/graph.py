@@ -110,6 +110,10 @@ class OrgGraph:
     audit = _query_method(_q.audit)
     audit_series = _query_method(_q.audit_series)
     village_one_shoulder = _query_method(_q.village_one_shoulder)
+    leadership_profile = _query_method(_q.leadership_profile)
+    party_membership = _query_method(_q.party_membership)
+    member_reports = _query_method(_q.member_reports)
+    term_expiry = _query_method(_q.term_expiry)
 
     # ------------------------------------------------------------ backend access
     @property
@@ -240,7 +244,8 @@ class OrgGraph:
         Included: the territory and every territory it contains; bodies that cover
         one of them, bodies subordinate to those and party organisations inside
         their units; people holding posts in those bodies or grids, liaising with
-        those territories or reporting (双报到) to those communities, and the
+        those territories or reporting (双报到) to those communities, members of
+        those party organisations and members looking after those areas, and the
         units and organisations that report there. Edges between included nodes.
         """
         from .scope import subgraph_ids

@@ -20,6 +20,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from . import _types
 from .schema import EDGE_TYPES, NODE_KINDS
 
 __all__ = ["pseudonymize", "pseudonym", "personal_values", "PERSONAL_HEADERS", "DROPPED_HEADERS"]
@@ -72,6 +73,9 @@ def pseudonymize(g, salt: str | None = None):
     * every other column of the cadres that the schema does not define is
       dropped. ``gender``, ``birth_year`` and ``party_member`` stay: analyses
       (women on the 班子, members under 35) need them.
+    * the other personal columns of the cadres are emptied: ``birth_date``
+      (出生年月) becomes empty, its year kept in ``birth_year`` (ages are then
+      counted from 1 July of that year); ``ethnicity`` (民族) becomes empty.
 
     Parameters
     ----------
@@ -122,6 +126,12 @@ def pseudonymize(g, salt: str | None = None):
     cadres["name"] = [names[i] for i in old_ids]
     cadres["phone"] = [phones.get(p) if isinstance(p, str) and p else None for p in cadres["phone"].tolist()]
     cadres["id"] = [new_ids[i] for i in old_ids]
+    if "birth_date" in cadres.columns:  # 出生年月 emptied, its year kept (ages count from 1 July of that year)
+        year = cadres["birth_date"].dt.year.astype("Int64")
+        cadres["birth_year"] = cadres["birth_year"].astype("Int64").fillna(year)
+    for a in NODE_KINDS["Cadre"].attrs:  # every other personal column (民族 …): emptied
+        if a.personal and a.name not in ("name", "phone") and a.name in cadres.columns:
+            cadres[a.name] = _types.empty_column(a.type, cadres.index)
     store.replace_nodes("Cadre", _texts(cadres, replacer, new_ids, salt, skip={"id", "name", "phone"}).reset_index(drop=True))
     for kind, spec in NODE_KINDS.items():
         if kind == "Cadre":

@@ -9,7 +9,8 @@ Node kinds (节点类型): ``District`` 区县, ``Street`` 街道, ``Community``
 ``Unit`` 单位, ``Cadre`` 干部/人员.
 
 Edge types (关系类型): ``CONTAINS`` 包含, ``SUBORDINATE_TO`` 隶属, ``HOLDS_POST`` 任职,
-``COVERS`` 覆盖/服务, ``REPORTS_TO`` 双报到, ``LIAISES`` 挂点联系, ``ADJACENT`` 相邻.
+``COVERS`` 覆盖/服务, ``REPORTS_TO`` 双报到, ``LIAISES`` 挂点联系, ``ADJACENT`` 相邻,
+``MEMBER_OF`` 党员组织关系, ``RESPONSIBLE_FOR`` 党员联系户/责任区.
 """
 
 from __future__ import annotations
@@ -138,19 +139,36 @@ ENUMS: dict[str, Enum] = {
                 "director_assistant": ("主任助理",),
             },
         ),
+        Enum("gender", {"female": ("女", "女性", "F"), "male": ("男", "男性", "M")}),
+        Enum(
+            "education",
+            {
+                "primary": ("小学", "小学及以下"),
+                "junior_high": ("初中",),
+                "senior_high": ("高中",),
+                "vocational": ("中专", "中技", "技校", "职高", "中等专科"),
+                "college": ("大专", "专科", "大学专科", "高职"),
+                "bachelor": ("本科", "大学本科", "大学"),
+                "master": ("硕士", "硕士研究生", "研究生"),
+                "doctorate": ("博士", "博士研究生"),
+            },
+        ),
+        Enum("membership_status", {"full": ("正式党员", "正式"), "probationary": ("预备党员", "预备")}),
+        Enum("responsibility_kind", {"households": ("联系户", "党员联系户"), "zone": ("责任区", "党员责任区")}),
     ]
 }
 
 # --------------------------------------------------------------------------- attributes
 
-ATTR_TYPES = ("str", "int", "float", "bool", "date", "wkt")
+ATTR_TYPES = ("str", "int", "float", "bool", "date", "month", "wkt")
 
 
 @dataclass(frozen=True)
 class Attr:
     """A scalar attribute (a ledger column that stays on the node or edge).
 
-    ``type`` is one of ``str, int, float, bool, date, wkt``; ``enum`` names an
+    ``type`` is one of ``str, int, float, bool, date, month, wkt`` (``month``: a date
+    that may be given to the month only, 出生年月 ``1985-06``, stored as its first day); ``enum`` names an
     entry of :data:`ENUMS`; ``ref`` lists node kinds the value must be an id of
     (a reference kept as an attribute rather than turned into an edge);
     ``personal`` marks personal data (never logged, pseudonymised on request).
@@ -253,6 +271,12 @@ _FOUNDED = Attr("start", "date", ("成立日期", "成立时间", "设立日期"
 _DISSOLVED = Attr("end", "date", ("撤销日期", "撤销时间", "撤并日期", "dissolved_on"),
                   doc="dissolved or merged away (撤销) on this day; empty: still exists")
 _DATED = (_FOUNDED, _DISSOLVED)
+#: a body's term (任期): when the current 班子 was elected, for how many years, which 届
+_TERM = (
+    Attr("term_start", "date", ("本届起始", "换届时间", "任期开始", "届期开始"), doc="when the current 班子 was elected"),
+    Attr("term_years", "int", ("任期", "任期年限", "届期"), minimum=1, doc="years per term; empty: 5"),
+    Attr("term_no", "int", ("届次", "第几届"), minimum=1),
+)
 
 NODE_KINDS: dict[str, NodeKind] = {
     k.name: k
@@ -319,6 +343,7 @@ NODE_KINDS: dict[str, NodeKind] = {
                 Attr("level", "str", ("级别", "层级", "类型"), enum="party_level"),
                 Attr("unit_id", "str", ("所在单位",), ref=("Unit",), doc="for a branch inside a unit"),
                 *_DATED,
+                *_TERM,
             ),
             (
                 Ref("parent_id", "SUBORDINATE_TO", ("PartyOrg",), False, ("上级党组织",)),
@@ -329,7 +354,7 @@ NODE_KINDS: dict[str, NodeKind] = {
             "Unit",
             "units",
             "单位/组织",
-            (_ID, _NAME, Attr("kind", "str", ("类型", "单位类型"), enum="unit_kind"), *_DATED),
+            (_ID, _NAME, Attr("kind", "str", ("类型", "单位类型"), enum="unit_kind"), *_DATED, *_TERM),
             (
                 Ref("territory_id", "COVERS", TERRITORY_KINDS, False, ("所在区域",)),
                 Ref("parent_id", "SUBORDINATE_TO", ("Unit",), False, ("上级单位",)),
@@ -342,10 +367,29 @@ NODE_KINDS: dict[str, NodeKind] = {
             (
                 _ID,
                 Attr("name", "str", ("姓名", "名称"), required=True, personal=True),
-                Attr("gender", "str", ("性别",)),
-                Attr("birth_year", "int", ("出生年份",), minimum=1900, maximum="this_year"),
+                Attr("gender", "str", ("性别",), enum="gender"),
+                Attr("birth_year", "int", ("出生年份",), minimum=1900, maximum="this_year", doc="used when birth_date is empty"),
                 Attr("party_member", "bool", ("是否党员", "党员")),
                 Attr("phone", "str", ("联系电话", "电话", "手机"), personal=True),
+                Attr(
+                    "birth_date",
+                    "month",
+                    ("出生年月", "出生日期", "出生年月日"),
+                    personal=True,
+                    doc="1985-06, 1985.06, 1985年6月, a full date or an Excel date; month precision: stored as the 1st",
+                ),
+                Attr("education", "str", ("学历", "文化程度", "全日制学历"), enum="education"),
+                Attr("ethnicity", "str", ("民族",), personal=True),
+                Attr(
+                    "residence_id",
+                    "str",
+                    ("居住地", "居住社区", "居住小区", "现居住地"),
+                    ref=("Area", "Community", "Grid"),
+                    doc="where the person lives (在职党员 report there)",
+                ),
+                Attr("work_unit_id", "str", ("工作单位", "所在单位"), ref=("Unit",), doc="单位 of an 在职党员"),
+                Attr("veteran", "bool", ("退役军人", "是否退役军人")),
+                Attr("reserve_cadre", "bool", ("后备干部", "是否后备干部")),
             ),
         ),
     ]
@@ -406,6 +450,8 @@ TABLE_ALIASES: dict[str, tuple[str, ...]] = {
     "reports": ("双报到", "报到"),
     "liaisons": ("挂点联系", "联系"),
     "adjacency": ("相邻",),
+    "memberships": ("党员组织关系", "党员"),
+    "responsibilities": ("党员联系户", "党员责任区", "联系户"),
 }
 
 
@@ -422,6 +468,13 @@ _PART_TIME = Attr("part_time", "bool", ("是否兼职", "兼职"))
 _EDGE_FROM = Attr("start", "date", ("开始日期", "成立日期", "设立时间", "划入日期"), doc="empty: since before the ledger")
 _EDGE_UNTIL = Attr("end", "date", ("结束日期", "撤销日期", "划出日期"), doc="empty: still holds")
 _EDGE_DATED = (_EDGE_FROM, _EDGE_UNTIL)
+_MEMBERSHIP = (
+    Attr("status", "str", ("党员类别", "党员状态", "类别"), enum="membership_status", doc="empty: full"),
+    Attr("start", "date", ("转入日期", "开始日期", "入党日期"), doc="when the membership moved here"),
+    Attr("end", "date", ("转出日期", "结束日期"), doc="empty: the membership is current"),
+    Attr("central_household", "bool", ("党员中心户", "是否党员中心户")),
+)
+_RESP_KIND = Attr("kind", "str", ("类型", "联系类型"), required=True, enum="responsibility_kind")
 
 EDGE_TYPES: dict[str, EdgeType] = {
     e.name: e
@@ -479,6 +532,20 @@ EDGE_TYPES: dict[str, EdgeType] = {
             _pairs(("Cadre",), TERRITORY_KINDS),
             (Attr("start", "date", ("开始日期", "联系开始")),),
             doc="a leader assigned to a territory",
+        ),
+        EdgeType(
+            "MEMBER_OF",
+            "党员组织关系",
+            frozenset({("Cadre", "PartyOrg")}),
+            _MEMBERSHIP,
+            doc="a party member → the party organisation holding their membership (组织关系); no post needed",
+        ),
+        EdgeType(
+            "RESPONSIBLE_FOR",
+            "党员联系户/责任区",
+            _pairs(("Cadre",), ("Area", "Grid", "Community")),
+            (_RESP_KIND,),
+            doc="a party member → the households (联系户) or zone (责任区) they look after",
         ),
         EdgeType(
             "ADJACENT",
@@ -541,6 +608,22 @@ EDGE_TABLES: dict[str, EdgeTable] = {
             _ref("cadre_id", ("人员编号", "联系领导"), ("Cadre",)),
             _ref("territory_id", ("联系区域", "挂点区域"), TERRITORY_KINDS),
             (Attr("start", "date", ("开始日期", "联系开始")),),
+        ),
+        EdgeTable(
+            "memberships",
+            "MEMBER_OF",
+            _ref("cadre_id", ("人员编号", "党员编号"), ("Cadre",)),
+            _ref("party_org_id", ("所在党组织", "党组织", "党组织编号"), ("PartyOrg",)),
+            _MEMBERSHIP,
+            doc="party members' organisational relationships (党员组织关系); people need hold no post",
+        ),
+        EdgeTable(
+            "responsibilities",
+            "RESPONSIBLE_FOR",
+            _ref("cadre_id", ("人员编号", "党员编号"), ("Cadre",)),
+            _ref("area_id", ("联系区域", "责任区"), ("Area", "Grid", "Community")),
+            (_RESP_KIND,),
+            doc="党员联系户 and 党员责任区: a member → the area whose households or zone they look after",
         ),
         EdgeTable(
             "adjacency",

@@ -46,7 +46,12 @@ def _check_territory(store, territory_id: str) -> str:
 
 
 def subgraph_ids(store, territory_id: str) -> pd.Index:
-    """Ids of the nodes :meth:`OrgGraph.within` keeps for ``territory_id``."""
+    """Ids of the nodes :meth:`OrgGraph.within` keeps for ``territory_id``.
+
+    People are kept when they hold a post in an included body or grid, report to or liaise with an
+    included territory, are members of an included party organisation (``MEMBER_OF``) or look after
+    an included area (``RESPONSIBLE_FOR``).
+    """
     _check_territory(store, territory_id)
     territories = descendants(store, [territory_id])
     covers = store.edge_frame("COVERS")
@@ -67,4 +72,9 @@ def subgraph_ids(store, territory_id: str) -> pd.Index:
     people = pd.Index(pd.unique(posts.loc[posts["target"].isin(bodies.union(territories)), "source"]))
     reporters = pd.Index(pd.unique(reports.loc[reports["target"].isin(territories), "source"]))
     liaising = pd.Index(pd.unique(liaisons.loc[liaisons["target"].isin(territories), "source"]))
+    # party members of included organisations (组织关系) and members looking after included areas (联系户/责任区)
+    members = store.edge_frame("MEMBER_OF")
+    looking = store.edge_frame("RESPONSIBLE_FOR")
+    people = people.union(pd.Index(pd.unique(members.loc[members["target"].isin(bodies), "source"])))
+    people = people.union(pd.Index(pd.unique(looking.loc[looking["target"].isin(territories), "source"])))
     return territories.union(bodies).union(people).union(reporters).union(liaising)

@@ -222,7 +222,7 @@ class _People:
             {
                 "id": _ids("p", n),
                 "name": names,
-                "gender": np.where(is_female, "女", "男").astype(object),
+                "gender": np.where(is_female, "female", "male").astype(object),
                 "birth_year": pd.array(born, dtype="Int64"),
                 "party_member": pd.array(rng.random(n) < party, dtype="boolean"),
                 "phone": pd.Series([None] * n, dtype=object),
@@ -677,17 +677,73 @@ def _build(S: int, rng: np.random.Generator, r: Ratios, geometry: bool = False) 
 
     nodes["PartyOrg"] = _node_frame("PartyOrg", {k: np.concatenate([p[k] for p in party_parts]) for k in party_parts[0]})
     nodes["Unit"] = _node_frame("Unit", {k: np.concatenate([np.asarray(p[k], dtype=object) for p in unit_parts]) for k in unit_parts[0]})
+    # people (#17), drawn after everything else so that the rest of the graph is what it was before:
+    # birth dates and education, terms of the 两委, in-service members, memberships
+    post_frame = posts.frame(pid)
+    cadres, memberships = _people_columns(rng, cadres, post_frame, nodes["PartyOrg"])
+    terms = pd.Series(comm_term.astype("datetime64[ns]"))
+    for kind, first in (("PartyOrg", S), ("Unit", 0)):  # the community party organisations, the 居委会
+        f = nodes[kind]
+        f.loc[first:first + C - 1, "term_start"] = terms.to_numpy()
+        f.loc[first:first + C - 1, "term_years"] = 5
+    rep = np.flatnonzero(reports)
+    home = np.where(rng.random(len(rep)) < 0.9, ru_comm[rep], rng.integers(0, C, len(rep)))
+    at = ru_sec[rep]
+    cadres.loc[at, "work_unit_id"] = ru_ids[rep]
+    cadres.loc[at, "residence_id"] = comm_ids[home]
     nodes["Cadre"] = cadres
     edges = {
         "CONTAINS": contains_col + contains_extra,
         "SUBORDINATE_TO": sub_col,
-        "HOLDS_POST": [posts.frame(pid)],
+        "HOLDS_POST": [post_frame],
+        "MEMBER_OF": [memberships],
+        "RESPONSIBLE_FOR": [],
         "COVERS": cov_party + cov_unit + cov_extra,
         "REPORTS_TO": [reports_edges[0], cadre_ids(reports_edges[1])],
         "LIAISES": [cadre_ids(liaisons), cadre_ids(liaisons_c)],
         "ADJACENT": adj,
     }
     return {"nodes": nodes, "edges": edges}
+
+
+#: education by birth cohort (younger cadres more often 大专/本科): (born from, levels, weights)
+_EDUCATION = (
+    (1985, ("bachelor", "college", "master", "senior_high", "vocational"), (45, 35, 5, 10, 5)),
+    (1970, ("college", "bachelor", "senior_high", "vocational", "junior_high"), (35, 20, 25, 10, 10)),
+    (0, ("senior_high", "junior_high", "college", "vocational", "primary"), (35, 30, 20, 10, 5)),
+)
+
+
+def _people_columns(rng, cadres: pd.DataFrame, posts: pd.DataFrame, party: pd.DataFrame):
+    """The cadres with every schema column (birth_date and education drawn), and their memberships.
+
+    A party member's membership is in the first party organisation (not a 党工委) where they hold a
+    current post; 4% are probationary. People with no such post have none.
+    """
+    n = len(cadres)
+    born = cadres["birth_year"].to_numpy(dtype="float64", na_value=np.nan)
+    month = rng.integers(1, 13, n)
+    birth = pd.to_datetime({"year": np.nan_to_num(born, nan=1970).astype(int), "month": month, "day": 1})
+    u = rng.random(n)
+    education = np.empty(n, dtype=object)
+    done = np.zeros(n, dtype=bool)
+    for first, levels, weights in _EDUCATION:
+        mine = ~done & (born >= first)
+        edges = np.cumsum(weights) / sum(weights)
+        education[mine] = np.asarray(levels, dtype=object)[np.searchsorted(edges, u[mine], side="right")]
+        done |= mine
+    columns = {c: cadres[c] for c in cadres.columns}
+    columns.update({"birth_date": birth.where(~np.isnan(born)), "education": education,
+                    "ethnicity": np.full(n, "汉族", dtype=object)})
+    out = _node_frame("Cadre", columns)
+    orgs = party.loc[party["level"].isin(["committee", "general_branch", "branch"]), "id"]
+    ok = posts["target"].isin(orgs) & posts["end"].isna()
+    held = posts.loc[ok, ["source", "target"]].drop_duplicates("source")
+    member = out.set_index("id")["party_member"].reindex(held["source"]).fillna(False).to_numpy(dtype=bool)
+    held = held[member]
+    status = np.where(rng.random(len(held)) < 0.04, "probationary", "full").astype(object)
+    memberships = _edges(held["source"], held["target"], status=status)
+    return out, memberships
 
 
 def _graph(tables: dict):

@@ -29,6 +29,14 @@ def add_scenario_parser(sub, add_source) -> None:
     r.set_defaults(func=run)
 
 
+def _counts(counts, indicator) -> str:
+    """`` (97/97)``: the numerator and denominator of a rate, when the audit has them."""
+    if indicator not in counts.index:
+        return ""
+    n, d = counts.loc[indicator]
+    return "" if n != n or d != d else f" ({int(n):,}/{int(d):,})"
+
+
 def run(args) -> int:
     from ..scenarios import Scenario, compare
 
@@ -46,8 +54,10 @@ def run(args) -> int:
               f"indicators as of {diff.as_of}")
     head = diff.indicators.copy()
     rate = head["measure"] != "数量"
-    for col in ("before", "after"):
-        head[col] = [("–" if v != v else f"{v:.1%}") if r else ("–" if v != v else f"{int(v):,}") for v, r in zip(head[col], rate)]
+    for col, report in (("before", diff.before), ("after", diff.after)):
+        counts = report.headline.set_index("indicator")[["numerator", "denominator"]]  # a rate with its n/d: 97/97
+        head[col] = [("–" if v != v else f"{v:.1%}{_counts(counts, i)}") if r else ("–" if v != v else f"{int(v):,}")
+                     for i, v, r in zip(head["indicator"], head[col], rate)]
     head["change"] = [("–" if v != v else f"{v * 100:+.1f} pt") if r else ("–" if v != v else f"{int(v):+,}")
                       for v, r in zip(head["change"], rate)]
     print_table(head, title="Indicator changes 指标变化")

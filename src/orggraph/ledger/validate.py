@@ -147,7 +147,8 @@ def _composite(enum: str, text: str) -> str | None:
 
 
 _TYPE_WORDS = {"int": "whole number", "float": "number", "bool": "yes/no value (是/否, true/false)",
-               "date": "date (YYYY-MM-DD)", "str": "text", "wkt": "WKT geometry"}
+               "date": "date (YYYY-MM-DD)",
+               "month": "date or month (YYYY-MM-DD, YYYY-MM, 1985年6月)", "str": "text", "wkt": "WKT geometry"}
 
 
 def _check_oversized(rt: RawTable, col: _Collector) -> None:

@@ -82,6 +82,9 @@ NORM_RULES: dict[str, tuple[str, str, str]] = {
     "statutory_size": ("法定职数(人)", "Unit/PartyOrg",
                        "distinct people holding current 班子 posts (rules.COMMITTEE_ROLES) in a 居委会, 党委, 党总支 or "
                        "党支部 committee; bounds per kind from rules.STATUTORY_SIZES"),
+    # the people rules, computed in orggraph.queries.people (their zh, minimum and maximum vary by row)
+    "branch_setting": ("支部设置(党员数)", "PartyOrg", "members of the organisation and those below it"),
+    "supervisory_avoidance": ("监委会成员回避", "Unit", "两委 members holding a post on the supervisory committee"),
 }
 
 # TOML section → keys; the file layout of orggraph/data/norms.toml
@@ -381,6 +384,11 @@ def check_norms(g, norms=None, *, within: str | None = None, as_of=None) -> pd.D
     ``workstation_staff`` (工作站工作人员, ``Unit``)
         ``measured`` = distinct people holding a current post (any role) at the
         station; 10–20 by default.
+    ``branch_setting`` (支部设置, ``PartyOrg``) and ``supervisory_avoidance`` (监委会回避, ``Unit``)
+        The people rules of :func:`orggraph.queries.people.people_norm_violations`:
+        branches below 3 full or above 50 members, a 党总支 below 50, a 党委 below
+        100 (counted over memberships); 两委 members on a 村(居)务监督委员会. Their
+        ``zh``, ``minimum`` and ``maximum`` vary by row and are not set by ``norms``.
 
     Parameters
     ----------
@@ -399,8 +407,8 @@ def check_norms(g, norms=None, *, within: str | None = None, as_of=None) -> pd.D
     -------
     pandas.DataFrame
         ``rule, zh, label, entity_id, entity_name, measured, minimum, maximum,
-        community_id, street_id``: ``label`` is the node kind judged (``Grid``
-        or ``Unit``), ``measured``, ``minimum`` and ``maximum`` are floats.
+        community_id, street_id``: ``label`` is the node kind judged (``Grid``,
+        ``Unit`` or ``PartyOrg``), ``measured``, ``minimum`` and ``maximum`` are floats.
         Sorted by ``rule`` then ``entity_id``. Empty when every norm is met.
 
     Raises
@@ -450,6 +458,11 @@ def check_norms(g, norms=None, *, within: str | None = None, as_of=None) -> pd.D
     sizes = sizes.assign(rule="statutory_size", zh=NORM_RULES["statutory_size"][0])
     if len(sizes):
         out = pd.concat([out, sizes[COLUMNS]], ignore_index=True) if len(out) else sizes[COLUMNS].reset_index(drop=True)
+    from .people import people_norm_violations
+
+    people = people_norm_violations(g, within=within, as_of=as_of)
+    if len(people):
+        out = pd.concat([out, people], ignore_index=True)
     out = _apply_profiles(g, out, norms)
     out = out.sort_values(["rule", "entity_id"], kind="stable")
     text = [c for c in COLUMNS if c not in ("measured", "minimum", "maximum")]

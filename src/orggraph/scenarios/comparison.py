@@ -48,6 +48,12 @@ class Comparison:
         indicator of :func:`~orggraph.queries.audit.audit`.
     before, after : AuditReport
         The two audits.
+    leadership : DataFrame
+        ``community_id, community_name, measure, before, after, change``: the
+        班子 structure (:func:`~orggraph.queries.people.leadership_profile` of the
+        两委: members, women, under_35, mean_age, college_or_above,
+        party_members_on_rc) of every community where it changed — the 换届's
+        "一降一升" of age and education.
     """
 
     nodes: pd.DataFrame
@@ -63,6 +69,7 @@ class Comparison:
 
     def _when(self) -> str:
         return f"{self.as_of_a} → {self.as_of}" if self.as_of_a is not None else f"{self.as_of}"
+    leadership: pd.DataFrame | None = None
 
     def summary(self) -> pd.DataFrame:
         """Counts of the structural changes: ``table, change, count``."""
@@ -183,6 +190,7 @@ def compare(baseline, scenario, *, as_of=None, within: str | None = None, norms=
         as_of=day_b,
         within=within,
         as_of_a=day_a if day_a != day_b else None,
+        leadership=leadership_changes(baseline, after_graph, day_a, within, day_b=day_b),
     )
 
 
@@ -192,6 +200,38 @@ def _at(g, day):
 
     backend = g.backend.at(day)
     return g if backend is g.backend else OrgGraph(backend)
+
+
+
+#: the 班子 measures the comparison reports (columns of leadership_profile)
+LEADERSHIP_MEASURES = ("members", "women", "under_35", "mean_age", "college_or_above", "party_members_on_rc")
+
+
+def leadership_changes(before_graph, after_graph, day, within=None, *, day_b=None) -> pd.DataFrame:
+    """Per community and measure of :data:`LEADERSHIP_MEASURES`: ``before, after, change`` where it changed
+    (``before_graph`` at ``day``, ``after_graph`` at ``day_b``, default ``day``)."""
+    cols = ["community_id", "community_name", "measure", "before", "after", "change"]
+
+    def long(g, day):
+        if within is not None and within not in g:  # the territory is gone (merged): no community of it left
+            return pd.DataFrame(columns=["community_id", "community_name", "measure", "value"])
+        p = g.leadership_profile(as_of=day, within=within)
+        return p.melt(id_vars=["community_id", "community_name"], value_vars=list(LEADERSHIP_MEASURES),
+                      var_name="measure", value_name="value")
+
+    b, a = long(before_graph, day), long(after_graph, day if day_b is None else day_b)
+    m = b.merge(a, on=["community_id", "measure"], how="outer", suffixes=("_b", "_a"))
+    out = pd.DataFrame({
+        "community_id": m["community_id"], "community_name": m["community_name_a"].fillna(m["community_name_b"]),
+        "measure": m["measure"], "before": pd.to_numeric(m["value_b"], errors="coerce").astype("float64"),
+        "after": pd.to_numeric(m["value_a"], errors="coerce").astype("float64"),
+    })
+    out["change"] = out["after"] - out["before"]
+    same = (out["before"] == out["after"]) | (out["before"].isna() & out["after"].isna())
+    out = out[~same.to_numpy()]
+    order = {k: i for i, k in enumerate(LEADERSHIP_MEASURES)}
+    out = out.assign(_o=out["measure"].map(order)).sort_values(["community_id", "_o"]).drop(columns="_o")
+    return out[cols].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- the pieces

@@ -177,6 +177,7 @@ class Scenario:
         before = backend.store
         work = before.copy()
         edit = Edit(work, self.date)
+        edit.base_dir = getattr(self, "_base_dir", None)  # where a relative table file of hire/elect is looked up
         outcome = OPERATIONS[op].func(edit, **recorded)
         edit.commit()
         work.version = before.version + 1
@@ -227,7 +228,9 @@ class Scenario:
         from .io import read_scenario
 
         try:
-            return cls.from_dict(read_scenario(path), baseline)
+            plan = cls.from_dict(read_scenario(path))
+            plan._base_dir = str(Path(path).resolve().parent)  # table files beside the scenario (hire, elect)
+            return plan.replay(baseline) if baseline is not None else plan
         except ScenarioError as exc:
             raise ScenarioError(f"{path}: {exc}") from None
 
@@ -239,6 +242,7 @@ class Scenario:
         cannot run there (an id it needs no longer exists …).
         """
         new = Scenario(graph, name or self.name, date if date is not None else self.date, self.description)
+        new._base_dir = getattr(self, "_base_dir", None)
         ops = self.operations
         for i, (op, params) in enumerate(ops):
             try:
@@ -262,7 +266,11 @@ def _op_method(name: str):
             bound = op.signature.bind(*args, **kwargs)
         except TypeError as exc:
             raise ScenarioError(f"{name}: {exc}") from None
-        return self.apply(name, **bound.arguments)
+        params = dict(bound.arguments)
+        for p in op.signature.parameters.values():  # **attrs (add_cadre …) are recorded as plain parameters
+            if p.kind is inspect.Parameter.VAR_KEYWORD:
+                params.update(params.pop(p.name, {}))
+        return self.apply(name, **params)
 
     method.__name__ = name
     method.__qualname__ = f"Scenario.{name}"

@@ -143,3 +143,8 @@ def test_qixia_recut_and_regrid_reproduces_the_source():
     assert set(g.nodes("Area")["id"]) == set(before.nodes("Area")["id"])
     details = pd.concat([st.details for st in s.steps if st.op == "regrid"])
     assert details["contiguous"].mean() > 0.9
+    # 97个网格 … 网格员97名: the grids the regrid left without a worker get one (hire, grid_workers_2020.csv)
+    rate = g.audit(as_of=s.date).headline.set_index("indicator").loc["grid_worker_rate"]
+    assert (rate["numerator"], rate["denominator"]) == (97, 97)
+    hired = s.steps[-1]
+    assert hired.op == "hire" and hired.summary["new_people"] == 97 - 16

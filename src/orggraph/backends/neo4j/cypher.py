@@ -829,7 +829,10 @@ CHAIN_BREAKS = Statement(
 
 
 def _fixed() -> list[Statement]:
+    from .cypher_people import STATEMENTS as people  # the people queries keep their statements apart
+
     return [
+        *people,
         _counts(),
         _kinds_of(),
         _absent_structure(),

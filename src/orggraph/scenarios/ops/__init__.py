@@ -14,12 +14,15 @@ operation                 module       what it does
 ``add_party_org``         staffing     a party organisation is set up
 ``add_part_time_member``  staffing     a 兼职委员 joins a 大党委 / 大工委
 ``report``                staffing     a 双报到 report
+``add_cadre``             people       a new person
+``add_unit``              people       a new unit (居委会, 监委会 …)
+``elect``                 people       换届: a body's 班子 replaced in one step
 ========================  ===========  ==========================================================
 """
 
 from __future__ import annotations
 
-from . import boundaries, merge, regrid, staffing, stations  # noqa: F401  (registration)
+from . import boundaries, merge, people, regrid, staffing, stations  # noqa: F401  (registration)
 from ._registry import OPERATIONS, Operation, Outcome, bind, plain
 
 __all__ = ["OPERATIONS", "Operation", "Outcome", "bind", "plain"]

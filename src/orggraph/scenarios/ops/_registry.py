@@ -87,6 +87,9 @@ def plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, pd.DataFrame):  # a table of rows (elect's new 班子): recorded as a list of rows
+        rows = value.astype(object).where(value.notna(), None).to_dict("records")
+        return [{str(k): plain(v) for k, v in r.items()} for r in rows]
     if isinstance(value, (list, tuple, set, frozenset, pd.Index, pd.Series, np.ndarray)):
         return [plain(v) for v in (sorted(value) if isinstance(value, (set, frozenset)) else value)]
     raise ScenarioError(f"parameter value {value!r} ({type(value).__name__}) cannot be recorded: use ids, numbers, text, dates, lists or dicts")

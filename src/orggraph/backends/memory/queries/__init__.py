@@ -8,9 +8,10 @@ from .chains import ChainsMixin
 from .coverage import CoverageMixin
 from .norms import NormsMixin
 from .interlocks import InterlocksMixin
+from .people import PeopleMixin
 
 __all__ = ["QueryMixin"]
 
 
-class QueryMixin(AppointmentsMixin, InterlocksMixin, CoverageMixin, NormsMixin, BoundariesMixin, ChainsMixin):
+class QueryMixin(AppointmentsMixin, InterlocksMixin, CoverageMixin, NormsMixin, BoundariesMixin, ChainsMixin, PeopleMixin):
     """All query implementations of the in-memory backend, composed from the topic mixins."""

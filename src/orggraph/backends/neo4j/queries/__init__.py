@@ -13,9 +13,10 @@ from .chains import ChainsMixin
 from .coverage import CoverageMixin
 from .interlocks import InterlocksMixin
 from .norms import NormsMixin
+from .people import PeopleMixin
 
 __all__ = ["QueryMixin"]
 
 
-class QueryMixin(AppointmentsMixin, InterlocksMixin, CoverageMixin, NormsMixin, BoundariesMixin, ChainsMixin):
+class QueryMixin(AppointmentsMixin, InterlocksMixin, CoverageMixin, NormsMixin, BoundariesMixin, ChainsMixin, PeopleMixin):
     """All query implementations of the Neo4j backend, composed from the topic mixins."""

@@ -1,0 +1,135 @@
+"""Cypher statements of the people queries (:mod:`orggraph.queries.people`), built like those of :mod:`.cypher`.
+
+Kept apart from :mod:`.cypher` so that the topic can grow without touching the
+shared module; :func:`.cypher._fixed` lists :data:`STATEMENTS` so that the lint
+test and the statement registry see them. Every value travels as a parameter.
+"""
+
+from __future__ import annotations
+
+from .cypher import (
+    BODY,
+    TERRITORY,
+    Statement,
+    _body_in_scope,
+    _COMMUNITY_COLUMNS,
+    _COMMUNITY_PLACE,
+    _current,
+    _in_scope,
+    _locate,
+    _reported,
+    _SELECTED,
+)
+
+__all__ = ["STATEMENTS"]
+
+
+def _full(m: str) -> str:
+    """1 for a full membership (正式党员; an empty status is full), 0 for a probationary one."""
+    return f"CASE WHEN {m}.status = 'probationary' THEN 0 ELSE 1 END"
+
+
+_PARTY = (
+    "(p.party_member = true OR EXISTS { MATCH (p)-[pm:MEMBER_OF]->(:PartyOrg) "
+    f"WHERE {_current('pm')} }})"
+)
+
+#: the communities in scope with their street and district (a community with nobody still has a row)
+LEADERSHIP_COMMUNITIES = Statement(
+    "people.leadership_communities",
+    _COMMUNITY_PLACE + f"RETURN {_COMMUNITY_COLUMNS}\nORDER BY community_id",
+)
+
+#: one row per (community, person, body kind): current posts of $roles in the community's bodies of $bodies
+LEADERSHIP_PEOPLE = Statement(
+    "people.leadership_people",
+    f"MATCH (c:Community)\nWHERE {_in_scope('c')}\n"
+    f"MATCH (c)-[:CONTAINS*0..]->(t:{TERRITORY})\n"
+    "WITH DISTINCT c, t\n"
+    f"MATCH (t)<-[:COVERS]-(b:{BODY})<-[r:HOLDS_POST]-(p:Cadre)\n"
+    f"WHERE {_current('r')} AND ($roles IS NULL OR r.role IN $roles)\n"
+    "WITH DISTINCT c, t, b, p\n"
+    "UNWIND $bodies AS sel\n"
+    "WITH c, t, b, p, sel\n"
+    f"WHERE {_SELECTED}\n"
+    "WITH DISTINCT c, p, sel\n"
+    "RETURN c.id AS community_id, p.id AS cadre_id, sel AS body, p.gender AS gender, p.birth_date AS birth_date,\n"
+    f"  p.birth_year AS birth_year, p.education AS education, {_PARTY} AS party\n"
+    "ORDER BY community_id, cadre_id, body",
+)
+
+#: one row per party organisation in scope: its own and its subtree's current members by status
+PARTY_MEMBERSHIP = Statement(
+    "people.party_membership",
+    f"MATCH (o:PartyOrg)\nWHERE {_body_in_scope('o')}\n"
+    + _locate("o", True)
+    + "\nCALL (o) {\n"
+    f"  MATCH (o)<-[m:MEMBER_OF]-(p:Cadre)\n  WHERE {_current('m')}\n"
+    f"  WITH p, max({_full('m')}) AS f, max(CASE WHEN m.central_household = true THEN 1 ELSE 0 END) AS ch\n"
+    "  RETURN sum(f) AS full, sum(1 - f) AS probationary, sum(ch) AS central_households\n"
+    "}\n"
+    "CALL (o) {\n"
+    f"  MATCH (o)<-[:SUBORDINATE_TO*0..]-(:PartyOrg)<-[m:MEMBER_OF]-(p:Cadre)\n  WHERE {_current('m')}\n"
+    f"  WITH p, max({_full('m')}) AS f\n"
+    "  RETURN sum(f) AS total_full, sum(1 - f) AS total_probationary\n"
+    "}\n"
+    "RETURN o.id AS party_org_id, o.name AS party_org_name, o.level AS level, community_id, community_name,\n"
+    "  street_id, street_name, full, probationary, central_households, total_full, total_probationary\n"
+    "ORDER BY party_org_id",
+)
+
+#: one row per (村(居)务监督委员会 in scope, person with a current post on it and a current 班子 post on a 两委)
+SUPERVISORY_CONFLICTS = Statement(
+    "people.supervisory_conflicts",
+    f"MATCH (u:Unit)\nWHERE u.kind = 'supervisory_committee' AND {_body_in_scope('u')}\n"
+    f"MATCH (u)<-[r:HOLDS_POST]-(p:Cadre)\nWHERE {_current('r')}\n"
+    "  AND EXISTS { MATCH (p)-[r2:HOLDS_POST]->(b)-[:COVERS]->(:Community)\n"
+    f"    WHERE {_current('r2')} AND r2.role IN $roles\n"
+    "      AND ((b:PartyOrg AND b.level IN $community_levels AND b.unit_id IS NULL)\n"
+    "        OR (b:Unit AND b.kind = 'residents_committee')) }\n"
+    "WITH DISTINCT u, p\n"
+    + _locate("u", True)
+    + "\nRETURN u.id AS unit_id, u.name AS unit_name, p.id AS cadre_id, community_id, street_id\n"
+    "ORDER BY unit_id, cadre_id",
+)
+
+#: one row per in-service party member (a work_unit_id): the communities of their residence and of their reports
+MEMBER_REPORTS = Statement(
+    "people.member_reports",
+    f"MATCH (p:Cadre)\nWHERE p.work_unit_id IS NOT NULL AND {_PARTY}\n"
+    "CALL (p) {\n"
+    f"  MATCH (h:{TERRITORY} {{id: p.residence_id}})<-[:CONTAINS*0..]-(hc:Community)\n"
+    "  RETURN collect(DISTINCT hc.id) AS residence_communities\n"
+    "}\n"
+    "CALL (p) {\n"
+    f"  MATCH (p)-[rep:REPORTS_TO]->(rc:Community)\n  WHERE {_reported('rep')}\n"
+    "  RETURN collect(DISTINCT rc.id) AS reported_communities\n"
+    "}\n"
+    "RETURN p.id AS cadre_id, p.work_unit_id AS work_unit_id,\n"
+    f"  ($within IS NULL OR EXISTS {{ MATCH (u:Unit {{id: p.work_unit_id}})-[:COVERS]->(:{TERRITORY})"
+    f"<-[:CONTAINS*0..]-(w:{TERRITORY} {{id: $within}}) }}) AS unit_in_scope,\n"
+    f"  ($within IS NULL OR EXISTS {{ MATCH (h:{TERRITORY} {{id: p.residence_id}})"
+    f"<-[:CONTAINS*0..]-(w:{TERRITORY} {{id: $within}}) }}) AS residence_in_scope,\n"
+    "  residence_communities, reported_communities\n"
+    "ORDER BY cadre_id",
+)
+
+#: one row per body in scope with a term_start
+TERM_BODIES = Statement(
+    "people.term_bodies",
+    f"MATCH (b:{BODY})\nWHERE b.term_start IS NOT NULL AND {_body_in_scope('b')}\n"
+    + _locate("b", True)
+    + "\nRETURN b.id AS body_id, b.name AS body_name, CASE WHEN b:PartyOrg THEN 'PartyOrg' ELSE 'Unit' END AS label,\n"
+    "  CASE WHEN b:PartyOrg THEN b.level ELSE b.kind END AS kind, b.term_start AS term_start,\n"
+    "  b.term_years AS term_years, b.term_no AS term_no, community_id, street_id\n"
+    "ORDER BY body_id",
+)
+
+STATEMENTS = (
+    LEADERSHIP_COMMUNITIES,
+    LEADERSHIP_PEOPLE,
+    PARTY_MEMBERSHIP,
+    SUPERVISORY_CONFLICTS,
+    MEMBER_REPORTS,
+    TERM_BODIES,
+)
