@@ -357,3 +357,20 @@ def cypher_params() -> dict[str, object]:
         "zone_manager": ZONE_MANAGER,
         "compound_org_levels": list(COMPOUND_ORG_LEVELS),
     }
+
+# --------------------------------------------------------------------------- people (班子结构, 党员, 任期)
+
+#: "年轻干部": a 班子 member younger than this at ``as_of`` (35周岁以下)
+YOUTH_AGE = 35
+#: education counted as 大专及以上 (college or above)
+COLLEGE_OR_ABOVE = ("college", "bachelor", "master", "doctorate")
+#: a 党支部 is set up from 3 正式党员 (党章: 正式党员三人以上的, 都应当成立党的基层组织)
+BRANCH_MIN_FULL = 3
+#: a 党支部 has normally at most 50 members (党支部党员人数一般不超过50人)
+BRANCH_MAX_MEMBERS = 50
+#: a 党总支 is set up from 50 members
+GENERAL_BRANCH_MIN_MEMBERS = 50
+#: a 基层党委 is set up from 100 members
+COMMITTEE_MIN_MEMBERS = 100
+#: a body's term in years when ``term_years`` is empty (村(居)两委 每届5年)
+TERM_YEARS = 5

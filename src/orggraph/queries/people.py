@@ -54,22 +54,18 @@ __all__ = [
 ]
 
 # --------------------------------------------------------------------------- rules as data
-# These belong to the rules module (orggraph.rules) and move there when it lands; nothing else restates them.
+# The thresholds are rules (orggraph.rules), read from there when a query runs; the names here are the same objects.
+from .. import rules  # noqa: E402
+from ..rules import (  # noqa: E402,F401  (re-exported: the names users imported from here)
+    BRANCH_MAX_MEMBERS,
+    BRANCH_MIN_FULL,
+    COLLEGE_OR_ABOVE,
+    COMMITTEE_MIN_MEMBERS,
+    GENERAL_BRANCH_MIN_MEMBERS,
+    TERM_YEARS,
+    YOUTH_AGE,
+)
 
-#: "年轻干部": a 班子 member younger than this at ``as_of`` (35周岁以下)
-YOUTH_AGE = 35
-#: education counted as 大专及以上 (college or above)
-COLLEGE_OR_ABOVE = ("college", "bachelor", "master", "doctorate")
-#: a 党支部 is set up from 3 正式党员 (党章: 正式党员三人以上的, 都应当成立党的基层组织)
-BRANCH_MIN_FULL = 3
-#: a 党支部 has normally at most 50 members (党支部党员人数一般不超过50人)
-BRANCH_MAX_MEMBERS = 50
-#: a 党总支 is set up from 50 members
-GENERAL_BRANCH_MIN_MEMBERS = 50
-#: a 基层党委 is set up from 100 members
-COMMITTEE_MIN_MEMBERS = 100
-#: a body's term in years when ``term_years`` is empty (村(居)两委 每届5年)
-TERM_YEARS = 5
 #: the month a person with only a birth year is taken to be born in (the middle of the year)
 _BIRTH_YEAR_MONTH = 7
 
@@ -112,8 +108,8 @@ def _profile_counts(people: pd.DataFrame, as_of, bodies) -> pd.DataFrame:
     p = people[people["cadre_id"].notna()].copy()
     p["age"] = ages(p["birth_date"], p["birth_year"], as_of)
     p["woman"] = p["gender"].to_numpy(dtype=object) == "female"
-    p["young"] = p["age"] < YOUTH_AGE
-    p["college"] = pd.Series(p["education"].to_numpy(dtype=object)).isin(COLLEGE_OR_ABOVE).to_numpy()
+    p["young"] = p["age"] < rules.YOUTH_AGE
+    p["college"] = pd.Series(p["education"].to_numpy(dtype=object)).isin(rules.COLLEGE_OR_ABOVE).to_numpy()
     p["rc"] = p["body"].to_numpy(dtype=object) == "residents_committee"
     p["rc_party"] = p["rc"] & p["party"].fillna(False).astype(bool).to_numpy()
     per_person = p.groupby(["community_id", "cadre_id"], sort=True).agg(
@@ -299,13 +295,16 @@ def party_membership(g, by: str = "party_org", *, within: str | None = None, as_
     return conform(agg, _MEMBERSHIP_COLUMNS[by], "party_membership")
 
 
-#: (level, Chinese name, measured column, minimum, maximum) of the branch-setting rules (支部设置)
-BRANCH_RULES = (
-    ("branch", f"党支部正式党员不足{BRANCH_MIN_FULL}人", "total_full", BRANCH_MIN_FULL, np.inf),
-    ("branch", f"党支部党员超过{BRANCH_MAX_MEMBERS}人", "total_members", 0, BRANCH_MAX_MEMBERS),
-    ("general_branch", f"党总支党员不足{GENERAL_BRANCH_MIN_MEMBERS}人", "total_members", GENERAL_BRANCH_MIN_MEMBERS, np.inf),
-    ("committee", f"党委党员不足{COMMITTEE_MIN_MEMBERS}人", "total_members", COMMITTEE_MIN_MEMBERS, np.inf),
-)
+def branch_rules() -> tuple:
+    """(level, Chinese name, measured column, minimum, maximum) of the branch-setting rules (支部设置), from
+    :mod:`orggraph.rules` as they are when a query runs."""
+    return (
+        ("branch", f"党支部正式党员不足{rules.BRANCH_MIN_FULL}人", "total_full", rules.BRANCH_MIN_FULL, np.inf),
+        ("branch", f"党支部党员超过{rules.BRANCH_MAX_MEMBERS}人", "total_members", 0, rules.BRANCH_MAX_MEMBERS),
+        ("general_branch", f"党总支党员不足{rules.GENERAL_BRANCH_MIN_MEMBERS}人", "total_members",
+         rules.GENERAL_BRANCH_MIN_MEMBERS, np.inf),
+        ("committee", f"党委党员不足{rules.COMMITTEE_MIN_MEMBERS}人", "total_members", rules.COMMITTEE_MIN_MEMBERS, np.inf),
+    )
 NORM_COLUMNS = ["rule", "zh", "label", "entity_id", "entity_name", "measured", "minimum", "maximum",
                 "community_id", "street_id"]
 #: what a backend's supervisory_conflicts returns: one row per (supervisory committee, 两委 member on it)
@@ -329,7 +328,7 @@ def people_norm_violations(g, *, within, as_of) -> pd.DataFrame:
     if g.backend.counts()["MEMBER_OF"]:
         orgs = _membership_orgs(g, within, as_of, sort=False)  # check_norms sorts its rows itself
         orgs["total_members"] = orgs["total_full"] + orgs["total_probationary"]
-        for level, zh, col, lo, hi in BRANCH_RULES:
+        for level, zh, col, lo, hi in branch_rules():
             m = orgs["level"].to_numpy(dtype=object) == level
             v = orgs[col].astype("float64")
             bad = orgs[m & ((v < lo) | (v > hi)).to_numpy()]
@@ -482,7 +481,7 @@ def term_expiry(g, within_months: int = 0, *, within: str | None = None, as_of=N
     as_of = normalize_as_of(as_of)
     b = conform(dispatch(g, "term_expiry", within=check_within(g, within), as_of=as_of), TERM_BODIES, "term_expiry")
     start = pd.to_datetime(pd.Series(list(b["term_start"]), dtype=object), errors="coerce")
-    years = pd.to_numeric(pd.Series(list(b["term_years"]), dtype=object), errors="coerce").fillna(TERM_YEARS)
+    years = pd.to_numeric(pd.Series(list(b["term_years"]), dtype=object), errors="coerce").fillna(rules.TERM_YEARS)
     b = b.assign(term_start=[None if pd.isna(s) else s.date() for s in start], term_years=years.astype("int64").to_numpy())
     b = b[start.notna().to_numpy()]
     b = b.assign(expires=[_add_years(s, int(y)) for s, y in zip(b["term_start"], b["term_years"])])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -11,11 +9,7 @@ import pytest
 import orggraph as og
 from orggraph.errors import ScenarioError
 
-_spec = importlib.util.spec_from_file_location(
-    "people_fixture", Path(__file__).resolve().parents[1] / "queries" / "test_people.py")
-_module = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_module)
-build_people = _module.build_people
+from fixtures.graphs import build_people
 
 DAY = "2024-09-15"
 

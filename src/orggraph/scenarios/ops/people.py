@@ -250,7 +250,8 @@ def hire(edit: Edit, table) -> Outcome:
 
 def _structure(edit: Edit, body: str, roles) -> dict:
     """班子 structure of ``body`` at the edit's date: members, women, under_35, mean_age, college_or_above."""
-    from ...queries.people import COLLEGE_OR_ABOVE, YOUTH_AGE, ages
+    from ... import rules
+    from ...queries.people import ages
 
     people = edit.current_posts([body], roles=roles)["source"].unique()
     cad = edit.nodes("Cadre")
@@ -260,7 +261,7 @@ def _structure(edit: Edit, body: str, roles) -> dict:
     return {
         "members": int(len(cad)),
         "women": int((cad["gender"] == "female").sum()),
-        "under_35": int((known < YOUTH_AGE).sum()),
+        "under_35": int((known < rules.YOUTH_AGE).sum()),
         "mean_age": round(float(known.mean()), 2) if len(known) else None,
-        "college_or_above": int(cad["education"].isin(COLLEGE_OR_ABOVE).sum()),
+        "college_or_above": int(cad["education"].isin(rules.COLLEGE_OR_ABOVE).sum()),
     }

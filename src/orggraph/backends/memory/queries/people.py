@@ -128,13 +128,13 @@ class PeopleMixin:
         })
 
     def supervisory_conflicts(self, *, within, as_of) -> pd.DataFrame:
-        from ....queries.appointments import COMMITTEE_ROLES
+        from .... import rules
 
         store = self.store
         sup = Scope(store, within).bodies(nodes_where(store, "Unit", "kind", "supervisory_committee"))
         cadre, body, _ = _current_posts(store, as_of, None, c.flags(store, sup))
         two = np.concatenate([_selector_pairs(store, s)[0] for s in ("committee", "residents_committee")])
-        on_two, _, _ = _current_posts(store, as_of, COMMITTEE_ROLES, c.flags(store, two))
+        on_two, _, _ = _current_posts(store, as_of, rules.COMMITTEE_ROLES, c.flags(store, two))
         bad = c.flags(store, on_two)[cadre]
         pairs = pd.DataFrame({"unit": body[bad], "cadre": cadre[bad]}).drop_duplicates()
         units, who = pairs["unit"].to_numpy(dtype=np.int64), pairs["cadre"].to_numpy(dtype=np.int64)

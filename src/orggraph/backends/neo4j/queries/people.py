@@ -10,9 +10,9 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import cypher_people as cp
-from ....queries.appointments import COMMITTEE_ROLES
+from .... import rules
 from ....queries.people import LEADERSHIP_PEOPLE, MEMBERSHIP_ORGS, REPORTING_MEMBERS, SUPERVISORY_CONFLICTS, TERM_BODIES
-from ._common import COMMUNITY_PARTY_LEVELS, sorted_list
+from ._common import sorted_list
 
 _PLACE = ["community_id", "community_name", "street_id", "street_name", "district_id", "district_name"]
 _PERSON = ["community_id", "cadre_id", "body", "gender", "birth_date", "birth_year", "education", "party"]
@@ -23,7 +23,7 @@ class PeopleMixin:
         comms = self.runner.frame(cp.LEADERSHIP_COMMUNITIES, columns=_PLACE, within=within)
         people = self.runner.frame(
             cp.LEADERSHIP_PEOPLE, columns=_PERSON, bodies=list(bodies), roles=None if roles is None else list(roles),
-            within=within, as_of=as_of, community_levels=COMMUNITY_PARTY_LEVELS,
+            within=within, as_of=as_of, community_levels=list(rules.COMMUNITY_PARTY_LEVELS),
         )
         out = comms.merge(people, on="community_id", how="left")
         out["party"] = out["party"].astype(object).where(out["party"].notna(), False).astype(bool)
@@ -35,7 +35,7 @@ class PeopleMixin:
     def supervisory_conflicts(self, *, within, as_of) -> pd.DataFrame:
         return self.runner.frame(
             cp.SUPERVISORY_CONFLICTS, columns=SUPERVISORY_CONFLICTS, within=within, as_of=as_of,
-            roles=list(COMMITTEE_ROLES), community_levels=COMMUNITY_PARTY_LEVELS,
+            roles=list(rules.COMMITTEE_ROLES), community_levels=list(rules.COMMUNITY_PARTY_LEVELS),
         )
 
     def member_reports(self, *, within, as_of) -> pd.DataFrame:
