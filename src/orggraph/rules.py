@@ -360,6 +360,10 @@ def cypher_params() -> dict[str, object]:
 
 # --------------------------------------------------------------------------- people (班子结构, 党员, 任期)
 
+#: the eligible compounds default to "members>=3" (3+ 正式党员 live there) only when the ledger gives a residence
+#: for at least this share of its full members; otherwise that count cannot be judged (see docs/queries/coverage.md)
+RESIDENCES_RECORDED_SHARE = 0.5
+
 #: "年轻干部": a 班子 member younger than this at ``as_of`` (35周岁以下)
 YOUTH_AGE = 35
 #: education counted as 大专及以上 (college or above)

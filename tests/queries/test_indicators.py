@@ -173,6 +173,35 @@ def test_compound_led_by_a_committee_is_covered(town):
     assert _rates(report)["compound_org_coverage_rate"] == (2, 5)  # a1 (branch), a5 (小区党委)
 
 
+def build_town_with_members() -> og.OrgGraph:
+    """The town with where its party members live: 3 full members in a1, 2 full and 1 probationary in a2
+    (probationary members do not count: 正式党员三人以上), 3 full members in a3, one of them in a
+    building of a3; no member records a residence elsewhere."""
+    g = build_town()
+    g.add_node("Area", "a3b", name="a3一号楼", kind="building", parent_id="a3")
+    homes = [("m1", "a1", "full"), ("m2", "a1", "full"), ("m3", "a1", None), ("m4", "a2", "full"),
+             ("m5", "a2", "full"), ("m6", "a2", "probationary"), ("m7", "a3", "full"), ("m8", "a3", "full"),
+             ("m9", "a3b", "full")]
+    for cid, home, status in homes:
+        g.add_node("Cadre", cid, name=f"党员{cid}", residence_id=home)
+        g.add_edge("MEMBER_OF", cid, "P1", **({"status": status} if status else {}))
+    return g
+
+
+def test_eligible_compounds_where_three_full_members_live(on_backend):
+    g = on_backend("town_with_members", build_town_with_members)
+    report = g.coverage_gaps(within="c1", as_of=AS_OF)
+    # every full member records a residence: the default is the members' frame
+    assert report.eligible_compounds == "members>=3"
+    # eligible: a1 (3 full, one with an empty status) and a3 (2 + 1 in its building); a2 has 2 full only.
+    # a1 has its branch b1, a3 has none: 组建率 1/2; 覆盖率 stays over all four compounds of c1: 1/4
+    r = _rates(report)
+    assert r["compound_org_formation_rate"] == (1, 2)
+    assert r["compound_org_coverage_rate"] == (1, 4)
+    t = report["compounds_without_org"]
+    assert t[["area_id", "eligible"]].values.tolist() == [["a2", False], ["a3", True], ["a4", False]]
+
+
 def test_eligible_compounds_options(town):
     with pytest.raises(og.SchemaError, match="needs memberships"):
         town.coverage_gaps(as_of=AS_OF, eligible_compounds="members>=3")

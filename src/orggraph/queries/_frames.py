@@ -127,6 +127,30 @@ def has_memberships(g) -> bool:
     return len(g.backend.edges("MEMBER_OF")) > 0
 
 
+def full_members(g) -> set:
+    """Ids of the full party members (正式党员): cadres with a ``MEMBER_OF`` whose status is ``full`` or empty
+    (the ledger's default)."""
+    m = g.backend.edges("MEMBER_OF")
+    status = m["status"].astype(object)
+    return set(m.loc[(status.isna() | (status == "full")).to_numpy(dtype=bool), "source"])
+
+
+def residences_recorded(g) -> bool:
+    """Whether the ledger records where its full party members live: ``residence_id`` for at least half of
+    them (:data:`orggraph.rules.RESIDENCES_RECORDED_SHARE`). Only then can "3+ full members live there" be
+    judged; a ledger that gives residences only for some (e.g. in-service members) cannot say it."""
+    if not has_memberships(g):
+        return False
+    cadres = g.backend.nodes("Cadre")
+    if "residence_id" not in cadres.columns:
+        return False
+    full = full_members(g)
+    if not full:
+        return False
+    home = cadres.loc[cadres["id"].isin(full), "residence_id"]
+    return float(home.notna().sum()) / len(full) >= rules.RESIDENCES_RECORDED_SHARE
+
+
 def full_members_per_compound(g, compounds) -> pd.Series:
     """Full party members (正式党员: ``MEMBER_OF`` with status ``full``) living in each compound.
 
@@ -136,8 +160,10 @@ def full_members_per_compound(g, compounds) -> pd.Series:
     if "MEMBER_OF" not in EDGE_TYPES:
         raise SchemaError('eligible_compounds="members>=3" needs memberships (MEMBER_OF edges with a status); '
                           "this ledger schema has none: use \"managed\", \"all\" or a ledger column")
-    m = g.backend.edges("MEMBER_OF")
-    full = set(m.loc[(m["status"] == "full").fillna(False).to_numpy(dtype=bool), "source"])
+    if not has_memberships(g):
+        raise SchemaError('eligible_compounds="members>=3" needs memberships (the memberships table, 党员组织关系); '
+                          "this graph records none: use \"managed\", \"all\" or a ledger column")
+    full = full_members(g)
     cadres = g.backend.nodes("Cadre")
     if "residence_id" not in cadres.columns:
         raise SchemaError('eligible_compounds="members>=3" needs memberships and the cadres\' residence_id')

@@ -352,14 +352,14 @@ def _column(frame: pd.DataFrame, name: str, what: str, option: str) -> np.ndarra
 
 def _eligible_compounds(g, option) -> tuple[str, set]:
     """The eligible set's name and the ids of its compounds (whole graph)."""
-    from ._frames import full_members_per_compound, has_memberships
+    from ._frames import full_members_per_compound, residences_recorded
 
     areas = g.backend.nodes("Area")
     compounds = areas[(areas["kind"] == rules.COMPOUND).fillna(False).to_numpy(dtype=bool)]
     units = g.backend.nodes("Unit")
     companies = set(units.loc[(units["kind"] == rules.PROPERTY_COMPANY).fillna(False).to_numpy(dtype=bool), "id"])
     if option is None:
-        option = "members>=3" if has_memberships(g) else "managed" if companies else "all"
+        option = "members>=3" if residences_recorded(g) else "managed" if companies else "all"
     if not isinstance(option, str) or not option:
         raise ValueError(f"eligible_compounds={option!r}: use one of {', '.join(rules.ELIGIBLE_COMPOUNDS)} "
                          "or the name of a ledger column of the areas")

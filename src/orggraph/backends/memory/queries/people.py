@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .... import rules
 from . import _common as c
 from .appointments import _current_posts, _names, _scope_codes, _selector_pairs
 from .coverage import Scope, location, nodes_where, place
@@ -19,7 +20,7 @@ from .coverage import Scope, location, nodes_where, place
 def _current_memberships(store, as_of) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Current ``MEMBER_OF`` edges: code arrays ``(cadre, party_org)`` and the row of each in the edge table."""
     e = store.edge_frame("MEMBER_OF")
-    rows = np.flatnonzero(c.current_mask(e["start"], e["end"], as_of))
+    rows = np.flatnonzero(rules.current_mask(e["start"], e["end"], as_of))
     src, dst = store.edge_codes("MEMBER_OF")
     return src[rows], dst[rows], rows
 
@@ -128,7 +129,6 @@ class PeopleMixin:
         })
 
     def supervisory_conflicts(self, *, within, as_of) -> pd.DataFrame:
-        from .... import rules
 
         store = self.store
         sup = Scope(store, within).bodies(nodes_where(store, "Unit", "kind", "supervisory_committee"))
@@ -161,7 +161,7 @@ class PeopleMixin:
         i, j = c.join_codes(home, t)
         homes = c.id_lists(store, i, comm[j], len(who))
         rep_src, rep_dst = store.edge_codes("REPORTS_TO")
-        ok = c.current_mask(store.edge_frame("REPORTS_TO")["date"], None, as_of)
+        ok = rules.current_mask(store.edge_frame("REPORTS_TO")["date"], None, as_of)
         ok &= c.kind_flags(store, "Community")[rep_dst]
         position = np.full(c.size(store) + 1, -1, dtype=np.int64)
         position[who] = np.arange(len(who))
