@@ -132,7 +132,7 @@ def pseudonymize(g, salt: str | None = None):
     for a in NODE_KINDS["Cadre"].attrs:  # every other personal column (民族 …): emptied
         if a.personal and a.name not in ("name", "phone") and a.name in cadres.columns:
             cadres[a.name] = _types.empty_column(a.type, cadres.index)
-    store.replace_nodes("Cadre", _texts(cadres, replacer, new_ids, salt, skip={"id", "name", "phone"}).reset_index(drop=True))
+    store.replace_nodes("Cadre", _texts(cadres, replacer, new_ids, salt, skip={"id", "name", "phone", "birth_date"}).reset_index(drop=True))
     for kind, spec in NODE_KINDS.items():
         if kind == "Cadre":
             continue
@@ -160,7 +160,7 @@ def _texts(frame: pd.DataFrame, replacer: "_Replacer", new_ids: dict, salt: str,
     out = frame
     for c in list(frame.columns):
         folded = _fold(c)
-        if folded in DROPPED_HEADERS:
+        if folded in DROPPED_HEADERS and c not in skip:  # a schema column (birth_date) is emptied, not dropped
             out = out.drop(columns=[c])
             continue
         col = frame[c]

@@ -110,8 +110,10 @@ def test_empty_results_have_the_documented_dtypes(on_backend):
     assert len(links) == 0
     assert links["shared"].dtype == "int64" and links["weight"].dtype == "float64" and links["body_a"].dtype == TEXT
     shoulder = g.one_shoulder(within="c1", as_of=AS_OF)
-    assert shoulder["secretaries"].tolist() == [[]] and shoulder["one_shoulder"].tolist() == [False]
-    assert shoulder["community_id"].dtype == TEXT and shoulder["one_shoulder"].dtype == bool
+    # a community with neither of its 两委: 一肩挑 does not apply (NA, with the reason), never False
+    assert shoulder["secretaries"].tolist() == [[]] and shoulder["one_shoulder"].isna().tolist() == [True]
+    assert shoulder["applicable"].tolist() == [False] and shoulder["reason"].str.startswith("不适用").all()
+    assert shoulder["community_id"].dtype == TEXT and str(shoulder["one_shoulder"].dtype) == "boolean"
     people = g.connectors(as_of=AS_OF)
     assert len(people) == 0 and people["posts"].dtype == "int64" and people["cadre_id"].dtype == TEXT
 

@@ -16,6 +16,7 @@ c1: {k1, k3} / {k1} → 2 / 1; c2: {k2} / {k2} → 1 / 1 (k4 is staff, not a 班
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import orggraph as og
@@ -50,9 +51,10 @@ def _rates(g) -> dict[str, tuple[int, int]]:
     return {c: (int(m), int(x)) for c, m, x in zip(r["community_id"], r["members"], r["cross_appointed"])}
 
 
-def _shoulders(g) -> dict[str, bool]:
+def _shoulders(g) -> dict[str, bool | None]:
+    """一肩挑 per community; None where it does not apply (the community lacks one of its 两委)."""
     r = g.one_shoulder(as_of=AS_OF)
-    return dict(zip(r["community_id"], r["one_shoulder"].astype(bool)))
+    return {c: None if pd.isna(v) else bool(v) for c, v in zip(r["community_id"], r["one_shoulder"])}
 
 
 def test_rules_as_shipped(on_backend):
@@ -75,11 +77,12 @@ def test_changed_committee_roles_are_followed(on_backend, monkeypatch):
 
 def test_changed_community_party_levels_are_followed(on_backend, monkeypatch):
     """Only a 党委 counts as a community's party organisation: c2's 党总支 no longer does, so c2 has
-    one member (k2, as director) and nobody cross-appointed, and no 一肩挑."""
+    one member (k2, as director) and nobody cross-appointed, and 一肩挑 does not apply there (no
+    community party organisation: n/a, not "no")."""
     g = on_backend("rules_two_communities", _graph)
     monkeypatch.setattr(rules, "COMMUNITY_PARTY_LEVELS", ("committee",))
     assert _rates(g) == {"c1": (2, 1), "c2": (1, 0)}
-    assert _shoulders(g) == {"c1": True, "c2": False}
+    assert _shoulders(g) == {"c1": True, "c2": None}
 
 
 def test_changed_one_shoulder_heads_are_followed(on_backend, monkeypatch):

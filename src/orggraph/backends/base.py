@@ -144,6 +144,28 @@ class Backend(ABC):
     def chain_breaks(self, *, chain: tuple[str, ...], within: str | None, as_of: _dt.date) -> pd.DataFrame:
         """:func:`orggraph.queries.chains.chain_breaks`."""
 
+    # people (人员): primitive rows that orggraph.queries.people turns into the final columns
+    @abstractmethod
+    def leadership_profile(self, *, bodies: tuple[str, ...], roles: tuple[str, ...] | None, within: str | None,
+                           as_of: _dt.date) -> pd.DataFrame:
+        """:func:`orggraph.queries.people.leadership_profile`: one row per (community, person, body kind)."""
+
+    @abstractmethod
+    def party_membership(self, *, within: str | None, as_of: _dt.date) -> pd.DataFrame:
+        """:func:`orggraph.queries.people.party_membership`: member counts per organisation."""
+
+    @abstractmethod
+    def supervisory_conflicts(self, *, within: str | None, as_of: _dt.date) -> pd.DataFrame:
+        """The 监委会回避 rule of :func:`orggraph.queries.norms.check_norms`: 两委 members on a 监委会."""
+
+    @abstractmethod
+    def member_reports(self, *, within: str | None, as_of: _dt.date) -> pd.DataFrame:
+        """:func:`orggraph.queries.people.member_reports`: in-service members with residence and reports."""
+
+    @abstractmethod
+    def term_expiry(self, *, within: str | None, as_of: _dt.date) -> pd.DataFrame:
+        """:func:`orggraph.queries.people.term_expiry`: bodies with their term."""
+
 
 def _params(method) -> list[tuple[str, object]]:
     return [(p.name, p.kind) for p in inspect.signature(method).parameters.values() if p.name != "self"]

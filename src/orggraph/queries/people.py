@@ -70,6 +70,8 @@ from ..rules import (  # noqa: E402,F401  (re-exported: the names users imported
 _BIRTH_YEAR_MONTH = 7
 
 _BY = ("community", "street", "district")
+# conform(..., typed=False) throughout: the people columns get their types in this module, on the same code path
+# for both backends (the backends return primitive rows that are typed here)
 _PLACE = ["community_id", "community_name", "street_id", "street_name", "district_id", "district_name"]
 #: what a backend's leadership_profile returns: one row per (community, person, body kind); a community with
 #: nobody has one row with ``cadre_id`` missing
@@ -206,7 +208,7 @@ def leadership_profile(
     roles = _check_roles(roles)
     as_of = normalize_as_of(as_of)
     people = dispatch(g, "leadership_profile", bodies=kinds, roles=roles, within=check_within(g, within), as_of=as_of)
-    people = conform(people, LEADERSHIP_PEOPLE, "leadership_profile")
+    people = conform(people, LEADERSHIP_PEOPLE, "leadership_profile", typed=False)
     counts, flags = _profile_counts(people, as_of, kinds)
     per = people.drop_duplicates("community_id")[_PLACE].sort_values("community_id").reset_index(drop=True)
     per = per.join(counts, on="community_id")
@@ -217,7 +219,7 @@ def leadership_profile(
     if by == "community":
         out = _shares(per)
         out = out.assign(**text_frame(out[["community_id", "community_name", "street_id"]]))
-        return conform(out, _PROFILE_COLUMNS[by], "leadership_profile")
+        return conform(out, _PROFILE_COLUMNS[by], "leadership_profile", typed=False)
     per["flagged"] = (per["flags"].map(len) > 0).astype("int64")
     key = f"{by}_id"
     has = per[key].notna()
@@ -227,7 +229,7 @@ def leadership_profile(
     ).reset_index()
     out = _shares(agg).sort_values(key).reset_index(drop=True)
     out = out.assign(**text_frame(out[[key, f"{by}_name"]]))
-    return conform(out, _PROFILE_COLUMNS[by], "leadership_profile")
+    return conform(out, _PROFILE_COLUMNS[by], "leadership_profile", typed=False)
 
 
 # --------------------------------------------------------------------------- party membership
@@ -246,7 +248,7 @@ _MEMBERSHIP_COLUMNS = {
 
 def _membership_orgs(g, within, as_of, *, sort: bool = True) -> pd.DataFrame:
     result = dispatch(g, "party_membership", within=within, as_of=as_of)
-    result = conform(result, MEMBERSHIP_ORGS, "party_membership")
+    result = conform(result, MEMBERSHIP_ORGS, "party_membership", typed=False)
     for c in ("full", "probationary", "central_households", "total_full", "total_probationary"):
         v = result[c].to_numpy()
         result[c] = v.astype("int64") if v.dtype.kind in "iu" else pd.to_numeric(
@@ -283,7 +285,7 @@ def party_membership(g, by: str = "party_org", *, within: str | None = None, as_
     orgs["total_members"] = orgs["total_full"] + orgs["total_probationary"]
     if by == "party_org":
         out = orgs.assign(**text_frame(orgs[["party_org_id", "party_org_name", "level", "community_id", "street_id"]]))
-        return conform(out, _MEMBERSHIP_COLUMNS[by], "party_membership")
+        return conform(out, _MEMBERSHIP_COLUMNS[by], "party_membership", typed=False)
     key = f"{by}_id"
     names = {"community": ["community_name", "street_id"], "street": ["street_name"]}[by]
     has = orgs[key].notna()
@@ -292,7 +294,7 @@ def party_membership(g, by: str = "party_org", *, within: str | None = None, as_
         **{k: (k, "sum") for k in ("full", "probationary", "members", "central_households")},
     ).reset_index().sort_values(key).reset_index(drop=True)
     agg = agg.assign(**text_frame(agg[[key] + names]))
-    return conform(agg, _MEMBERSHIP_COLUMNS[by], "party_membership")
+    return conform(agg, _MEMBERSHIP_COLUMNS[by], "party_membership", typed=False)
 
 
 def branch_rules() -> tuple:
@@ -339,7 +341,7 @@ def people_norm_violations(g, *, within, as_of) -> pd.DataFrame:
                 "street_id": bad["street_id"].to_numpy(),
             }, columns=NORM_COLUMNS))
     conflicts = conform(dispatch(g, "supervisory_conflicts", within=within, as_of=as_of), SUPERVISORY_CONFLICTS,
-                        "supervisory_conflicts")
+                        "supervisory_conflicts", typed=False)
     if len(conflicts):
         per = conflicts.groupby("unit_id").agg(
             entity_name=("unit_name", "first"), measured=("cadre_id", "nunique"),
@@ -398,7 +400,7 @@ def member_reports(g, by: str = "unit", *, within: str | None = None, as_of=None
     by = _check_by(by, tuple(_REPORT_COLUMNS))
     within = check_within(g, within)
     m = conform(dispatch(g, "member_reports", within=within, as_of=normalize_as_of(as_of)), REPORTING_MEMBERS,
-                "member_reports")
+                "member_reports", typed=False)
     reported = np.array([len(r or []) > 0 for r in m["reported_communities"]], dtype=bool)
     at_home = np.array([bool(set(a or []) & set(b or [])) for a, b in zip(m["residence_communities"],
                                                                           m["reported_communities"])], dtype=bool)
@@ -428,7 +430,7 @@ def member_reports(g, by: str = "unit", *, within: str | None = None, as_of=None
     out = out.sort_values(key).reset_index(drop=True)
     text = [c for c in _REPORT_COLUMNS[by] if c.endswith(("_id", "_name"))]
     out = out.assign(**text_frame(out[text]))
-    return conform(out, _REPORT_COLUMNS[by], "member_reports")
+    return conform(out, _REPORT_COLUMNS[by], "member_reports", typed=False)
 
 
 # --------------------------------------------------------------------------- 任期 (term expiry)
@@ -479,7 +481,7 @@ def term_expiry(g, within_months: int = 0, *, within: str | None = None, as_of=N
     if isinstance(within_months, bool) or not isinstance(within_months, (int, np.integer)) or within_months < 0:
         raise ValueError(f"within_months={within_months!r}: give a whole number of months, 0 or more")
     as_of = normalize_as_of(as_of)
-    b = conform(dispatch(g, "term_expiry", within=check_within(g, within), as_of=as_of), TERM_BODIES, "term_expiry")
+    b = conform(dispatch(g, "term_expiry", within=check_within(g, within), as_of=as_of), TERM_BODIES, "term_expiry", typed=False)
     start = pd.to_datetime(pd.Series(list(b["term_start"]), dtype=object), errors="coerce")
     years = pd.to_numeric(pd.Series(list(b["term_years"]), dtype=object), errors="coerce").fillna(rules.TERM_YEARS)
     b = b.assign(term_start=[None if pd.isna(s) else s.date() for s in start], term_years=years.astype("int64").to_numpy())
@@ -495,4 +497,4 @@ def term_expiry(g, within_months: int = 0, *, within: str | None = None, as_of=N
     b["term_no"] = pd.to_numeric(pd.Series(list(b["term_no"]), dtype=object), errors="coerce").astype("Int64")
     text = ["body_id", "body_name", "label", "kind", "status", "community_id", "street_id"]
     b = b.assign(**text_frame(b[text]))
-    return conform(b, _TERM_COLUMNS, "term_expiry")
+    return conform(b, _TERM_COLUMNS, "term_expiry", typed=False)

@@ -12,7 +12,7 @@ import pandas as pd
 from .. import cypher_people as cp
 from .... import rules
 from ....queries.people import LEADERSHIP_PEOPLE, MEMBERSHIP_ORGS, REPORTING_MEMBERS, SUPERVISORY_CONFLICTS, TERM_BODIES
-from ._common import sorted_list
+from ._common import frame, sorted_list
 
 _PLACE = ["community_id", "community_name", "street_id", "street_name", "district_id", "district_name"]
 _PERSON = ["community_id", "cadre_id", "body", "gender", "birth_date", "birth_year", "education", "party"]
@@ -20,26 +20,22 @@ _PERSON = ["community_id", "cadre_id", "body", "gender", "birth_date", "birth_ye
 
 class PeopleMixin:
     def leadership_profile(self, *, bodies, roles, within, as_of) -> pd.DataFrame:
-        comms = self.runner.frame(cp.LEADERSHIP_COMMUNITIES, columns=_PLACE, within=within)
-        people = self.runner.frame(
-            cp.LEADERSHIP_PEOPLE, columns=_PERSON, bodies=list(bodies), roles=None if roles is None else list(roles),
-            within=within, as_of=as_of, community_levels=list(rules.COMMUNITY_PARTY_LEVELS),
-        )
+        comms = frame(self.runner, cp.LEADERSHIP_COMMUNITIES, _PLACE, within=within)
+        people = frame(self.runner, cp.LEADERSHIP_PEOPLE, _PERSON, bodies=list(bodies),
+                       roles=None if roles is None else list(roles), within=within, as_of=as_of)
         out = comms.merge(people, on="community_id", how="left")
         out["party"] = out["party"].astype(object).where(out["party"].notna(), False).astype(bool)
         return out[LEADERSHIP_PEOPLE]
 
     def party_membership(self, *, within, as_of) -> pd.DataFrame:
-        return self.runner.frame(cp.PARTY_MEMBERSHIP, columns=MEMBERSHIP_ORGS, within=within, as_of=as_of)
+        return frame(self.runner, cp.PARTY_MEMBERSHIP, MEMBERSHIP_ORGS, within=within, as_of=as_of)
 
     def supervisory_conflicts(self, *, within, as_of) -> pd.DataFrame:
-        return self.runner.frame(
-            cp.SUPERVISORY_CONFLICTS, columns=SUPERVISORY_CONFLICTS, within=within, as_of=as_of,
-            roles=list(rules.COMMITTEE_ROLES), community_levels=list(rules.COMMUNITY_PARTY_LEVELS),
-        )
+        return frame(self.runner, cp.SUPERVISORY_CONFLICTS, SUPERVISORY_CONFLICTS, within=within, as_of=as_of,
+                     roles=list(rules.COMMITTEE_ROLES))
 
     def member_reports(self, *, within, as_of) -> pd.DataFrame:
-        out = self.runner.frame(cp.MEMBER_REPORTS, columns=REPORTING_MEMBERS, within=within, as_of=as_of)
+        out = frame(self.runner, cp.MEMBER_REPORTS, REPORTING_MEMBERS, within=within, as_of=as_of)
         for col in ("residence_communities", "reported_communities"):
             out[col] = pd.Series([sorted_list(v) for v in out[col]], dtype=object).to_numpy()
         for col in ("unit_in_scope", "residence_in_scope"):
@@ -47,4 +43,4 @@ class PeopleMixin:
         return out
 
     def term_expiry(self, *, within, as_of) -> pd.DataFrame:
-        return self.runner.frame(cp.TERM_BODIES, columns=TERM_BODIES, within=within)
+        return frame(self.runner, cp.TERM_BODIES, TERM_BODIES, within=within)
