@@ -532,7 +532,7 @@ def test_the_template_workbook(tmp_path):
     wb = load_workbook(out)
     assert wb.sheetnames == [TABLE_ALIASES[t][0] for t in (*NODE_TABLES, *EDGE_TABLES)]
     communities = wb["社区"]
-    assert [c.value for c in communities[1]] == ["编号", "名称", "类型", "户数", "人口", "户籍人口", "几何", "坐标系", "所属街道"]
+    assert [c.value for c in communities[1]] == ["编号", "名称", "类型", "户数", "人口", "户籍人口", "几何", "坐标系", "成立日期", "撤销日期", "所属街道"]
     lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in communities.data_validations.dataValidation}
     assert lists == {"C2": '"城市社区,村改居,农村社区,村"'}
     # the example rows are a valid ledger, read back as written

@@ -33,6 +33,8 @@ EXAMPLE: dict[str, dict[str, object]] = {
     "reports": {"reporter_id": "p1", "community_id": "c1", "date": "2021-03-01"},
     "liaisons": {"cadre_id": "p1", "territory_id": "c1", "start": "2021-01-01"},
     "adjacency": {"a_id": "a1", "b_id": "a2"},
+    "memberships": {"cadre_id": "p1", "party_org_id": "po1", "status": "正式党员", "start": "2010-07-01"},
+    "responsibilities": {"cadre_id": "p1", "area_id": "a1", "kind": "联系户"},
 }
 #: second rows the examples above refer to: a boundary zone the street holds (交界区域) next to
 #: 御景小区, and an owners' committee answering to the 居委会

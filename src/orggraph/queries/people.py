@@ -475,7 +475,7 @@ def term_expiry(g, within_months: int = 0, *, within: str | None = None, as_of=N
     >>> g = og.OrgGraph()
     >>> g.add_node("Community", "c1", name="安宁社区")
     >>> g.add_node("Unit", "rc1", name="安宁居委会", kind="residents_committee", territory_id="c1", term_start="2018-06-01")
-    >>> term_expiry(g, as_of="2024-01-01")[["body_id", "expires", "status", "months_overdue"]].values.tolist()
+    >>> g.term_expiry(as_of="2024-01-01")[["body_id", "expires", "status", "months_overdue"]].values.tolist()
     [['rc1', datetime.date(2023, 6, 1), 'expired', 7]]
     """
     if isinstance(within_months, bool) or not isinstance(within_months, (int, np.integer)) or within_months < 0:

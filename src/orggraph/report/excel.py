@@ -21,7 +21,7 @@ __all__ = ["COLUMN_TITLES", "HEADLINE_TITLES", "sheet_name", "excel_sheets", "wr
 
 #: column → Chinese header (the English header is the column name itself)
 COLUMN_TITLES = {
-    "indicator": "定义", "zh": "名称", "measure": "类型", "value": "数值", "numerator": "分子", "denominator": "分母",
+    "indicator": "指标名", "zh": "名称", "measure": "类型", "value": "数值", "numerator": "分子", "denominator": "分母",
     "community_id": "社区编号", "community_name": "社区", "street_id": "街道编号", "street_name": "街道",
     "members": "成员人数", "cross_appointed": "交叉任职人数", "rate": "比率", "secretaries": "书记",
     "directors": "主任", "one_shoulder": "一肩挑", "area_id": "区域编号", "area_name": "区域", "households": "户数",

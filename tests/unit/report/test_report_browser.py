@@ -6,10 +6,6 @@ skips, when no browser is found. ``ORGGRAPH_CHROMIUM`` names another Chromium bi
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import subprocess
 
 import numpy as np
 import pytest
@@ -18,45 +14,11 @@ from PIL import Image
 import orggraph as og
 from orggraph.report import write_html
 
+from fixtures.browser import browse
+
 pytestmark = pytest.mark.slow
 
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TIMEOUT = 60
-
-
-def _chromium() -> str:
-    for name in (os.environ.get("ORGGRAPH_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
-        path = name and shutil.which(name)
-        if path:
-            return path
-    pytest.fail("no chromium: `bash scripts/test.sh` installs Debian's chromium (or set ORGGRAPH_CHROMIUM)")
-
-
-def _browse(page, profile, *extra) -> str:
-    """Run chromium on ``page`` with a fresh profile; its stdout. Killed (its process group) after TIMEOUT s."""
-    args = [_chromium(), *FLAGS, f"--user-data-dir={profile}", *extra, page.as_uri()]
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        pytest.fail(f"chromium did not finish within {TIMEOUT} s")
-    finally:
-        try:  # helpers chromium left behind, if any: only our own process group
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    assert proc.returncode == 0, err.decode(errors="replace")[-2000:]
-    return out.decode("utf-8", errors="replace")
+_browse = browse
 
 
 @pytest.fixture(scope="module")

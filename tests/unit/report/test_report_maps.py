@@ -49,7 +49,7 @@ def test_the_cli_report_has_the_grid_map(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_the_grid_map_shows_in_a_headless_browser(tmp_path):
-    from test_report_browser import _browse
+    from fixtures.browser import browse as _browse
 
     out = tmp_path / "report.html"
     assert main(["audit", "--sample", "qixia", "--as-of", "2020-06-30", "--out", str(out)]) in (0, 2)
