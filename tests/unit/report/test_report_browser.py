@@ -6,6 +6,8 @@ skips, when no browser is found. ``ORGGRAPH_CHROMIUM`` names another Chromium bi
 
 from __future__ import annotations
 
+import shutil
+
 
 import numpy as np
 import pytest
