@@ -457,7 +457,13 @@ SCOPE_PEOPLE = Statement(
     "scope.people",
     _per_label("UNWIND $holders AS id MATCH (x:{L} {{id: id}})<-[:HOLDS_POST]-(p) RETURN p.id AS id", ("PartyOrg", "Unit", *TERRITORY_KINDS))
     + "\nUNION\n"
-    + _per_label("UNWIND $territories AS id MATCH (x:{L} {{id: id}})<-[:REPORTS_TO|LIAISES]-(p) RETURN p.id AS id", TERRITORY_KINDS),
+    + _per_label("UNWIND $territories AS id MATCH (x:{L} {{id: id}})<-[:REPORTS_TO|LIAISES]-(p) RETURN p.id AS id", TERRITORY_KINDS)
+    # party members of included organisations (组织关系) and members looking after included territories (联系户/责任区)
+    + "\nUNION\n"
+    + _per_label("UNWIND $holders AS id MATCH (x:{L} {{id: id}})<-[:MEMBER_OF]-(p) RETURN p.id AS id", ("PartyOrg",))
+    + "\nUNION\n"
+    + _per_label("UNWIND $territories AS id MATCH (x:{L} {{id: id}})<-[:RESPONSIBLE_FOR]-(p) RETURN p.id AS id",
+                 ("Area", "Community", "Grid")),
 )
 
 # --------------------------------------------------------------------------- appointments (交叉任职率, 一肩挑)
