@@ -221,7 +221,34 @@ def _stop_all_at_exit() -> None:  # pragma: no cover - exercised at exit
 # --------------------------------------------------------------------------- #
 
 
-class BoltTestServer:
+class ChildServer:
+    """What the throw-away test servers share: a server process in a child (``_proc``), its folder
+    (``root_dir``) and log (``LOG_NAME`` in it), and the context manager that starts and stops it.
+    Subclasses provide ``start()`` and ``stop()``."""
+
+    LOG_NAME = "server.log"
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    @property
+    def log_path(self) -> Path | None:
+        return self.root_dir / self.LOG_NAME if self.root_dir is not None else None
+
+    def is_running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def __enter__(self):
+        if not self.is_running():
+            self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+class BoltTestServer(ChildServer):
     """ArcadeDB (Bolt + HTTP) in a child Java process, for tests.
 
     Parameters
@@ -298,30 +325,9 @@ class BoltTestServer:
     def settings(self) -> BoltSettings:
         return BoltSettings(self.uri, self.user, self._password, self.database)
 
-    @property
-    def pid(self) -> int | None:
-        return self._proc.pid if self._proc is not None else None
-
-    @property
-    def log_path(self) -> Path | None:
-        return self.root_dir / "server.log" if self.root_dir is not None else None
-
-    def is_running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
-
     def __repr__(self) -> str:
         uri = f"bolt://{HOST}:{self.bolt_port}" if self.bolt_port else "not started"
         return f"<BoltTestServer uri={uri!r} database={self.database!r}>"
-
-    # -------------------------------------------------------- context manager
-
-    def __enter__(self) -> "BoltTestServer":
-        if not self.is_running():
-            self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     # ------------------------------------------------------------- lifecycle
 

@@ -52,7 +52,7 @@ import weakref
 from collections import deque
 from pathlib import Path
 
-from orggraph.testing.bolt_server import HOST, _free_port, _pdeathsig_preexec, _port_accepts
+from orggraph.testing.bolt_server import HOST, ChildServer, _free_port, _pdeathsig_preexec, _port_accepts
 
 __all__ = [
     "NEO4J_VERSION",
@@ -244,7 +244,7 @@ def _stop_all_at_exit() -> None:  # pragma: no cover - exercised at exit
             server.stop()
 
 
-class Neo4jTestServer:
+class Neo4jTestServer(ChildServer):
     """Neo4j Community 5.26 in a child Java process, for tests.
 
     Parameters
@@ -263,6 +263,8 @@ class Neo4jTestServer:
         Seconds to wait for Bolt once the JVM runs (the Maven fetch of a first
         start is not counted).
     """
+
+    LOG_NAME = "console.log"
 
     user = "neo4j"
     #: Community Edition's one user database
@@ -315,28 +317,9 @@ class Neo4jTestServer:
     def auth(self) -> tuple[str, str] | None:
         return (self.user, self._password) if self._auth else None
 
-    @property
-    def pid(self) -> int | None:
-        return self._proc.pid if self._proc is not None else None
-
-    @property
-    def log_path(self) -> Path | None:
-        return self.root_dir / "console.log" if self.root_dir is not None else None
-
-    def is_running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
-
     def __repr__(self) -> str:
         uri = f"bolt://{HOST}:{self.bolt_port}" if self.bolt_port else "not started"
         return f"<Neo4jTestServer {NEO4J_VERSION} uri={uri!r} database={self.database!r}>"
-
-    def __enter__(self) -> "Neo4jTestServer":
-        if not self.is_running():
-            self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     # ------------------------------------------------------------- lifecycle
 
