@@ -331,5 +331,57 @@ def qixia_grid_workers(path: Path | None = None) -> Path:
     return path
 
 
+#: 东城's 两委 (seed 001): each community's party organisation and 居委会, elected in April–June 2010
+_DC_BODIES = [f"dc-po-c{i:02d}" for i in range(1, 30)] + [f"dc-u-rc{i:02d}" for i in range(1, 30)]
+_DC_SCENARIO_DATE = "2010-03-15"
+
+
+def dongcheng_elected(folder: Path | None = None) -> tuple[Path, Path]:
+    """The 两委 elected after 东城's 居站分设 (seed 001: 顺利选举产生了新一届社区“两委”班子) and the 三委 posts.
+
+    Read from the dongcheng sample (after state): ``elected_2010.csv`` holds the 班子 (书记, 副书记,
+    委员, 主任, 副主任) current at 2010-12-31 of the 29 communities' party organisations and 居委会,
+    one row per post with the body it is on (``body_id``) and the day it started; people not in
+    the before state carry their ``cadres`` columns (the replay creates them). In the 3 kept
+    communities the sample keeps the members re-elected from 2007 on their old posts and ends the
+    leavers' on the election day; the replay re-elects the whole 班子, so their rows start on the
+    latest such end (the community's election day). ``sanwei_2010.csv`` holds the owners'
+    committee (业委会) posts the sample adds after the election (三委交叉任职), for a ``hire`` step.
+    """
+    base = OUT / "dongcheng"
+    folder = folder or base / "scenarios"
+    _, posts = _read(base, "posts")
+    _, before_posts = _read(base / "before", "posts")
+    header, cadres = _read(base, "cadres")
+    known = {r["id"] for r in _read(base / "before", "cadres")[1]}
+    person = {r["id"]: r for r in cadres}
+    roles = ("secretary", "deputy_secretary", "member", "director", "deputy_director")
+    community = {b: "c" + b[-2:] for b in _DC_BODIES}
+    ours = [p for p in posts if p["body_id"] in community and p["role"] in roles]
+    election_day: dict[str, str] = {}
+    for p in ours:  # the kept communities: the day the leavers' posts ended
+        if p["end"] and p["start"] < _DC_SCENARIO_DATE:
+            c = community[p["body_id"]]
+            election_day[c] = max(election_day.get(c, ""), p["end"])
+    cols = ["name", "gender", "birth_date", "education", "party_member", "ethnicity"]
+    rows, seen = [], set()
+    for p in sorted((p for p in ours if not p["end"]), key=lambda p: (_DC_BODIES.index(p["body_id"]), p["start"],
+                                                                      p["cadre_id"], p["role"])):
+        start = p["start"] if p["start"] >= _DC_SCENARIO_DATE else election_day[community[p["body_id"]]]
+        row = {"cadre_id": p["cadre_id"], "body_id": p["body_id"], "role": p["role"], "start": start}
+        new = p["cadre_id"] not in known and p["cadre_id"] not in seen
+        row.update({c: person[p["cadre_id"]][c] if new else "" for c in cols})
+        seen.add(p["cadre_id"])
+        rows.append(row)
+    _write(folder, "elected_2010", ["cadre_id", "body_id", "role", "start", *cols], rows)
+    _, units = _read(base, "units")
+    owners = {u["id"] for u in units if u["kind"] == "owners_committee"}
+    had = {(p["cadre_id"], p["body_id"], p["role"]) for p in before_posts}
+    sanwei = [{"cadre_id": p["cadre_id"], "body_id": p["body_id"], "role": p["role"], "start": p["start"]}
+              for p in posts if p["body_id"] in owners and (p["cadre_id"], p["body_id"], p["role"]) not in had]
+    _write(folder, "sanwei_2010", ["cadre_id", "body_id", "role", "start"], sorted(sanwei, key=lambda r: r["body_id"]))
+    return folder / "elected_2010.csv", folder / "sanwei_2010.csv"
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -195,11 +195,11 @@ class Edit:
             self._memo[key] = ok
         return [i for i in ids if i in ok]
 
-    def current_posts(self, bodies, roles=None) -> pd.DataFrame:
-        """HOLDS_POST rows on ``bodies`` current at the edit's date (roles filtered when given)."""
+    def current_posts(self, bodies, roles=None, day=None) -> pd.DataFrame:
+        """HOLDS_POST rows on ``bodies`` current at the edit's date, or at ``day`` (roles filtered when given)."""
         e = self.edges("HOLDS_POST")
         ok = e["target"].isin(list(bodies))
-        ok &= rules.current_mask(e["start"], e["end"], self.date)
+        ok &= rules.current_mask(e["start"], e["end"], self.date if day is None else day)
         if roles is not None:
             ok &= e["role"].isin(list(roles))
         return e[ok.to_numpy(dtype=bool)]

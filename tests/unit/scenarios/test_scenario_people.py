@@ -101,7 +101,20 @@ def test_elect_refuses_bad_tables():
         s.elect("rc1", [{"cadre_id": "zz", "role": "member"}])
     with pytest.raises(ScenarioError, match="role"):
         s.elect("rc1", [{"cadre_id": "p1", "role": "大王"}])
+    with pytest.raises(ScenarioError, match="no row for 'rc1'"):
+        s.elect("rc1", [{"cadre_id": "p1", "role": "member", "body_id": "po1"}])
     assert len(s) == 0
+
+
+def test_elect_takes_its_own_rows_of_a_table_for_several_bodies():
+    s = build_people().scenario("换届", date=DAY)
+    table = [{"cadre_id": "p4", "body_id": "rc1", "role": "director", "start": "2024-10-01"},
+             {"cadre_id": "p1", "body_id": "po1", "role": "secretary"}]
+    step = s.elect("rc1", table)
+    # only p4's row is rc1's; the old 班子 (p1, p4, p5, p7) ends; after, on 2024-10-01: p4 alone
+    assert step.summary["elected"] == 1 and step.summary["posts_ended"] == 4
+    assert step.summary["after"]["members"] == 1
+    assert s.graph.node("rc1")["term_start"] == pd.Timestamp("2024-10-01")
 
 
 def test_compare_shows_the_banzi_before_and_after():

@@ -140,7 +140,7 @@ def _read_table(table, base_dir=None, *, body_column: bool = False, what: str = 
         rows = [int(i) + 2 for i in np.flatnonzero(missing.to_numpy())][:5]
         raise ScenarioError(f"{what}: {source} row(s) {rows}: {', '.join(needed)} are required")
     frame["cadre_id"] = frame["cadre_id"].astype(str).str.strip()
-    extra = {"cadre_id", "role", "start"} | ({"body_id"} if body_column else set())
+    extra = {"cadre_id", "role", "start", "body_id"}
     _check_columns({c: None for c in frame.columns}, (_CADRE_COLUMNS | extra) - {"id"}, f"{what}: {source}")
     return frame
 
@@ -177,10 +177,13 @@ def elect(edit: Edit, body: str, table) -> Outcome:
     Every current 班子 post on ``body`` (roles secretary, deputy_secretary,
     member, director, deputy_director) ends on the scenario date; staff and
     grid posts stay. Each row of ``table`` then starts a post on ``body`` on that
-    date: ``cadre_id`` and ``role`` are required; a ``cadre_id`` not yet in the
-    graph is a new person, created from the row's other ``cadres`` columns
+    date (or on the row's ``start``): ``cadre_id`` and ``role`` are required; a
+    table with a ``body_id`` column may hold several bodies' 班子 (only the rows
+    of ``body`` are used, so one file serves every election of a 换届); a
+    ``cadre_id`` not yet in the graph is a new person, created from the row's other ``cadres`` columns
     (``name`` required; ``gender``, ``birth_date``, ``education`` …). The body's
-    ``term_start`` becomes the scenario date and its ``term_no`` (届次) goes up by one.
+    ``term_start`` becomes the election day (the earliest ``start`` of the rows,
+    else the scenario date) and its ``term_no`` (届次) goes up by one.
 
     Parameters
     ----------
@@ -191,7 +194,8 @@ def elect(edit: Edit, body: str, table) -> Outcome:
         (Chinese headers of the ``cadres`` table accepted, 人员编号 and 职务 too).
 
     Returns the summary ``before`` and ``after`` (members, women, under_35,
-    mean_age, college_or_above at the scenario date); ids only, never names.
+    mean_age, college_or_above): before at the scenario date, after on the
+    latest ``start`` of the rows (the whole new 班子 in office); ids only, never names.
 
     Raises
     ------
@@ -203,6 +207,10 @@ def elect(edit: Edit, body: str, table) -> Outcome:
 
     edit.require(body, ("PartyOrg", "Unit"), "body")
     frame = _read_table(table, getattr(edit, "base_dir", None))
+    if "body_id" in frame.columns:  # one table for several bodies: this body's rows
+        frame = frame[frame["body_id"].astype(str).str.strip() == body].drop(columns="body_id")
+        if frame.empty:
+            raise ScenarioError(f"elect: the table has a body_id column but no row for {body!r}")
     for r in frame["role"]:  # refuse a bad role before anything changes
         enum_value("role", r, "role")
     before = _structure(edit, body, COMMITTEE_ROLES)
@@ -210,12 +218,13 @@ def elect(edit: Edit, body: str, table) -> Outcome:
     current = edit.current_posts([body], roles=COMMITTEE_ROLES)
     ended = edit.end_posts(e.index.isin(current.index))
     created = _people_and_posts(edit, frame, [body] * len(frame), "elect")
+    starts = [as_date(v, "start") for v in frame["start"] if v is not None and v == v] if "start" in frame.columns else []
     kind = edit.kind(body)
     row = edit.node_row(kind, body)
     term_no = row.get("term_no")
-    edit.set_attrs(kind, [body], term_start=pd.Timestamp(edit.date),
+    edit.set_attrs(kind, [body], term_start=pd.Timestamp(min(starts, default=edit.date)),
                    **({"term_no": int(term_no) + 1} if term_no is not None and not pd.isna(term_no) else {}))
-    after = _structure(edit, body, COMMITTEE_ROLES)
+    after = _structure(edit, body, COMMITTEE_ROLES, max(starts, default=edit.date))  # once all have taken office
     details = pd.DataFrame({"measure": list(before), "before": list(before.values()), "after": list(after.values())})
     return Outcome({"body": body, "posts_ended": ended, "elected": int(frame["cadre_id"].nunique()),
                     "new_people": created, "before": before, "after": after}, details=details)
@@ -248,15 +257,16 @@ def hire(edit: Edit, table) -> Outcome:
     return Outcome({"posts": int(len(frame)), "new_people": created, "bodies": int(frame["body_id"].nunique())})
 
 
-def _structure(edit: Edit, body: str, roles) -> dict:
-    """班子 structure of ``body`` at the edit's date: members, women, under_35, mean_age, college_or_above."""
+def _structure(edit: Edit, body: str, roles, day=None) -> dict:
+    """班子 structure of ``body`` at the edit's date (or ``day``): members, women, under_35, mean_age, college_or_above."""
     from ... import rules
     from ...queries.people import ages
 
-    people = edit.current_posts([body], roles=roles)["source"].unique()
+    day = edit.date if day is None else day
+    people = edit.current_posts([body], roles=roles, day=day)["source"].unique()
     cad = edit.nodes("Cadre")
     cad = cad[cad["id"].isin(list(people))]
-    age = ages(cad["birth_date"], cad["birth_year"], edit.date)
+    age = ages(cad["birth_date"], cad["birth_year"], day)
     known = age[~np.isnan(age)]
     return {
         "members": int(len(cad)),
