@@ -113,6 +113,7 @@ class OrgGraph:
     leadership_profile = _query_method(_q.leadership_profile)
     party_membership = _query_method(_q.party_membership)
     member_reports = _query_method(_q.member_reports)
+    member_responsibilities = _query_method(_q.member_responsibilities)
     term_expiry = _query_method(_q.term_expiry)
 
     # ------------------------------------------------------------ backend access

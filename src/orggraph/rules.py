@@ -59,6 +59,8 @@ __all__ = [
     "exists_mask",
     "COMPOUND",
     "BUILDING",
+    "RESPONSIBILITY_HOUSEHOLDS",
+    "RESPONSIBILITY_ZONE",
     "BOUNDARY_ZONE",
     "COMPOUND_BRANCH_LEVEL",
     "COMPOUND_ORG_LEVELS",
@@ -378,3 +380,7 @@ GENERAL_BRANCH_MIN_MEMBERS = 50
 COMMITTEE_MIN_MEMBERS = 100
 #: a body's term in years when ``term_years`` is empty (村(居)两委 每届5年)
 TERM_YEARS = 5
+#: ``RESPONSIBLE_FOR.kind`` of a 党员联系户 (the member looks after the households of an area; seed 003: 党员联系户制度)
+RESPONSIBILITY_HOUSEHOLDS = "households"
+#: ``RESPONSIBLE_FOR.kind`` of a 党员责任区 (the member answers for a zone; seed 003: 划定党员责任区)
+RESPONSIBILITY_ZONE = "zone"

@@ -166,6 +166,10 @@ class Backend(ABC):
     def term_expiry(self, *, within: str | None, as_of: _dt.date) -> pd.DataFrame:
         """:func:`orggraph.queries.people.term_expiry`: bodies with their term."""
 
+    @abstractmethod
+    def member_responsibilities(self, *, within: str | None, as_of: _dt.date) -> dict[str, pd.DataFrame]:
+        """:func:`orggraph.queries.people.member_responsibilities`: ``communities``, ``people`` and ``areas`` rows."""
+
 
 def _params(method) -> list[tuple[str, object]]:
     return [(p.name, p.kind) for p in inspect.signature(method).parameters.values() if p.name != "self"]

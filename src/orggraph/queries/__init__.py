@@ -22,6 +22,7 @@ interlock_metrics          交叉任职网络中心性 (interlocks)
 leadership_profile         班子结构 (people)
 party_membership           党员数 (people)
 member_reports             在职党员双报到 (people)
+member_responsibilities    党员联系户/党员责任区 (people)
 term_expiry                超期未换届 (people)
 audit                      体检: every query in one report (audit)
 village_one_shoulder       村两委一肩挑: per village (villages)
@@ -39,9 +40,9 @@ from .coverage import CoverageReport, coverage_gaps
 from .norms import Norms, check_norms
 from .interlocks import connectors, interlock_metrics, interlock_network, interlocks
 from .owners import owners_committee_overlap
-from .people import leadership_profile, member_reports, party_membership, term_expiry
+from .people import leadership_profile, member_reports, member_responsibilities, party_membership, term_expiry
 from .audit import AuditReport, audit
 from .trends import audit_series
 from .villages import village_one_shoulder
 
-__all__ = ["QUERIES", "cross_appointment_rate", "one_shoulder", "interlocks", "connectors", "interlock_network", "interlock_metrics", "coverage_gaps", "CoverageReport", "check_norms", "Norms", "unassigned_areas", "boundary_zones", "boundary_geometry", "chain_breaks", "owners_committee_overlap", "audit", "AuditReport", "audit_series", "village_one_shoulder", "leadership_profile", "party_membership", "member_reports", "term_expiry"]
+__all__ = ["QUERIES", "cross_appointment_rate", "one_shoulder", "interlocks", "connectors", "interlock_network", "interlock_metrics", "coverage_gaps", "CoverageReport", "check_norms", "Norms", "unassigned_areas", "boundary_zones", "boundary_geometry", "chain_breaks", "owners_committee_overlap", "audit", "AuditReport", "audit_series", "village_one_shoulder", "leadership_profile", "party_membership", "member_reports", "member_responsibilities", "term_expiry"]

@@ -42,6 +42,7 @@ __all__ = [
     "leadership_profile",
     "party_membership",
     "member_reports",
+    "member_responsibilities",
     "term_expiry",
     "people_norm_violations",
     "YOUTH_AGE",
@@ -498,3 +499,124 @@ def term_expiry(g, within_months: int = 0, *, within: str | None = None, as_of=N
     text = ["body_id", "body_name", "label", "kind", "status", "community_id", "street_id"]
     b = b.assign(**text_frame(b[text]))
     return conform(b, _TERM_COLUMNS, "term_expiry", typed=False)
+
+
+# --------------------------------------------------------------------------- 党员联系户 / 党员责任区
+
+#: what a backend's member_responsibilities returns: three frames
+#: ``communities``: the communities in scope with their street and district (a community with nothing has its row);
+RESPONSIBILITY_COMMUNITIES = _PLACE
+#: ``people``: one row per (community, party member, kind) with a RESPONSIBLE_FOR edge to the community or a
+#: territory it contains;
+RESPONSIBILITY_PEOPLE = ["community_id", "cadre_id", "kind"]
+#: ``areas``: one row per (community, area it contains at any depth): ``top`` when no area contains it,
+#: ``covered`` when a party member is responsible for it or a territory containing it, ``parent_covered`` when
+#: an area directly containing it is covered
+RESPONSIBILITY_AREAS = ["community_id", "area_id", "kind", "households", "top", "covered", "parent_covered"]
+_RESP_COUNTS = ["members", "liaison_members", "zone_members", "households", "households_covered", "compounds",
+                "compounds_covered", "buildings", "buildings_covered"]
+_RESP_SHARES = {"household_coverage": ("households_covered", "households"),
+                "compound_coverage": ("compounds_covered", "compounds"),
+                "building_coverage": ("buildings_covered", "buildings")}
+_RESP_TAIL = ["members", "liaison_members", "zone_members", "households", "households_covered", "household_coverage",
+              "compounds", "compounds_covered", "compound_coverage", "buildings", "buildings_covered",
+              "building_coverage"]
+_RESP_COLUMNS = {
+    "community": ["community_id", "community_name", "street_id"] + _RESP_TAIL,
+    "street": ["street_id", "street_name", "communities"] + _RESP_TAIL,
+    "district": ["district_id", "district_name", "communities"] + _RESP_TAIL,
+}
+
+
+@register(_RESP_COLUMNS, zh="党员联系户/责任区")
+def member_responsibilities(g, by: str = "community", *, within: str | None = None, as_of=None) -> pd.DataFrame:
+    """党员联系户 and 党员责任区: party members looking after households and zones, and what they cover.
+
+    A *responsibility* is a ``RESPONSIBLE_FOR`` edge (ledger table
+    ``responsibilities``) from a party member (``party_member`` true or a
+    current membership at ``as_of``) to an area, grid or community; its
+    ``kind`` is ``households`` (联系户) or ``zone`` (责任区). Edges from people
+    who are not party members at ``as_of`` are left out. An area is *covered*
+    when it, or a territory containing it (``CONTAINS*``), is the target of a
+    responsibility of either kind.
+
+    Per community (its areas: those it contains at any depth):
+
+    * ``members``: distinct party members with a responsibility for the
+      community or a territory inside it; ``liaison_members`` (联系户) and
+      ``zone_members`` (责任区) the same per kind (a member may be in both);
+    * ``households``: the households of its top-level areas (areas no other area
+      contains); ``households_covered``: the households of the covered areas
+      whose containing area is not covered (each household once: a covered
+      compound counts whole, a covered building in an uncovered compound counts
+      alone); ``household_coverage = households_covered / households``;
+    * ``compounds`` / ``compounds_covered`` / ``compound_coverage`` and
+      ``buildings`` / ``buildings_covered`` / ``building_coverage``: areas of
+      kind compound (小区) and building (楼栋), and the covered ones.
+
+    Shares are NaN where the denominator is 0 (不适用). By street or district:
+    sums of the communities' counts, except ``members`` (distinct people of the
+    group), and the shares of the sums. Definition, denominators and source:
+    docs/queries/member_responsibilities.md.
+
+    Examples
+    --------
+    >>> import orggraph as og
+    >>> g = og.OrgGraph()
+    >>> g.add_node("Community", "c1", name="安宁社区")
+    >>> g.add_node("Area", "a1", name="一号小区", kind="compound", parent_id="c1", households=120)
+    >>> g.add_node("Area", "a2", name="二号小区", kind="compound", parent_id="c1", households=80)
+    >>> g.add_node("Cadre", "p1", name="甲", party_member=True)
+    >>> g.add_edge("RESPONSIBLE_FOR", "p1", "a1", kind="责任区")
+    >>> r = g.member_responsibilities(as_of="2024-01-01").iloc[0]
+    >>> int(r["members"]), int(r["households_covered"]), float(r["household_coverage"])
+    (1, 120, 0.6)
+    """
+    by = _check_by(by, _BY)
+    found = dispatch(g, "member_responsibilities", within=check_within(g, within), as_of=normalize_as_of(as_of))
+    comms = conform(found["communities"], RESPONSIBILITY_COMMUNITIES, "member_responsibilities", typed=False)
+    people = conform(found["people"], RESPONSIBILITY_PEOPLE, "member_responsibilities", typed=False)
+    areas = conform(found["areas"], RESPONSIBILITY_AREAS, "member_responsibilities", typed=False)
+    comms = comms.drop_duplicates("community_id").sort_values("community_id").reset_index(drop=True)
+    hh = pd.to_numeric(pd.Series(list(areas["households"]), dtype=object), errors="coerce").fillna(0).to_numpy(dtype="int64")
+    top, covered = areas["top"].astype(bool).to_numpy(), areas["covered"].astype(bool).to_numpy()
+    topmost = covered & ~areas["parent_covered"].astype(bool).to_numpy()
+    kind = areas["kind"].to_numpy(dtype=object)
+    per_area = pd.DataFrame({
+        "community_id": areas["community_id"].to_numpy(dtype=object),
+        "households": np.where(top, hh, 0), "households_covered": np.where(topmost, hh, 0),
+        "compounds": kind == rules.COMPOUND, "compounds_covered": (kind == rules.COMPOUND) & covered,
+        "buildings": kind == rules.BUILDING, "buildings_covered": (kind == rules.BUILDING) & covered,
+    })
+    area_counts = per_area.groupby("community_id").sum()
+    people = people.drop_duplicates()
+
+    def member_counts(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+        out = pd.DataFrame({"members": frame.groupby(key)["cadre_id"].nunique()})
+        for col, k in (("liaison_members", rules.RESPONSIBILITY_HOUSEHOLDS), ("zone_members", rules.RESPONSIBILITY_ZONE)):
+            out[col] = frame[frame["kind"] == k].groupby(key)["cadre_id"].nunique()
+        return out
+
+    def finish(out: pd.DataFrame, key: str) -> pd.DataFrame:
+        for col in _RESP_COUNTS:
+            out[col] = out[col].fillna(0).astype("int64")
+        for col, (num, den) in _RESP_SHARES.items():
+            out[col] = rate(out[num], out[den])
+        out = out.sort_values(key).reset_index(drop=True)
+        text = [c for c in _RESP_COLUMNS[by] if c.endswith(("_id", "_name"))]
+        out = out.assign(**text_frame(out[text]))
+        return conform(out, _RESP_COLUMNS[by], "member_responsibilities", typed=False)
+
+    if by == "community":
+        out = comms.join(member_counts(people, "community_id"), on="community_id").join(area_counts, on="community_id")
+        return finish(out, "community_id")
+    key, name = f"{by}_id", f"{by}_name"
+    comms = comms[comms[key].notna()]
+    grouped = comms.groupby(key).agg(**{name: (name, "first"), "communities": ("community_id", "size")})
+    where = comms.set_index("community_id")[key]
+    people = people[people["community_id"].isin(where.index)].assign(group=lambda f: f["community_id"].map(where))
+    area_counts = area_counts[area_counts.index.isin(where.index)]
+    sums = area_counts.groupby(where.reindex(area_counts.index).to_numpy()).sum()
+    out = grouped.join(member_counts(people, "group")).join(sums).reset_index()
+    out["communities"] = out["communities"].astype("int64")
+    return finish(out, key)

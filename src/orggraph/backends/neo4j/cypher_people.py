@@ -125,7 +125,39 @@ TERM_BODIES = Statement(
     "ORDER BY body_id",
 )
 
+#: one row per (community in scope, party member, kind) with a RESPONSIBLE_FOR edge to it or a territory inside it
+RESPONSIBILITY_PEOPLE = Statement(
+    "people.responsibility_people",
+    f"MATCH (c:Community)\nWHERE {_in_scope('c')}\n"
+    f"MATCH (c)-[:CONTAINS*0..]->(t:{TERRITORY})\n"
+    "WITH DISTINCT c, t\n"
+    "MATCH (t)<-[r:RESPONSIBLE_FOR]-(p:Cadre)\n"
+    f"WHERE {_PARTY}\n"
+    "RETURN DISTINCT c.id AS community_id, p.id AS cadre_id, r.kind AS kind\n"
+    "ORDER BY community_id, cadre_id, kind",
+)
+
+def _covered(x: str) -> str:
+    """A party member's RESPONSIBLE_FOR edge reaches area ``x`` (on it or on a territory containing it)."""
+    return f"EXISTS {{ MATCH ({x})<-[:CONTAINS*0..]-(:{TERRITORY})<-[:RESPONSIBLE_FOR]-(p:Cadre) WHERE {_PARTY} }}"
+
+
+#: one row per (community in scope, area it contains at any depth): top-level, covered, its container covered
+RESPONSIBILITY_AREAS = Statement(
+    "people.responsibility_areas",
+    f"MATCH (c:Community)\nWHERE {_in_scope('c')}\n"
+    "MATCH (c)-[:CONTAINS*0..]->(a:Area)\n"
+    "WITH DISTINCT c, a\n"
+    "RETURN c.id AS community_id, a.id AS area_id, a.kind AS kind, a.households AS households,\n"
+    "  NOT EXISTS { MATCH (a)<-[:CONTAINS]-(:Area) } AS top,\n"
+    f"  {_covered('a')} AS covered,\n"
+    f"  EXISTS {{ MATCH (a)<-[:CONTAINS]-(pa:Area) WHERE {_covered('pa')} }} AS parent_covered\n"
+    "ORDER BY community_id, area_id",
+)
+
 STATEMENTS = (
+    RESPONSIBILITY_PEOPLE,
+    RESPONSIBILITY_AREAS,
     LEADERSHIP_COMMUNITIES,
     LEADERSHIP_PEOPLE,
     PARTY_MEMBERSHIP,

@@ -73,6 +73,17 @@ def _status_counts(store, org_key: np.ndarray, cadre: np.ndarray, full: np.ndarr
     return per_org(every[is_full]), per_org(every[~is_full])
 
 
+def _community_places(store, comm: np.ndarray) -> pd.DataFrame:
+    """For each community code: its id and name, its street's and its district's (object columns)."""
+    street = c.ref_codes(store, "Community", "street_id", comm)
+    district = c.ref_codes(store, "Street", "district_id", street)
+    return pd.DataFrame({
+        "community_id": c.decode(store, comm), "community_name": _names(store, "Community", comm),
+        "street_id": c.decode(store, street), "street_name": _names(store, "Street", street),
+        "district_id": c.decode(store, district), "district_name": _names(store, "District", district),
+    }, dtype=object)
+
+
 class PeopleMixin:
     def leadership_profile(self, *, bodies, roles, within, as_of) -> pd.DataFrame:
         store = self.store
@@ -88,14 +99,8 @@ class PeopleMixin:
         empty = np.setdiff1d(comms, held["comm"].to_numpy())
         held = pd.concat([held, pd.DataFrame({"comm": empty, "cadre": -1, "body": None})], ignore_index=True)
         comm, who = held["comm"].to_numpy(dtype=np.int64), held["cadre"].to_numpy(dtype=np.int64)
-        street = c.ref_codes(store, "Community", "street_id", comm)
-        district = c.ref_codes(store, "Street", "district_id", street)
-        out = pd.DataFrame({
-            "community_id": c.decode(store, comm), "community_name": _names(store, "Community", comm),
-            "street_id": c.decode(store, street), "street_name": _names(store, "Street", street),
-            "district_id": c.decode(store, district), "district_name": _names(store, "District", district),
-            "cadre_id": c.decode(store, who), "body": held["body"].to_numpy(dtype=object),
-        }, dtype=object)
+        out = _community_places(store, comm).assign(cadre_id=c.decode(store, who),
+                                                    body=held["body"].to_numpy(dtype=object))
         for col in ("gender", "birth_year", "education"):
             out[col] = _cadre_column(store, col, who)
         births = np.append(store.node_frame("Cadre")["birth_date"].to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT"))
@@ -193,3 +198,38 @@ class PeopleMixin:
                 "community_id": c.decode(store, comm), "street_id": c.decode(store, street),
             }))
         return pd.concat(parts, ignore_index=True)
+
+    def member_responsibilities(self, *, within, as_of) -> dict[str, pd.DataFrame]:
+        store = self.store
+        comms = _scope_codes(store, within, "Community")
+        terr, comm = c.community_closure(store)
+        mine = c.flags(store, comms)[comm]
+        terr, comm = terr[mine], comm[mine]
+        # responsibilities of party members (RESPONSIBLE_FOR: cadre -> area, grid or community)
+        src, dst = store.edge_codes("RESPONSIBLE_FOR")
+        kind = store.edge_frame("RESPONSIBLE_FOR")["kind"].to_numpy(dtype=object)
+        ok = (src >= 0) & (dst >= 0)
+        ok[ok] = _party(store, src[ok], as_of)
+        src, dst, kind = src[ok], dst[ok], kind[ok]
+        i, j = c.join_codes(dst, terr)
+        people = pd.DataFrame({"community_id": c.decode(store, comm[j]), "cadre_id": c.decode(store, src[i]),
+                               "kind": kind[i]}, dtype=object).drop_duplicates()
+        # areas: covered when a target is the area or contains it; top when no area contains it
+        inside, _ = c.contains_closure(store, c.distinct(dst))
+        covered = c.flags(store, inside)
+        is_area = c.kind_flags(store, "Area")
+        e_src, e_dst = store.edge_codes("CONTAINS")  # container -> contained
+        both = (e_src >= 0) & (e_dst >= 0) & is_area[e_src] & is_area[e_dst]
+        inner = c.flags(store, e_dst[both])
+        parent_covered = c.flags(store, e_dst[both & covered[e_src]])
+        at = is_area[terr]
+        area, where = terr[at], comm[at]
+        frame = store.node_frame("Area")
+        rows = c.node_rows(store, "Area", area)
+        areas = pd.DataFrame({
+            "community_id": c.decode(store, where), "area_id": c.decode(store, area),
+            "kind": c.take(frame["kind"].to_numpy(dtype=object), rows),
+            "households": c.take(frame["households"].to_numpy(dtype=object), rows),
+            "top": ~inner[area], "covered": covered[area], "parent_covered": parent_covered[area],
+        })
+        return {"communities": _community_places(store, comms), "people": people, "areas": areas}

@@ -11,7 +11,15 @@ import pandas as pd
 
 from .. import cypher_people as cp
 from .... import rules
-from ....queries.people import LEADERSHIP_PEOPLE, MEMBERSHIP_ORGS, REPORTING_MEMBERS, SUPERVISORY_CONFLICTS, TERM_BODIES
+from ....queries.people import (
+    LEADERSHIP_PEOPLE,
+    MEMBERSHIP_ORGS,
+    REPORTING_MEMBERS,
+    RESPONSIBILITY_AREAS,
+    RESPONSIBILITY_PEOPLE,
+    SUPERVISORY_CONFLICTS,
+    TERM_BODIES,
+)
 from ._common import frame, sorted_list
 
 _PLACE = ["community_id", "community_name", "street_id", "street_name", "district_id", "district_name"]
@@ -44,3 +52,13 @@ class PeopleMixin:
 
     def term_expiry(self, *, within, as_of) -> pd.DataFrame:
         return frame(self.runner, cp.TERM_BODIES, TERM_BODIES, within=within)
+
+    def member_responsibilities(self, *, within, as_of) -> dict[str, pd.DataFrame]:
+        areas = frame(self.runner, cp.RESPONSIBILITY_AREAS, RESPONSIBILITY_AREAS, within=within, as_of=as_of)
+        for col in ("top", "covered", "parent_covered"):
+            areas[col] = areas[col].astype(bool)
+        return {
+            "communities": frame(self.runner, cp.LEADERSHIP_COMMUNITIES, _PLACE, within=within),
+            "people": frame(self.runner, cp.RESPONSIBILITY_PEOPLE, RESPONSIBILITY_PEOPLE, within=within, as_of=as_of),
+            "areas": areas,
+        }
