@@ -6,6 +6,6 @@ The spreadsheet forms are methods of the report itself
 
 from __future__ import annotations
 
-from .html import TABLE_TITLES, render_html, write_html
+from .html import TABLE_TITLES, render_html, trend_dates, write_html
 
-__all__ = ["write_html", "render_html", "TABLE_TITLES"]
+__all__ = ["write_html", "render_html", "trend_dates", "TABLE_TITLES"]

@@ -26,7 +26,12 @@ import pandas as pd
 
 from ..queries.audit import NOT_APPLICABLE
 
-__all__ = ["write_html", "render_html", "TABLE_TITLES", "NETWORK_LIMIT"]
+__all__ = ["write_html", "render_html", "trend_dates", "TABLE_TITLES", "NETWORK_LIMIT", "TREND_DATES", "TREND_PLOTS"]
+
+#: at most this many dates in the report's trend section (the latest year ends and the report's date)
+TREND_DATES = 5
+#: at most this many indicators drawn in the trend figure (the rates that changed, in the audit's order)
+TREND_PLOTS = 6
 
 #: detail table → (English title, Chinese title), in the order the report shows them
 TABLE_TITLES = {
@@ -315,11 +320,105 @@ def _plots(report, tables: dict[str, pd.DataFrame], graph, masks) -> list[tuple[
     return out
 
 
+# --------------------------------------------------------------------------- trends (趋势)
+
+
+def trend_dates(graph, as_of, max_dates: int = TREND_DATES) -> list[_dt.date]:
+    """The dates of the report's trend section: [] when the ledger does not span several years.
+
+    The ledger's years are those of the ``start`` / ``end`` dates of posts and of dated structure
+    (territories, bodies, ``CONTAINS`` / ``COVERS`` / ``SUBORDINATE_TO``) up to ``as_of``. When the
+    earliest is before ``as_of``'s year, the dates are 31 December of each year from it to the year
+    before ``as_of``, then ``as_of``; the last ``max_dates`` of them are kept.
+    """
+    from .. import rules
+    from ..queries._base import normalize_as_of
+
+    as_of = normalize_as_of(as_of)
+    frames = [graph.nodes(kind) for kind in rules.DATED_NODE_KINDS]
+    frames += [graph.edges(kind) for kind in (*rules.DATED_EDGE_TYPES, "HOLDS_POST")]
+    first = None
+    for f in frames:
+        for col in ("start", "end"):
+            if col in f.columns and len(f):
+                d = pd.to_datetime(f[col], errors="coerce")
+                d = d[d <= pd.Timestamp(as_of)]
+                if d.notna().any():
+                    year = int(d.min().year)
+                    first = year if first is None else min(first, year)
+    if first is None or first >= as_of.year:
+        return []
+    days = [_dt.date(y, 12, 31) for y in range(first, as_of.year)] + [as_of]
+    return days[-max_dates:]
+
+
+def _trend_table(series: pd.DataFrame) -> pd.DataFrame:
+    """One row per indicator, one column per date: the value (a rate with its numerator/denominator)."""
+    def shown(r) -> str:
+        if _missing(r.value) or not getattr(r, "applicable", True):
+            return "–" if _missing(r.value) else NOT_APPLICABLE
+        if r.measure == "数量":
+            return f"{int(r.value):,}"
+        return f"{r.value:.1%} ({int(r.numerator):,}/{int(r.denominator):,})"
+
+    s = series.assign(shown=[shown(r) for r in series.itertuples(index=False)],
+                      day=series["as_of"].dt.strftime("%Y-%m-%d"))
+    order = list(dict.fromkeys(s["indicator"]))
+    wide = s.pivot_table(index=["indicator", "zh"], columns="day", values="shown", aggfunc="first").reset_index()
+    wide = wide.set_index("indicator").loc[order].reset_index()
+    wide.columns.name = None
+    return wide.rename(columns={"zh": "指标", "indicator": "indicator 指标代码"})[
+        ["指标", "indicator 指标代码", *sorted(c for c in wide.columns if c not in ("indicator", "zh"))]]
+
+
+def _trend_figure(series: pd.DataFrame):
+    """The rates that changed over the dates (at most :data:`TREND_PLOTS`), one panel each; None when none did."""
+    import matplotlib.pyplot as plt
+
+    from .. import plot
+    from ..plot.fonts import cjk_font
+
+    rates = series[series["measure"] != "数量"]
+    changed = [ind for ind, part in rates.groupby("indicator", sort=False)
+               if part["value"].dropna().nunique() > 1][:TREND_PLOTS]
+    if not changed:
+        return None
+    cols = min(3, len(changed))
+    rows = -(-len(changed) // cols)
+    cjk_font()  # before the figure exists, as every plot of the package
+    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 3.8 * rows), squeeze=False, layout="constrained")
+    for ax, ind in zip(axes.flat, changed):
+        plot.trend(series, ind, ax=ax)
+    for ax in list(axes.flat)[len(changed):]:
+        ax.set_visible(False)
+    return fig
+
+
+def _trend_section(report, graph, dates, plots: bool) -> list[str]:
+    """The HTML of the trend section (趋势): the headline at each date as a table, and the changed rates drawn."""
+    from ..errors import QueryNotSupportedError
+
+    head = f'<h2 id="trend-section">Trends 趋势 ({_e(dates[0])} – {_e(dates[-1])})</h2>'
+    try:
+        series = graph.audit_series(as_of=dates, within=report.within)
+    except QueryNotSupportedError as err:
+        return [head, f'<p class="note">趋势不可用 trend not available on this backend: {_e(err)}</p>']
+    out = [head, '<p class="note">Every headline indicator audited on each date (31 December of each year, '
+                 "then the report's date) on the graph as it stood that day; rates with numerator/denominator. "
+                 "每个日期按当日结构重新体检。</p>", _table(_trend_table(series), "trend", None)]
+    fig = _trend_figure(series) if plots else None
+    if fig is not None:
+        caption = "Rates that changed over the years 变化的指标趋势"
+        out.append(f'<figure><img alt="{_e(caption)}" src="data:image/png;base64,{_png(fig)}">'
+                   f"<figcaption>{_e(caption)}</figcaption></figure>")
+    return out
+
+
 # --------------------------------------------------------------------------- the page
 
 
 def render_html(report, title: str | None = None, graph=None, *, show_people: bool = False,
-                max_rows: int | None = 200, plots: bool = True) -> str:
+                max_rows: int | None = 200, plots: bool = True, trend=None) -> str:
     """The HTML text of :func:`write_html` (same parameters, without ``path``)."""
     from .. import __version__
 
@@ -357,10 +456,21 @@ def render_html(report, title: str | None = None, graph=None, *, show_people: bo
     nav = "".join(
         f'<li><a href="#t-{_e(n)}">{_e(TABLE_TITLES.get(n, (n, ""))[1] or n)}</a> ({len(tables[n]):,})</li>' for n in shown
     )
-    parts.append(f'<nav><ul><li><a href="#headline-section">主要指标 Headline</a></li>'
+    if graph is None or trend is False:
+        dates = []
+    elif trend is None or trend is True:
+        dates = trend_dates(graph, report.as_of)
+    else:
+        from ..queries._base import normalize_as_of
+
+        dates = sorted({normalize_as_of(d) for d in trend})
+    trend_link = '<li><a href="#trend-section">趋势 Trends</a></li>' if dates else ""
+    parts.append(f'<nav><ul><li><a href="#headline-section">主要指标 Headline</a></li>{trend_link}'
                  f'<li><a href="#plots">图表 Plots</a></li>{nav}</ul></nav>')
     parts.append('<h2 id="headline-section">Headline indicators 主要指标</h2>')
     parts.append(_headline(report.headline))
+    if dates:
+        parts += _trend_section(report, graph, dates, plots)
     if plots:
         parts.append('<h2 id="plots">Plots 图表</h2>')
         for caption, alt, data in _plots(report, tables, graph, masks):
@@ -380,7 +490,7 @@ def render_html(report, title: str | None = None, graph=None, *, show_people: bo
 
 
 def write_html(report, path, title: str | None = None, graph=None, *, show_people: bool = False,
-               max_rows: int | None = 200, plots: bool = True) -> Path:
+               max_rows: int | None = 200, plots: bool = True, trend=None) -> Path:
     """Write an audit report (体检报告) as one self-contained HTML file.
 
     Parameters
@@ -405,6 +515,13 @@ def write_html(report, path, title: str | None = None, graph=None, *, show_peopl
         spreadsheet export has every row.
     plots : bool
         Embed the plots (default True).
+    trend : None, bool or sequence of dates
+        The trend section (趋势, needs ``graph``): every headline indicator
+        audited at several dates (``graph.audit_series``), as a table and a
+        figure of the rates that changed. None (default) or True: when the
+        ledger spans several years, at the dates of :func:`trend_dates` (31
+        December of the latest years, then the report's date); False: none;
+        a sequence: those dates.
 
     Returns
     -------
@@ -421,7 +538,7 @@ def write_html(report, path, title: str | None = None, graph=None, *, show_peopl
     True
     """
     path = Path(path)
-    text = render_html(report, title, graph, show_people=show_people, max_rows=max_rows, plots=plots)
+    text = render_html(report, title, graph, show_people=show_people, max_rows=max_rows, plots=plots, trend=trend)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path

@@ -52,7 +52,8 @@ def test_title_headline_and_every_table(qixia_page):
     page = _Page(text)
     assert "<title>体检 Audit · 栖霞市 · 2020-06-30</title>" in text
     assert page.ids("table")[0] == "headline"
-    assert set(page.ids("table")) == {"headline"} | {n for n, f in report.items() if len(f)}
+    # the trend table: the qixia ledger spans 2016–2020 (tests/unit/report/test_report_trend.py)
+    assert set(page.ids("table")) == {"headline", "trend"} | {n for n, f in report.items() if len(f)}
     # the headline: one row per indicator, numbers as the report has them
     headline = text[text.index('<table id="headline"'):text.index("</table>", text.index('<table id="headline"'))]
     assert headline.count("<tr>") == 1 + len(report.headline)
@@ -81,8 +82,8 @@ def test_plots_are_embedded_png_images(qixia_page):
     page = _Page(text)
     images = [a for t, a in page.tags if t == "img"]
     # headline rates, 两委交叉任职率, 小区党组织组建率, 网格员配备率, the map of areas, the two indicator maps
-    # (docs/maps.md), the network (no within: no tree)
-    assert len(images) == 8
+    # (docs/maps.md), the network (no within: no tree), the trend of the rates that changed since 2016
+    assert len(images) == 9
     for a in images:
         png = Image.open(io.BytesIO(base64.b64decode(a["src"].split(",", 1)[1])))
         assert png.format == "PNG" and png.width > 400 and png.height > 200
@@ -156,8 +157,8 @@ def test_cli_writes_an_html_report(tmp_path, capsys):
     text = out.read_text(encoding="utf-8")
     assert "<title>体检 Audit · 霞光社区 (qx-c01) · 2020-06-30</title>" in text
     # headline rates, 两委交叉任职率, the two coverage charts, the community's territory tree, the map of areas,
-    # the two indicator maps, the network
-    assert text.count("<img") == 9 and "Territories of qx-c01 区域层级" in text
+    # the two indicator maps, the network, the trend
+    assert text.count("<img") == 10 and "Territories of qx-c01 区域层级" in text
     assert main(["audit", "--sample", "qixia", "--out", str(tmp_path / "r.pdf")]) == 1
     assert "an .html report" in capsys.readouterr().err
 
