@@ -108,6 +108,7 @@ def queries(as_of: str):
         ("leadership_profile (班子结构)", lambda g: g.leadership_profile(as_of=as_of)),
         ("party_membership (党员数)", lambda g: g.party_membership(as_of=as_of)),
         ("member_reports (双报到)", lambda g: g.member_reports(as_of=as_of)),
+        ("member_responsibilities (联系户/责任区)", lambda g: g.member_responsibilities(as_of=as_of)),
         ("term_expiry (超期未换届)", lambda g: g.term_expiry(6, as_of=as_of)),
     ]
 

@@ -1,6 +1,6 @@
 """member_responsibilities (党员联系户 / 党员责任区, seed 003) on a hand-built street, on both backends.
 
-The street s1 (district d1) has three communities. At 2024-06-30:
+The street of :func:`build_responsibilities` (tests/fixtures/graphs.py): s1 (district d1) has three communities. At 2024-06-30:
 
 * 安宁 c1: grid g1 holds compounds a1 (200 households; buildings b1 60, b2 80, b3 60) and a2 (100; buildings
   b4 50, b5 50); compound a3 (150) hangs directly under c1. Responsibilities: m1 (party member) 责任区 a1 and
@@ -23,38 +23,14 @@ import math
 
 import pytest
 
-import orggraph as og
+from fixtures.graphs import build_responsibilities
 
 AS_OF = "2024-06-30"
 
 
-def _street() -> og.OrgGraph:
-    g = og.OrgGraph()
-    g.add_node("District", "d1", name="甲区")
-    g.add_node("Street", "s1", name="东街道", district_id="d1")
-    for cid, name in (("c1", "安宁社区"), ("c2", "和平社区"), ("c3", "东风社区")):
-        g.add_node("Community", cid, name=name, street_id="s1")
-    g.add_node("Grid", "g1", name="安宁一网格", community_id="c1")
-    g.add_node("PartyOrg", "po1", name="安宁社区党委", level="committee", territory_id="c1")
-    areas = [("a1", "compound", "g1", 200), ("b1", "building", "a1", 60), ("b2", "building", "a1", 80),
-             ("b3", "building", "a1", 60), ("a2", "compound", "g1", 100), ("b4", "building", "a2", 50),
-             ("b5", "building", "a2", 50), ("a3", "compound", "c1", 150), ("a4", "compound", "c2", 300),
-             ("b6", "building", "a4", 100)]
-    for aid, kind, parent, hh in areas:
-        g.add_node("Area", aid, name=f"区域{aid}", kind=kind, parent_id=parent, households=hh)
-    for pid, flag in (("m1", True), ("m2", True), ("m3", False), ("m4", False), ("m5", True)):
-        g.add_node("Cadre", pid, name=f"党员{pid}", party_member=flag)
-    g.add_edge("MEMBER_OF", "m3", "po1", status="full", start="2015-01-01")
-    g.add_edge("MEMBER_OF", "m4", "po1", status="full", start="2010-01-01", end="2020-01-01")
-    for pid, target, kind in (("m1", "a1", "责任区"), ("m1", "b4", "联系户"), ("m2", "b1", "党员联系户"),
-                              ("m3", "a3", "households"), ("m4", "a2", "联系户"), ("m5", "c2", "zone")):
-        g.add_edge("RESPONSIBLE_FOR", pid, target, kind=kind)
-    return g
-
-
 @pytest.fixture
 def g(on_backend):
-    return on_backend("responsibilities", _street)
+    return on_backend("responsibilities", build_responsibilities)
 
 
 def _row(r, key):
