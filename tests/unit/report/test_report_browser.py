@@ -53,7 +53,8 @@ def test_the_rendered_dom_has_the_title_and_the_tables(page, tmp_path):
     section = dom[dom.index('<table id="compounds_without_org"'):]
     section = section[: section.index("</table>")]
     assert section.count("<tr>") > 100
-    assert dom.count("<img") == 8  # with the map of areas and the two indicator maps (the sample has polygons)
+    # with the map of areas and the two indicator maps (the sample has polygons) and the trend since 2016
+    assert dom.count("<img") == 9 and '<table id="trend" class="data">' in dom
 
 
 def test_the_place_is_named_and_hostile_names_stay_text(tmp_path):
