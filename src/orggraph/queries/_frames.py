@@ -17,7 +17,7 @@ from .. import rules
 from ..errors import SchemaError
 from ..schema import EDGE_TYPES
 
-__all__ = ["adjacency", "reach", "descendants", "in_scope", "bodies_in_scope", "community_bodies", "community_places",
+__all__ = ["adjacency", "reach", "ancestors", "descendants", "in_scope", "bodies_in_scope", "community_bodies", "community_places",
            "truthy", "has_memberships", "full_members_per_compound", "communities_served", "community_of", "placer"]
 
 
@@ -41,6 +41,60 @@ def reach(step: dict, roots) -> set:
                 seen.add(t)
                 stack.append(t)
     return seen
+
+
+def ancestors(g, starts) -> tuple[np.ndarray, np.ndarray]:
+    """Every territory each of ``starts`` is or lies in (``CONTAINS*``, itself included), as pairs.
+
+    Returns ``(row, ancestor)``: ``row`` the position in ``starts``, ``ancestor`` an id (object array),
+    one pair per distinct (start, ancestor). Walked level by level over all starts at once on integer
+    codes (a graph of depth d costs d vectorised steps, not a Python walk per start); cycles end.
+    """
+    starts = np.asarray(starts, dtype=object)
+    edges = g.backend.edges("CONTAINS")
+    k, m = len(starts), len(edges)
+    codes, ids = pd.factorize(np.concatenate([starts, edges["source"].to_numpy(dtype=object),
+                                              edges["target"].to_numpy(dtype=object)]))
+    codes = codes.astype(np.int64)
+    parent, child = codes[k:k + m], codes[k + m:]
+    order = np.argsort(child, kind="stable")
+    parent, child = parent[order], child[order]
+    n = max(len(ids), 1)
+    key = _distinct(np.arange(k, dtype=np.int64) * n + codes[:k])
+    found = [key]
+    seen = key
+    while len(key):
+        node = key % n
+        lo, hi = np.searchsorted(child, node, "left"), np.searchsorted(child, node, "right")
+        cnt = hi - lo
+        at = np.repeat(lo - np.r_[0, np.cumsum(cnt)[:-1]], cnt) + np.arange(cnt.sum())
+        key = _distinct(np.repeat(key // n, cnt) * n + parent[at])
+        if len(key):  # drop the pairs found before (several paths, or a cycle)
+            pos = np.minimum(np.searchsorted(seen, key), len(seen) - 1)
+            key = key[seen[pos] != key]
+        if len(key):
+            found.append(key)
+            seen = np.sort(np.concatenate([seen, key]))
+    pairs = np.concatenate(found)
+    return pairs // n, np.asarray(ids, dtype=object)[pairs % n]
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct int64 values, by sorting (numpy 2's hash-based ``np.unique`` is far slower on int64)."""
+    out = np.sort(values)
+    return out[np.r_[True, out[1:] != out[:-1]]] if len(out) else out
+
+
+def smallest(rows: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Per row ``0 … size-1``: the smallest of its ``values`` (ids, compared as text), None where it has none."""
+    out = np.full(size, None, dtype=object)
+    if len(rows):
+        rank, _ = pd.factorize(np.asarray([str(v) for v in values], dtype=object), sort=True)
+        order = np.lexsort((rank, rows))
+        rows, values = rows[order], values[order]
+        first = np.r_[True, rows[1:] != rows[:-1]]
+        out[rows[first]] = values[first]
+    return out
 
 
 def descendants(g, roots) -> set:
