@@ -17,8 +17,8 @@ from .. import rules
 from ..errors import SchemaError
 from ..schema import EDGE_TYPES
 
-__all__ = ["adjacency", "reach", "ancestors", "descendants", "in_scope", "bodies_in_scope", "community_bodies", "community_places",
-           "truthy", "has_memberships", "full_members_per_compound", "communities_served", "community_of", "placer"]
+__all__ = ["adjacency", "reach", "descendants", "in_scope", "bodies_in_scope", "community_bodies", "community_places",
+           "truthy", "has_memberships", "full_members_per_compound", "communities_served", "community_of", "ancestors", "places"]
 
 
 def adjacency(g, type: str = "CONTAINS", reverse: bool = False) -> dict:
@@ -237,33 +237,31 @@ def communities_served(g, bodies) -> dict:
     return {b: reach(parents, covered.get(b, ())) & comms for b in set(bodies)}
 
 
+def places(g, rows: np.ndarray, above: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row ``0 … size-1`` of ``(rows, above)`` pairs (an entity and the territories it is or lies in, as
+    :func:`ancestors` gives them): the smallest community id above it and that community's street, else no
+    community and the smallest street id above it; None where there is none."""
+    comms = g.backend.nodes("Community")
+    is_comm = pd.Series(above, dtype=object).isin(set(comms["id"])).to_numpy(dtype=bool)
+    is_street = pd.Series(above, dtype=object).isin(set(g.backend.nodes("Street")["id"])).to_numpy(dtype=bool)
+    comm = smallest(rows[is_comm], above[is_comm], size)
+    street = pd.Series(comm, dtype=object).map(dict(zip(comms["id"], comms["street_id"]))).to_numpy(dtype=object, copy=True)
+    no_comm = pd.isna(comm)
+    street[no_comm] = smallest(rows[is_street], above[is_street], size)[no_comm]
+    street[pd.isna(street)] = None
+    return comm, street
+
+
 def community_of(g, bodies) -> tuple[list, list]:
     """For each body id: the smallest community id that is or contains a territory it ``COVERS``, and that
     community's street (for a body with no community: the smallest street id above it), None when none."""
-    parents = adjacency(g, reverse=True)
-    covered = adjacency(g, "COVERS")
-    place = placer(g)
-    out_c, out_s = [], []
-    for b in bodies:
-        c, s_ = place(reach(parents, covered.get(b, ())))
-        out_c.append(c)
-        out_s.append(s_)
-    return out_c, out_s
-
-
-def placer(g):
-    """A function ``place(above) → (community, street)`` of a set of territories ``above`` (an entity and its
-    ancestors): the smallest community id among them and its street, else no community and the smallest
-    street id among them (None when none). The node tables are read once."""
-    comms = g.backend.nodes("Community")
-    comm_ids, street_of = set(comms["id"]), dict(zip(comms["id"], comms["street_id"]))
-    streets = set(g.backend.nodes("Street")["id"])
-
-    def place(above: set) -> tuple:
-        c = sorted(str(x) for x in above & comm_ids)
-        if c:
-            return c[0], street_of.get(c[0])
-        s_ = sorted(str(x) for x in above & streets)
-        return None, (s_[0] if s_ else None)
-
-    return place
+    bodies = pd.Series(np.asarray(bodies, dtype=object), dtype=object)
+    covers = g.backend.edges("COVERS")
+    covers = covers[covers["source"].isin(set(bodies)).to_numpy(dtype=bool)]
+    row, above = ancestors(g, covers["target"].to_numpy(dtype=object))
+    # (body, territory above one it covers) → per body of ``bodies``
+    pos = pd.Index(pd.unique(bodies.to_numpy(dtype=object)))
+    owner = pos.get_indexer(covers["source"].to_numpy(dtype=object)[row])
+    comm, street = places(g, owner, above, len(pos))
+    at = pos.get_indexer(bodies.to_numpy(dtype=object))
+    return ([None if pd.isna(c) else c for c in comm[at]], [None if pd.isna(s_) else s_ for s_ in street[at]])

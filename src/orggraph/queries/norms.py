@@ -592,23 +592,17 @@ def outside_grids(g, *, within=None) -> pd.DataFrame:
     ``community_id`` is the smallest community id above it, ``street_id`` that
     community's street (or the smallest street above it).
     """
-    from ._frames import ancestors, descendants, smallest
+    from ._frames import ancestors, descendants, places
 
     rule = "grid_coverage"
     every = g.backend.nodes("Area")
     ids = every["id"].to_numpy(dtype=object)
     row, above = ancestors(g, ids)  # every area with each territory it is or lies in
-    comms = g.backend.nodes("Community")
     in_grid = np.zeros(len(ids), dtype=bool)
     in_grid[row[pd.Series(above).isin(set(g.backend.nodes("Grid")["id"])).to_numpy(dtype=bool)]] = True
-    is_comm = pd.Series(above).isin(set(comms["id"])).to_numpy(dtype=bool)
-    is_street = pd.Series(above).isin(set(g.backend.nodes("Street")["id"])).to_numpy(dtype=bool)
     # the smallest community above (with its street), else the smallest street above
-    comm = smallest(row[is_comm], above[is_comm], len(ids))
-    street = pd.Series(comm, dtype=object).map(dict(zip(comms["id"], comms["street_id"]))).to_numpy(dtype=object, copy=True)
+    comm, street = places(g, row, above, len(ids))
     no_comm = pd.isna(comm)
-    street[no_comm] = smallest(row[is_street], above[is_street], len(ids))[no_comm]
-    street[pd.isna(street)] = None
     # communities whose ledger records grid membership: some area of theirs lies in a grid
     recorded = set(comm[in_grid & ~no_comm])
     keep = every["kind"].isin(list(GRID_COVERED_KINDS)).to_numpy(dtype=bool) & ~in_grid
