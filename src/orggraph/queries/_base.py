@@ -57,6 +57,11 @@ def normalize_as_of(as_of) -> _dt.date:
         return as_of.date()
     if isinstance(as_of, _dt.date):
         return as_of
+    if isinstance(as_of, str) and len(as_of) == 10 and as_of[4] == as_of[7] == "-" and as_of.replace("-", "").isascii():
+        try:  # the common YYYY-MM-DD at once (the audit normalises it once per query)
+            return _dt.date.fromisoformat(as_of)
+        except ValueError:
+            pass  # the ledger parser below says what is wrong
     from .._types import parse
 
     parsed, bad = parse(pd.Series([as_of]), "date")
