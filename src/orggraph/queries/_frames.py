@@ -222,11 +222,9 @@ def full_members_per_compound(g, compounds) -> pd.Series:
     if "residence_id" not in cadres.columns:
         raise SchemaError('eligible_compounds="members>=3" needs memberships and the cadres\' residence_id')
     home = cadres.loc[cadres["id"].isin(full), "residence_id"].dropna()
-    children = adjacency(g)
-    counts = {}
-    for a in compounds:
-        counts[a] = int(home.isin(reach(children, [a])).sum())
-    return pd.Series(counts, dtype="int64")
+    _, above = ancestors(g, home.to_numpy(dtype=object))  # each member with every territory their home lies in
+    compounds = list(dict.fromkeys(compounds))
+    return pd.Series(above, dtype=object).value_counts().reindex(compounds, fill_value=0).astype("int64")
 
 
 def communities_served(g, bodies) -> dict:
