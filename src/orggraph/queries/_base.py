@@ -133,7 +133,11 @@ def typed_column(values: pd.Series, kind: str) -> pd.Series:
         v[pd.isna(v)] = None
         return pd.Series(v, index=values.index, dtype=object)
     if kind == "list":
-        return pd.Series([list(v) if isinstance(v, (list, tuple)) else [] for v in values], index=values.index,
+        cells = values.to_numpy(dtype=object)
+        # a backend's own lists, one per row: kept, not copied again (a list shared by two rows is copied)
+        if all(type(v) is list for v in cells) and len(set(map(id, cells))) == len(cells):
+            return pd.Series(cells, index=values.index, dtype=object)
+        return pd.Series([list(v) if isinstance(v, (list, tuple)) else [] for v in cells], index=values.index,
                          dtype=object)
     if kind == "Int64":
         return pd.Series(pd.to_numeric(values.astype(object), errors="raise"), index=values.index).astype("Int64")
