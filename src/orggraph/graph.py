@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-import networkx as nx
 import pandas as pd
 
 from . import queries as _q
@@ -14,12 +14,18 @@ from .backends.base import Backend
 from .errors import NodeNotFound, QueryNotSupportedError
 from .schema import EDGE_TYPES, ENUMS, NODE_KINDS, TERRITORY_KINDS, edge_type, node_kind
 
-__all__ = ["OrgGraph", "extension"]
+if TYPE_CHECKING:  # networkx loads when g.nx is first built, not with orggraph
+    import networkx as nx
+
+__all__ = ["OrgGraph", "extension", "provided_by"]
 
 #: implementations of OrgGraph methods that live in higher layers (ledger, scenarios, connect), registered
-#: by those packages when they are imported (``import orggraph`` imports them all). graph.py imports none of
-#: them, so they can import graph without a circle: see docs/architecture.md.
+#: by those packages when they are imported. graph.py imports none of them, so they can import graph
+#: without a circle: see docs/architecture.md.
 _EXTENSIONS: dict[str, Callable] = {}
+#: the module that registers each extension, as the top package (``orggraph/__init__.py``) names it: loaded
+#: on the first call of the method, so that ``import orggraph`` need not import the higher layers
+_PROVIDERS: dict[str, str] = {}
 
 
 def extension(name: str):
@@ -32,7 +38,15 @@ def extension(name: str):
     return register
 
 
+def provided_by(name: str, module: str) -> None:
+    """Name the module (``"orggraph.scenarios"``) whose import registers ``OrgGraph.<name>``; it is imported
+    on the method's first call. ``orggraph/__init__.py`` names them, so graph.py never imports a higher layer."""
+    _PROVIDERS[name] = module
+
+
 def _extension(name: str) -> Callable:
+    if name not in _EXTENSIONS and name in _PROVIDERS:
+        importlib.import_module(_PROVIDERS[name])
     try:
         return _EXTENSIONS[name]
     except KeyError:
@@ -235,8 +249,13 @@ class OrgGraph:
         return OrgGraph(self.backend.copy())
 
     @property
-    def nx(self) -> nx.MultiDiGraph:
-        """The graph as a :class:`networkx.MultiDiGraph`, built on first use and cached until the next change."""
+    def nx(self) -> "nx.MultiDiGraph":
+        """The graph as a :class:`networkx.MultiDiGraph`, built on first use and cached until the next change.
+
+        One edge per row of the edge tables, keyed by its edge id ``"<TYPE>:<n>"`` (``n``: the row in
+        ``g.edges(TYPE)``), with ``type`` and its attributes; nodes carry ``label`` (their kind) and their
+        attributes. Missing values are left out.
+        """
         return self.backend.to_networkx()
 
     def within(self, territory_id: str) -> "OrgGraph":
@@ -313,6 +332,8 @@ class OrgGraph:
 
     def to_graphml(self, path: str | Path) -> Path:
         """Write the graph as GraphML (dates as ISO strings, missing values left out)."""
+        import networkx as nx
+
         path = Path(path)
         nx.write_graphml(_exportable(self.nx), path)
         return path
@@ -331,14 +352,18 @@ class OrgGraph:
 
     def to_json(self, path: str | Path | None = None) -> dict:
         """The graph in networkx's node-link JSON form; also written to ``path`` when given."""
+        import networkx as nx
+
         data = nx.node_link_data(_exportable(self.nx), edges="edges")
         if path is not None:
             Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         return data
 
 
-def _exportable(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+def _exportable(g: "nx.MultiDiGraph") -> "nx.MultiDiGraph":
     """A copy whose attribute values are plain str/int/float/bool (GraphML and JSON need that)."""
+    import networkx as nx
+
     out = nx.MultiDiGraph()
 
     def plain(d):

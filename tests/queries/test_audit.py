@@ -84,3 +84,26 @@ def test_cli_audit_exit_codes(tmp_path, capsys):
     strict = og.load_sample("qixia").check_norms(as_of="2020-06-30")
     assert set(left["rule"]) == {"statutory_size", "grid_coverage"}
     assert (strict["rule"] == "grid_households").sum() == 2 and len(strict) == len(left) + 2
+
+
+def test_tables_built_on_first_access_answer_for_the_graph_as_audited():
+    """``interlocks`` and ``boundary_zones`` are not needed by the headline: built when asked for, they still
+    answer for the graph the audit saw, not for later edits."""
+    g = og.OrgGraph()
+    g.add_node("Community", "c1", name="安宁社区")
+    g.add_node("Unit", "r1", name="居委会", kind="residents_committee", territory_id="c1")
+    g.add_node("Unit", "w1", name="工作站", kind="workstation", territory_id="c1")
+    g.add_node("Cadre", "k1", name="张三")
+    g.add_edge("HOLDS_POST", "k1", "r1", role="director")
+    g.add_edge("HOLDS_POST", "k1", "w1", role="station_chief")
+    report = g.audit(as_of="2024-01-01")
+    # after the audit: a second person in both bodies (the interlock's weight would become 2)
+    g.add_node("Cadre", "k2", name="李四")
+    g.add_edge("HOLDS_POST", "k2", "r1", role="member")
+    g.add_edge("HOLDS_POST", "k2", "w1", role="staff")
+    links = report["interlocks"]
+    assert links[["body_a", "body_b", "shared"]].values.tolist() == [["r1", "w1", 1]]
+    assert report["interlocks"] is links  # built once
+    assert set(report) >= {"interlocks", "boundary_zones"}
+    assert report.to_frames()["boundary_zones"].empty
+    assert g.interlocks(as_of="2024-01-01")["shared"].tolist() == [2]

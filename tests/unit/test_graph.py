@@ -5,6 +5,8 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import orggraph as og
 
@@ -88,9 +90,58 @@ def test_networkx_view_is_cached_until_a_change(g):
     assert isinstance(first, nx.MultiDiGraph)
     assert g.nx is first
     assert first.nodes["c1"]["label"] == "Community" and first.nodes["c1"]["kind"] == "converted"
-    assert first.has_edge("p1", "po1", key="HOLDS_POST")
+    assert first.has_edge("p1", "po1", key="HOLDS_POST:0")
     g.add_node("Cadre", "p9", name="新人")
     assert g.nx is not first and "p9" in g.nx
+
+
+def test_networkx_keeps_every_edge_keyed_by_its_row(g):
+    # a second post of p1 in the same body: two rows of HOLDS_POST between p1 and po1, two edges
+    g.add_edge("HOLDS_POST", "p1", "po1", role="member", start="2018-01-01", end="2021-12-05")
+    G = g.nx
+    assert G.number_of_edges("p1", "po1") == 2
+    # keys name the row of g.edges(type): the posts were added in this order
+    assert G.edges["p1", "po1", "HOLDS_POST:0"]["role"] == "secretary"
+    last = G.edges["p1", "po1", "HOLDS_POST:3"]
+    assert last == {"type": "HOLDS_POST", "role": "member", "start": pd.Timestamp("2018-01-01"),
+                    "end": pd.Timestamp("2021-12-05")}
+    assert G.edges["p3", "u3", "HOLDS_POST:2"] == {"type": "HOLDS_POST", "role": "director"}  # missing values left out
+    # one multigraph edge per table row, for every type
+    per_type = pd.Series([d["type"] for _, _, d in G.edges(data=True)]).value_counts()
+    for t in og.schema.EDGE_TYPES:
+        assert per_type.get(t, 0) == len(g.edges(t)), t
+    assert per_type["HOLDS_POST"] == 4
+    # the reference columns: d1→s1, d1→s2, s1→c1, s1→c2, s2→c3, c1→g1, g1→a1, a1→a2
+    assert per_type["CONTAINS"] == 8
+    assert G.number_of_nodes() == len(g)
+
+
+def test_networkx_node_attributes(g):
+    G = g.nx
+    assert G.nodes["g1"] == {"label": "Grid", "name": "一网格", "households": 300}
+    assert G.nodes["p1"] == {"label": "Cadre", "name": "王一", "party_member": True}
+    assert type(G.nodes["c1"]["households"]) is int and G.nodes["c1"]["households"] == 1200
+
+
+@given(st.lists(st.tuples(st.sampled_from(["p1", "p3"]), st.sampled_from(["po1", "u1", "u3"]),
+                          st.sampled_from(["secretary", "director", "member"])), max_size=12))
+@settings(max_examples=30, deadline=None)
+def test_networkx_edge_count_per_type_matches_the_tables(posts):
+    g = og.OrgGraph()
+    g.add_node("Community", "c1", name="社区")
+    g.add_node("PartyOrg", "po1", name="党委", level="committee", territory_id="c1")
+    g.add_node("Unit", "u1", name="居委会", kind="residents_committee", territory_id="c1")
+    g.add_node("Unit", "u3", name="工作站", kind="workstation", territory_id="c1")
+    g.add_node("Cadre", "p1", name="甲")
+    g.add_node("Cadre", "p3", name="乙")
+    for person, body, role in posts:
+        g.add_edge("HOLDS_POST", person, body, role=role)
+    G = g.nx
+    got = sorted((u, v, d["role"]) for u, v, d in G.edges(data=True) if d["type"] == "HOLDS_POST")
+    assert got == sorted(posts)
+    assert sum(1 for *_, d in G.edges(data=True) if d["type"] == "COVERS") == 3
+    assert sorted(k for *_, k in G.edges(keys=True)) == sorted(
+        [f"HOLDS_POST:{i}" for i in range(len(posts))] + [f"COVERS:{i}" for i in range(3)])
 
 
 def test_invalid_additions_raise_and_change_nothing(g):

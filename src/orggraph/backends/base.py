@@ -13,12 +13,14 @@ from __future__ import annotations
 import datetime as _dt
 import inspect
 from abc import ABC, abstractmethod
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-import networkx as nx
 import pandas as pd
 
 from ..errors import QueryNotSupportedError
+
+if TYPE_CHECKING:  # networkx loads when a graph is first built (g.nx), not with orggraph
+    import networkx as nx
 
 __all__ = ["Backend", "QUERY_PRIMITIVES", "BACKEND_ALIASES", "backend_name"]
 

@@ -57,6 +57,11 @@ def normalize_as_of(as_of) -> _dt.date:
         return as_of.date()
     if isinstance(as_of, _dt.date):
         return as_of
+    if isinstance(as_of, str) and len(as_of) == 10 and as_of[4] == as_of[7] == "-" and as_of.replace("-", "").isascii():
+        try:  # the common YYYY-MM-DD at once (the audit normalises it once per query)
+            return _dt.date.fromisoformat(as_of)
+        except ValueError:
+            pass  # the ledger parser below says what is wrong
     from .._types import parse
 
     parsed, bad = parse(pd.Series([as_of]), "date")
@@ -128,7 +133,11 @@ def typed_column(values: pd.Series, kind: str) -> pd.Series:
         v[pd.isna(v)] = None
         return pd.Series(v, index=values.index, dtype=object)
     if kind == "list":
-        return pd.Series([list(v) if isinstance(v, (list, tuple)) else [] for v in values], index=values.index,
+        cells = values.to_numpy(dtype=object)
+        # a backend's own lists, one per row: kept, not copied again (a list shared by two rows is copied)
+        if all(type(v) is list for v in cells) and len(set(map(id, cells))) == len(cells):
+            return pd.Series(cells, index=values.index, dtype=object)
+        return pd.Series([list(v) if isinstance(v, (list, tuple)) else [] for v in cells], index=values.index,
                          dtype=object)
     if kind == "Int64":
         return pd.Series(pd.to_numeric(values.astype(object), errors="raise"), index=values.index).astype("Int64")

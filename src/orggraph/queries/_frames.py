@@ -18,7 +18,7 @@ from ..errors import SchemaError
 from ..schema import EDGE_TYPES
 
 __all__ = ["adjacency", "reach", "descendants", "in_scope", "bodies_in_scope", "community_bodies", "community_places",
-           "truthy", "has_memberships", "full_members_per_compound", "communities_served", "community_of", "placer"]
+           "truthy", "has_memberships", "full_members_per_compound", "communities_served", "community_of", "ancestors", "places"]
 
 
 def adjacency(g, type: str = "CONTAINS", reverse: bool = False) -> dict:
@@ -41,6 +41,60 @@ def reach(step: dict, roots) -> set:
                 seen.add(t)
                 stack.append(t)
     return seen
+
+
+def ancestors(g, starts) -> tuple[np.ndarray, np.ndarray]:
+    """Every territory each of ``starts`` is or lies in (``CONTAINS*``, itself included), as pairs.
+
+    Returns ``(row, ancestor)``: ``row`` the position in ``starts``, ``ancestor`` an id (object array),
+    one pair per distinct (start, ancestor). Walked level by level over all starts at once on integer
+    codes (a graph of depth d costs d vectorised steps, not a Python walk per start); cycles end.
+    """
+    starts = np.asarray(starts, dtype=object)
+    edges = g.backend.edges("CONTAINS")
+    k, m = len(starts), len(edges)
+    codes, ids = pd.factorize(np.concatenate([starts, edges["source"].to_numpy(dtype=object),
+                                              edges["target"].to_numpy(dtype=object)]))
+    codes = codes.astype(np.int64)
+    parent, child = codes[k:k + m], codes[k + m:]
+    order = np.argsort(child, kind="stable")
+    parent, child = parent[order], child[order]
+    n = max(len(ids), 1)
+    key = _distinct(np.arange(k, dtype=np.int64) * n + codes[:k])
+    found = [key]
+    seen = key
+    while len(key):
+        node = key % n
+        lo, hi = np.searchsorted(child, node, "left"), np.searchsorted(child, node, "right")
+        cnt = hi - lo
+        at = np.repeat(lo - np.r_[0, np.cumsum(cnt)[:-1]], cnt) + np.arange(cnt.sum())
+        key = _distinct(np.repeat(key // n, cnt) * n + parent[at])
+        if len(key):  # drop the pairs found before (several paths, or a cycle)
+            pos = np.minimum(np.searchsorted(seen, key), len(seen) - 1)
+            key = key[seen[pos] != key]
+        if len(key):
+            found.append(key)
+            seen = np.sort(np.concatenate([seen, key]))
+    pairs = np.concatenate(found)
+    return pairs // n, np.asarray(ids, dtype=object)[pairs % n]
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct int64 values, by sorting (numpy 2's hash-based ``np.unique`` is far slower on int64)."""
+    out = np.sort(values)
+    return out[np.r_[True, out[1:] != out[:-1]]] if len(out) else out
+
+
+def smallest(rows: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Per row ``0 … size-1``: the smallest of its ``values`` (ids, compared as text), None where it has none."""
+    out = np.full(size, None, dtype=object)
+    if len(rows):
+        rank, _ = pd.factorize(np.asarray([str(v) for v in values], dtype=object), sort=True)
+        order = np.lexsort((rank, rows))
+        rows, values = rows[order], values[order]
+        first = np.r_[True, rows[1:] != rows[:-1]]
+        out[rows[first]] = values[first]
+    return out
 
 
 def descendants(g, roots) -> set:
@@ -168,11 +222,9 @@ def full_members_per_compound(g, compounds) -> pd.Series:
     if "residence_id" not in cadres.columns:
         raise SchemaError('eligible_compounds="members>=3" needs memberships and the cadres\' residence_id')
     home = cadres.loc[cadres["id"].isin(full), "residence_id"].dropna()
-    children = adjacency(g)
-    counts = {}
-    for a in compounds:
-        counts[a] = int(home.isin(reach(children, [a])).sum())
-    return pd.Series(counts, dtype="int64")
+    _, above = ancestors(g, home.to_numpy(dtype=object))  # each member with every territory their home lies in
+    compounds = list(dict.fromkeys(compounds))
+    return pd.Series(above, dtype=object).value_counts().reindex(compounds, fill_value=0).astype("int64")
 
 
 def communities_served(g, bodies) -> dict:
@@ -183,33 +235,31 @@ def communities_served(g, bodies) -> dict:
     return {b: reach(parents, covered.get(b, ())) & comms for b in set(bodies)}
 
 
+def places(g, rows: np.ndarray, above: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row ``0 … size-1`` of ``(rows, above)`` pairs (an entity and the territories it is or lies in, as
+    :func:`ancestors` gives them): the smallest community id above it and that community's street, else no
+    community and the smallest street id above it; None where there is none."""
+    comms = g.backend.nodes("Community")
+    is_comm = pd.Series(above, dtype=object).isin(set(comms["id"])).to_numpy(dtype=bool)
+    is_street = pd.Series(above, dtype=object).isin(set(g.backend.nodes("Street")["id"])).to_numpy(dtype=bool)
+    comm = smallest(rows[is_comm], above[is_comm], size)
+    street = pd.Series(comm, dtype=object).map(dict(zip(comms["id"], comms["street_id"]))).to_numpy(dtype=object, copy=True)
+    no_comm = pd.isna(comm)
+    street[no_comm] = smallest(rows[is_street], above[is_street], size)[no_comm]
+    street[pd.isna(street)] = None
+    return comm, street
+
+
 def community_of(g, bodies) -> tuple[list, list]:
     """For each body id: the smallest community id that is or contains a territory it ``COVERS``, and that
     community's street (for a body with no community: the smallest street id above it), None when none."""
-    parents = adjacency(g, reverse=True)
-    covered = adjacency(g, "COVERS")
-    place = placer(g)
-    out_c, out_s = [], []
-    for b in bodies:
-        c, s_ = place(reach(parents, covered.get(b, ())))
-        out_c.append(c)
-        out_s.append(s_)
-    return out_c, out_s
-
-
-def placer(g):
-    """A function ``place(above) → (community, street)`` of a set of territories ``above`` (an entity and its
-    ancestors): the smallest community id among them and its street, else no community and the smallest
-    street id among them (None when none). The node tables are read once."""
-    comms = g.backend.nodes("Community")
-    comm_ids, street_of = set(comms["id"]), dict(zip(comms["id"], comms["street_id"]))
-    streets = set(g.backend.nodes("Street")["id"])
-
-    def place(above: set) -> tuple:
-        c = sorted(str(x) for x in above & comm_ids)
-        if c:
-            return c[0], street_of.get(c[0])
-        s_ = sorted(str(x) for x in above & streets)
-        return None, (s_[0] if s_ else None)
-
-    return place
+    bodies = pd.Series(np.asarray(bodies, dtype=object), dtype=object)
+    covers = g.backend.edges("COVERS")
+    covers = covers[covers["source"].isin(set(bodies)).to_numpy(dtype=bool)]
+    row, above = ancestors(g, covers["target"].to_numpy(dtype=object))
+    # (body, territory above one it covers) → per body of ``bodies``
+    pos = pd.Index(pd.unique(bodies.to_numpy(dtype=object)))
+    owner = pos.get_indexer(covers["source"].to_numpy(dtype=object)[row])
+    comm, street = places(g, owner, above, len(pos))
+    at = pos.get_indexer(bodies.to_numpy(dtype=object))
+    return ([None if pd.isna(c) else c for c in comm[at]], [None if pd.isna(s_) else s_ for s_ in street[at]])

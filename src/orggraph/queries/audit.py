@@ -32,7 +32,9 @@ THREE_BODIES = ("committee", "residents_committee", "owners_committee")
 class AuditReport(Mapping):
     """The answer of :func:`audit`: headline indicators and detail tables.
 
-    A read-only mapping of table name → DataFrame (``report["grids_without_worker"]``);
+    A read-only mapping of table name → DataFrame (``report["grids_without_worker"]``); the tables
+    no headline figure needs (``interlocks``, ``boundary_zones``) are computed when first asked for,
+    on the graph as it was audited;
     ``report.headline`` holds one row per indicator with the columns
     ``indicator, zh, measure, value, numerator, denominator, definition,
     applicable``; ``measure`` says what kind of number it is: 交叉任职率, 组建率
@@ -50,6 +52,7 @@ class AuditReport(Mapping):
     def __init__(self, headline: pd.DataFrame, tables: Mapping[str, pd.DataFrame], *, within, as_of, norms,
                  place: str | None = None):
         self.headline = headline.reset_index(drop=True)
+        #: table name → DataFrame, or a function building it on first access (a table the headline does not need)
         self._tables = dict(tables)
         self.within = within
         self.as_of = as_of
@@ -64,7 +67,10 @@ class AuditReport(Mapping):
 
     # mapping protocol
     def __getitem__(self, name: str) -> pd.DataFrame:
-        return self._tables[name]
+        table = self._tables[name]
+        if callable(table):  # built when first asked for
+            table = self._tables[name] = table()
+        return table
 
     def __iter__(self):
         return iter(self._tables)
@@ -75,7 +81,7 @@ class AuditReport(Mapping):
     @property
     def violations(self) -> pd.DataFrame:
         """The norm violations (配置标准), one row each."""
-        return self._tables["norm_violations"]
+        return self["norm_violations"]
 
     @property
     def ok(self) -> bool:
@@ -84,7 +90,7 @@ class AuditReport(Mapping):
 
     def to_frames(self) -> dict[str, pd.DataFrame]:
         """``{"headline": …, <table>: …}``, every frame of the report."""
-        return {"headline": self.headline, **self._tables}
+        return {"headline": self.headline, **{name: self[name] for name in self._tables}}
 
     def to_excel(self, path: str | Path, lang: str = "zh") -> Path:
         """Write the report as an .xlsx workbook a department can hand on (see :mod:`orggraph.report.excel`).
@@ -274,7 +280,6 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
     rows.append(("compound_chain_completeness", "小区组织链条完整率", "完整率", _rate(num, den), num, den, "all compounds", den > 0))
 
     areas = unassigned_areas(g, **kw)
-    zones = boundary_zones(g, **kw)
     for status, name, zh in (("unassigned", "unassigned_areas", "治理真空带(无主区域)"),
                              ("contested", "contested_areas", "交界争议区域")):
         n = float((areas["status"] == status).sum())
@@ -289,6 +294,8 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
     rows.append(("multi_post_people", "一人多职人数", "数量", n, n, np.nan, "count", True))
 
     headline = pd.DataFrame(rows, columns=HEADLINE_COLUMNS).astype({"applicable": bool})
+    # the tables no headline figure needs are built when first asked for, on the graph as audited now
+    frozen = g.copy() if getattr(g.backend, "store", None) is not None else g
     tables = {
         "cross_appointment": two,
         "two_of_three_bodies": three,
@@ -296,12 +303,12 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
         "one_shoulder": shoulder,
         **{name: frame for name, frame in coverage.items()},
         "unassigned_areas": areas,
-        "boundary_zones": zones,
+        "boundary_zones": lambda: boundary_zones(frozen, **kw),
         "chain_breaks": chains[~chains["complete"].astype(bool)].reset_index(drop=True),
         "chain_levels": chain_levels(buildings),
         "norm_violations": violations,
         "connectors": people,
-        "interlocks": interlocks(g, **kw),
+        "interlocks": lambda: interlocks(frozen, **kw),
     }
     return AuditReport(headline, tables, within=within, as_of=day, norms=norms, place=_place(g, within))
 

@@ -43,13 +43,16 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
 from ..schema import ENUMS
 from ._base import check_within, conform, dispatch, normalize_as_of, register
+
+if TYPE_CHECKING:  # networkx loads with the first network built, not with orggraph
+    import networkx as nx
 
 __all__ = ["interlocks", "connectors", "interlock_metrics", "interlock_network", "WEIGHTINGS", "INTERLOCK_BODY_SELECTORS"]
 
@@ -340,6 +343,8 @@ def interlock_network(g, weighting: str | None = None, *, within: str | None = N
 
 
 def _network(rows: pd.DataFrame) -> nx.Graph:
+    import networkx as nx
+
     net = nx.Graph()
     for side in ("a", "b"):
         ids = rows[f"body_{side}"].tolist()
@@ -409,6 +414,8 @@ def interlock_metrics(g, weighting: str | None = None, *, within: str | None = N
     0      r1       1          0            1
     1      w1       1          0            1
     """
+    import networkx as nx
+
     net = interlock_network(g, weighting, within=within, as_of=as_of)
     nodes = sorted(net.nodes)
     if not nodes:

@@ -592,33 +592,28 @@ def outside_grids(g, *, within=None) -> pd.DataFrame:
     ``community_id`` is the smallest community id above it, ``street_id`` that
     community's street (or the smallest street above it).
     """
-    from ._frames import adjacency, descendants, placer, reach
+    from ._frames import ancestors, descendants, places
 
     rule = "grid_coverage"
-    areas = g.backend.nodes("Area")
-    areas = areas[areas["kind"].isin(list(GRID_COVERED_KINDS)).to_numpy(dtype=bool)]
-    if within is not None:
-        areas = areas[areas["id"].isin(descendants(g, [within])).to_numpy(dtype=bool)]
-    parents = adjacency(g, reverse=True)
-    grids = set(g.backend.nodes("Grid")["id"])
-    place = placer(g)
+    every = g.backend.nodes("Area")
+    ids = every["id"].to_numpy(dtype=object)
+    row, above = ancestors(g, ids)  # every area with each territory it is or lies in
+    in_grid = np.zeros(len(ids), dtype=bool)
+    in_grid[row[pd.Series(above).isin(set(g.backend.nodes("Grid")["id"])).to_numpy(dtype=bool)]] = True
+    # the smallest community above (with its street), else the smallest street above
+    comm, street = places(g, row, above, len(ids))
+    no_comm = pd.isna(comm)
     # communities whose ledger records grid membership: some area of theirs lies in a grid
-    every = g.backend.nodes("Area")["id"]
-    recorded = set()
-    for aid in every:
-        above = reach(parents, [aid])
-        if above & grids:
-            recorded.add(place(above)[0])
-    rows = []
-    for aid, name in zip(areas["id"], areas["name"]):
-        above = reach(parents, [aid])
-        if above & grids:
-            continue
-        c, st = place(above)
-        if c is not None and c not in recorded:
-            continue
-        rows.append((rule, NORM_RULES[rule][0], "Area", aid, name, 0.0, 1.0, math.inf, c, st))
-    return pd.DataFrame(rows, columns=COLUMNS)
+    recorded = set(comm[in_grid & ~no_comm])
+    keep = every["kind"].isin(list(GRID_COVERED_KINDS)).to_numpy(dtype=bool) & ~in_grid
+    keep &= no_comm | pd.Series(comm, dtype=object).isin(recorded).to_numpy(dtype=bool)
+    if within is not None:
+        keep &= every["id"].isin(descendants(g, [within])).to_numpy(dtype=bool)
+    n = int(keep.sum())
+    return pd.DataFrame({"rule": [rule] * n, "zh": [NORM_RULES[rule][0]] * n, "label": ["Area"] * n,
+                         "entity_id": ids[keep], "entity_name": every["name"].to_numpy(dtype=object)[keep],
+                         "measured": np.zeros(n), "minimum": np.ones(n), "maximum": np.full(n, math.inf),
+                         "community_id": comm[keep], "street_id": street[keep]}, columns=COLUMNS)
 
 
 def _apply_profiles(g, out: pd.DataFrame, norms: "Norms") -> pd.DataFrame:

@@ -59,45 +59,50 @@ def owners_committee_overlap(g, by: str = "community", within: str | None = None
     >>> list(r.columns)[:4]
     ['street_id', 'street_name', 'communities', 'owners_committees']
     """
-    from ._frames import adjacency, community_places, reach
+    from ._frames import ancestors, community_places, descendants
 
     if by not in _COLUMNS:
         raise ValueError(f"by={by!r}: use one of {', '.join(_COLUMNS)}")
     within = check_within(g, within)
     as_of = normalize_as_of(as_of)
     comms = g.backend.nodes("Community")
-    children = adjacency(g)
     if within is not None:
-        comms = comms[comms["id"].isin(reach(children, [within])).to_numpy(dtype=bool)]
+        comms = comms[comms["id"].isin(descendants(g, [within])).to_numpy(dtype=bool)]
     units = g.backend.nodes("Unit")
     party = g.backend.nodes("PartyOrg")
-    covers = g.backend.edges("COVERS")
+    covers = g.backend.edges("COVERS")[["source", "target"]].drop_duplicates()
     posts = g.backend.edges("HOLDS_POST")
-    posts = posts[rules.current_mask(posts["start"], posts["end"], as_of)]
+    posts = posts.loc[rules.current_mask(posts["start"], posts["end"], as_of), ["source", "target", "role"]]
     own_party = set(party.loc[rules.is_community_party_org(party["level"], party["unit_id"]), "id"])
     rcs = set(units.loc[(units["kind"] == rules.RESIDENTS_COMMITTEE).fillna(False).to_numpy(dtype=bool), "id"])
     ocs = set(units.loc[(units["kind"] == OWNERS_COMMITTEE).fillna(False).to_numpy(dtype=bool), "id"])
-    committee_posts = posts[posts["role"].isin(list(rules.COMMITTEE_ROLES)).to_numpy(dtype=bool)]
-    holders = committee_posts.groupby("target")["source"].agg(set).to_dict()
-    oc_members = posts[posts["target"].isin(ocs)].groupby("target")["source"].agg(set).to_dict()
-    covered = covers.groupby("source")["target"].agg(set).to_dict()
-    covering: dict = {}
-    for b, ts in covered.items():
-        for t in ts:
-            covering.setdefault(t, set()).add(b)
+    comm_ids = set(comms["id"])
+    # (c, p): p holds a current 班子 post in a 两委 body covering community c itself
+    two_bodies = covers[covers["source"].isin(own_party | rcs).to_numpy(dtype=bool)
+                        & covers["target"].isin(comm_ids).to_numpy(dtype=bool)]
+    holders = posts[posts["role"].isin(list(rules.COMMITTEE_ROLES)).to_numpy(dtype=bool)]
+    two = two_bodies.merge(holders, left_on="source", right_on="target", suffixes=("", "_post"))
+    two = two[["target", "source_post"]].set_axis(["c", "p"], axis=1).drop_duplicates()
+    # (c, o): owners' committee o covers c or a territory c contains
+    oc_covers = covers[covers["source"].isin(ocs).to_numpy(dtype=bool)]
+    row, above = ancestors(g, oc_covers["target"].to_numpy(dtype=object))
+    mine = pd.DataFrame({"c": above, "o": oc_covers["source"].to_numpy(dtype=object)[row]})
+    mine = mine[mine["c"].isin(comm_ids).to_numpy(dtype=bool)].drop_duplicates()
+    # (c, o, p): p has a current post (any role) on o; in_two: p is one of c's 两委 班子 members
+    oc_posts = posts[posts["target"].isin(ocs).to_numpy(dtype=bool)]
+    oc_posts = oc_posts[["target", "source"]].set_axis(["o", "p"], axis=1).drop_duplicates()
+    sits = mine.merge(oc_posts, on="o").merge(two.assign(in_two=True), on=["c", "p"], how="left")
+    sits["in_two"] = sits["in_two"].notna().to_numpy(dtype=bool)
+    both = sits[sits["in_two"].to_numpy(dtype=bool)]
+    index = comms["id"].to_numpy(dtype=object)
 
-    rows = []
-    for cid, cname, street in zip(comms["id"], comms["name"], comms["street_id"]):
-        two = set()
-        for b in covering.get(cid, ()):
-            if b in own_party or b in rcs:
-                two |= holders.get(b, set())
-        territory = reach(children, [cid])
-        mine = sorted({b for t in territory for b in covering.get(t, ()) if b in ocs})
-        members = set().union(*[oc_members.get(o, set()) for o in mine]) if mine else set()
-        with_member = sum(1 for o in mine if oc_members.get(o, set()) & two)
-        rows.append((cid, cname, street, len(mine), with_member, len(members), len(members & two)))
-    per = pd.DataFrame(rows, columns=["community_id", "community_name", "street_id", *_COUNTS])
+    def per_community(frame, col):
+        return frame.groupby("c")[col].nunique().reindex(index, fill_value=0).to_numpy(dtype="int64")
+
+    per = pd.DataFrame({"community_id": index, "community_name": comms["name"].to_numpy(dtype=object),
+                        "street_id": comms["street_id"].to_numpy(dtype=object),
+                        "owners_committees": per_community(mine, "o"), "with_committee_member": per_community(both, "o"),
+                        "members": per_community(sits, "p"), "committee_members": per_community(both, "p")})
     per = per.astype({k: "int64" for k in _COUNTS}).sort_values("community_id").reset_index(drop=True)
     if by != "community":
         places = community_places(g).reindex(per["community_id"].to_numpy(dtype=object))

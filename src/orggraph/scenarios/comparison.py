@@ -7,7 +7,6 @@ The module is named ``comparison`` (not ``compare``) so that the function
 
 from __future__ import annotations
 
-import types
 from dataclasses import dataclass
 
 import numpy as np
@@ -370,27 +369,3 @@ def people_changes(a, b, day, day_b=None) -> pd.DataFrame:
     gained = gained.reindex(ids).map(lambda v: v if isinstance(v, list) else [])
     return pd.DataFrame({"cadre_id": ids.to_numpy(), "lost": lost.to_numpy(), "gained": gained.to_numpy(),
                          "n_lost": lost.map(len).to_numpy(dtype="int64"), "n_gained": gained.map(len).to_numpy(dtype="int64")})
-
-
-# ---------------------------------------------------------------- orggraph.compare: module and function in one
-
-
-class _CallableModule(types.ModuleType):
-    """The module ``orggraph.compare`` (graph_differences …) that can also be called as :func:`compare`."""
-
-    def __call__(self, baseline, scenario, **kwargs) -> Comparison:
-        return compare(baseline, scenario, **kwargs)
-
-
-def make_callable(module: types.ModuleType) -> types.ModuleType:
-    """Let ``orggraph.compare(baseline, scenario)`` call :func:`compare` while ``orggraph.compare``
-    stays the module holding :func:`~orggraph.compare.graph_differences`.
-
-    ``orggraph.compare`` was a module before scenarios existed; replacing the
-    package attribute by a function would break ``import orggraph.compare``
-    (the attribute wins) and ``og.compare.graph_differences``. Giving the
-    module a callable class keeps every spelling working.
-    """
-    if not isinstance(module, _CallableModule):
-        module.__class__ = _CallableModule
-    return module
