@@ -39,7 +39,6 @@ fi
 
 echo "== running the tests (Neo4j backend on ${ORGGRAPH_NEO4J_URI:+the server at ORGGRAPH_NEO4J_URI}${ORGGRAPH_NEO4J_URI:-${ORGGRAPH_TEST_SERVER:-the real Neo4j when it can run, else ArcadeDB}})"
 status=0
-"$PY" -m pytest "$@" || status=$?
 
 # The full run also proves the Neo4j backend on the fallback server: the backend's own tests and the
 # conformance suite again on ArcadeDB. Skipped when the arguments select tests (anything but output
@@ -48,9 +47,38 @@ full=1
 for a in "$@"; do
     case "$a" in -q|-qq|-v|-vv|-x|-ra|-rA|--quiet|--verbose|--exitfirst) ;; *) full=0 ;; esac
 done
-if [ $full -eq 1 ] && [ -z "${ORGGRAPH_NEO4J_URI:-}" ] && [ -z "${ORGGRAPH_TEST_SERVER:-}" ]; then
-    echo "== the Neo4j backend's tests and the conformance suite on ArcadeDB (the fallback Bolt server)"
-    ORGGRAPH_TEST_SERVER=arcadedb "$PY" -m pytest "$@" -m neo4j tests/backends/neo4j tests/conformance tests/queries \
-        --ignore=tests/backends/neo4j/test_bolt_server.py --ignore=tests/backends/neo4j/test_neo4j_server.py || status=$?
+if [ $full -eq 0 ] || [ -n "${ORGGRAPH_NEO4J_URI:-}" ] || [ -n "${ORGGRAPH_TEST_SERVER:-}" ]; then
+    "$PY" -m pytest "$@" || status=$?
+    exit $status
 fi
+
+arcadedb_pass=(-m neo4j tests/backends/neo4j tests/conformance tests/queries
+    --ignore=tests/backends/neo4j/test_bolt_server.py --ignore=tests/backends/neo4j/test_neo4j_server.py)
+if [ "${ORGGRAPH_TEST_PARALLEL:-1}" = "0" ]; then
+    "$PY" -m pytest "$@" || status=$?
+    echo "== the Neo4j backend's tests and the conformance suite on ArcadeDB (the fallback Bolt server)"
+    ORGGRAPH_TEST_SERVER=arcadedb "$PY" -m pytest "$@" "${arcadedb_pass[@]}" || status=$?
+    exit $status
+fi
+
+# The whole run as three pytest processes at the same time (docs/testing.md): each waits on its
+# server much of the time, so together they keep both cores of a small machine busy. Every test
+# runs exactly as in one process: the tests on the Bolt server (-m neo4j, with their own Neo4j
+# server), all the others (-m "not neo4j": the two sets are complementary) and the ArcadeDB pass.
+# Each writes to a log, shown when it ends; ORGGRAPH_TEST_PARALLEL=0 runs them one after another.
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+names=("the tests on the Bolt server (Neo4j backend)" "all other tests" \
+       "the Neo4j backend's tests and the conformance suite on ArcadeDB (the fallback Bolt server)")
+"$PY" -m pytest "$@" -m neo4j >"$logs/0" 2>&1 & pids=($!)
+"$PY" -m pytest "$@" -m "not neo4j" >"$logs/1" 2>&1 & pids+=($!)
+ORGGRAPH_TEST_SERVER=arcadedb "$PY" -m pytest "$@" "${arcadedb_pass[@]}" >"$logs/2" 2>&1 & pids+=($!)
+echo "   three pytest processes at once: ${names[0]}; ${names[1]}; the ArcadeDB pass (each shown when it ends)"
+for i in 0 1 2; do
+    rc=0
+    wait "${pids[$i]}" || rc=$?
+    echo "== ${names[$i]} (exit $rc)"
+    cat "$logs/$i"
+    if [ $rc -ne 0 ]; then status=$rc; fi
+done
 exit $status

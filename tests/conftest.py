@@ -6,7 +6,10 @@
 - strict xfails for queries a backend does not implement (``fixtures.backends.NOT_IMPLEMENTED``), and for
   a test that a backend fails (``@pytest.mark.xfail_on("neo4j", raises=AssertionError, reason="issue N: ...")``);
 - the database legs run last, grouped by graph, so a one-database server reloads rarely;
-- the ``quick`` marker on the in-memory side of tests/queries (docs/testing.md).
+- the ``quick`` marker on the in-memory side of tests/queries (docs/testing.md);
+- background work: a test module may define ``prefetch()``; when one of its tests is selected it is called
+  once right after collection and the module's tests run last, so the work (the Cypher lint in Node)
+  overlaps the rest of the run.
 
 Hand-built fixtures live in the importable package ``tests/fixtures`` (``pythonpath`` in pyproject.toml).
 """
@@ -42,6 +45,20 @@ def pytest_collection_modifyitems(config, items):
             if backend in mark.args:
                 item.add_marker(pytest.mark.xfail(strict=True, **mark.kwargs))
     group_by_graph(items)
+    items.sort(key=lambda item: _prefetch_of(item) is not None)  # stable: the prefetching modules last
+
+
+def _prefetch_of(item):
+    return getattr(getattr(item, "module", None), "prefetch", None)
+
+
+def pytest_collection_finish(session):
+    started = set()
+    for item in session.items:
+        prefetch = _prefetch_of(item)
+        if prefetch is not None and prefetch not in started:
+            started.add(prefetch)
+            prefetch()
 
 
 QUERY_TESTS = Path(__file__).resolve().parent / "queries"

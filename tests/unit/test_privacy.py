@@ -7,10 +7,14 @@ import shutil
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import orggraph as og
 from orggraph.cli import main
 from orggraph.privacy import personal_values
+
+from fixtures.secrets import found_in
 
 
 def test_pseudonyms_are_stable_per_salt_and_person():
@@ -176,5 +180,11 @@ def test_no_original_name_or_phone_in_any_pseudonymised_output_of_a_district(tmp
     files = [f for o in outs for f in ([o] if o.is_file() else sorted(o.glob("*.csv")))]
     everything = "\n".join(text(f) for f in files)
     assert "人员-" in everything and "电话-" in everything
-    leaks = {s for s in secrets_ if s in everything}
+    leaks = found_in(secrets_, everything)
     assert not leaks, f"{len(leaks)} personal values survive, e.g. {sorted(leaks)[:5]}"
+
+
+@given(secrets=st.lists(st.text(alphabet="张王李-1 3", min_size=1, max_size=4), max_size=8),
+       text=st.text(alphabet="张王李-1 3\n,", max_size=60))
+def test_the_fast_secret_scan_finds_exactly_what_a_plain_search_finds(secrets, text):
+    assert found_in(secrets, text) == {s for s in secrets if s in text}

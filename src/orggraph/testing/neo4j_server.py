@@ -409,6 +409,11 @@ class Neo4jTestServer(ChildServer):
             "server.memory.pagecache.size": self.pagecache,
             "db.tx_log.rotation.retention_policy": "2 files",
             "dbms.usage_report.enabled": "false",
+            # The tests wipe and reload the one database many times with graphs of very different sizes;
+            # by default each big change of the counts makes Neo4j plan every cached statement again.
+            # Plans change only the speed, never the answer: keep them.
+            "dbms.cypher.statistics_divergence_threshold": "1.0",
+            "dbms.cypher.min_replan_interval": "1h",
         }
 
     def _write_files(self) -> tuple[Path, Path | None]:
