@@ -53,12 +53,14 @@ are left out (:func:`orggraph.rules.exists_mask`, applied in
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from .. import rules
 from ..schema import ENUMS
 from ._base import check_within, conform, dispatch, normalize_as_of, register
 
-__all__ = ["chain_breaks", "CHAIN", "LEVEL_TERRITORY", "LEVEL_ZH"]
+__all__ = ["chain_breaks", "expected_levels", "CHAIN", "LEVEL_TERRITORY", "LEVEL_ZH"]
 
 #: the five-level chain of the seeds (栖霞市): 街道党工委—社区党委—小区党支部—楼栋党小组—党员中心户
 CHAIN = ("working_committee", "committee", "branch", "group", "household")
@@ -83,7 +85,28 @@ LEVEL_ZH = {
     "household": "党员中心户",
 }
 
+#: Chinese name of a level as a village's link, where it differs (a village's own branch and group)
+VILLAGE_LEVEL_ZH = {"branch": "村党支部", "group": "村党小组"}
+
 _TERRITORY_RANK = {"street": 0, "community": 1, "compound": 2, "building": 3}
+
+
+def expected_levels(kinds, chain) -> np.ndarray:
+    """The number of levels of ``chain`` each area expects (int64), given the areas' kinds.
+
+    A compound and a village (:data:`orggraph.rules.CHAIN_COMPOUND_LEVEL_KINDS`) expect the levels whose
+    territory is in :data:`orggraph.rules.CHAIN_LEVELS_AT_COMPOUND` (by default 党工委, 社区党委/党总支 and the
+    compound's or village's own organisation); a village one more when the next level is
+    :data:`orggraph.rules.CHAIN_VILLAGE_GROUP` (its 村党小组); a building every level. The expected levels are
+    always the first ones of the chain (it runs top down), so ``reached`` is compared with a count.
+    """
+    kinds = np.asarray(kinds, dtype=object)
+    at_compound = sum(LEVEL_TERRITORY[lv] in rules.CHAIN_LEVELS_AT_COMPOUND for lv in chain)
+    at_village = at_compound + int(at_compound < len(chain) and chain[at_compound] == rules.CHAIN_VILLAGE_GROUP)
+    return np.select(
+        [kinds == rules.VILLAGE, np.isin(kinds, list(rules.CHAIN_COMPOUND_LEVEL_KINDS))],
+        [at_village, at_compound], len(chain),
+    ).astype(np.int64)
 
 _CHAIN_COLUMNS = [
     "area_id",
@@ -97,6 +120,27 @@ _CHAIN_COLUMNS = [
     "first_missing",
     "missing_zh",
 ]
+
+
+def chain_columns(kinds, depth, chain) -> dict[str, np.ndarray]:
+    """``expected, reached, complete, first_missing, missing_zh`` from the areas' kinds and the depth the chain
+    reached for each (both backends compute ``depth``; the rest is derived here, once)."""
+    kinds = np.asarray(kinds, dtype=object)
+    expected = expected_levels(kinds, chain)
+    reached = np.minimum(np.asarray(depth, dtype=np.int64), expected).astype(np.int64)
+    complete = reached == expected
+    broken = np.flatnonzero(~complete)
+    missing = np.full(len(kinds), None, dtype=object)
+    missing_zh = np.full(len(kinds), None, dtype=object)
+    if len(broken):
+        levels = np.array(chain, dtype=object)[reached[broken]]
+        missing[broken] = levels
+        missing_zh[broken] = [
+            VILLAGE_LEVEL_ZH.get(lv, LEVEL_ZH[lv]) if k == rules.VILLAGE else LEVEL_ZH[lv]
+            for lv, k in zip(levels, kinds[broken])
+        ]
+    return {"expected": expected, "reached": reached, "complete": complete, "first_missing": missing,
+            "missing_zh": missing_zh}
 
 
 def check_chain(chain) -> tuple[str, ...]:
