@@ -88,6 +88,9 @@ __all__ = [
     "VILLAGE_COMMITTEE",
     "VILLAGE_SUPERVISORY_COMMITTEE",
     "VILLAGE_PARTY_LEVELS",
+    "VILLAGE_CROSS_DENOMINATORS",
+    "COOPERATIVE",
+    "CROSS_APPOINTMENT_REQUIRED",
 ]
 
 # --------------------------------------------------------------------------- 两委: a community's own bodies
@@ -313,8 +316,18 @@ VILLAGE_SUPERVISORY_COMMITTEE = "village_supervisory_committee"
 #: party-organisation levels that make a village's own party organisation (村党支部, 村党总支), when it has no
 #: ``unit_id`` and ``COVERS`` the village area itself; with the village committee it makes the 村两委
 VILLAGE_PARTY_LEVELS: tuple[str, ...] = ("branch", "general_branch")
+#: the denominators of a village's cross-appointment rate (村两委交叉任职率): ``union`` distinct people of either
+#: body, ``party`` the village party organisation's 班子, ``village_committee`` the 村委会's members
+VILLAGE_CROSS_DENOMINATORS: tuple[str, ...] = ("union", "party", VILLAGE_COMMITTEE)
 
 # --------------------------------------------------------------------------- units
+
+#: unit kind of a shareholding cooperative (股份经济合作社, 集体经济组织); its head (理事长) holds the :data:`DIRECTOR` post
+COOPERATIVE = "cooperative"
+#: body kinds a community must have for a cross-appointment rate naming them to apply (else 不适用, never 0 %): its
+#: 两委, and a cooperative (书记兼任集体经济组织负责人 means nothing where there is no 集体经济组织). Other kinds (业委会 in
+#: the "two of three bodies" form) may be missing: the 两委 can still overlap.
+CROSS_APPOINTMENT_REQUIRED: tuple[str, ...] = (COMMUNITY_PARTY_SELECTOR, RESIDENTS_COMMITTEE, COOPERATIVE)
 
 #: unit kind of a property-management company (物业公司)
 PROPERTY_COMPANY = "property_company"

@@ -55,7 +55,11 @@ _NAMED_BASE = {"denominator": "text"}
 _LACKS = {
     rules.COMMUNITY_PARTY_SELECTOR: "不适用: 无社区党组织 (no community party organisation)",
     rules.RESIDENTS_COMMITTEE: "不适用: 无居委会 (no residents' committee)",
+    rules.COOPERATIVE: "不适用: 无集体经济组织 (no shareholding cooperative)",
 }
+#: the column of :func:`._frames.community_bodies` counting each required kind
+_HAS_COLUMN = {rules.COMMUNITY_PARTY_SELECTOR: "party", rules.RESIDENTS_COMMITTEE: "residents_committee",
+               rules.COOPERATIVE: rules.COOPERATIVE}
 
 
 def _check_by(by: str) -> str:
@@ -77,15 +81,17 @@ def _check_denominator(denominator: str, kinds: tuple[str, ...]) -> str | None:
 
 
 def _applicability(g, communities: pd.Series, kinds) -> tuple[pd.Series, pd.Series]:
-    """``applicable`` and ``reason`` of each community: it has each of the 两委 bodies ``kinds`` names."""
+    """``applicable`` and ``reason`` of each community: it has a body of each kind of
+    :data:`orggraph.rules.CROSS_APPOINTMENT_REQUIRED` that ``kinds`` names (两委, cooperative)."""
     from ._frames import community_bodies
 
     has = community_bodies(g).reindex(communities.to_numpy(dtype=object), fill_value=0)
     ok = pd.Series(True, index=communities.index)
     reason = pd.Series([None] * len(communities), index=communities.index, dtype=object)
-    for kind, column in ((rules.COMMUNITY_PARTY_SELECTOR, "party"), (rules.RESIDENTS_COMMITTEE, "residents_committee")):
+    for kind in rules.CROSS_APPOINTMENT_REQUIRED:
         if kind not in kinds:
             continue
+        column = _HAS_COLUMN[kind]
         lacks = (has[column].to_numpy() == 0)
         reason[lacks & ok.to_numpy()] = _LACKS[kind]
         ok &= ~lacks
