@@ -92,3 +92,18 @@ def test_shijiu_secretaries_heading_cooperatives():
     r = g.cross_appointment_rate(bodies=("committee", "cooperative"), roles=("secretary", "director"), as_of="2021-12-01")
     ok = r[r["applicable"]]
     assert (int((ok["cross_appointed"] > 0).sum()), len(ok), int((~r["applicable"]).sum())) == (13, 16, 7)
+
+
+def test_cross_appointment_rate_by_village(villages):
+    """``cross_appointment_rate(by="village")``: the same rows as village_cross_appointment, the 居委会 base read as the 村委会's."""
+    r = villages.cross_appointment_rate(by="village", as_of="2021-01-01")
+    assert _rows(r, "village_id", ["members", "cross_appointed", "base", "applicable"]) == {
+        "v1": (3, 2, 3, True), "v2": (2, 0, 2, True), "v3": (1, 0, 1, False)}
+    rc = villages.cross_appointment_rate(by="village", as_of="2021-01-01", denominator="residents_committee")
+    assert dict(zip(rc["village_id"], rc["base"]))["v1"] == 3 and set(rc["denominator"]) == {"village_committee"}
+    # secretaries only: v1 {p1} on both; within a territory
+    heads = villages.cross_appointment_rate(by="village", roles=("secretary", "director"), within="v2", as_of="2021-01-01")
+    assert _rows(heads, "village_id", ["members", "cross_appointed"]) == {"v2": (2, 0)}
+    assert villages.cross_appointment_rate(by="village", roles="all", as_of="2021-01-01")["members"].tolist() == [3, 2, 1]
+    with pytest.raises(ValueError, match="两委 only"):
+        villages.cross_appointment_rate(bodies=("committee", "cooperative"), by="village")

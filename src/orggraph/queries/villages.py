@@ -119,7 +119,8 @@ _VILLAGE_LACKS = {"party": "不适用: 无村党组织 (no village party organis
                   rules.VILLAGE_COMMITTEE: "不适用: 无村委会 (no village committee)"}
 
 
-def village_cross_appointment(g, *, as_of=None, denominator: str = "union") -> pd.DataFrame:
+def village_cross_appointment(g, *, as_of=None, denominator: str = "union", within: str | None = None,
+                              roles=None) -> pd.DataFrame:
     """村两委交叉任职率: per village, the people on both the village party organisation and the village committee.
 
     Over current 班子 posts (roles :data:`orggraph.rules.COMMITTEE_ROLES`) in the village's own bodies (a party
@@ -137,6 +138,11 @@ def village_cross_appointment(g, *, as_of=None, denominator: str = "union") -> p
     as_of : date or str, optional
         Posts current then (``start <= as_of < end``), on the structure as it stood then. Default today.
     denominator : {"union", "party", "village_committee"}
+    within : str, optional
+        Territory id: only the villages it contains (``CONTAINS*``).
+    roles : sequence of str or "all", optional
+        The roles counted; default :data:`orggraph.rules.COMMITTEE_ROLES` (read when the query runs);
+        ``"all"`` every post.
 
     Returns
     -------
@@ -154,7 +160,13 @@ def village_cross_appointment(g, *, as_of=None, denominator: str = "union") -> p
         raise ValueError(f"denominator={denominator!r}: use one of {', '.join(rules.VILLAGE_CROSS_DENOMINATORS)}")
     day = normalize_as_of(as_of)
     villages, community, party_of, committee_of, posts = _village_bodies(g, day)
-    posts = posts[posts["role"].isin(list(rules.COMMITTEE_ROLES)).to_numpy(dtype=bool)]
+    if within is not None:
+        from ._frames import _inside
+
+        villages = villages[villages["id"].isin(set(_inside(g, pd.Series([within], dtype=object))["territory"]))]
+    if not (isinstance(roles, str) and roles == "all"):
+        counted = rules.COMMITTEE_ROLES if roles is None else roles
+        posts = posts[posts["role"].isin(list(counted)).to_numpy(dtype=bool)]
     people = {}
     for side, bodies in (("party", party_of), (rules.VILLAGE_COMMITTEE, committee_of)):
         p = posts[posts["target"].isin(bodies.index)]
