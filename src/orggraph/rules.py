@@ -89,6 +89,7 @@ __all__ = [
     "VILLAGE_SUPERVISORY_COMMITTEE",
     "VILLAGE_PARTY_LEVELS",
     "VILLAGE_CROSS_DENOMINATORS",
+    "RURAL_COMMUNITY_KINDS",
     "COOPERATIVE",
     "CROSS_APPOINTMENT_REQUIRED",
 ]
@@ -316,6 +317,9 @@ VILLAGE_SUPERVISORY_COMMITTEE = "village_supervisory_committee"
 #: party-organisation levels that make a village's own party organisation (村党支部, 村党总支), when it has no
 #: ``unit_id`` and ``COVERS`` the village area itself; with the village committee it makes the 村两委
 VILLAGE_PARTY_LEVELS: tuple[str, ...] = ("branch", "general_branch")
+#: community kinds whose villages are expected to have their own 村两委 and chain (农村社区, 村): the audit's village
+#: figures count the villages of these communities (a 自然村 inside a 村改居 community is led by the community)
+RURAL_COMMUNITY_KINDS: tuple[str, ...] = ("rural", "village")
 #: the denominators of a village's cross-appointment rate (村两委交叉任职率): ``union`` distinct people of either
 #: body, ``party`` the village party organisation's 班子, ``village_committee`` the 村委会's members
 VILLAGE_CROSS_DENOMINATORS: tuple[str, ...] = ("union", "party", VILLAGE_COMMITTEE)

@@ -107,3 +107,28 @@ def test_cross_appointment_rate_by_village(villages):
     assert villages.cross_appointment_rate(by="village", roles="all", as_of="2021-01-01")["members"].tolist() == [3, 2, 1]
     with pytest.raises(ValueError, match="两委 only"):
         villages.cross_appointment_rate(bodies=("committee", "cooperative"), by="village")
+
+
+def test_audit_village_and_cooperative_rows(villages):
+    head = villages.audit(as_of="2021-01-01").headline.set_index("indicator")
+    figures = {k: tuple(head.loc[k, ["numerator", "denominator"]]) for k in (
+        "secretary_heads_cooperative_share", "village_cross_appointment_rate", "village_one_shoulder_share",
+        "village_chain_completeness")}
+    assert figures == {
+        "secretary_heads_cooperative_share": (1, 2),  # k1 yes, k2 no; k3 and r1 have no cooperative
+        "village_cross_appointment_rate": (2, 5),     # v1 2 of 3, v2 0 of 2; v3 n/a
+        "village_one_shoulder_share": (1, 2),         # v1 yes, v2 no; v3 n/a
+        "village_chain_completeness": (0, 3),         # r1 is rural; no 街道党工委 in the ledger, so no chain starts
+    }
+    assert head.loc["village_cross_appointment_rate", "value"] == pytest.approx(0.4)
+    assert head["applicable"].loc[list(figures)].all()
+
+
+def test_audit_without_villages_or_cooperatives_reads_na():
+    g = og.OrgGraph()
+    g.add_node("Street", "s1", name="某街道")
+    g.add_node("Community", "c1", name="某社区", street_id="s1")
+    head = g.audit(as_of="2021-01-01").headline.set_index("indicator")
+    for k in ("secretary_heads_cooperative_share", "village_cross_appointment_rate", "village_one_shoulder_share",
+              "village_chain_completeness"):
+        assert not head.loc[k, "applicable"] and math.isnan(head.loc[k, "value"])
