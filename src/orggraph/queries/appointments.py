@@ -89,7 +89,8 @@ def _applicability(g, communities: pd.Series, kinds) -> tuple[pd.Series, pd.Seri
     :data:`orggraph.rules.CROSS_APPOINTMENT_REQUIRED` that ``kinds`` names (两委, cooperative)."""
     from ._frames import community_bodies
 
-    has = community_bodies(g, cooperative=rules.COOPERATIVE in kinds).reindex(communities.to_numpy(dtype=object), fill_value=0)
+    has = community_bodies(g, cooperative=rules.COOPERATIVE in kinds)
+    has = has.reindex(communities.to_numpy(dtype=object), fill_value=0)
     ok = pd.Series(True, index=communities.index)
     reason = pd.Series([None] * len(communities), index=communities.index, dtype=object)
     for kind in rules.CROSS_APPOINTMENT_REQUIRED:

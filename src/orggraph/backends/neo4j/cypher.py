@@ -818,7 +818,8 @@ CHAIN_BREAKS = Statement(
     + _CHAIN_ANCESTORS
     + "WITH x, [a IN ancestors WHERE a:Street] AS streets, [a IN ancestors WHERE a:Community] AS communities,\n"
     # the compound-level territories: a compound or village itself, a building's compounds; the grids containing it
-    f"  CASE WHEN x.kind IN [{_AT_COMPOUND}] THEN [x] ELSE [a IN ancestors WHERE a:Area AND a.kind = {_COMPOUND} AND a <> x] END\n"
+    f"  CASE WHEN x.kind IN [{_AT_COMPOUND}] THEN [x]\n"
+    f"    ELSE [a IN ancestors WHERE a:Area AND a.kind = {_COMPOUND} AND a <> x] END\n"
     "    + CASE WHEN $branch_in_grids THEN [a IN ancestors WHERE a:Grid] ELSE [] END AS compounds,\n"
     f"  CASE WHEN x.kind IN [{_BUILDING}, {_VILLAGE}] THEN [x] ELSE [] END AS buildings\n"
     + "".join(_chain_level(i) for i in range(CHAIN_MAX))

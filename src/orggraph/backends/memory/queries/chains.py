@@ -291,7 +291,7 @@ class ChainsMixin:
         is_building = np.zeros(len(kinds), dtype=bool)
         other = np.flatnonzero(~is_compound)
         is_building[other] = kinds[other] == rules.BUILDING
-        keep = (is_compound | is_building) & pd.Series(kinds, dtype=object).isin(list(rules.CHAIN_AREA_KINDS)).to_numpy(dtype=bool)
+        keep = is_compound | is_building  # the kinds of rules.CHAIN_AREA_KINDS
         if within is not None:
             inside = np.zeros(size + 1, dtype=bool)
             inside[store.code_of(descendants(store, [within]))] = True
@@ -326,8 +326,10 @@ class ChainsMixin:
                     found[territory] = _streets_of(store, pos, candidates("community"), buffer)
                 elif territory == "community":
                     found[territory] = _in_scope(c.community_closure(store), pos)
-                elif territory == "compound":  # a compound or village itself; for a building, the compounds
-                    own = np.flatnonzero(is_compound)  # containing it; for any, the grids containing it (网格党支部)
+                elif territory == "compound":
+                    # a compound or village itself; for a building, the compounds containing it; for any area,
+                    # the grids containing it (网格党支部)
+                    own = np.flatnonzero(is_compound)
                     found[territory] = own, code[own]
                     if is_building.any():
                         at, compound = _in_scope(_compound_closure(store), pos)
