@@ -124,6 +124,7 @@ class OrgGraph:
     audit = _query_method(_q.audit)
     audit_series = _query_method(_q.audit_series)
     village_one_shoulder = _query_method(_q.village_one_shoulder)
+    village_cross_appointment = _query_method(_q.village_cross_appointment)
     leadership_profile = _query_method(_q.leadership_profile)
     party_membership = _query_method(_q.party_membership)
     member_reports = _query_method(_q.member_reports)

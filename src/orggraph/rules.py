@@ -71,6 +71,12 @@ __all__ = [
     "CROSS_APPOINTMENT_DENOMINATORS",
     "STATUTORY_SIZES",
     "CHAIN_LEVELS_AT_COMPOUND",
+    "CHAIN_AREA_KINDS",
+    "CHAIN_COMPOUND_LEVEL_KINDS",
+    "CHAIN_LEVEL_ORGS",
+    "CHAIN_BRANCH_IN_GRIDS",
+    "CHAIN_VILLAGE_GROUP",
+    "chain_level_orgs",
     "PROPERTY_COMPANY",
     "RESIDENT_UNIT",
     "WORKSTATION",
@@ -84,6 +90,10 @@ __all__ = [
     "VILLAGE_COMMITTEE",
     "VILLAGE_SUPERVISORY_COMMITTEE",
     "VILLAGE_PARTY_LEVELS",
+    "VILLAGE_CROSS_DENOMINATORS",
+    "RURAL_COMMUNITY_KINDS",
+    "COOPERATIVE",
+    "CROSS_APPOINTMENT_REQUIRED",
 ]
 
 # --------------------------------------------------------------------------- 两委: a community's own bodies
@@ -239,6 +249,8 @@ COMPOUND = "compound"
 BUILDING = "building"
 #: area kind of a boundary zone between communities (交界区域)
 BOUNDARY_ZONE = "boundary_zone"
+#: area kind of a village (自然村 / 行政村 inside a rural community)
+VILLAGE = "village"
 #: a compound's own party organisation (小区党支部): this level, no ``unit_id``, covering the compound itself
 COMPOUND_BRANCH_LEVEL = "branch"
 #: levels of a compound's own party organisation (小区党组织): a 小区党支部, a 党总支 or a 小区(大)党委, with no
@@ -258,6 +270,30 @@ OBLIGED_UNITS: tuple[str, ...] = ("own_party_org", "all")
 OBLIGED_COLUMN = "obliged"
 #: a compound expects the links of the chain (组织链条) whose territory is one of these; a building expects all
 CHAIN_LEVELS_AT_COMPOUND: tuple[str, ...] = ("street", "community", COMPOUND)
+#: the areas the chain is examined for (组织链条): compounds (小区), buildings (楼栋) and villages (自然村/行政村
+#: inside a rural community: 党总支—村党支部, seed 003)
+CHAIN_AREA_KINDS: tuple[str, ...] = (COMPOUND, BUILDING, VILLAGE)
+#: areas that hold the compound-level link of the chain themselves: a compound (its 小区党组织) and a village
+#: (its 村党支部); they expect the levels of :data:`CHAIN_LEVELS_AT_COMPOUND`
+CHAIN_COMPOUND_LEVEL_KINDS: tuple[str, ...] = (COMPOUND, VILLAGE)
+#: the party levels that hold a link of the chain where more than one can: the community's link is its 社区党委 or
+#: 党总支; the compound's link any organisation of :data:`COMPOUND_ORG_LEVELS` (小区党支部, 党总支, 小区党委; a 联合支部
+#: covering several compounds holds the link of each). Every other link is held by its own level only.
+CHAIN_LEVEL_ORGS: dict[str, tuple[str, ...]] = {
+    "committee": COMMUNITY_PARTY_LEVELS,
+    "branch": COMPOUND_ORG_LEVELS,
+}
+#: the compound-level link may also be held through a grid containing the area (网格党支部: the chain
+#: 社区党委—网格党支部—楼栋党小组—党员中心户)
+CHAIN_BRANCH_IN_GRIDS = True
+#: a village also expects its 村党小组 (a ``group`` covering the village) when the chain names ``group`` right
+#: after the compound-level link (issue 18: "community 党总支 — village branch — 党小组")
+CHAIN_VILLAGE_GROUP = "group"
+
+
+def chain_level_orgs(level: str) -> tuple[str, ...]:
+    """The party levels that hold the chain's link ``level`` (:data:`CHAIN_LEVEL_ORGS`, else the level itself)."""
+    return tuple(CHAIN_LEVEL_ORGS.get(level, (level,)))
 
 #: the denominators of the cross-appointment rate (交叉任职率): ``union`` distinct people of either body,
 #: ``party`` the community party organisation's 班子, ``residents_committee`` the 居委会's members
@@ -276,8 +312,6 @@ STATUTORY_SIZES: dict[str, tuple[int, int, str]] = {
 
 # --------------------------------------------------------------------------- villages (村两委)
 
-#: area kind of a village (自然村 / 行政村 inside a rural community)
-VILLAGE = "village"
 #: unit kind of a village committee (村民委员会, 村委会): the village's own committee
 VILLAGE_COMMITTEE = "village_committee"
 #: unit kind of a village affairs supervisory committee (村务监督委员会); no 两委 member should sit on it
@@ -285,8 +319,21 @@ VILLAGE_SUPERVISORY_COMMITTEE = "village_supervisory_committee"
 #: party-organisation levels that make a village's own party organisation (村党支部, 村党总支), when it has no
 #: ``unit_id`` and ``COVERS`` the village area itself; with the village committee it makes the 村两委
 VILLAGE_PARTY_LEVELS: tuple[str, ...] = ("branch", "general_branch")
+#: community kinds whose villages are expected to have their own 村两委 and chain (农村社区, 村): the audit's village
+#: figures count the villages of these communities (a 自然村 inside a 村改居 community is led by the community)
+RURAL_COMMUNITY_KINDS: tuple[str, ...] = ("rural", "village")
+#: the denominators of a village's cross-appointment rate (村两委交叉任职率): ``union`` distinct people of either
+#: body, ``party`` the village party organisation's 班子, ``village_committee`` the 村委会's members
+VILLAGE_CROSS_DENOMINATORS: tuple[str, ...] = ("union", "party", VILLAGE_COMMITTEE)
 
 # --------------------------------------------------------------------------- units
+
+#: unit kind of a shareholding cooperative (股份经济合作社, 集体经济组织); its head (理事长) holds the :data:`DIRECTOR` post
+COOPERATIVE = "cooperative"
+#: body kinds a community must have for a cross-appointment rate naming them to apply (else 不适用, never 0 %): its
+#: 两委, and a cooperative (书记兼任集体经济组织负责人 means nothing where there is no 集体经济组织). Other kinds (业委会 in
+#: the "two of three bodies" form) may be missing: the 两委 can still overlap.
+CROSS_APPOINTMENT_REQUIRED: tuple[str, ...] = (COMMUNITY_PARTY_SELECTOR, RESIDENTS_COMMITTEE, COOPERATIVE)
 
 #: unit kind of a property-management company (物业公司)
 PROPERTY_COMPANY = "property_company"
@@ -358,6 +405,7 @@ def cypher_params() -> dict[str, object]:
         "grid_worker": GRID_WORKER,
         "zone_manager": ZONE_MANAGER,
         "compound_org_levels": list(COMPOUND_ORG_LEVELS),
+        "branch_in_grids": bool(CHAIN_BRANCH_IN_GRIDS),
     }
 
 # --------------------------------------------------------------------------- people (班子结构, 党员, 任期)

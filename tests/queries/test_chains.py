@@ -15,10 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import orggraph as og
-from orggraph.errors import NodeNotFound
-from orggraph.queries.chains import CHAIN, LEVEL_TERRITORY, LEVEL_ZH, check_chain
+from orggraph import rules
+from orggraph.errors import NodeNotFound, QueryNotSupportedError
+from orggraph.queries._base import conform, normalize_as_of
+from orggraph.queries.chains import CHAIN, LEVEL_TERRITORY, LEVEL_ZH, check_chain, expected_levels
 
-from fixtures.graphs import build_chains
+from fixtures.graphs import build_chain_variants, build_chains
 
 COLUMNS = ["area_id", "area_name", "kind", "community_id", "street_id", "expected", "reached", "complete",
            "first_missing", "missing_zh"]
@@ -174,7 +176,7 @@ def test_as_of_has_no_effect(graph):
 # --------------------------------------------------------------------------- random graphs against the definition
 
 LEVELS_FOR = {"Street": ["working_committee"], "Community": ["committee", "general_branch"],
-              "compound": ["branch"], "building": ["group", "household"]}
+              "compound": ["branch", "general_branch", "committee"], "building": ["group", "household"]}
 
 
 @st.composite
@@ -208,7 +210,9 @@ def chain_graphs(draw):
         [(a, "compound") for a in compounds] + [(b, "building") for b in buildings]
     for t, kind in territories:
         for level in LEVELS_FOR[kind]:
-            for _ in range(draw(st.sampled_from([0, 1, 1, 1] if level != "branch" else [0, 1, 1, 2]))):
+            # a compound's organisation is mostly a branch, sometimes a 党总支 or a 小区党委 (any holds the link)
+            counts = [0, 1, 1, 2] if level == "branch" else [0, 0, 0, 1] if kind == "compound" else [0, 1, 1, 1]
+            for _ in range(draw(st.sampled_from(counts))):
                 o = f"o{len(orgs)}"
                 unit = draw(st.sampled_from([None, None, None, "u"]))
                 nodes["PartyOrg"].append({"id": o, "name": o, "level": level, "unit_id": unit})
@@ -263,7 +267,7 @@ def brute_force(g: og.OrgGraph, chain) -> dict[str, tuple]:
         up.setdefault(o, set()).add(p)
 
     def fits(o, lv):
-        ok = level[o] in (("committee", "general_branch") if lv == "committee" else (lv,))
+        ok = level[o] in rules.chain_level_orgs(lv)
         return ok and o not in in_unit
 
     out = {}
@@ -319,3 +323,70 @@ def test_registry():
 
     assert QUERIES["chain_breaks"].columns[""] == COLUMNS
     assert hasattr(og.OrgGraph().backend, "chain_breaks")
+
+
+# --------------------------------------------------------------------------- 网格党支部, 小区党委, villages, dates
+
+
+@pytest.fixture
+def variants(on_backend):
+    """The graph of :func:`fixtures.graphs.build_chain_variants` on the test's backend."""
+    return on_backend("chain-variants", build_chain_variants)
+
+
+def _at(g, day, chain=CHAIN) -> pd.DataFrame:
+    """``chain_breaks(as_of=day)``; on a backend whose ``at()`` refuses dated structure (the Neo4j backend until
+    its statements all honour dates), the backend's chain statement itself, which does honour them."""
+    try:
+        return g.chain_breaks(chain, as_of=day)
+    except QueryNotSupportedError:
+        raw = g.backend.chain_breaks(chain=check_chain(chain), within=None, as_of=normalize_as_of(day))
+        return conform(raw, COLUMNS, "chain_breaks")
+
+
+def test_grid_branch_compound_committee_and_village_chains(variants):
+    r = _at(variants, "2025-06-30")
+    # compounds expect 3 levels, buildings 5, villages 4 (党工委, 党总支, 村党支部, 村党小组)
+    assert table(r) == {
+        "a1": (3, 3, None),                 # no own organisation, but its grid g1 has the 网格党支部 gb1 → p1
+        "a2": (3, 3, None),                 # 小区党委 pc2 → p1
+        "a3": (3, 3, None),                 # 联合支部 jb covers a3 …
+        "a4": (3, 3, None),                 # … and a4
+        "a5": (3, 3, None),                 # 党总支 gb5 → p1
+        "a6": (3, 2, "branch"),             # 小区党委 pc6 answers to nobody
+        "a7": (3, 3, None),                 # br7 founded 2025-01-01
+        "a8": (3, 2, "branch"),             # br8's link to p1 ended 2025-01-01
+        "b1": (5, 5, None),                 # 社区党委—网格党支部—楼栋党小组—党员中心户: w1, p1, gb1, gr1, h1
+        "b2": (5, 4, "household"),          # gb1 through g1 ⊃ a1 ⊃ b2, gr2; no 党员中心户
+        "b3": (5, 5, None),                 # w1, p1, 小区党委 pc2, gr3, h3
+        "v1": (4, 4, None),                 # w1, 党总支 p2, 村党支部 vb1, 村党小组 vg1
+        "v2": (4, 3, "group"),              # no 村党小组
+        "v3": (4, 2, "branch"),             # no 村党支部
+    }
+    by = {row["area_id"]: row for row in r.to_dict("records")}
+    assert by["v2"]["missing_zh"] == "村党小组" and by["v3"]["missing_zh"] == "村党支部"
+    assert by["a6"]["missing_zh"] == "小区党支部" and by["v1"]["kind"] == "village"
+    assert (by["v1"]["community_id"], by["v1"]["street_id"]) == ("c2", "s1")
+    # 胶河's chain: 党工委—党总支—党支部; villages then expect the three levels
+    jh = table(_at(variants, "2025-06-30", ("working_committee", "general_branch", "branch")))
+    assert jh["v1"] == (3, 3, None) and jh["v2"] == (3, 3, None) and jh["v3"] == (3, 2, "branch")
+    assert jh["a1"] == (3, 1, "general_branch")  # p1 is a 社区党委, not a 党总支
+    # a chain naming the household before the group: a village expects no 村党小组 then
+    hg = table(_at(variants, "2025-06-30", ("working_committee", "committee", "branch", "household", "group")))
+    assert hg["v2"] == (3, 3, None)
+
+
+def test_dated_structure(variants):
+    before = table(_at(variants, "2024-12-31"))
+    assert before["a7"] == (3, 2, "branch")  # br7 not yet founded
+    assert before["a8"] == (3, 3, None)      # br8 still answered to p1
+    on = table(_at(variants, "2025-01-01"))
+    assert on["a7"] == (3, 3, None) and on["a8"] == (3, 2, "branch")  # the half-open rule on the first day
+    assert {k: v for k, v in before.items() if k not in ("a7", "a8")} == {k: v for k, v in on.items() if k not in ("a7", "a8")}
+
+
+def test_expected_levels():
+    kinds = ["compound", "building", "village"]
+    assert expected_levels(kinds, CHAIN).tolist() == [3, 5, 4]
+    assert expected_levels(kinds, ("working_committee", "general_branch", "branch")).tolist() == [3, 3, 3]
+    assert expected_levels(kinds, ("working_committee", "committee", "group", "household")).tolist() == [2, 4, 3]

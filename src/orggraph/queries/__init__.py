@@ -26,6 +26,7 @@ member_responsibilities    党员联系户/党员责任区 (people)
 term_expiry                超期未换届 (people)
 audit                      体检: every query in one report (audit)
 village_one_shoulder       村两委一肩挑: per village (villages)
+village_cross_appointment  村两委交叉任职率: per village (villages)
 audit_series               趋势: the audit's headline at several dates, per group (trends)
 =========================  ==========================================
 """
@@ -43,6 +44,6 @@ from .owners import owners_committee_overlap
 from .people import leadership_profile, member_reports, member_responsibilities, party_membership, term_expiry
 from .audit import AuditReport, audit
 from .trends import audit_series
-from .villages import village_one_shoulder
+from .villages import village_cross_appointment, village_one_shoulder
 
-__all__ = ["QUERIES", "cross_appointment_rate", "one_shoulder", "interlocks", "connectors", "interlock_network", "interlock_metrics", "coverage_gaps", "CoverageReport", "check_norms", "Norms", "unassigned_areas", "boundary_zones", "boundary_geometry", "chain_breaks", "owners_committee_overlap", "audit", "AuditReport", "audit_series", "village_one_shoulder", "leadership_profile", "party_membership", "member_reports", "member_responsibilities", "term_expiry"]
+__all__ = ["QUERIES", "cross_appointment_rate", "one_shoulder", "interlocks", "connectors", "interlock_network", "interlock_metrics", "coverage_gaps", "CoverageReport", "check_norms", "Norms", "unassigned_areas", "boundary_zones", "boundary_geometry", "chain_breaks", "owners_committee_overlap", "audit", "AuditReport", "audit_series", "village_one_shoulder", "village_cross_appointment", "leadership_profile", "party_membership", "member_reports", "member_responsibilities", "term_expiry"]

@@ -121,8 +121,10 @@ def bodies_in_scope(g, within, ids) -> np.ndarray:
     return ids.isin(covering).to_numpy(dtype=bool)
 
 
-def community_bodies(g) -> pd.DataFrame:
-    """Per community id: ``party`` and ``residents_committee``, the number of its own 两委 bodies.
+def community_bodies(g, cooperative: bool = False) -> pd.DataFrame:
+    """Per community id: ``party`` and ``residents_committee``, the number of its own 两委 bodies, and
+    with ``cooperative=True`` also ``cooperative``, the number of cooperatives (股份经济合作社) covering it
+    or a territory inside it (a walk of ``CONTAINS``, done only when asked).
 
     A community's own party organisation is one of :func:`orggraph.rules.is_community_party_org`
     (社区党委/党总支, no unit) that ``COVERS`` the community itself; its 居委会 a unit of kind
@@ -138,7 +140,30 @@ def community_bodies(g) -> pd.DataFrame:
     for col, bodies in (("party", own_party), ("residents_committee", rcs)):
         e = covers[covers["source"].isin(bodies)].drop_duplicates(["source", "target"])
         out[col] = e.groupby("target").size().reindex(out.index, fill_value=0).astype("int64")
+    if not cooperative:
+        return out
+    # cooperatives (集体经济组织) belong to a community when they cover it or a territory inside it (CONTAINS*)
+    coops = set(units.loc[(units["kind"] == rules.COOPERATIVE).fillna(False).to_numpy(dtype=bool), "id"])
+    e = covers[covers["source"].isin(coops)][["source", "target"]]
+    pairs = e.merge(_inside(g, comms), left_on="target", right_on="territory")[["source", "community"]]
+    out[rules.COOPERATIVE] = (pairs.drop_duplicates().groupby("community").size()
+                              .reindex(out.index, fill_value=0).astype("int64"))
     return out
+
+
+def _inside(g, comms: pd.Series) -> pd.DataFrame:
+    """``territory, community``: each community with itself and every territory it contains (``CONTAINS*``)."""
+    contains = g.backend.edges("CONTAINS")[["source", "target"]].drop_duplicates()
+    ids = comms.to_numpy(dtype=object)
+    found = pd.DataFrame({"territory": ids, "community": ids})
+    frontier = found
+    while len(frontier):
+        step = frontier.merge(contains, left_on="territory", right_on="source")[["target", "community"]]
+        step = step.rename(columns={"target": "territory"})
+        step = step.merge(found, how="left", indicator=True)
+        frontier = step[step["_merge"] == "left_only"][["territory", "community"]].drop_duplicates()
+        found = pd.concat([found, frontier], ignore_index=True)
+    return found
 
 
 def community_places(g) -> pd.DataFrame:

@@ -39,6 +39,8 @@ __all__ = ["cross_appointment_rate", "one_shoulder", "COMMITTEE_ROLES"]
 COMMITTEE_ROLES = rules.COMMITTEE_ROLES
 
 _BY = ("community", "street", "district")
+#: ``by="village"``: the rows of the villages' own 两委 (村两委), :func:`orggraph.queries.villages.village_cross_appointment`
+_VILLAGE = "village"
 _RATE_COLUMNS = {
     "community": ["community_id", "community_name", "street_id", "members", "cross_appointed", "base", "rate",
                   "denominator", "applicable", "reason"],
@@ -46,6 +48,8 @@ _RATE_COLUMNS = {
                "denominator"],
     "district": ["district_id", "district_name", "communities", "left_out", "members", "cross_appointed", "base",
                  "rate", "denominator"],
+    _VILLAGE: ["village_id", "village_name", "community_id", "members", "cross_appointed", "base", "rate",
+               "denominator", "applicable", "reason"],
 }
 
 #: ``denominator`` names the base here (union, party, residents_committee); the count is ``base``
@@ -55,7 +59,11 @@ _NAMED_BASE = {"denominator": "text"}
 _LACKS = {
     rules.COMMUNITY_PARTY_SELECTOR: "不适用: 无社区党组织 (no community party organisation)",
     rules.RESIDENTS_COMMITTEE: "不适用: 无居委会 (no residents' committee)",
+    rules.COOPERATIVE: "不适用: 无集体经济组织 (no shareholding cooperative)",
 }
+#: the column of :func:`._frames.community_bodies` counting each required kind
+_HAS_COLUMN = {rules.COMMUNITY_PARTY_SELECTOR: "party", rules.RESIDENTS_COMMITTEE: "residents_committee",
+               rules.COOPERATIVE: rules.COOPERATIVE}
 
 
 def _check_by(by: str) -> str:
@@ -77,15 +85,18 @@ def _check_denominator(denominator: str, kinds: tuple[str, ...]) -> str | None:
 
 
 def _applicability(g, communities: pd.Series, kinds) -> tuple[pd.Series, pd.Series]:
-    """``applicable`` and ``reason`` of each community: it has each of the 两委 bodies ``kinds`` names."""
+    """``applicable`` and ``reason`` of each community: it has a body of each kind of
+    :data:`orggraph.rules.CROSS_APPOINTMENT_REQUIRED` that ``kinds`` names (两委, cooperative)."""
     from ._frames import community_bodies
 
-    has = community_bodies(g).reindex(communities.to_numpy(dtype=object), fill_value=0)
+    has = community_bodies(g, cooperative=rules.COOPERATIVE in kinds)
+    has = has.reindex(communities.to_numpy(dtype=object), fill_value=0)
     ok = pd.Series(True, index=communities.index)
     reason = pd.Series([None] * len(communities), index=communities.index, dtype=object)
-    for kind, column in ((rules.COMMUNITY_PARTY_SELECTOR, "party"), (rules.RESIDENTS_COMMITTEE, "residents_committee")):
+    for kind in rules.CROSS_APPOINTMENT_REQUIRED:
         if kind not in kinds:
             continue
+        column = _HAS_COLUMN[kind]
         lacks = (has[column].to_numpy() == 0)
         reason[lacks & ok.to_numpy()] = _LACKS[kind]
         ok &= ~lacks
@@ -158,12 +169,15 @@ def cross_appointment_rate(
         Two or more body kinds: party levels (``committee`` = the community's
         party organisation, 社区党委/党总支) or unit kinds (``residents_committee``
         居委会, ``owners_committee`` 业委会, ``workstation`` 工作站 …).
-    by : {"community", "street", "district"}
+    by : {"community", "street", "district", "village"}
         Group. Street and district rows are roll-ups over their applicable
         communities: the sums of their ``members``, ``cross_appointed`` and
         ``base`` (a person serving two communities counts in each) and the rate
         of those sums — never an average of rates; ``communities`` counts the
-        communities summed and ``left_out`` those not applicable.
+        communities summed and ``left_out`` those not applicable. ``"village"``:
+        one row per village over its own 两委 (村党组织 and 村委会; the
+        ``residents_committee`` base is the 村委会's members), as
+        :func:`orggraph.queries.villages.village_cross_appointment`.
     roles : sequence of str or "all"
         Count only posts with these roles; default the committee members'
         roles (:data:`orggraph.rules.COMMITTEE_ROLES`, read when the query
@@ -191,6 +205,8 @@ def cross_appointment_rate(
     >>> bool(r["applicable"].any()), bool(r["rate"].isna().all())
     (False, True)
     """
+    if by == _VILLAGE:
+        return _villages(g, bodies, roles, within, as_of, denominator)
     by = _check_by(by)
     kinds = check_bodies(bodies)
     base_kind = _check_denominator(denominator, kinds)
@@ -216,6 +232,21 @@ def cross_appointment_rate(
     per = conform(per, _RATE_COLUMNS[by], "cross_appointment_rate", types=_NAMED_BASE)
     per.attrs["denominator"] = denominator
     return per
+
+
+def _villages(g, bodies, roles, within, as_of, denominator) -> pd.DataFrame:
+    """``by="village"``: the 两委 form over each village's own bodies (村党组织, 村委会); the 居委会 base is the 村委会's."""
+    from .villages import village_cross_appointment
+
+    kinds = check_bodies(bodies)
+    if set(kinds) != set(rules.TWO_COMMITTEES):
+        raise ValueError(f"by='village' reads the village's 两委 only: bodies={rules.TWO_COMMITTEES!r}, not {kinds!r}")
+    _check_denominator(denominator, kinds)
+    base = rules.VILLAGE_COMMITTEE if denominator == rules.RESIDENTS_COMMITTEE else denominator
+    counted = _check_roles(roles)
+    out = village_cross_appointment(g, as_of=as_of, denominator=base, within=check_within(g, within),
+                                    roles="all" if counted is None else counted)
+    return conform(out, _RATE_COLUMNS[_VILLAGE], "cross_appointment_rate", types=_NAMED_BASE)
 
 
 def _check_roles(roles):

@@ -188,7 +188,11 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
     one_shoulder_share                      一肩挑比例                  communities whose secretary is the director / communities having both bodies
     (the seven coverage rates)              组建率 / 覆盖率             see :func:`~orggraph.queries.coverage.coverage_gaps`
     chain_completeness                      组织链条完整率(楼栋)        buildings the five-level chain reaches down to 党员中心户 / buildings
-    compound_chain_completeness             小区组织链条完整率          compounds reached by 党工委—党委—小区党支部 / compounds
+    compound_chain_completeness             小区组织链条完整率          compounds reached by 党工委—党委—小区党组织 / compounds
+    village_chain_completeness              村组织链条完整率            villages of rural communities reached by 党工委—党总支—村党支部(—村党小组) / those villages
+    secretary_heads_cooperative_share       书记兼任集体经济组织负责人比例  communities whose secretary is the cooperative's 理事长 / communities having both
+    village_cross_appointment_rate          村两委交叉任职率            people on both 村党组织 and 村委会 / people on either (villages having both)
+    village_one_shoulder_share              村两委一肩挑比例            villages whose secretary is the 村委会主任 / villages having both
     unassigned_areas                        治理真空带 (无主区域)       a count
     contested_areas                         交界争议区域                a count
     norm_violations                         配置标准不达标              a count (see :func:`~orggraph.queries.norms.check_norms`)
@@ -254,6 +258,8 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
                  "communities having both 社区党组织 and 居委会"
                  + (f"; {int((~ok).sum())} communities n/a (不适用)" if (~ok).any() else ""), den > 0))
 
+    rows += _village_rows(g, kw)
+
     coverage = coverage_gaps(g, large_compound=large_compound, eligible_compounds=eligible_compounds,
                              obliged_units=obliged_units, **kw)
     for rec in coverage.rates.itertuples(index=False):
@@ -278,6 +284,12 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
     compounds = chains[chains["kind"] == "compound"]
     num, den = float(compounds["complete"].sum()), float(len(compounds))
     rows.append(("compound_chain_completeness", "小区组织链条完整率", "完整率", _rate(num, den), num, den, "all compounds", den > 0))
+    comms = g.backend.nodes("Community")
+    rural = set(comms.loc[comms["kind"].isin(list(rules.RURAL_COMMUNITY_KINDS)).to_numpy(dtype=bool), "id"])
+    villages = chains[(chains["kind"] == rules.VILLAGE).to_numpy(dtype=bool) & chains["community_id"].isin(rural).to_numpy(dtype=bool)]
+    num, den = float(villages["complete"].sum()), float(len(villages))
+    rows.append(("village_chain_completeness", "村组织链条完整率", "完整率", _rate(num, den), num, den,
+                 "villages of rural communities reached by 党工委—党总支—村党支部(—村党小组) / those villages", den > 0))
 
     areas = unassigned_areas(g, **kw)
     for status, name, zh in (("unassigned", "unassigned_areas", "治理真空带(无主区域)"),
@@ -311,6 +323,38 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
         "interlocks": lambda: interlocks(frozen, **kw),
     }
     return AuditReport(headline, tables, within=within, as_of=day, norms=norms, place=_place(g, within))
+
+
+def _village_rows(g, kw) -> list[tuple]:
+    """书记兼任集体经济组织负责人 (communities with a cooperative) and the villages' 两委 figures (村两委交叉任职率,
+    村两委一肩挑); each reads 不适用 (n/a) where the graph has no cooperative or no village (then not computed)."""
+    from .appointments import cross_appointment_rate
+    from .villages import village_one_shoulder
+
+    rows = []
+    units = g.backend.nodes("Unit")
+    num = den = 0.0
+    if (units["kind"] == rules.COOPERATIVE).any():
+        heads = cross_appointment_rate(g, (rules.COMMUNITY_PARTY_SELECTOR, rules.COOPERATIVE),
+                                       roles=(rules.SECRETARY, rules.DIRECTOR), **kw)
+        ok = heads["applicable"].to_numpy(dtype=bool)
+        num, den = float((heads["cross_appointed"].to_numpy()[ok] > 0).sum()), float(ok.sum())
+    rows.append(("secretary_heads_cooperative_share", "书记兼任集体经济组织负责人比例", "比例", _rate(num, den), num, den,
+                 "communities whose party secretary is the cooperative's 理事长 / communities having both", den > 0))
+    areas = g.backend.nodes("Area")
+    cross_num = cross_den = shoulder_num = shoulder_den = 0.0
+    if (areas["kind"] == rules.VILLAGE).any():
+        cross = cross_appointment_rate(g, by="village", **kw)
+        ok = cross["applicable"].to_numpy(dtype=bool)
+        cross_num, cross_den = float(cross["cross_appointed"][ok].sum()), float(cross["base"][ok].sum())
+        shoulder = village_one_shoulder(g, as_of=kw["as_of"])
+        shoulder = shoulder[shoulder["village_id"].isin(set(cross["village_id"]))]["one_shoulder"]
+        shoulder_num, shoulder_den = float(shoulder.fillna(False).astype(bool).sum()), float(shoulder.notna().sum())
+    rows.append(("village_cross_appointment_rate", "村两委交叉任职率", "交叉任职率", _rate(cross_num, cross_den), cross_num,
+                 cross_den, "people on both 村党组织 and 村委会 / people on either (villages having both)", cross_den > 0))
+    rows.append(("village_one_shoulder_share", "村两委一肩挑比例", "比例", _rate(shoulder_num, shoulder_den), shoulder_num,
+                 shoulder_den, "villages whose party secretary is the 村委会主任 / villages having both", shoulder_den > 0))
+    return rows
 
 
 def _place(g, within) -> str | None:

@@ -11,18 +11,21 @@ level                  Chinese         territory, for a compound or building ``a
 ``working_committee``  街道党工委      a street containing ``a`` (``CONTAINS*``)
 ``committee``          社区党委        a claimant community of ``a`` (``CONTAINS*``)
 ``general_branch``     党总支          a claimant community of ``a``
-``branch``             小区党支部      ``a`` itself if a compound; for a building, a
-                                       compound containing it (``CONTAINS+``)
-``group``              楼栋党小组      ``a`` itself (buildings only)
-``household``          党员中心户      ``a`` itself (buildings only)
+``branch``             小区党组织      ``a`` itself if a compound or village; for a
+                                       building, a compound containing it
+                                       (``CONTAINS+``); any grid containing ``a``
+                                       (网格党支部)
+``group``              楼栋党小组      ``a`` itself (buildings; villages: 村党小组)
+``household``          党员中心户      ``a`` itself (buildings and villages)
 =====================  ==============  ==============================================
 
-*The organisations of a level.* Party organisations (``PartyOrg``) of that
-``level`` **with no** ``unit_id``: the chain is the territorial one, and a
-branch inside a unit (a property company's 党支部, a cooperative's 党总支)
-is not one of its links. ``committee`` stands for a community's party
-organisation: level ``committee`` or ``general_branch`` (as in the
-appointment queries).
+*The organisations of a level.* Party organisations (``PartyOrg``) of the
+levels that hold the link (:func:`orggraph.rules.chain_level_orgs`) **with
+no** ``unit_id``: the chain is the territorial one, and a branch inside a
+unit (a property company's 党支部, a cooperative's 党总支) is not one of its
+links. ``committee`` stands for a community's party organisation (社区党委
+or 党总支); ``branch`` for a compound's (小区党支部, 党总支, 小区党委, a
+联合支部 covering several compounds) or a grid's 网格党支部.
 
 *Reached.* The first level of the chain is reached when an organisation of
 that level ``COVERS`` (directly) one of the level's territories; each
@@ -32,9 +35,10 @@ at the previous level. A branch hanging off nothing, or off another
 community's committee, breaks the chain there. ``reached`` counts the levels
 reached from the top; by construction they are contiguous.
 
-*Expected.* A compound expects the levels of the chain whose territory is a
-street, a community or a compound (by default the first three); a building
-expects every level. A building in no compound cannot reach ``branch``
+*Expected* (:func:`expected_levels`). A compound expects the levels of the
+chain whose territory is a street, a community or a compound (by default the
+first three); a village the same, plus its 村党小组 when ``group`` comes next;
+a building expects every level. A building in no compound cannot reach ``branch``
 (there is no 小区 whose 党支部 it could hang off) and is reported as missing
 it; leave ``branch`` out of ``chain`` to examine such buildings.
 
@@ -53,12 +57,14 @@ are left out (:func:`orggraph.rules.exists_mask`, applied in
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from .. import rules
 from ..schema import ENUMS
 from ._base import check_within, conform, dispatch, normalize_as_of, register
 
-__all__ = ["chain_breaks", "CHAIN", "LEVEL_TERRITORY", "LEVEL_ZH"]
+__all__ = ["chain_breaks", "expected_levels", "CHAIN", "LEVEL_TERRITORY", "LEVEL_ZH"]
 
 #: the five-level chain of the seeds (栖霞市): 街道党工委—社区党委—小区党支部—楼栋党小组—党员中心户
 CHAIN = ("working_committee", "committee", "branch", "group", "household")
@@ -83,7 +89,28 @@ LEVEL_ZH = {
     "household": "党员中心户",
 }
 
+#: Chinese name of a level as a village's link, where it differs (a village's own branch and group)
+VILLAGE_LEVEL_ZH = {"branch": "村党支部", "group": "村党小组"}
+
 _TERRITORY_RANK = {"street": 0, "community": 1, "compound": 2, "building": 3}
+
+
+def expected_levels(kinds, chain) -> np.ndarray:
+    """The number of levels of ``chain`` each area expects (int64), given the areas' kinds.
+
+    A compound and a village (:data:`orggraph.rules.CHAIN_COMPOUND_LEVEL_KINDS`) expect the levels whose
+    territory is in :data:`orggraph.rules.CHAIN_LEVELS_AT_COMPOUND` (by default 党工委, 社区党委/党总支 and the
+    compound's or village's own organisation); a village one more when the next level is
+    :data:`orggraph.rules.CHAIN_VILLAGE_GROUP` (its 村党小组); a building every level. The expected levels are
+    always the first ones of the chain (it runs top down), so ``reached`` is compared with a count.
+    """
+    kinds = np.asarray(kinds, dtype=object)
+    at_compound = sum(LEVEL_TERRITORY[lv] in rules.CHAIN_LEVELS_AT_COMPOUND for lv in chain)
+    at_village = at_compound + int(at_compound < len(chain) and chain[at_compound] == rules.CHAIN_VILLAGE_GROUP)
+    return np.select(
+        [kinds == rules.VILLAGE, np.isin(kinds, list(rules.CHAIN_COMPOUND_LEVEL_KINDS))],
+        [at_village, at_compound], len(chain),
+    ).astype(np.int64)
 
 _CHAIN_COLUMNS = [
     "area_id",
@@ -97,6 +124,27 @@ _CHAIN_COLUMNS = [
     "first_missing",
     "missing_zh",
 ]
+
+
+def chain_columns(kinds, depth, chain) -> dict[str, np.ndarray]:
+    """``expected, reached, complete, first_missing, missing_zh`` from the areas' kinds and the depth the chain
+    reached for each (both backends compute ``depth``; the rest is derived here, once)."""
+    kinds = np.asarray(kinds, dtype=object)
+    expected = expected_levels(kinds, chain)
+    reached = np.minimum(np.asarray(depth, dtype=np.int64), expected).astype(np.int64)
+    complete = reached == expected
+    broken = np.flatnonzero(~complete)
+    missing = np.full(len(kinds), None, dtype=object)
+    missing_zh = np.full(len(kinds), None, dtype=object)
+    if len(broken):
+        levels = np.array(chain, dtype=object)[reached[broken]]
+        missing[broken] = levels
+        missing_zh[broken] = [
+            VILLAGE_LEVEL_ZH.get(lv, LEVEL_ZH[lv]) if k == rules.VILLAGE else LEVEL_ZH[lv]
+            for lv, k in zip(levels, kinds[broken])
+        ]
+    return {"expected": expected, "reached": reached, "complete": complete, "first_missing": missing,
+            "missing_zh": missing_zh}
 
 
 def check_chain(chain) -> tuple[str, ...]:
@@ -133,9 +181,9 @@ def check_chain(chain) -> tuple[str, ...]:
 
 @register(_CHAIN_COLUMNS, zh="组织链条")
 def chain_breaks(g, chain=CHAIN, *, within: str | None = None, as_of=None) -> pd.DataFrame:
-    """Check that the party chain (组织链条) reaches every compound (小区) and building (楼栋).
+    """Check that the party chain (组织链条) reaches every compound (小区), building (楼栋) and village (村).
 
-    For each area of kind ``compound`` or ``building`` in scope: how far the
+    For each area of kind ``compound``, ``building`` or ``village`` in scope: how far the
     chain 街道党工委—社区党委—小区党支部—楼栋党小组—党员中心户 reaches it, and
     the first missing link (see the module notes for the exact rules: each
     level's organisation must ``COVERS`` the level's territory and be
@@ -154,13 +202,13 @@ def chain_breaks(g, chain=CHAIN, *, within: str | None = None, as_of=None) -> pd
     within : str, optional
         Territory id; compounds and buildings contained by it (``CONTAINS*``).
     as_of : date or str, optional
-        Accepted for uniformity; party organisations carry no dates, so it does
-        not change the result.
+        The structure as it stood that day (dated organisations, territories
+        and links outside it are left out); default today.
 
     Returns
     -------
     pandas.DataFrame
-        ``area_id, area_name, kind`` (compound or building);
+        ``area_id, area_name, kind`` (compound, building or village);
         ``community_id``: the community on the deepest chain found (smallest
         id among ties); when the chain reached no community level, the
         smallest claimant community; None when unassigned;

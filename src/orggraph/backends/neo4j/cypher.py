@@ -765,7 +765,9 @@ BOUNDARY_ZONES = Statement(
 
 # --------------------------------------------------------------------------- chains (组织链条)
 
-_COMPOUND, _BUILDING = _lit(rules.COMPOUND), _lit(rules.BUILDING)
+_COMPOUND, _BUILDING, _VILLAGE = _lit(rules.COMPOUND), _lit(rules.BUILDING), _lit(rules.VILLAGE)
+_CHAIN_AREAS = ", ".join(_lit(k) for k in rules.CHAIN_AREA_KINDS)
+_AT_COMPOUND = ", ".join(_lit(k) for k in rules.CHAIN_COMPOUND_LEVEL_KINDS)
 
 #: the chain has at most this many levels (street, community, compound, building: five party levels)
 CHAIN_MAX = 5
@@ -773,19 +775,21 @@ CHAIN_MAX = 5
 
 def _chain_level(i: int) -> str:
     """Paths reached at level ``i``: organisations of ``$levels[i]`` (no unit_id) covering a territory of
-    the area's kind ``$territories[i]`` and, below the top, SUBORDINATE_TO an organisation of the paths above."""
+    the area's kind ``$territories[i]`` and, below the top, SUBORDINATE_TO an organisation of the paths above;
+    organisations and links that did not exist at ``$as_of`` are left out."""
     cand = (
         f"CASE $territories[{i}] WHEN 'street' THEN streets WHEN 'community' THEN communities "
         f"WHEN {_COMPOUND} THEN compounds WHEN {_BUILDING} THEN buildings ELSE [] END"
     )
     street = f"CASE WHEN $territories[{i}] = 'street' THEN t.id ELSE pp.street END"
     community = f"CASE WHEN $territories[{i}] = 'community' THEN t.id ELSE pp.community END"
+    org = f"o.unit_id IS NULL AND o.level IN $levels[{i}] AND {_exists('o')} AND {_exists('cov')}"
     if i == 0:
         return (
             f"CALL (x, streets, communities, compounds, buildings) {{\n"
             f"  UNWIND {cand} AS t\n"
-            f"  MATCH (t)<-[:COVERS]-(o:PartyOrg)\n"
-            f"  WHERE o.unit_id IS NULL AND o.level IN $levels[0]\n"
+            f"  MATCH (t)<-[cov:COVERS]-(o:PartyOrg)\n"
+            f"  WHERE {org}\n"
             f"  WITH t, o, {{street: null, community: null}} AS pp\n"
             f"  RETURN collect(DISTINCT {{org: o.id, street: {street}, community: {community}}}) AS p0\n"
             f"}}\n"
@@ -794,21 +798,30 @@ def _chain_level(i: int) -> str:
         f"CALL (x, streets, communities, compounds, buildings, p{i - 1}) {{\n"
         f"  UNWIND p{i - 1} AS pp\n"
         f"  UNWIND {cand} AS t\n"
-        f"  MATCH (t)<-[:COVERS]-(o:PartyOrg)-[:SUBORDINATE_TO]->(above:PartyOrg {{id: pp.org}})\n"
-        f"  WHERE o.unit_id IS NULL AND o.level IN $levels[{i}]\n"
+        f"  MATCH (t)<-[cov:COVERS]-(o:PartyOrg)-[sub:SUBORDINATE_TO]->(above:PartyOrg {{id: pp.org}})\n"
+        f"  WHERE {org} AND {_exists('sub')}\n"
         f"  RETURN collect(DISTINCT {{org: o.id, street: {street}, community: {community}}}) AS p{i}\n"
         f"}}\n"
     )
 
 
+# the territories containing x (CONTAINS+) through containments and territories existing at $as_of
+_CHAIN_ANCESTORS = (
+    "CALL (x) { OPTIONAL MATCH path = (x)<-[:CONTAINS*]-(anc)\n"
+    f"  WHERE all(e IN relationships(path) WHERE {_exists('e')}) AND all(n IN nodes(path) WHERE {_exists('n')})\n"
+    "  RETURN collect(DISTINCT anc) AS ancestors }\n"
+)
+
 CHAIN_BREAKS = Statement(
     "chains.chain_breaks",
-    f"MATCH (x:Area)\nWHERE x.kind IN [{_COMPOUND}, {_BUILDING}] AND {_in_scope('x')}\n"
-    "CALL (x) { OPTIONAL MATCH (x)<-[:CONTAINS*]-(anc) RETURN collect(DISTINCT anc) AS ancestors }\n"
-    "WITH x, [a IN ancestors WHERE a:Street] AS streets, [a IN ancestors WHERE a:Community] AS communities,\n"
-    f"  CASE WHEN x.kind = {_COMPOUND} THEN [x] ELSE [a IN ancestors WHERE a:Area AND a.kind = {_COMPOUND} AND a <> x] END\n"
-    "    AS compounds,\n"
-    f"  CASE WHEN x.kind = {_BUILDING} THEN [x] ELSE [] END AS buildings\n"
+    f"MATCH (x:Area)\nWHERE x.kind IN [{_CHAIN_AREAS}] AND {_exists('x')} AND {_in_scope('x')}\n"
+    + _CHAIN_ANCESTORS
+    + "WITH x, [a IN ancestors WHERE a:Street] AS streets, [a IN ancestors WHERE a:Community] AS communities,\n"
+    # the compound-level territories: a compound or village itself, a building's compounds; the grids containing it
+    f"  CASE WHEN x.kind IN [{_AT_COMPOUND}] THEN [x]\n"
+    f"    ELSE [a IN ancestors WHERE a:Area AND a.kind = {_COMPOUND} AND a <> x] END\n"
+    "    + CASE WHEN $branch_in_grids THEN [a IN ancestors WHERE a:Grid] ELSE [] END AS compounds,\n"
+    f"  CASE WHEN x.kind IN [{_BUILDING}, {_VILLAGE}] THEN [x] ELSE [] END AS buildings\n"
     + "".join(_chain_level(i) for i in range(CHAIN_MAX))
     + f"WITH x, streets, communities, [{', '.join(f'p{i}' for i in range(CHAIN_MAX))}] AS paths\n"
     "WITH x, streets, communities, size([p IN paths WHERE size(p) > 0]) AS depth, paths\n"
@@ -824,6 +837,7 @@ CHAIN_BREAKS = Statement(
     "  reduce(m = null, s IN streets | CASE WHEN m IS NULL OR s.id < m THEN s.id ELSE m END) AS area_street\n"
     "WITH x, depth, best_street, community_id, area_street, [c IN communities WHERE c.id = community_id][0] AS community\n"
     "CALL (community) { OPTIONAL MATCH (community)<-[e:CONTAINS]-(cs:Street)\n"
+    f"  WHERE {_exists('e')} AND {_exists('cs')}\n"
     f"  RETURN cs.id AS community_street ORDER BY {_edge_order('e')} LIMIT 1 }}\n"
     "RETURN x.id AS area_id, x.name AS area_name, x.kind AS kind, community_id,\n"
     "  coalesce(best_street, community_street, area_street) AS street_id, depth\n"

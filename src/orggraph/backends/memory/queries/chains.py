@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from .... import rules
-from ....queries.chains import LEVEL_TERRITORY, LEVEL_ZH
+from ....queries.chains import LEVEL_TERRITORY, chain_columns
 from ....schema import NODE_KINDS
 from ....scope import descendants
 from . import _common as c
@@ -232,6 +232,17 @@ def _compound_closure(store) -> tuple[np.ndarray, np.ndarray]:
     return store.cached(("chains", "compound_closure"), build)
 
 
+def _grid_closure(store) -> tuple[np.ndarray, np.ndarray]:
+    """Code pairs ``(territory, grid)``: the territories a grid contains (``CONTAINS+``), cached (网格党支部)."""
+
+    def build():
+        territory, grid = c.contains_closure(store, store.node_codes("Grid"))
+        keep = territory != grid
+        return territory[keep], grid[keep]
+
+    return store.cached(("chains", "grid_closure"), build)
+
+
 def _primary_street(store, rank: np.ndarray, communities: int, none: int) -> np.ndarray:
     """By community rank: the rank of the community's street (``street_id``: its first
     ``Street -CONTAINS-> Community`` edge, as :meth:`TableStore.primary_refs`), else ``none``."""
@@ -245,20 +256,20 @@ def _primary_street(store, rank: np.ndarray, communities: int, none: int) -> np.
     return out
 
 
-def _cover_levels(store, chain, buffer: np.ndarray) -> np.ndarray:
-    """For each ``COVERS`` edge: the position in ``chain`` of the level of its source, when that is a
-    territorial party organisation (no ``unit_id``), else -1; ``committee`` includes ``general_branch``."""
+def _cover_levels(store, chain, buffer: np.ndarray) -> list[np.ndarray]:
+    """For each position ``k`` of ``chain``: the mask of the ``COVERS`` edges whose source is a territorial party
+    organisation (no ``unit_id``) of a level that holds the link (:func:`orggraph.rules.chain_level_orgs`:
+    ``committee`` includes ``general_branch``, ``branch`` every compound-level organisation)."""
     party = store.node_frame("PartyOrg")
-    levels, names = pd.factorize(party["level"].to_numpy(dtype=object))  # -1 for a missing level
-    position = {lv: k for k, lv in enumerate(chain)}
-    if rules.COMMUNITY_PARTY_SELECTOR in position:
-        position.update((lv, position[rules.COMMUNITY_PARTY_SELECTOR]) for lv in rules.COMMUNITY_PARTY_LEVELS)
-    at = np.array([position.get(name, -1) for name in names] + [-1], dtype=np.int64)[levels]
-    at[~party["unit_id"].isna().to_numpy(dtype=bool)] = -1
+    levels = party["level"]
+    territorial = party["unit_id"].isna().to_numpy(dtype=bool)
     codes = store.node_codes("PartyOrg")
-    buffer[codes] = at
-    out = buffer[store.edge_codes("COVERS")[0]]
-    buffer[codes] = -1
+    source = store.edge_codes("COVERS")[0]
+    out = []
+    for level in chain:
+        buffer[codes] = (levels.isin(list(rules.chain_level_orgs(level))).to_numpy(dtype=bool) & territorial)
+        out.append(buffer[source] == 1)
+        buffer[codes] = -1
     return out
 
 
@@ -275,11 +286,12 @@ class ChainsMixin:
         areas = store.node_frame("Area")
         code = store.node_codes("Area")
         kinds = areas["kind"].to_numpy(dtype=object)
-        is_compound = kinds == rules.COMPOUND
+        # compounds and villages hold the compound-level link themselves; buildings (and villages) the building's
+        is_compound = pd.Series(kinds, dtype=object).isin(list(rules.CHAIN_COMPOUND_LEVEL_KINDS)).to_numpy(dtype=bool)
         is_building = np.zeros(len(kinds), dtype=bool)
         other = np.flatnonzero(~is_compound)
         is_building[other] = kinds[other] == rules.BUILDING
-        keep = is_compound | is_building
+        keep = is_compound | is_building  # the kinds of rules.CHAIN_AREA_KINDS
         if within is not None:
             inside = np.zeros(size + 1, dtype=bool)
             inside[store.code_of(descendants(store, [within]))] = True
@@ -291,6 +303,7 @@ class ChainsMixin:
             rows = rows[np.argsort(area_ids, kind="stable")]
             area_ids = areas["id"].to_numpy(dtype=object)[rows]
         code, is_compound, is_building = code[rows], is_compound[rows], is_building[rows]
+        at_building = is_building | (kinds[rows] == rules.VILLAGE)  # a village's 村党小组 covers the village
         n = len(rows)
         pos = _positions(code, size)
 
@@ -313,15 +326,20 @@ class ChainsMixin:
                     found[territory] = _streets_of(store, pos, candidates("community"), buffer)
                 elif territory == "community":
                     found[territory] = _in_scope(c.community_closure(store), pos)
-                elif territory == "compound":  # a compound itself; for a building, the compounds containing it
+                elif territory == "compound":
+                    # a compound or village itself; for a building, the compounds containing it; for any area,
+                    # the grids containing it (网格党支部)
                     own = np.flatnonzero(is_compound)
                     found[territory] = own, code[own]
                     if is_building.any():
                         at, compound = _in_scope(_compound_closure(store), pos)
                         inside = np.flatnonzero(is_building[at])
                         found[territory] = np.r_[own, at[inside]], np.r_[code[own], compound[inside]]
-                else:  # a building itself
-                    own = np.flatnonzero(is_building)
+                    if rules.CHAIN_BRANCH_IN_GRIDS:
+                        at, grid = _in_scope(_grid_closure(store), pos)
+                        found[territory] = np.r_[found[territory][0], at], np.r_[found[territory][1], grid]
+                else:  # a building itself (a village itself: its 村党小组)
+                    own = np.flatnonzero(at_building)
                     found[territory] = own, code[own]
             return found[territory]
 
@@ -335,7 +353,7 @@ class ChainsMixin:
         for k, level in enumerate(chain):
             territory = LEVEL_TERRITORY[level]
             area, terr = candidates(territory)
-            lead = np.flatnonzero(cov_level == k)
+            lead = np.flatnonzero(cov_level[k])
             index = _Index(cov_territory[lead], buffer)
             i, j = index.join(terr)
             index.release()
@@ -381,27 +399,14 @@ class ChainsMixin:
             """Ids of the nodes of ``ranks`` (None for the missing rank), through a table of the few nodes."""
             return np.append(ids[nodes], None)[ranks]
 
-        at_compound = sum(LEVEL_TERRITORY[lv] in rules.CHAIN_LEVELS_AT_COMPOUND for lv in chain)
-        expected = np.where(is_compound, at_compound, len(chain)).astype(np.int64)
-        reached = np.minimum(depth, expected)
-        complete = reached == expected
-        broken = np.flatnonzero(~complete)
-        missing = np.full(n, None, dtype=object)
-        missing[broken] = np.array(chain, dtype=object)[reached[broken]]
-        missing_zh = np.full(n, None, dtype=object)
-        missing_zh[broken] = np.array([LEVEL_ZH[lv] for lv in chain], dtype=object)[reached[broken]]
-
+        derived = chain_columns(kinds[rows], depth, chain)
         columns = {
             "area_id": area_ids,
             "area_name": areas["name"].to_numpy(dtype=object)[rows],
             "kind": kinds[rows],
             "community_id": decode(community, communities),
             "street_id": decode(street, streets),
-            "expected": expected,
-            "reached": reached,
-            "complete": complete,
-            "first_missing": missing,
-            "missing_zh": missing_zh,
+            **derived,
         }
         # fresh arrays, one block each: no copy, no consolidation (object, not inferred str, for text)
         return pd.DataFrame({k: pd.Series(v, dtype=v.dtype, copy=False) for k, v in columns.items()}, copy=False)
