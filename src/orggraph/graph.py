@@ -42,7 +42,19 @@ def _extension(name: str) -> Callable:
 def _query_method(func):
     """Expose a query function of :mod:`orggraph.queries` as a method of :class:`OrgGraph`."""
 
+    import inspect
+
+    dated = "as_of" in inspect.signature(func).parameters and func.__name__ != "audit_series"
+
     def method(self, *args, **kwargs):
+        if dated:  # on the graph as it stood that day (dated structure), also for queries computed client-side
+            from .queries._base import on_date
+
+            bound = inspect.signature(func).bind(self, *args, **kwargs)
+            as_of = bound.arguments.get("as_of")
+            if not isinstance(as_of, (list, tuple)):
+                bound.arguments["g"] = on_date(self, as_of) if "g" in bound.arguments else self
+                return func(*bound.args, **bound.kwargs)
         return func(self, *args, **kwargs)
 
     method.__name__ = func.__name__

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import rules
-from ._base import check_within, normalize_as_of
+from ._base import check_within, normalize_as_of, on_date
 
 __all__ = ["audit", "AuditReport", "HEADLINE_COLUMNS"]
 
@@ -224,6 +224,7 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
 
     within = check_within(g, within)
     day = normalize_as_of(as_of)
+    g = on_date(g, day)  # the graph as it stood that day, for the parts computed here from its tables
     kw = dict(within=within, as_of=day)
     rows: list[tuple] = []
 
