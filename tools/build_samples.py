@@ -3162,6 +3162,52 @@ SAMPLES = [("shijiu", "2021-12-01", figs_shijiu), ("dongcheng", DC_AS_OF, figs_d
            ("dongcheng/before", DC_BEFORE_AS_OF, figs_dongcheng_before), ("xiaonan", "2022-01-01", figs_xiaonan),
            ("jiaohe", "2022-01-01", figs_jiaohe), ("qixia", QX_AS_OF, figs_qixia),
            ("qixia/before", QX_BEFORE_AS_OF, figs_qixia_before)]
+# deliberate deviations from the source documents that make the audits find something (#18 item 5), written to
+# <sample>/DEVIATIONS.json and shown by `orggraph audit --sample NAME` (orggraph.sample_deviations): audit table,
+# the values of the rows each explains, the label (Chinese first), the document's sentence, what the sample does.
+def _dev(table, match, note, source, what):
+    return {"table": table, "match": match, "note": "样本有意偏离原文: " + note, "source": source, "what": what}
+
+
+_DC_STAFF = "seed 001: 每个工作站配备工作人员10—20人"
+_DC_PEOPLE = "seed 001: 服务人口7000—20000人"
+_DC_ZONES = "seed 001: 以居委会为单位,按照300-400户/人的标准设立片区管理员"
+_XN_VACUUM = "seed 002: 厘清8个社区交界区域管辖主体,彻底消除治理真空带"
+DEVIATIONS: dict[str, list[dict]] = {
+    "dongcheng": [
+        _dev("norm_violations", {"rule": "workstation_staff", "entity_id": "dc-u-ws2"},
+             "原文每站工作人员10—20人, 样本令安宁社区工作站只有9人", _DC_STAFF,
+             "dc-u-ws2 is given 9 staff on purpose (deliberate deviation)"),
+        _dev("norm_violations", {"rule": "workstation_staff", "entity_id": "dc-u-ws7"},
+             "原文每站工作人员10—20人, 样本令御景社区工作站有22人", _DC_STAFF,
+             "dc-u-ws7 is given 22 staff on purpose (deliberate deviation)"),
+        _dev("norm_violations", {"rule": "workstation_population", "entity_id": "dc-u-ws7"},
+             "原文每站服务人口7000—20000人, 样本令御景社区工作站服务略多于20000人", _DC_PEOPLE,
+             "dc-u-ws7 serves just over 20,000 people on purpose (deliberate deviation)"),
+        _dev("norm_violations", {"rule": "households_per_zone_manager", "entity_id": "dc-u-ws2"},
+             "原文300-400户/人设片区管理员, 样本令安宁社区工作站片区管理员过少", _DC_ZONES,
+             "dc-u-ws2 has too few zone managers on purpose (deliberate deviation)"),
+        *[_dev("norm_violations", {"rule": "zone_manager_households_per_residents_committee", "entity_id": c},
+               "原文300-400户/人设片区管理员, 样本令安宁社区工作站所服务居委会的片区管理员过少", _DC_ZONES,
+               f"{c} is served by dc-u-ws2, short of zone managers on purpose (deliberate deviation)")
+          for c in ("dc-c01", "dc-c05", "dc-c06")],
+    ],
+    "xiaonan": [
+        _dev("unassigned_areas", {"id": "xn-a2367", "status": "unassigned"},
+             "原文称彻底消除治理真空带, 样本保留此交界区域无社区管辖", _XN_VACUUM,
+             "one boundary zone is left unassigned on purpose (deliberate deviation; the 8 zones the article names are "
+             "assigned)"),
+        _dev("unassigned_areas", {"id": "xn-a2368", "status": "contested"},
+             "原文称彻底消除治理真空带, 样本保留此交界区域两社区争议", _XN_VACUUM,
+             "one boundary zone is left contested by two communities on purpose (deliberate deviation)"),
+    ],
+    "qixia": [
+        _dev("norm_violations", {"rule": "grid_households", "entity_id": g},
+             "原文以每300户为基础划分网格, 样本令此网格规模明显偏小", "seed 004: 以每300户为基础划分97个基础网格",
+             f"grid {g} is made out of the ~300-household tolerance on purpose (deliberate deviation)")
+        for g in ("qx-g05-6", "qx-g12-8")
+    ],
+}
 # generic audit figures allowed to be 0 (or empty) in a main sample, with the reason
 ALLOWED_ZERO = {
     "dongcheng": {"compounds_500_without_own_rc": "the source says all 500+ compounds have one",
@@ -3246,9 +3292,19 @@ def check_all(write: bool) -> dict:
             problems.append(f"{base}: before/after area names differ")
     if [r["id"] for r in queries["dongcheng"].t["grids"]] != [r["id"] for r in queries["dongcheng/before"].t["grids"]]:
         problems.append("dongcheng: before/after grid ids differ")
+    for name, devs in DEVIATIONS.items():   # every deviation names rows of what is on disk
+        q = queries[name]
+        for d in devs:
+            i = d["match"].get("entity_id") or d["match"].get("id")
+            if i not in q.row:
+                problems.append(f"{name}: deviation {d['match']} names no node of the ledger")
     if problems:
         raise SystemExit("FIGURE CHECK FAILED:\n  " + "\n  ".join(problems))
     if write:
+        for name, devs in DEVIATIONS.items():
+            with open(OUT / name / "DEVIATIONS.json", "w", encoding="utf-8") as fh:
+                json.dump(devs, fh, ensure_ascii=False, indent=1)
+                fh.write("\n")
         with open(OUT / "FIGURES.json", "w", encoding="utf-8") as fh:
             json.dump(figures, fh, ensure_ascii=False, indent=2)
             fh.write("\n")

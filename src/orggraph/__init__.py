@@ -22,7 +22,7 @@ from .graph import OrgGraph
 from .connect import connect
 from .ledger import check_ledger, read_ledger, write_ledger
 from .ledger.roster import read_roster
-from .samples import list_samples, load_sample, sample_path
+from .samples import list_samples, load_sample, sample_deviations, sample_path
 from . import compare as _compare_module  # the module first: `import orggraph.compare` keeps working
 from .scenarios import Scenario, compare_scenarios
 from .scenarios.comparison import make_callable as _make_callable
@@ -42,6 +42,7 @@ __all__ = [
     "read_roster",
     "list_samples",
     "load_sample",
+    "sample_deviations",
     "sample_path",
     "Scenario",
     "compare",

@@ -104,6 +104,9 @@ class OrgGraph:
         if not isinstance(backend, Backend):
             raise TypeError(f"backend: give a Backend or a backend name, not {type(backend).__name__}")
         self.backend = backend
+        #: a bundled sample's deliberate deviations from its source document (:func:`orggraph.sample_deviations`),
+        #: listed and labelled by the audit; None for any other graph
+        self.deviations = None
 
     # ------------------------------------------------------------ queries (defined in orggraph.queries)
     cross_appointment_rate = _query_method(_q.cross_appointment_rate)
@@ -243,7 +246,9 @@ class OrgGraph:
     def copy(self) -> "OrgGraph":
         """An independent in-memory copy (:class:`~orggraph.errors.QueryNotSupportedError` on a database graph:
         ``to_memory()`` is its copy)."""
-        return OrgGraph(self.backend.copy())
+        new = OrgGraph(self.backend.copy())
+        new.deviations = self.deviations
+        return new
 
     @property
     def nx(self) -> nx.MultiDiGraph:

@@ -343,3 +343,43 @@ def test_jiaohe_rural_grids_not_held_to_the_urban_grid_norm():
     day = _fig("jiaohe", None, "yijiantiao_communities")[1]
     assert (g.check_norms(as_of=day)["rule"] == "grid_households").sum() == 0
     assert (g.check_norms({"profiles": {"rural": []}}, as_of=day)["rule"] == "grid_households").sum() == 13
+
+
+# --------------------------------------------------------------------------- deliberate deviations, labelled (#18)
+
+#: sample → (audit table, entity) of every row the sample departs from its document on purpose, from the READMEs:
+#: 东城 (seed 001: 每个工作站配备工作人员10—20人, 服务人口7000—20000人, 300-400户/人): stations ws2 (9 staff, too few
+#: zone managers, so its 3 居委会 too) and ws7 (22 staff, over 20,000 people); 孝南 (seed 002: 彻底消除治理真空带):
+#: one unassigned and one contested zone; 栖霞 (seed 004: 以每300户为基础): two grids out of tolerance.
+DELIBERATE = {
+    "dongcheng": {("norm_violations", "dc-u-ws2"): 2, ("norm_violations", "dc-u-ws7"): 2,
+                  ("norm_violations", "dc-c01"): 1, ("norm_violations", "dc-c05"): 1, ("norm_violations", "dc-c06"): 1},
+    "xiaonan": {("unassigned_areas", "xn-a2367"): 1, ("unassigned_areas", "xn-a2368"): 1},
+    "qixia": {("norm_violations", "qx-g05-6"): 1, ("norm_violations", "qx-g12-8"): 1},
+}
+
+
+@pytest.mark.parametrize("name", sorted(DELIBERATE))
+def test_deliberate_deviations_are_labelled_in_the_audit(name, capsys):
+    from orggraph.cli import main
+    from orggraph.queries.audit import sample_deviations_in
+
+    day = _fig(name, None, "cross_rates")[1]
+    g = og.load_sample(name)
+    report = g.audit(as_of=day)
+    dev = report["sample_deviations"]
+    assert (dev["rows_found"] >= 1).all() and dev["note"].str.startswith("样本有意偏离原文").all()
+    labelled = {}
+    for table in dev["table"].unique():
+        frame = report[table]
+        key = "entity_id" if "entity_id" in frame.columns else "id"
+        hit = sample_deviations_in(g.deviations, table, frame).notna()
+        for entity in frame.loc[hit, key]:
+            labelled[(table, entity)] = labelled.get((table, entity), 0) + 1
+    assert labelled == DELIBERATE[name]
+    # the command line shows them, labelled, and a plain ledger of the same folder has none
+    main(["audit", "--sample", name, "--as-of", day])
+    out = capsys.readouterr().out
+    assert "样本有意偏离原文" in out and "sample_deviation" in out
+    assert "sample_deviations" not in og.read_ledger(og.sample_path(name)).audit(as_of=day)
+    assert og.sample_deviations("shijiu").empty

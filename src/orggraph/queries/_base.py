@@ -163,7 +163,9 @@ def on_date(g, as_of):
         return g
     from ..graph import OrgGraph
 
-    return OrgGraph(backend)
+    out = OrgGraph(backend)
+    out.deviations = getattr(g, "deviations", None)
+    return out
 
 
 def dispatch(g, name: str, **params):

@@ -304,7 +304,42 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
         "connectors": people,
         "interlocks": interlocks(g, **kw),
     }
+    deviations = getattr(g, "deviations", None)
+    if deviations is not None and len(deviations):
+        tables["sample_deviations"] = sample_deviation_rows(deviations, tables)
     return AuditReport(headline, tables, within=within, as_of=day, norms=norms, place=_place(g, within))
+
+
+#: columns of the audit's ``sample_deviations`` table
+DEVIATION_TABLE_COLUMNS = ["table", "entity_id", "rule", "note", "source", "what", "rows_found"]
+
+
+def sample_deviations_in(deviations: pd.DataFrame, table: str, frame: pd.DataFrame) -> pd.Series:
+    """Per row of audit table ``frame`` (named ``table``): the label of the sample's deliberate deviation it
+    shows (样本有意偏离原文), or NA."""
+    out = pd.Series(pd.NA, index=frame.index, dtype="object")
+    for dev in deviations[deviations["table"] == table].itertuples():
+        hit = pd.Series(True, index=frame.index)
+        for col, value in dev.match.items():
+            hit &= (frame[col] == value).fillna(False) if col in frame.columns else False
+        out[hit.to_numpy(dtype=bool)] = dev.note
+    return out
+
+
+def sample_deviation_rows(deviations: pd.DataFrame, tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The audit's ``sample_deviations`` table: each deliberate deviation of a bundled sample from its source
+    document, the audit table and entity it shows in, and how many rows of that table it explains here
+    (0 when the audit, e.g. within a territory or on another date, does not meet it)."""
+    rows = []
+    for dev in deviations.itertuples():
+        frame = tables.get(dev.table)
+        found = 0
+        if frame is not None and len(frame):
+            found = int(sample_deviations_in(deviations[deviations.index == dev.Index], dev.table, frame).notna().sum())
+        match = dict(dev.match)
+        entity = next((v for k, v in match.items() if k in ("entity_id", "id", "area_id", "grid_id")), None)
+        rows.append((dev.table, entity, match.get("rule"), dev.note, dev.source, dev.what, found))
+    return pd.DataFrame(rows, columns=DEVIATION_TABLE_COLUMNS).astype({"rows_found": "int64"})
 
 
 def _place(g, within) -> str | None:
