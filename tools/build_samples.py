@@ -89,7 +89,7 @@ REFS: dict[tuple[str, str], list[str]] = {
     ("adjacency", "b_id"): TERRITORY_TABLES,
 }
 # reference columns that may be empty
-OPTIONAL_REFS = {("grids", "parent_grid_id"), ("areas", "parent_id"), ("party_orgs", "parent_id"),
+OPTIONAL_REFS = {("grids", "parent_grid_id"), ("grids", "community_id"), ("areas", "parent_id"), ("party_orgs", "parent_id"),
                  ("party_orgs", "territory_id"), ("party_orgs", "unit_id"), ("units", "territory_id"),
                  ("units", "parent_id")}
 
@@ -1316,7 +1316,7 @@ def validate(folder: Path, as_of: str) -> Q:
     for s in q.t["streets"]:
         tot = sum(int(c["households"]) for c in q.rows("communities", street_id=s["id"]))
         tot += sum(int(q.row[e["child_id"]]["households"]) for e in q.rows("contains", parent_id=s["id"])
-                   if q.kind.get(e["child_id"]) == "areas")
+                   if q.kind.get(e["child_id"]) in ("areas", "grids") and not q.row[e["child_id"]].get("compound_area"))
         if tot != int(s["households"]):
             errs.append(f"street {s['id']} households")
     if errs:
@@ -2833,6 +2833,26 @@ def figs_jiaohe():
     ]
 
 
+JH_BEFORE_AS_OF = "2021-03-31"   # the day before the 社区化 replay (tools/sample_history.py: JIAOHE_FORMATION)
+
+
+def figs_jiaohe_before():
+    def village_branches(q, d):
+        wc = {o["id"] for o in q.rows("party_orgs", level="working_committee")}
+        return sum(1 for o in q.rows("party_orgs", level="branch", unit_id="") if q.kind.get(o["territory_id"]) == "areas"
+                   and q.row[o["territory_id"]]["kind"] == "village" and o["parent_id"] in wc)
+
+    return [
+        F("communities", 0, "seed 003: 成立立柱社区、塔桥社区、下泊社区和柏乡社区等四个社区 (not yet formed)",
+          "count of communities rows", n_rows("communities")),
+        F("village_branches_under_working_committee", 26, "seed 003: 村党支部 (before the 党总支 exist)",
+          "count of party_orgs of level branch, unit_id empty, territory_id a village area, parent_id the working "
+          "committee", village_branches, kind="synthetic"),
+        F("service_teams", 0, "seed 003: 以社区为单位成立社区服务队 (not yet formed)",
+          "count of units kind service_team", lambda q, d: len(q.rows("units", kind="service_team"))),
+    ]
+
+
 def figs_qixia():
     def comp_branches(q):
         return [o for o in q.t["party_orgs"] if o["level"] == "branch" and not o["unit_id"]
@@ -3047,6 +3067,18 @@ INFO: dict[str, dict] = {
             "Not modelled: 户籍进社区 (1,067 households, 2,576 people moved in), the 2,000 便民服务台, and the 1,300 pledged projects.",
         ],
     },
+    "jiaohe/before": {
+        "title": "胶河经济区 before 社区化 (replayed on 2021-04-01)",
+        "seed": "003_3f37ada81ade133e.txt — 区委社区化管理服务实施意见 (before the four communities are formed)",
+        "what": "The same villages, grids, compounds, village bodies and people as `../`, with no community: the grids "
+                "and top-level areas hang under the street (`contains` rows), the 26 village party branches answer to "
+                "the 工委 directly, and the communities' 党总支, functional branches and service teams do not exist. Used "
+                "by the 社区化 scenario (`../scenarios/shequhua.json`, operation `form_community`).",
+        "interp": [
+            "Derived from the jiaohe ledger by tools/sample_history.py (before_community_formation). as_of = 2021-03-31: posts and memberships starting later are left out, and those ending later are open. The opinion is undated and the sample's 党总支 班子 took office in 2016–2018; the before state is nevertheless dated just after the early-2021 village elections, so that the replay's 党总支 members (其他现任村党支部书记) are the village secretaries the sample has in office on 2022-01-01. The 党总支 posts (and the earlier 下泊 secretary) go with the 党总支.",
+            "Units located in a community (resident units, the 管委会's offices) are located in the street; reports and liaisons naming a community are left out; the contested zone's second claim (a community's `contains` row) is gone, so it is unassigned here.",
+        ],
+    },
     "qixia/before": {
         "title": "栖霞市 before the reform (mid-2019)",
         "seed": "004_8fe9d36b2b93af80.txt — 原有8个社区",
@@ -3152,6 +3184,7 @@ SUMMARY = {
     "jiaohe": ("003", "胶河经济区", "4 rural communities with 党总支 (secretary from the 工委, village secretaries as members); 4 service teams × 6 groups; potato cooperative 党总支"),
     "qixia": ("004", "栖霞市", "12 communities, 97 grids, 97 grid workers; 7 + 5 + 1 branches, 19 planned; 12 full-time secretaries; five-level chain"),
     "qixia/before": ("004", "栖霞市", "the 8 communities before the reform; same compounds and buildings, 27 old grids"),
+    "jiaohe/before": ("003", "胶河经济区", "the 26 villages before 社区化: no community, 党总支 or service team; village branches under the 工委"),
 }
 
 
@@ -3160,7 +3193,8 @@ SUMMARY = {
 # =============================================================================================
 SAMPLES = [("shijiu", "2021-12-01", figs_shijiu), ("dongcheng", DC_AS_OF, figs_dongcheng),
            ("dongcheng/before", DC_BEFORE_AS_OF, figs_dongcheng_before), ("xiaonan", "2022-01-01", figs_xiaonan),
-           ("jiaohe", "2022-01-01", figs_jiaohe), ("qixia", QX_AS_OF, figs_qixia),
+           ("jiaohe", "2022-01-01", figs_jiaohe), ("jiaohe/before", JH_BEFORE_AS_OF, figs_jiaohe_before),
+           ("qixia", QX_AS_OF, figs_qixia),
            ("qixia/before", QX_BEFORE_AS_OF, figs_qixia_before)]
 # deliberate deviations from the source documents that make the audits find something (#18 item 5), written to
 # <sample>/DEVIATIONS.json and shown by `orggraph audit --sample NAME` (orggraph.sample_deviations): audit table,
@@ -3251,6 +3285,10 @@ def build_all() -> None:
     from sample_history import add_history
 
     add_history(OUT / "qixia", OUT / "qixia" / "before", QX_REFORM)
+    # jiaohe/before (#18): the villages before 社区化, for the form_community scenario
+    from sample_history import before_community_formation
+
+    before_community_formation(OUT / "jiaohe", OUT / "jiaohe" / "before", JH_BEFORE_AS_OF)
 
 
 def check_all(write: bool) -> dict:

@@ -189,3 +189,125 @@ def add_history(folder: Path, before: Path, reform: str) -> dict[str, int]:
     for t, (header, rows) in out.items():
         _write(folder / f"{t}.csv", header, rows)
     return added
+
+
+# ---------------------------------------------------------------------------------------------
+# jiaohe/before: the villages before 社区化 (seed 003), derived from the jiaohe sample
+# ---------------------------------------------------------------------------------------------
+def before_community_formation(folder: Path, out: Path, as_of: str) -> None:
+    """Write ``out``: the ``folder`` ledger (胶河) as it stood before its four communities were formed.
+
+    No communities; their grids and top-level areas hang under the street (``contains`` rows); the
+    villages' party branches answer to the 工委 directly; the communities' 党总支, functional branches and
+    service teams (with their posts and memberships) do not exist yet; units located in a community are
+    located in the street; reports, liaisons and adjacency naming a community go; posts and memberships
+    starting after ``as_of`` go and those ending after it are open (a ledger kept on ``as_of``).
+    """
+    T = {t: _read(folder / f"{t}.csv") for t in (*NODE_TABLES, "posts", "contains", "covers", "reports", "liaisons",
+                                                  "adjacency", "memberships")}
+    comms = {r["id"] for r in T["communities"][1]}
+    street = {r["id"]: r["street_id"] for r in T["communities"][1]}
+    res: dict[str, tuple[list[str], list[dict]]] = {t: (h, [dict(r) for r in rows]) for t, (h, rows) in T.items()}
+    res["communities"] = (T["communities"][0], [])
+    contains = [r for r in res["contains"][1] if r["parent_id"] not in comms]
+    for r in res["grids"][1]:
+        if r["community_id"] in comms:
+            contains.append({"parent_id": street[r["community_id"]], "child_id": r["id"]})
+            r["community_id"] = ""
+    for r in res["areas"][1]:
+        if r["parent_id"] in comms:
+            contains.append({"parent_id": street[r["parent_id"]], "child_id": r["id"]})
+            r["parent_id"] = ""
+    res["contains"] = (T["contains"][0], contains)
+    units = res["units"][1]
+    gone = {r["id"] for r in res["party_orgs"][1] if r["territory_id"] in comms and not r["unit_id"]}
+    gone |= {r["id"] for r in units if r["kind"] == "service_team" and r["territory_id"] in comms}
+    wc = {r["territory_id"]: r["id"] for r in res["party_orgs"][1] if r["level"] == "working_committee"}
+    porgs = [r for r in res["party_orgs"][1] if r["id"] not in gone]
+    community_org = {r["id"]: r["territory_id"] for r in res["party_orgs"][1] if r["id"] in gone}
+    for r in porgs:
+        if r["parent_id"] in gone:
+            r["parent_id"] = wc[street[community_org[r["parent_id"]]]] if community_org.get(r["parent_id"]) in street else ""
+    res["party_orgs"] = (T["party_orgs"][0], porgs)
+    units = [r for r in units if r["id"] not in gone]
+    for r in units:
+        if r["territory_id"] in comms:
+            r["territory_id"] = street[r["territory_id"]]
+    res["units"] = (T["units"][0], units)
+    res["covers"] = (T["covers"][0], [r for r in res["covers"][1] if r["territory_id"] not in comms
+                                      and r["body_id"] not in gone])
+    posts = []
+    for r in res["posts"][1]:
+        if r["body_id"] in gone or r["start"] > as_of:
+            continue
+        if r["end"] and r["end"] > as_of:
+            r["end"] = ""
+        posts.append(r)
+    res["posts"] = (T["posts"][0], posts)
+    mem = []
+    for r in res["memberships"][1]:
+        if r["party_org_id"] in gone or (r.get("start") or "") > as_of:
+            continue
+        if r.get("end") and r["end"] > as_of:
+            r["end"] = ""
+        mem.append(r)
+    res["memberships"] = (T["memberships"][0], mem)
+    res["reports"] = (T["reports"][0], [r for r in res["reports"][1] if r["community_id"] not in comms])
+    res["liaisons"] = (T["liaisons"][0], [r for r in res["liaisons"][1] if r["territory_id"] not in comms])
+    res["adjacency"] = (T["adjacency"][0], [r for r in res["adjacency"][1] if r["a_id"] not in comms
+                                            and r["b_id"] not in comms])
+    out.mkdir(parents=True, exist_ok=True)
+    for t, (header, rows) in res.items():
+        _write(out / f"{t}.csv", header, rows)
+
+
+#: the replay's date: after the early-2021 village elections, so the 党总支 members (委员由其他现任村党支部书记担任)
+#: are the village secretaries the jiaohe sample has in office on 2022-01-01
+JIAOHE_FORMATION = "2021-04-01"
+
+
+def jiaohe_scenario(path: Path | None = None) -> Path:
+    """Write ``jiaohe/scenarios/shequhua.json``: the four ``form_community`` steps, derived once from the jiaohe
+    sample (each community's grids and top-level areas, its 党总支 and service team ids, the secretary and deputies
+    holding office on 2022-01-01), to be replayed on ``jiaohe/before``. Needs pandas (the sample read back)."""
+    import json
+
+    import pandas as pd
+
+    root = Path(__file__).resolve().parents[1] / "data" / "samples" / "jiaohe"
+    path = path or root / "scenarios" / "shequhua.json"
+    read = lambda t: pd.read_csv(root / f"{t}.csv", dtype=str, keep_default_na=False)  # noqa: E731
+    comms, grids, areas, party, units, posts = (read(t) for t in ("communities", "grids", "areas", "party_orgs",
+                                                                 "units", "posts"))
+    day = "2022-01-01"
+    cur = posts[(posts["start"] <= day) & ((posts["end"] == "") | (posts["end"] > day))]
+    ops = []
+    for c in comms.itertuples():
+        po = party[(party["territory_id"] == c.id) & (party["level"] == "general_branch") & (party["unit_id"] == "")]
+        team = units[(units["territory_id"] == c.id) & (units["kind"] == "service_team") & (units["parent_id"] == "")]
+        po_id = po["id"].iloc[0]
+        held = cur[cur["body_id"] == po_id]
+        ops.append({
+            "op": "form_community", "id": c.id, "name": c.name, "street": c.street_id, "kind": c.kind,
+            "territories": list(grids.loc[grids["community_id"] == c.id, "id"]) + list(areas.loc[areas["parent_id"] == c.id, "id"]),
+            "party_org": po_id, "party_org_name": po["name"].iloc[0],
+            "secretary": held.loc[held["role"] == "secretary", "cadre_id"].iloc[0],
+            "deputies": sorted(held.loc[held["role"] == "deputy_secretary", "cadre_id"]),
+            "service_team": team["id"].iloc[0],
+            "functional_branches": [{"id": r.id, "name": r.name} for r in
+                                    party[(party["territory_id"] == c.id) & (party["subkind"] == "functional")].itertuples()],
+        })
+    data = {
+        "orggraph_scenario": 1,
+        "name": "胶河: 成立立柱、塔桥、下泊、柏乡四个社区 (社区化管理服务)",
+        "date": JIAOHE_FORMATION,
+        "description": "Seed 003 (区委社区化管理服务实施意见): 成立立柱社区、塔桥社区、下泊社区和柏乡社区等四个社区; 每个社区设立一个党总支部; "
+                       "社区党总支书记由区工管委领导班子成员兼任; 党总支副书记由区机关干部和社区内一名村党支部书记担任; 委员由其他现任村党支部书记担任; "
+                       "每个服务队设 … 等6个工作组. Run on og.load_sample('jiaohe', 'before'); the territories, ids, secretaries and "
+                       "deputies follow the jiaohe sample (derived once by tools/sample_history.py: jiaohe_scenario).",
+        "baseline": "jiaohe/before",
+        "operations": ops,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
