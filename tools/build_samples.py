@@ -3030,7 +3030,9 @@ INFO: dict[str, dict] = {
         "seed": "003_3f37ada81ade133e.txt — 区委社区化管理服务实施意见 (policy opinion)",
         "what": "胶河经济区 with its four new rural communities 立柱, 塔桥, 下泊 and 柏乡 (`kind` rural). Each has a 党总支 "
                 "led by a member of the zone's 工委/管委 and staffed by village party secretaries, functional branches "
-                "and a service team with its 6 working groups. The zone also has the 胶河马铃薯专业合作社党总支.",
+                "and a service team with its 6 working groups. The zone also has the 胶河马铃薯专业合作社党总支. The villages "
+                "before 社区化 are in `before/`; `scenarios/shequhua.json` forms the four communities on them "
+                "(operation `form_community`).",
         "interp": [
             "胶河经济区 is modelled as a street (DOMAIN.md: 街道 / 乡镇 / 经济区 → Street). The \"区党工委/区工委\" is its working_committee, and the district above it is not named (`某市（原文未具名）`). The 管委会 is a `resident_unit` with extra column `subkind` = management_committee. Its offices (区机关: 党政办公室, 经济发展局 …) are resident_units with parent_id = the 管委会 and subkind office.",
             "The villages are areas of `kind` village inside the community, one grid each. Each has a village party branch (level branch, territory_id = the village) and a 村民委员会, modelled as a residents_committee with territory_id = the village, whose director is often the village secretary (一肩挑). The 两委 therefore sit at village level. The communities have no 居委会 of their own, so the community-level `cross_rates` is empty.",
@@ -3119,6 +3121,14 @@ def readme_for(name: str, figs: dict, q: Q) -> str:
             note = f["source"] if not f["source"].startswith("synthetic: generated") else "generated audit target"
             lines.append(f"| `{k}` | {v} | {note} |")
     lines += ["", "## Interpretations", ""] + [f"- {x}" for x in info["interp"]]
+    if DEVIATIONS.get(name):
+        lines += ["", "## Deliberate deviations (labelled in the audit)", "",
+                  "Listed in `DEVIATIONS.json`; `orggraph audit --sample " + name + "` labels these rows "
+                  "(`sample_deviation`) and lists them (table `sample_deviations`).", "",
+                  "| audit table | row | what the sample does | the document says |", "|---|---|---|---|"]
+        for d in DEVIATIONS[name]:
+            row = ", ".join(f"{k} = {v}" for k, v in d["match"].items())
+            lines.append(f"| `{d['table']}` | {row} | {d['what']} | {d['source']} |")
     extras = []
     for t, cols in SCHEMA.items():
         hdr = list(q.df[t].columns)
