@@ -243,6 +243,19 @@ class OrgGraph:
         return pd.DataFrame(rows, columns=["section", "item", "zh", "count"])
 
     # ------------------------------------------------------------ whole-graph operations
+    def at(self, as_of) -> "OrgGraph":
+        """The graph as it stood on ``as_of`` (dated structure, 成立 / 撤销): territories, bodies and structural
+        edges that did not exist that day left out; this graph itself when nothing is.
+
+        >>> import orggraph as og
+        >>> g = og.load_sample("qixia")
+        >>> len(g.at("2019-06-30").nodes("Community")), len(g.at("2020-06-30").nodes("Community"))
+        (8, 12)
+        """
+        from .queries._base import on_date
+
+        return on_date(self, as_of)
+
     def copy(self) -> "OrgGraph":
         """An independent in-memory copy (:class:`~orggraph.errors.QueryNotSupportedError` on a database graph:
         ``to_memory()`` is its copy)."""
