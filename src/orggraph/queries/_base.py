@@ -161,9 +161,7 @@ def on_date(g, as_of):
     backend = g.backend.at(normalize_as_of(as_of))
     if backend is g.backend:
         return g
-    from ..graph import OrgGraph
-
-    out = OrgGraph(backend)
+    out = type(g)(backend)  # an OrgGraph (queries do not import the graph module)
     out.deviations = getattr(g, "deviations", None)
     return out
 
