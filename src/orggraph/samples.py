@@ -79,8 +79,8 @@ def load_sample(name: str, state: str | None = None):
 
     >>> import orggraph as og
     >>> g = og.load_sample("qixia")
-    >>> len(g.nodes("Community"))
-    12
+    >>> len(g.at("2020-06-30").nodes("Community")), len(g.at("2019-06-30").nodes("Community"))
+    (12, 8)
     """
     g = _load(name, state).copy()
     g.deviations = sample_deviations(name, state)
