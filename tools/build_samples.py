@@ -89,7 +89,7 @@ REFS: dict[tuple[str, str], list[str]] = {
     ("adjacency", "b_id"): TERRITORY_TABLES,
 }
 # reference columns that may be empty
-OPTIONAL_REFS = {("grids", "parent_grid_id"), ("areas", "parent_id"), ("party_orgs", "parent_id"),
+OPTIONAL_REFS = {("grids", "parent_grid_id"), ("grids", "community_id"), ("areas", "parent_id"), ("party_orgs", "parent_id"),
                  ("party_orgs", "territory_id"), ("party_orgs", "unit_id"), ("units", "territory_id"),
                  ("units", "parent_id")}
 
@@ -919,9 +919,11 @@ POST_CUR = "start <= as_of and (end empty or end > as_of)"
 class Q:
     """A ledger folder read back with pandas, with the lookups the figures use."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, day: str | None = None):
         self.folder = folder
         self.df = {t: pd.read_csv(folder / f"{t}.csv", dtype=str, keep_default_na=False) for t in SCHEMA}
+        if day is not None:
+            self.df = snapshot(self.df, day)
         self.t = {t: df.to_dict("records") for t, df in self.df.items()}
         self.kind: dict[str, str] = {}
         self.row: dict[str, dict] = {}
@@ -1035,6 +1037,71 @@ class Q:
         return False
 
 
+def _exists(df: pd.DataFrame, day: str) -> pd.Series:
+    """Rows existing on ``day`` by their ``start`` / ``end`` columns (成立 / 撤销; half-open, empty = open)."""
+    ok = pd.Series(True, index=df.index)
+    if "start" in df.columns:
+        ok &= (df["start"] == "") | (df["start"] <= day)
+    if "end" in df.columns:
+        ok &= (df["end"] == "") | (df["end"] > day)
+    return ok
+
+
+def snapshot(df: dict[str, pd.DataFrame], day: str) -> dict[str, pd.DataFrame]:
+    """A ledger's tables as they stood on ``day`` (dated structure, the rule of orggraph.rules.exists_mask).
+
+    Territories and bodies not existing that day go, and so does every row referring to them; a dated
+    ``contains`` / ``covers`` row holding that day becomes the child's parent column (areas.parent_id,
+    a body's territory_id), as the library's snapshot does. Independent of orggraph on purpose.
+    """
+    out = dict(df)
+    gone: set[str] = set()
+    for t in ("communities", "grids", "areas", "party_orgs", "units"):
+        ok = _exists(df[t], day)
+        gone |= set(df[t].loc[~ok, "id"])
+        out[t] = df[t][ok].reset_index(drop=True)
+    for t in ("contains", "covers"):
+        f = df[t]
+        dated = pd.Series(False, index=f.index)
+        for c in ("start", "end"):
+            if c in f.columns:
+                dated |= f[c] != ""
+        f = f[_exists(f, day)]
+        a, b = ("parent_id", "child_id") if t == "contains" else ("body_id", "territory_id")
+        f = f[~f[a].isin(gone) & ~f[b].isin(gone)]
+        dated = dated.reindex(f.index, fill_value=False)
+        # the first dated link of each child / body holding that day becomes its parent column; further claims stay rows
+        child, parent = (b, a) if t == "contains" else (a, b)
+        table0 = ["areas"] if t == "contains" else ["party_orgs", "units"]
+        col0 = "parent_id" if t == "contains" else "territory_id"
+        has = {i for tt in table0 for i, v in zip(out[tt]["id"], out[tt][col0]) if v}
+        first = pd.Series(False, index=f.index)
+        for ix in f.index[dated.to_numpy(dtype=bool)]:
+            if f.at[ix, child] not in has:
+                has.add(f.at[ix, child])
+                first[ix] = True
+        out[t] = f[~first][[a, b]].reset_index(drop=True)
+        links = dict(zip(f.loc[first, child], f.loc[first, parent]))
+        table, col = ("areas", "parent_id") if t == "contains" else (None, "territory_id")
+        for tt in ([table] if table else ["party_orgs", "units"]):
+            g = out[tt].copy()
+            hit = g["id"].isin(list(links))
+            g.loc[hit, col] = g.loc[hit, "id"].map(links)
+            out[tt] = g
+    for t, cols in (("posts", ["body_id"]), ("reports", ["community_id"]), ("liaisons", ["territory_id"]),
+                    ("adjacency", ["a_id", "b_id"]), ("grids", ["community_id"])):
+        f = out[t]
+        for c in cols:
+            f = f[~f[c].isin(gone)]
+        out[t] = f.reset_index(drop=True)
+    for t, col in (("party_orgs", "territory_id"), ("units", "territory_id"), ("party_orgs", "parent_id"),
+                   ("units", "parent_id"), ("areas", "parent_id")):
+        f = out[t].copy()
+        f.loc[f[col].isin(gone), col] = ""
+        out[t] = f
+    return out
+
+
 HOW = {
     "current": "a post counts when it is current at as_of: start <= as_of and (end empty or end > as_of)",
     "porg": "a community's party org = party_orgs row with level committee or general_branch, unit_id empty, "
@@ -1146,7 +1213,7 @@ def validate(folder: Path, as_of: str) -> Q:
         hdr = next(csv.reader(open(f, encoding="utf-8")))
         if hdr[:len(cols)] != cols:
             errs.append(f"{t}: header {hdr[:len(cols)]} != {cols}")
-    q = Q(folder)
+    q = Q(folder, as_of)
     seen: dict[str, str] = {}
     for t in NODE_TABLES:
         for r in q.t[t]:
@@ -1203,7 +1270,7 @@ def validate(folder: Path, as_of: str) -> Q:
                 errs.append(f"{t}.{col} {r}")
     # a ledger kept at as_of records nothing later than as_of
     for t, cols in (("posts", ("start", "end")), ("reports", ("date",)), ("liaisons", ("start",)),
-                    ("party_orgs", ("founded",))):
+                    ("party_orgs", ("founded", "start"))):
         for r in q.t[t]:
             for col in cols:
                 if r.get(col, "") > as_of:
@@ -1249,7 +1316,7 @@ def validate(folder: Path, as_of: str) -> Q:
     for s in q.t["streets"]:
         tot = sum(int(c["households"]) for c in q.rows("communities", street_id=s["id"]))
         tot += sum(int(q.row[e["child_id"]]["households"]) for e in q.rows("contains", parent_id=s["id"])
-                   if q.kind.get(e["child_id"]) == "areas")
+                   if q.kind.get(e["child_id"]) in ("areas", "grids") and not q.row[e["child_id"]].get("compound_area"))
         if tot != int(s["households"]):
             errs.append(f"street {s['id']} households")
     if errs:
@@ -2062,6 +2129,9 @@ def build_jiaohe() -> Ledger:
 # qixia — seed 004: 栖霞市, after the 2019-2020 reform (12 communities, 97 grids) and before it
 # =============================================================================================
 QX_AS_OF, QX_BEFORE_AS_OF = "2020-06-30", "2019-06-30"
+# the day the 12 communities, their bodies and the 97 grids took over (the earliest post on a new body;
+# seed 004: 2019年底 … 向12个城市社区赋予户籍管理职责); the old communities and grids end that day
+QX_REFORM = "2019-12-16"
 QX_COMMUNITIES = [  # (name, street index, grids)
     ("霞光", 0, 9), ("迎宾", 0, 8), ("翠屏", 0, 8), ("长春", 0, 9), ("东关", 0, 7), ("北关", 0, 8), ("南关", 0, 8),
     ("文化", 0, 9), ("龙腾", 1, 8), ("庄园", 1, 8), ("金山", 1, 7), ("方山", 1, 8),
@@ -2367,8 +2437,9 @@ def build_qixia() -> tuple[Ledger, Ledger]:
 # =============================================================================================
 # Figures (FIGURES.json): what each source reports, and how to find it in the ledger
 # =============================================================================================
-def F(name, value, source, how, fn, kind="source"):
-    return {"name": name, "value": value, "source": source, "how": how, "fn": fn, "kind": kind}
+def F(name, value, source, how, fn, kind="source", as_of=None):
+    """A figure; ``as_of`` when it holds on another date than the sample's (a dated ledger's history)."""
+    return {"name": name, "value": value, "source": source, "how": how, "fn": fn, "kind": kind, "as_of": as_of}
 
 
 def n_rows(table, **eq):
@@ -2762,6 +2833,26 @@ def figs_jiaohe():
     ]
 
 
+JH_BEFORE_AS_OF = "2021-03-31"   # the day before the 社区化 replay (tools/sample_history.py: JIAOHE_FORMATION)
+
+
+def figs_jiaohe_before():
+    def village_branches(q, d):
+        wc = {o["id"] for o in q.rows("party_orgs", level="working_committee")}
+        return sum(1 for o in q.rows("party_orgs", level="branch", unit_id="") if q.kind.get(o["territory_id"]) == "areas"
+                   and q.row[o["territory_id"]]["kind"] == "village" and o["parent_id"] in wc)
+
+    return [
+        F("communities", 0, "seed 003: 成立立柱社区、塔桥社区、下泊社区和柏乡社区等四个社区 (not yet formed)",
+          "count of communities rows", n_rows("communities")),
+        F("village_branches_under_working_committee", 26, "seed 003: 村党支部 (before the 党总支 exist)",
+          "count of party_orgs of level branch, unit_id empty, territory_id a village area, parent_id the working "
+          "committee", village_branches, kind="synthetic"),
+        F("service_teams", 0, "seed 003: 以社区为单位成立社区服务队 (not yet formed)",
+          "count of units kind service_team", lambda q, d: len(q.rows("units", kind="service_team"))),
+    ]
+
+
 def figs_qixia():
     def comp_branches(q):
         return [o for o in q.t["party_orgs"] if o["level"] == "branch" and not o["unit_id"]
@@ -2770,9 +2861,9 @@ def figs_qixia():
     def yj(q, d):
         bs = comp_branches(q)
         first = [o for o in bs if o["name"] == "御景小区党支部" and q.row[o["territory_id"]]["name"] == "御景小区"]
-        if len(first) != 1 or min(o["founded"] for o in bs) != first[0]["founded"]:
+        if len(first) != 1 or min(o["start"] for o in bs) != first[0]["start"]:
             return "wrong"
-        return first[0]["founded"]
+        return first[0]["start"]
 
     def gw(q, d):
         per = {}
@@ -2788,12 +2879,21 @@ def figs_qixia():
         return len(pl) if all(not q.compound_branch(a["id"]) for a in pl) else -1
 
     return [
-        F("communities", 12, "seed 004: 将原有8个社区扩增为12个", "count of communities rows", n_rows("communities")),
+        F("communities", 12, "seed 004: 将原有8个社区扩增为12个", "count of communities rows existing at as_of "
+          "(start empty or <= as_of, end empty or > as_of)", n_rows("communities")),
+        F("communities_before_reform", 8, "seed 004: 原有8个社区",
+          f"count of communities rows existing on {QX_BEFORE_AS_OF} (the ledger's history: the 4 split communities end "
+          f"on {QX_REFORM}, the 8 carved out of them start that day)", n_rows("communities"), as_of=QX_BEFORE_AS_OF),
+        F("compound_branches_before_reform", 0, "seed 004: 2020年3月20日 … 这是栖霞市在小区成立的第一个党支部",
+          f"count of party_orgs existing on {QX_BEFORE_AS_OF} with level branch, unit_id empty and territory_id an area "
+          "of kind compound", lambda q, d: len(comp_branches(q)), as_of=QX_BEFORE_AS_OF),
+        F("grids_before_reform", 27, "interpretation: the old grids were fewer and larger (the seed gives no number)",
+          f"count of grids rows existing on {QX_BEFORE_AS_OF}", n_rows("grids"), kind="synthetic", as_of=QX_BEFORE_AS_OF),
         F("longteng_in_zhuangyuan", 1, "seed 004: 庄园街道龙腾社区",
           "count of communities named 龙腾社区 whose street_id is the street named 庄园街道",
           lambda q, d: sum(1 for c in q.t["communities"] if c["name"] == "龙腾社区"
                            and q.row[c["street_id"]]["name"] == "庄园街道")),
-        F("grids", 97, "seed 004: 以每300户为基础划分97个基础网格", "count of grids rows", n_rows("grids")),
+        F("grids", 97, "seed 004: 以每300户为基础划分97个基础网格", "count of grids rows existing at as_of", n_rows("grids")),
         F("grid_workers", 97, "seed 004: 选派网格员97名",
           "count of distinct cadres holding a current grid_worker post on a grid; every grid has exactly one current "
           "grid_worker (the check returns -1 otherwise)", gw),
@@ -2801,8 +2901,8 @@ def figs_qixia():
           "count of party_orgs with level branch, unit_id empty and territory_id an area of kind compound",
           lambda q, d: len(comp_branches(q))),
         F("first_compound_branch_founded", "2020-03-20", "seed 004: 2020年3月20日…成立御景小区党支部,这是栖霞市在小区成立的第一个党支部",
-          "founded (extra column) of the party_orgs row named 御景小区党支部 whose territory_id is the compound named 御景小区; "
-          "it is the earliest founded among the compound_branches ('wrong' otherwise)", yj),
+          "start (成立日期) of the party_orgs row named 御景小区党支部 whose territory_id is the compound named 御景小区; "
+          "it is the earliest start among the compound_branches ('wrong' otherwise)", yj),
         F("property_company_branches", 5, "seed 004: 物业公司党支部5个",
           "count of party_orgs whose unit_id is a unit of kind property_company",
           lambda q, d: sum(1 for o in q.t["party_orgs"] if o["unit_id"] and q.row[o["unit_id"]]["kind"] == "property_company")),
@@ -2810,7 +2910,7 @@ def figs_qixia():
           "count of party_orgs with subkind = business_district (extra column)",
           lambda q, d: len(q.rows("party_orgs", subkind="business_district"))),
         F("branches_founded_2020_03_20", 3, "seed 004: 御景小区党支部 + 同步成立 1个物业公司党支部、1个商圈党支部",
-          "count of party_orgs with founded = 2020-03-20", lambda q, d: len(q.rows("party_orgs", founded="2020-03-20"))),
+          "count of party_orgs with start (成立日期) = 2020-03-20", lambda q, d: len(q.rows("party_orgs", start="2020-03-20"))),
         F("compound_branches_planned", 19, "seed 004: 19个小区党支部正在谋划成立",
           "count of areas kind compound with branch_planned = true (extra column); none of them has a compound branch "
           "(-1 otherwise)", planned),
@@ -2930,7 +3030,9 @@ INFO: dict[str, dict] = {
         "seed": "003_3f37ada81ade133e.txt — 区委社区化管理服务实施意见 (policy opinion)",
         "what": "胶河经济区 with its four new rural communities 立柱, 塔桥, 下泊 and 柏乡 (`kind` rural). Each has a 党总支 "
                 "led by a member of the zone's 工委/管委 and staffed by village party secretaries, functional branches "
-                "and a service team with its 6 working groups. The zone also has the 胶河马铃薯专业合作社党总支.",
+                "and a service team with its 6 working groups. The zone also has the 胶河马铃薯专业合作社党总支. The villages "
+                "before 社区化 are in `before/`; `scenarios/shequhua.json` forms the four communities on them "
+                "(operation `form_community`).",
         "interp": [
             "胶河经济区 is modelled as a street (DOMAIN.md: 街道 / 乡镇 / 经济区 → Street). The \"区党工委/区工委\" is its working_committee, and the district above it is not named (`某市（原文未具名）`). The 管委会 is a `resident_unit` with extra column `subkind` = management_committee. Its offices (区机关: 党政办公室, 经济发展局 …) are resident_units with parent_id = the 管委会 and subkind office.",
             "The villages are areas of `kind` village inside the community, one grid each. Each has a village party branch (level branch, territory_id = the village) and a 村民委员会, modelled as a residents_committee with territory_id = the village, whose director is often the village secretary (一肩挑). The 两委 therefore sit at village level. The communities have no 居委会 of their own, so the community-level `cross_rates` is empty.",
@@ -2949,18 +3051,34 @@ INFO: dict[str, dict] = {
                 "grids of about 300 households with exactly 97 grid workers, 7 compound party branches (the first, "
                 "御景小区党支部, founded 2020-03-20), 5 property-company branches, 1 商圈 branch and 19 planned "
                 "branches. The chain 街道党工委—社区党委—小区党支部—楼栋党小组—党员中心户 is complete in some "
-                "compounds. The state before the reform (8 communities) is in `before/`.",
+                "compounds. The ledger also holds its own history (dated structure, `start` = 成立日期, `end` = 撤销日期): "
+                "the 4 old communities that were split, their 党总支, 居委会 and the 27 old grids end on 2019-12-16, the day "
+                "the 8 communities carved out of them, their bodies and the 97 grids start; audited as of 2019-06-30 it "
+                "gives the 8 pre-reform communities. The state before the reform is also in `before/` as a snapshot.",
         "interp": [
             "as_of = 2020-06-30 (the article is dated 2020-06-24). Nothing in the ledger is dated later.",
-            "8 → 12: four old communities were each split in two (they exist only in `before/`, ids qx-c13…qx-c16). The other four (qx-c03 翠屏, qx-c04 长春, qx-c11 金山, qx-c12 方山) were kept. Community names other than 龙腾 are invented.",
+            "History (tools/sample_history.py folds `before/` into this ledger): territories and bodies only in the before state carry `end` = 2019-12-16 (the reform day: the earliest post on a new body; seed 004: 2019年底 … 向12个城市社区赋予户籍管理职责), those only in the after state `start` = 2019-12-16 unless founded later. A compound or zone whose parent changed has an empty `parent_id` and two dated `contains` rows (the old parent's ends on 2019-12-16, the new parent's starts that day); resident units located in a split community have dated `covers` rows the same way. The old bodies' posts and memberships still open end on 2019-12-16. Audited as of 2019-06-30 the ledger gives the before state's figures, except that the 4 kept communities' party organisations are the after state's 党委 (one id cannot change level; `before/` has them as 党总支, so check_norms finds 2 more 党委 below 100 members here).",
+            "8 → 12: four old communities were each split in two (ids qx-c13…qx-c16, ended on 2019-12-16). The other four (qx-c03 翠屏, qx-c04 长春, qx-c11 金山, qx-c12 方山) were kept. Community names other than 龙腾 are invented.",
             "97 grids, each 265–335 households except two deliberately out of tolerance. Every grid has exactly one current grid_worker, and the 97 workers are 97 different people. In a few grids the first worker left in early 2020 and was replaced (ended posts). The audit's gaps are therefore in branches and chains, not in grid workers.",
-            "Branches: extra column `founded` on party_orgs. 御景小区 is a 500+-household compound in 翠屏社区 (翠屏街道). On 2020-03-20 its branch, the branch of its property company and 金都商圈党支部 (level branch, territory_id = 翠屏社区, `subkind` = business_district) were founded together. The other 6 compound and 4 property branches followed by June 2020.",
+            "Branches: column `start` (成立日期) on party_orgs. 御景小区 is a 500+-household compound in 翠屏社区 (翠屏街道). On 2020-03-20 its branch, the branch of its property company and 金都商圈党支部 (level branch, territory_id = 翠屏社区, `subkind` = business_district) were founded together. The other 6 compound and 4 property branches followed by June 2020.",
             "\"19个小区党支部正在谋划成立，届时党组织将覆盖到所有物业小区\": 26 compounds are managed by the 9 property companies (territory_id or `covers`). 7 of them have a branch, and the other 19 carry extra column `branch_planned` = true. Unmanaged compounds (old works compounds such as 挡风玻璃厂小区, which the seed names) neither have nor plan a branch.",
             "12 专职 secretaries: the current secretary posts of the 12 community 党委 have part_time = false. In the 4 kept communities a full-time secretary replaced a part-time one in January 2020; the ended part-time post is in the ledger. The 8 new communities' committees were formed in December 2019 / January 2020, partly with people from the old ones.",
             "40 new community workers (新考录) = staff posts on the 居委会 starting 2020-05-11…2020-06-05; older staff started 2012–2018.",
             "街道干部联社区、包网格: street cadres hold grid_leader posts on the grids of \"their\" community and appear in `liaisons` for that community. These are street cadres, not district leaders.",
             "大工委: 4 part-time members on the 翠屏 working committee and 3 on the 庄园 one. 大党委: part-time members in 8 of the 12 communities. All are secretaries of 市直 unit party orgs. 双报到: 20 of the 25 市直 units report, 2 communities have no unit, and some party members report where they live.",
             "Not modelled: 户籍进社区 (1,067 households, 2,576 people moved in), the 2,000 便民服务台, and the 1,300 pledged projects.",
+        ],
+    },
+    "jiaohe/before": {
+        "title": "胶河经济区 before 社区化 (replayed on 2021-04-01)",
+        "seed": "003_3f37ada81ade133e.txt — 区委社区化管理服务实施意见 (before the four communities are formed)",
+        "what": "The same villages, grids, compounds, village bodies and people as `../`, with no community: the grids "
+                "and top-level areas hang under the street (`contains` rows), the 26 village party branches answer to "
+                "the 工委 directly, and the communities' 党总支, functional branches and service teams do not exist. Used "
+                "by the 社区化 scenario (`../scenarios/shequhua.json`, operation `form_community`).",
+        "interp": [
+            "Derived from the jiaohe ledger by tools/sample_history.py (before_community_formation). as_of = 2021-03-31: posts and memberships starting later are left out, and those ending later are open. The opinion is undated and the sample's 党总支 班子 took office in 2016–2018; the before state is nevertheless dated just after the early-2021 village elections, so that the replay's 党总支 members (其他现任村党支部书记) are the village secretaries the sample has in office on 2022-01-01. The 党总支 posts (and the earlier 下泊 secretary) go with the 党总支.",
+            "Units located in a community (resident units, the 管委会's offices) are located in the street; reports and liaisons naming a community are left out; the contested zone's second claim (a community's `contains` row) is gone, so it is unassigned here.",
         ],
     },
     "qixia/before": {
@@ -3003,6 +3121,14 @@ def readme_for(name: str, figs: dict, q: Q) -> str:
             note = f["source"] if not f["source"].startswith("synthetic: generated") else "generated audit target"
             lines.append(f"| `{k}` | {v} | {note} |")
     lines += ["", "## Interpretations", ""] + [f"- {x}" for x in info["interp"]]
+    if DEVIATIONS.get(name):
+        lines += ["", "## Deliberate deviations (labelled in the audit)", "",
+                  "Listed in `DEVIATIONS.json`; `orggraph audit --sample " + name + "` labels these rows "
+                  "(`sample_deviation`) and lists them (table `sample_deviations`).", "",
+                  "| audit table | row | what the sample does | the document says |", "|---|---|---|---|"]
+        for d in DEVIATIONS[name]:
+            row = ", ".join(f"{k} = {v}" for k, v in d["match"].items())
+            lines.append(f"| `{d['table']}` | {row} | {d['what']} | {d['source']} |")
     extras = []
     for t, cols in SCHEMA.items():
         hdr = list(q.df[t].columns)
@@ -3068,6 +3194,7 @@ SUMMARY = {
     "jiaohe": ("003", "胶河经济区", "4 rural communities with 党总支 (secretary from the 工委, village secretaries as members); 4 service teams × 6 groups; potato cooperative 党总支"),
     "qixia": ("004", "栖霞市", "12 communities, 97 grids, 97 grid workers; 7 + 5 + 1 branches, 19 planned; 12 full-time secretaries; five-level chain"),
     "qixia/before": ("004", "栖霞市", "the 8 communities before the reform; same compounds and buildings, 27 old grids"),
+    "jiaohe/before": ("003", "胶河经济区", "the 26 villages before 社区化: no community, 党总支 or service team; village branches under the 工委"),
 }
 
 
@@ -3076,8 +3203,55 @@ SUMMARY = {
 # =============================================================================================
 SAMPLES = [("shijiu", "2021-12-01", figs_shijiu), ("dongcheng", DC_AS_OF, figs_dongcheng),
            ("dongcheng/before", DC_BEFORE_AS_OF, figs_dongcheng_before), ("xiaonan", "2022-01-01", figs_xiaonan),
-           ("jiaohe", "2022-01-01", figs_jiaohe), ("qixia", QX_AS_OF, figs_qixia),
+           ("jiaohe", "2022-01-01", figs_jiaohe), ("jiaohe/before", JH_BEFORE_AS_OF, figs_jiaohe_before),
+           ("qixia", QX_AS_OF, figs_qixia),
            ("qixia/before", QX_BEFORE_AS_OF, figs_qixia_before)]
+# deliberate deviations from the source documents that make the audits find something (#18 item 5), written to
+# <sample>/DEVIATIONS.json and shown by `orggraph audit --sample NAME` (orggraph.sample_deviations): audit table,
+# the values of the rows each explains, the label (Chinese first), the document's sentence, what the sample does.
+def _dev(table, match, note, source, what):
+    return {"table": table, "match": match, "note": "样本有意偏离原文: " + note, "source": source, "what": what}
+
+
+_DC_STAFF = "seed 001: 每个工作站配备工作人员10—20人"
+_DC_PEOPLE = "seed 001: 服务人口7000—20000人"
+_DC_ZONES = "seed 001: 以居委会为单位,按照300-400户/人的标准设立片区管理员"
+_XN_VACUUM = "seed 002: 厘清8个社区交界区域管辖主体,彻底消除治理真空带"
+DEVIATIONS: dict[str, list[dict]] = {
+    "dongcheng": [
+        _dev("norm_violations", {"rule": "workstation_staff", "entity_id": "dc-u-ws2"},
+             "原文每站工作人员10—20人, 样本令安宁社区工作站只有9人", _DC_STAFF,
+             "dc-u-ws2 is given 9 staff on purpose (deliberate deviation)"),
+        _dev("norm_violations", {"rule": "workstation_staff", "entity_id": "dc-u-ws7"},
+             "原文每站工作人员10—20人, 样本令御景社区工作站有22人", _DC_STAFF,
+             "dc-u-ws7 is given 22 staff on purpose (deliberate deviation)"),
+        _dev("norm_violations", {"rule": "workstation_population", "entity_id": "dc-u-ws7"},
+             "原文每站服务人口7000—20000人, 样本令御景社区工作站服务略多于20000人", _DC_PEOPLE,
+             "dc-u-ws7 serves just over 20,000 people on purpose (deliberate deviation)"),
+        _dev("norm_violations", {"rule": "households_per_zone_manager", "entity_id": "dc-u-ws2"},
+             "原文300-400户/人设片区管理员, 样本令安宁社区工作站片区管理员过少", _DC_ZONES,
+             "dc-u-ws2 has too few zone managers on purpose (deliberate deviation)"),
+        *[_dev("norm_violations", {"rule": "zone_manager_households_per_residents_committee", "entity_id": c},
+               "原文300-400户/人设片区管理员, 样本令安宁社区工作站所服务居委会的片区管理员过少", _DC_ZONES,
+               f"{c} is served by dc-u-ws2, short of zone managers on purpose (deliberate deviation)")
+          for c in ("dc-c01", "dc-c05", "dc-c06")],
+    ],
+    "xiaonan": [
+        _dev("unassigned_areas", {"id": "xn-a2367", "status": "unassigned"},
+             "原文称彻底消除治理真空带, 样本保留此交界区域无社区管辖", _XN_VACUUM,
+             "one boundary zone is left unassigned on purpose (deliberate deviation; the 8 zones the article names are "
+             "assigned)"),
+        _dev("unassigned_areas", {"id": "xn-a2368", "status": "contested"},
+             "原文称彻底消除治理真空带, 样本保留此交界区域两社区争议", _XN_VACUUM,
+             "one boundary zone is left contested by two communities on purpose (deliberate deviation)"),
+    ],
+    "qixia": [
+        _dev("norm_violations", {"rule": "grid_households", "entity_id": g},
+             "原文以每300户为基础划分网格, 样本令此网格规模明显偏小", "seed 004: 以每300户为基础划分97个基础网格",
+             f"grid {g} is made out of the ~300-household tolerance on purpose (deliberate deviation)")
+        for g in ("qx-g05-6", "qx-g12-8")
+    ],
+}
 # generic audit figures allowed to be 0 (or empty) in a main sample, with the reason
 ALLOWED_ZERO = {
     "dongcheng": {"compounds_500_without_own_rc": "the source says all 500+ compounds have one",
@@ -3117,6 +3291,15 @@ def build_all() -> None:
     for name in PEOPLE_SAMPLES:
         add_people(OUT / name, name)
 
+    # history (#18): qixia's own before state folded into it with dates (成立/撤销), see tools/sample_history.py
+    from sample_history import add_history
+
+    add_history(OUT / "qixia", OUT / "qixia" / "before", QX_REFORM)
+    # jiaohe/before (#18): the villages before 社区化, for the form_community scenario
+    from sample_history import before_community_formation
+
+    before_community_formation(OUT / "jiaohe", OUT / "jiaohe" / "before", JH_BEFORE_AS_OF)
+
 
 def check_all(write: bool) -> dict:
     problems: list[str] = []
@@ -3124,15 +3307,20 @@ def check_all(write: bool) -> dict:
     queries: dict[str, Q] = {}
     for name, as_of, ff in SAMPLES:
         q = validate(OUT / name, as_of)
+        q2 = Q(OUT / name, ROBUST_DATE)   # a dated ledger as it stood on ROBUST_DATE
         queries[name] = q
         out: dict[str, dict] = {}
         for f in ff():
-            v, v2 = f["fn"](q, as_of), f["fn"](q, ROBUST_DATE)
+            if f["as_of"]:   # a figure of the ledger's history, on its own date
+                v = v2 = f["fn"](Q(OUT / name, f["as_of"]), f["as_of"])
+            else:
+                v, v2 = f["fn"](q, as_of), f["fn"](q2, ROBUST_DATE)
             want = v if f["value"] is None else f["value"]
             if v != want or v2 != want:
                 problems.append(f"{name}: {f['name']} = {v} (at {ROBUST_DATE}: {v2}), expected {want}")
-            out[f["name"]] = {"value": want, "source": f["source"], "how": f["how"], "as_of": as_of, "kind": f["kind"]}
-        g1, g2 = generic_figures(q, as_of), generic_figures(q, ROBUST_DATE)
+            out[f["name"]] = {"value": want, "source": f["source"], "how": f["how"], "as_of": f["as_of"] or as_of,
+                              "kind": f["kind"]}
+        g1, g2 = generic_figures(q, as_of), generic_figures(q2, ROBUST_DATE)
         for k, (v, how) in g1.items():
             if g2[k][0] != v:
                 problems.append(f"{name}: {k} differs at {ROBUST_DATE}")
@@ -3152,9 +3340,19 @@ def check_all(write: bool) -> dict:
             problems.append(f"{base}: before/after area names differ")
     if [r["id"] for r in queries["dongcheng"].t["grids"]] != [r["id"] for r in queries["dongcheng/before"].t["grids"]]:
         problems.append("dongcheng: before/after grid ids differ")
+    for name, devs in DEVIATIONS.items():   # every deviation names rows of what is on disk
+        q = queries[name]
+        for d in devs:
+            i = d["match"].get("entity_id") or d["match"].get("id")
+            if i not in q.row:
+                problems.append(f"{name}: deviation {d['match']} names no node of the ledger")
     if problems:
         raise SystemExit("FIGURE CHECK FAILED:\n  " + "\n  ".join(problems))
     if write:
+        for name, devs in DEVIATIONS.items():
+            with open(OUT / name / "DEVIATIONS.json", "w", encoding="utf-8") as fh:
+                json.dump(devs, fh, ensure_ascii=False, indent=1)
+                fh.write("\n")
         with open(OUT / "FIGURES.json", "w", encoding="utf-8") as fh:
             json.dump(figures, fh, ensure_ascii=False, indent=2)
             fh.write("\n")

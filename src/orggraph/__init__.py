@@ -36,6 +36,7 @@ _LAZY = {
     "list_samples": "samples",
     "load_sample": "samples",
     "sample_path": "samples",
+    "sample_deviations": "samples",
     "Scenario": "scenarios",
     "compare_scenarios": "scenarios",
 }
@@ -78,6 +79,7 @@ __all__ = [
     "read_roster",
     "list_samples",
     "load_sample",
+    "sample_deviations",
     "sample_path",
     "Scenario",
     "compare",

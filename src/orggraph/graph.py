@@ -56,7 +56,19 @@ def _extension(name: str) -> Callable:
 def _query_method(func):
     """Expose a query function of :mod:`orggraph.queries` as a method of :class:`OrgGraph`."""
 
+    import inspect
+
+    dated = "as_of" in inspect.signature(func).parameters and func.__name__ != "audit_series"
+
     def method(self, *args, **kwargs):
+        if dated:  # on the graph as it stood that day (dated structure), also for queries computed client-side
+            from .queries._base import on_date
+
+            bound = inspect.signature(func).bind(self, *args, **kwargs)
+            as_of = bound.arguments.get("as_of")
+            if not isinstance(as_of, (list, tuple)):
+                bound.arguments["g"] = on_date(self, as_of) if "g" in bound.arguments else self
+                return func(*bound.args, **bound.kwargs)
         return func(self, *args, **kwargs)
 
     method.__name__ = func.__name__
@@ -106,6 +118,9 @@ class OrgGraph:
         if not isinstance(backend, Backend):
             raise TypeError(f"backend: give a Backend or a backend name, not {type(backend).__name__}")
         self.backend = backend
+        #: a bundled sample's deliberate deviations from its source document (:func:`orggraph.sample_deviations`),
+        #: listed and labelled by the audit; None for any other graph
+        self.deviations = None
 
     # ------------------------------------------------------------ queries (defined in orggraph.queries)
     cross_appointment_rate = _query_method(_q.cross_appointment_rate)
@@ -244,10 +259,25 @@ class OrgGraph:
         return pd.DataFrame(rows, columns=["section", "item", "zh", "count"])
 
     # ------------------------------------------------------------ whole-graph operations
+    def at(self, as_of) -> "OrgGraph":
+        """The graph as it stood on ``as_of`` (dated structure, 成立 / 撤销): territories, bodies and structural
+        edges that did not exist that day left out; this graph itself when nothing is.
+
+        >>> import orggraph as og
+        >>> g = og.load_sample("qixia")
+        >>> len(g.at("2019-06-30").nodes("Community")), len(g.at("2020-06-30").nodes("Community"))
+        (8, 12)
+        """
+        from .queries._base import on_date
+
+        return on_date(self, as_of)
+
     def copy(self) -> "OrgGraph":
         """An independent in-memory copy (:class:`~orggraph.errors.QueryNotSupportedError` on a database graph:
         ``to_memory()`` is its copy)."""
-        return OrgGraph(self.backend.copy())
+        new = OrgGraph(self.backend.copy())
+        new.deviations = self.deviations
+        return new
 
     @property
     def nx(self) -> "nx.MultiDiGraph":

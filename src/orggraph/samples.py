@@ -5,7 +5,12 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["list_samples", "load_sample", "sample_path", "samples_dir"]
+__all__ = ["list_samples", "load_sample", "sample_deviations", "sample_path", "samples_dir"]
+
+#: the file in a sample folder listing its deliberate deviations from its source document
+DEVIATIONS_FILE = "DEVIATIONS.json"
+#: the columns of :func:`sample_deviations`
+DEVIATION_COLUMNS = ["table", "match", "note", "source", "what"]
 
 
 def samples_dir() -> Path:
@@ -41,12 +46,42 @@ def _load(name: str, state: str | None):
     return read_ledger(sample_path(name, state))
 
 
+def sample_deviations(name: str, state: str | None = None):
+    """The sample's deliberate deviations from its source document (样本有意偏离原文), one row each.
+
+    Some samples depart from their document on purpose so that an audit finds something (东城: two
+    work stations outside 10–20 staff / 7,000–20,000 people; 孝南: a vacuum left although the
+    article says it was eliminated). Each row names the audit table (``table``) and the values of
+    the rows it explains (``match``, a dict of column → value), the label shown (``note``, Chinese
+    first), the document's sentence (``source``) and what the sample does instead (``what``).
+    Read from ``DEVIATIONS.json`` in the sample folder (written by ``tools/build_samples.py``); an
+    empty frame where a sample has none.
+
+    >>> import orggraph as og
+    >>> og.sample_deviations("dongcheng")["table"].unique().tolist()
+    ['norm_violations']
+    """
+    import json
+
+    import pandas as pd
+
+    path = sample_path(name, state) / DEVIATIONS_FILE
+    rows = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+    return pd.DataFrame(rows, columns=DEVIATION_COLUMNS)
+
+
 def load_sample(name: str, state: str | None = None):
     """Load a bundled sample as an :class:`~orggraph.OrgGraph` (a fresh copy each call).
 
+    The graph carries the sample's deliberate deviations from its document
+    (:func:`sample_deviations`) as ``g.deviations``; its audit lists them (table
+    ``sample_deviations``) and labels the rows they explain.
+
     >>> import orggraph as og
     >>> g = og.load_sample("qixia")
-    >>> len(g.nodes("Community"))
-    12
+    >>> len(g.at("2020-06-30").nodes("Community")), len(g.at("2019-06-30").nodes("Community"))
+    (12, 8)
     """
-    return _load(name, state).copy()
+    g = _load(name, state).copy()
+    g.deviations = sample_deviations(name, state)
+    return g

@@ -20,8 +20,11 @@ def _current(posts: pd.DataFrame, day: str) -> pd.DataFrame:
 
 
 class Sample:
-    def __init__(self, name, state=None):
+    def __init__(self, name, state=None, day=None):
+        """The sample as it stood on ``day`` (dated structure: what did not exist then is left out)."""
         self.g = og.load_sample(name, state)
+        if day is not None:
+            self.g = og.OrgGraph(self.g.backend.at(day))
         self.nodes = {k: self.g.nodes(k) for k in ("Community", "Grid", "Area", "PartyOrg", "Unit", "Cadre", "Street")}
         self.posts = self.g.edges("HOLDS_POST")
         self.covers = self.g.edges("COVERS")
@@ -158,8 +161,8 @@ def test_jiaohe_rural_communities():
 def test_qixia_after_the_reform():
     """Seed 004: 将原有8个社区扩增为12个; 以每300户为基础划分97个基础网格,选派网格员97名; 小区党支部7个、
     物业公司党支部5个, 19个小区党支部正在谋划成立; 龙腾社区 (庄园街道); 御景小区党支部 2020年3月20日成立."""
-    s = Sample("qixia")
     day = "2020-06-30"
+    s = Sample("qixia", day=day)
     assert s.count("Community") == 12 and s.count("Grid") == 97
     posts = _current(s.posts, day)
     workers = posts[(posts["role"] == "grid_worker") & posts["target"].isin(s.ids("Grid"))]
@@ -181,6 +184,36 @@ def test_qixia_after_the_reform():
     before = Sample("qixia", "before")
     assert before.count("Community") == 8
     assert set(before.ids("Area", kind="compound")) == compounds
+
+
+def test_qixia_holds_its_history():
+    """Seed 004: 将原有8个社区扩增为12个; the first compound branch (御景小区党支部) was founded on 2020-03-20. The
+    qixia ledger holds the 8 pre-reform communities (ended on 2019-12-16) and the 12 after (started that day), with
+    dated contains rows moving every compound from its old parent to its new one: as of 2019-06-30 the audit sees the
+    8 old communities, their 27 grids and no compound branch; as of 2020-06-30 the documented 12, 97 and 7."""
+    g = og.load_sample("qixia")
+    before = og.load_sample("qixia", "before")
+    old = {"qx-c03", "qx-c04", "qx-c11", "qx-c12", "qx-c13", "qx-c14", "qx-c15", "qx-c16"}
+    for day, communities, grids, branches in (("2019-06-30", old, 27, 0),
+                                               ("2020-06-30", {f"qx-c{i:02d}" for i in range(1, 13)}, 97, 7)):
+        s = Sample("qixia", day=day)
+        assert set(s.ids("Community")) == communities
+        assert s.count("Grid") == grids
+        party = s.nodes["PartyOrg"]
+        compounds = s.ids("Area", kind="compound")
+        assert (party["level"].eq("branch") & party["unit_id"].isna() & party["territory_id"].isin(compounds)).sum() \
+            == branches
+        # every compound lies in exactly one community on either date (absorption: one dated row ends, one starts)
+        rows = g.one_shoulder(as_of=day)
+        assert set(rows["community_id"]) == communities
+        chains = g.chain_breaks(as_of=day)
+        assert len(chains[chains["kind"] == "compound"]) == 226
+    # the 2019 audit is the before state's, figure by figure (the kept communities' 党委 aside: see the README)
+    h = g.audit(as_of="2019-06-30").headline.set_index("indicator")
+    hb = before.audit(as_of="2019-06-30").headline.set_index("indicator")
+    same = [i for i in h.index if i != "norm_violations"]
+    assert h.loc[same, ["numerator", "denominator"]].fillna(-1).equals(hb.loc[same, ["numerator", "denominator"]].fillna(-1))
+    assert h.loc["compound_org_coverage_rate", "numerator"] == 0 and h.loc["grid_worker_rate", "denominator"] == 27
 
 
 def test_qixia_branches_exist_from_their_founding_date():
@@ -310,3 +343,43 @@ def test_jiaohe_rural_grids_not_held_to_the_urban_grid_norm():
     day = _fig("jiaohe", None, "yijiantiao_communities")[1]
     assert (g.check_norms(as_of=day)["rule"] == "grid_households").sum() == 0
     assert (g.check_norms({"profiles": {"rural": []}}, as_of=day)["rule"] == "grid_households").sum() == 13
+
+
+# --------------------------------------------------------------------------- deliberate deviations, labelled (#18)
+
+#: sample → (audit table, entity) of every row the sample departs from its document on purpose, from the READMEs:
+#: 东城 (seed 001: 每个工作站配备工作人员10—20人, 服务人口7000—20000人, 300-400户/人): stations ws2 (9 staff, too few
+#: zone managers, so its 3 居委会 too) and ws7 (22 staff, over 20,000 people); 孝南 (seed 002: 彻底消除治理真空带):
+#: one unassigned and one contested zone; 栖霞 (seed 004: 以每300户为基础): two grids out of tolerance.
+DELIBERATE = {
+    "dongcheng": {("norm_violations", "dc-u-ws2"): 2, ("norm_violations", "dc-u-ws7"): 2,
+                  ("norm_violations", "dc-c01"): 1, ("norm_violations", "dc-c05"): 1, ("norm_violations", "dc-c06"): 1},
+    "xiaonan": {("unassigned_areas", "xn-a2367"): 1, ("unassigned_areas", "xn-a2368"): 1},
+    "qixia": {("norm_violations", "qx-g05-6"): 1, ("norm_violations", "qx-g12-8"): 1},
+}
+
+
+@pytest.mark.parametrize("name", sorted(DELIBERATE))
+def test_deliberate_deviations_are_labelled_in_the_audit(name, capsys):
+    from orggraph.cli import main
+    from orggraph.queries.audit import sample_deviations_in
+
+    day = _fig(name, None, "cross_rates")[1]
+    g = og.load_sample(name)
+    report = g.audit(as_of=day)
+    dev = report["sample_deviations"]
+    assert (dev["rows_found"] >= 1).all() and dev["note"].str.startswith("样本有意偏离原文").all()
+    labelled = {}
+    for table in dev["table"].unique():
+        frame = report[table]
+        key = "entity_id" if "entity_id" in frame.columns else "id"
+        hit = sample_deviations_in(g.deviations, table, frame).notna()
+        for entity in frame.loc[hit, key]:
+            labelled[(table, entity)] = labelled.get((table, entity), 0) + 1
+    assert labelled == DELIBERATE[name]
+    # the command line shows them, labelled, and a plain ledger of the same folder has none
+    main(["audit", "--sample", name, "--as-of", day])
+    out = capsys.readouterr().out
+    assert "样本有意偏离原文" in out and "sample_deviation" in out
+    assert "sample_deviations" not in og.read_ledger(og.sample_path(name)).audit(as_of=day)
+    assert og.sample_deviations("shijiu").empty

@@ -170,7 +170,18 @@ def audit(args) -> int:
         if rank and rank in frame.columns:
             frame = frame.sort_values(rank, ascending=False, na_position="last", kind="stable")
         cols = [c for c in frame.columns if not c.endswith("_name") or c in ("area_name", "grid_name", "unit_name", "community_name")]
-        print_table(frame[cols[:8]], title=f"{zh} {name}: {len(frame)}", max_rows=args.top)
+        cols = cols[:8]
+        if "sample_deviations" in report:  # a bundled sample: rows it departs from its document on purpose are labelled
+            from ..queries.audit import sample_deviations_in
+
+            label = sample_deviations_in(g.deviations, name, frame)
+            if label.notna().any():
+                frame, cols = frame.assign(sample_deviation=label.fillna("")), [*cols, "sample_deviation"]
+        print_table(frame[cols], title=f"{zh} {name}: {len(frame)}", max_rows=args.top)
+    if "sample_deviations" in report:
+        dev = report["sample_deviations"]
+        print_table(dev[["table", "entity_id", "note", "source", "rows_found"]],
+                    title=f"样本有意偏离原文 deliberate deviations of this sample from its source document: {len(dev)}")
     if out is not None:
         if out.suffix.lower() == ".xlsx":
             report.to_excel(out, lang=args.lang or "zh")

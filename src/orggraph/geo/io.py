@@ -103,7 +103,7 @@ def to_geodataframe(g, kind: str = "Grid", *, with_area: bool = True):
     Examples
     --------
     >>> import orggraph as og
-    >>> grids = og.load_sample("qixia").to_geodataframe("Grid")
+    >>> grids = og.load_sample("qixia").at("2020-06-30").to_geodataframe("Grid")
     >>> str(grids.crs), len(grids)
     ('EPSG:4490', 97)
     >>> bool(grids["area_m2"].between(2e4, 5e5).all())

@@ -279,6 +279,7 @@ def coverage_rates(
     if by not in ("community", "street", "grid"):
         raise ValueError(f"by={by!r}: use 'community', 'street' or 'grid'")
     indicators = list(_ZH) if indicator is None else [_check_indicator(indicator)]
+    g = g.at(as_of)  # the graph as it stood that day (dated structure): its groups, containment and coverage
     report = g.coverage_gaps(within=within, as_of=as_of, large_compound=large_compound)
     kind = {"community": "Community", "street": "Street", "grid": "Grid"}[by]
     groups = g.nodes(kind)[["id", "name"]]

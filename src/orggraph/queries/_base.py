@@ -160,6 +160,21 @@ def conform(result: pd.DataFrame, columns: list[str], query: str, *, typed: bool
     return pd.DataFrame({c: typed_column(out[c], kinds.get(c, "text")) for c in columns}, index=out.index)
 
 
+def on_date(g, as_of):
+    """``g`` as it stood on ``as_of`` (a graph over ``g.backend.at(as_of)``), or ``g`` itself when nothing is left out.
+
+    The queries computed here from the backend's tables (the audit, owners' committees, norms …) run
+    on this graph, so dated structure (成立 / 撤销) is honoured by them as by the dispatched ones;
+    ``as_of=None`` means today, as everywhere.
+    """
+    backend = g.backend.at(normalize_as_of(as_of))
+    if backend is g.backend:
+        return g
+    out = type(g)(backend)  # an OrgGraph (queries do not import the graph module)
+    out.deviations = getattr(g, "deviations", None)
+    return out
+
+
 def dispatch(g, name: str, **params):
     """Call the backend's implementation of query ``name``.
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import rules
-from ._base import check_within, normalize_as_of
+from ._base import check_within, normalize_as_of, on_date
 
 __all__ = ["audit", "AuditReport", "HEADLINE_COLUMNS"]
 
@@ -234,6 +234,7 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
 
     within = check_within(g, within)
     day = normalize_as_of(as_of)
+    g = on_date(g, day)  # the graph as it stood that day, for the parts computed here from its tables
     kw = dict(within=within, as_of=day)
     rows: list[tuple] = []
 
@@ -322,6 +323,9 @@ def audit(g, norms=None, *, within: str | None = None, as_of=None, large_compoun
         "connectors": people,
         "interlocks": lambda: interlocks(frozen, **kw),
     }
+    deviations = getattr(g, "deviations", None)
+    if deviations is not None and len(deviations):
+        tables["sample_deviations"] = sample_deviation_rows(deviations, tables)
     return AuditReport(headline, tables, within=within, as_of=day, norms=norms, place=_place(g, within))
 
 
@@ -355,6 +359,40 @@ def _village_rows(g, kw) -> list[tuple]:
     rows.append(("village_one_shoulder_share", "村两委一肩挑比例", "比例", _rate(shoulder_num, shoulder_den), shoulder_num,
                  shoulder_den, "villages whose party secretary is the 村委会主任 / villages having both", shoulder_den > 0))
     return rows
+
+
+#: columns of the audit's ``sample_deviations`` table
+DEVIATION_TABLE_COLUMNS = ["table", "entity_id", "rule", "note", "source", "what", "rows_found"]
+
+
+def sample_deviations_in(deviations: pd.DataFrame, table: str, frame: pd.DataFrame) -> pd.Series:
+    """Per row of audit table ``frame`` (named ``table``): the label of the sample's deliberate deviation it
+    shows (样本有意偏离原文), or NA."""
+    out = pd.Series(pd.NA, index=frame.index, dtype="object")
+    for dev in deviations[deviations["table"] == table].itertuples():
+        hit = pd.Series(True, index=frame.index)
+        for col, value in dev.match.items():
+            hit &= (frame[col] == value).fillna(False) if col in frame.columns else False
+        out[hit.to_numpy(dtype=bool)] = dev.note
+    return out
+
+
+def sample_deviation_rows(deviations: pd.DataFrame, tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The audit's ``sample_deviations`` table: each deliberate deviation of a bundled sample from its source
+    document, the audit table and entity it shows in, and how many rows of that table it explains here
+    (0 when the audit, e.g. within a territory or on another date, does not meet it)."""
+    rows = []
+    for dev in deviations.itertuples():
+        frame = tables.get(dev.table)
+        if callable(frame):  # a table built on first access: the deviation's rows are counted on it
+            frame = frame()
+        found = 0
+        if frame is not None and len(frame):
+            found = int(sample_deviations_in(deviations[deviations.index == dev.Index], dev.table, frame).notna().sum())
+        match = dict(dev.match)
+        entity = next((v for k, v in match.items() if k in ("entity_id", "id", "area_id", "grid_id")), None)
+        rows.append((dev.table, entity, match.get("rule"), dev.note, dev.source, dev.what, found))
+    return pd.DataFrame(rows, columns=DEVIATION_TABLE_COLUMNS).astype({"rows_found": "int64"})
 
 
 def _place(g, within) -> str | None:

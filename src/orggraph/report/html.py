@@ -53,6 +53,7 @@ TABLE_TITLES = {
     "one_shoulder": ("Secretary and director in one person", "一肩挑"),
     "connectors": ("People holding posts in several bodies (ids)", "一人多职"),
     "interlocks": ("Bodies sharing people", "交叉任职网络"),
+    "sample_deviations": ("Deliberate deviations of this sample from its source document", "样本有意偏离原文"),
 }
 
 #: columns never written unless ``show_people=True`` (table → columns); "phone" is dropped everywhere

@@ -34,7 +34,7 @@ def _geojson(path, features) -> None:
 @pytest.fixture
 def qixia_gcj(tmp_path):
     """The qixia sample and a GCJ-02 GeoJSON: a 200 × 300 m rectangle per grid (one grid left out, one unknown id)."""
-    g = og.load_sample("qixia")
+    g = og.load_sample("qixia").at("2020-06-30")
     grids = g.to_geodataframe("Grid")
     wgs, features = {}, []
     for gid, geom in zip(grids["id"], grids.geometry):
@@ -120,7 +120,7 @@ def test_shapefile_field_names_are_shortened(tmp_path):
 
 
 def test_match_by_name_within_a_parent(tmp_path):
-    g = og.load_sample("qixia")
+    g = og.load_sample("qixia").at("2020-06-30")
     poly = _rectangle(120.75, 37.33)
     _geojson(tmp_path / "byname.geojson", [
         ({"网格": "霞光社区第1网格", "社区": "霞光社区"}, {"type": "Polygon", "coordinates": [poly.tolist()]}),
@@ -139,7 +139,7 @@ def _unchanged(g, before) -> bool:
 
 
 def test_a_point_is_refused_naming_the_row(tmp_path):
-    g = og.load_sample("qixia")
+    g = og.load_sample("qixia").at("2020-06-30")
     before = g.nodes("Grid")["geometry"]
     _geojson(tmp_path / "bad.geojson", [
         ({"id": "qx-g01-1"}, {"type": "Polygon", "coordinates": [_rectangle(120.75, 37.33).tolist()]}),
@@ -152,7 +152,7 @@ def test_a_point_is_refused_naming_the_row(tmp_path):
 
 
 def test_bad_files_name_file_and_column(tmp_path):
-    g = og.load_sample("qixia")
+    g = og.load_sample("qixia").at("2020-06-30")
     before = g.nodes("Grid")["geometry"]
     poly = {"type": "Polygon", "coordinates": [_rectangle(120.75, 37.33).tolist()]}
     _geojson(tmp_path / "noid.geojson", [({"code": "qx-g01-1"}, poly)])

@@ -17,12 +17,13 @@ operation                 module       what it does
 ``add_cadre``             people       a new person
 ``add_unit``              people       a new unit (居委会, 监委会 …)
 ``elect``                 people       换届: a body's 班子 replaced in one step
+``form_community``        villages     社区化: a rural community over villages; 党总支, service team
 ========================  ===========  ==========================================================
 """
 
 from __future__ import annotations
 
-from . import boundaries, merge, people, regrid, staffing, stations  # noqa: F401  (registration)
+from . import boundaries, merge, people, regrid, staffing, stations, villages  # noqa: F401  (registration)
 from ._registry import OPERATIONS, Operation, Outcome, bind, plain
 
 __all__ = ["OPERATIONS", "Operation", "Outcome", "bind", "plain"]

@@ -1,0 +1,313 @@
+"""A sample's own history (dated structure, #18): fold its ``before/`` state into the main ledger with dates.
+
+    add_history(OUT / "qixia", OUT / "qixia" / "before", "2019-12-16")
+
+After this step the main folder holds both states in one ledger, in the columns the schema already
+has (``start`` = 成立日期, ``end`` = 撤销日期 on node tables; ``start`` / ``end`` on ``contains`` and
+``covers`` rows), so auditing it as of a date before the reform gives the old structure and after it
+the new one. The ``before/`` folder is left as it is (a snapshot).
+
+The rule, with R the reform date:
+
+* a territory or body only in ``before/`` (the old communities, their grids, party organisations and
+  居委会) is added with ``end`` = R; one only in the main ledger (the new communities, grids and their
+  bodies) gets ``start`` = R unless it already has a founding date (``founded`` is renamed ``start``:
+  the two are the same column to the ledger reader);
+* a node in both keeps the main ledger's row;
+* an area whose parent differs between the two states gets an empty ``parent_id`` and two dated
+  ``contains`` rows: the old parent's row ends on R, the new parent's row starts on R (absorption as
+  the ledger records it); other ``contains`` / ``covers`` rows only in one state are dated the same way,
+  and a unit or party organisation whose ``territory_id`` differs gets dated ``covers`` rows instead;
+* the old bodies' posts and memberships still open at R end on R; the before state's reports,
+  liaisons, adjacency and people are added where missing.
+
+Dependencies: the standard library only.
+"""
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+NODE_TABLES = ["districts", "streets", "communities", "grids", "areas", "party_orgs", "units", "cadres"]
+DATED_NODES = ["communities", "grids", "areas", "party_orgs", "units"]
+# parent columns that become CONTAINS (territories) or COVERS (bodies) edges
+CONTAINS_COLUMNS = {"communities": "street_id", "grids": "community_id", "areas": "parent_id", "streets": "district_id"}
+COVERS_COLUMNS = {"party_orgs": "territory_id", "units": "territory_id"}
+
+
+def _read(path: Path) -> tuple[list[str], list[dict]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        r = csv.DictReader(fh)
+        return list(r.fieldnames or []), list(r)
+
+
+def _write(path: Path, header: list[str], rows: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(header)
+        for r in rows:
+            w.writerow([r.get(k, "") for k in header])
+
+
+def _header(*headers: list[str], extra: tuple[str, ...] = ()) -> list[str]:
+    out: list[str] = []
+    for h in (*headers, list(extra)):
+        for k in h:
+            if k not in out:
+                out.append(k)
+    return out
+
+
+def add_history(folder: Path, before: Path, reform: str) -> dict[str, int]:
+    """Fold ``before`` into ``folder`` with dates (see the module notes); returns row counts added per table."""
+    A = {t: _read(folder / f"{t}.csv") for t in (*NODE_TABLES, "posts", "contains", "covers", "reports", "liaisons",
+                                                  "adjacency", "memberships")}
+    B = {t: _read(before / f"{t}.csv") for t in A}
+    added: dict[str, int] = {}
+    a_ids = {t: {r["id"] for r in A[t][1]} for t in NODE_TABLES}
+    b_rows = {t: {r["id"]: r for r in B[t][1]} for t in NODE_TABLES}
+    only_b = {t: [i for i in b_rows[t] if i not in a_ids[t]] for t in NODE_TABLES}
+    only_a = {t: a_ids[t] - set(b_rows[t]) for t in NODE_TABLES}
+    old_bodies = set(only_b["party_orgs"]) | set(only_b["units"]) | set(only_b["grids"])
+    new_communities = only_a["communities"]
+
+    contains_a, contains_b = [], []   # (parent, child) of every containment each state records
+    covers_a, covers_b = [], []
+    # -- node tables -------------------------------------------------------------------------
+    out: dict[str, tuple[list[str], list[dict]]] = {}
+    for t in NODE_TABLES:
+        ha, ra = A[t]
+        hb, _ = B[t]
+        ra = [dict(r) for r in ra]
+        if "founded" in ha:   # the same column as start to the reader: one name only
+            for r in ra:
+                r["start"] = r.pop("founded")
+        header = [("start" if k == "founded" else k) for k in _header(ha, hb)]
+        if t in DATED_NODES:
+            header = _header(header, extra=("start", "end"))
+        rows = ra + [dict(b_rows[t][i]) for i in only_b[t]]
+        for r in rows[len(ra):]:
+            if t in DATED_NODES:
+                r["start"], r["end"] = r.pop("founded", "") or r.get("start", ""), reform
+        if t in DATED_NODES:
+            for r in ra:
+                if r["id"] not in only_a[t] or r.get("start"):
+                    continue
+                if t in ("communities", "grids") or r.get("territory_id") in new_communities:
+                    r["start"] = reform
+        added[t] = len(rows) - len(ra)
+        out[t] = (header, rows)
+
+    # -- parent columns that changed become dated rows -----------------------------------------
+    a_by_id = {t: {r["id"]: r for r in out[t][1]} for t in NODE_TABLES}
+    for t, col in {**CONTAINS_COLUMNS, **COVERS_COLUMNS}.items():
+        pairs_a = covers_a if t in COVERS_COLUMNS else contains_a
+        pairs_b = covers_b if t in COVERS_COLUMNS else contains_b
+        for i, r in a_by_id[t].items():
+            if i in b_rows[t] and b_rows[t][i][col] != r[col]:
+                pair = (lambda parent: (i, parent)) if t in COVERS_COLUMNS else (lambda parent: (parent, i))
+                if r[col]:
+                    pairs_a.append(pair(r[col]))
+                if b_rows[t][i][col]:
+                    pairs_b.append(pair(b_rows[t][i][col]))
+                r[col] = ""
+        if t in ("party_orgs", "units"):
+            for i, r in a_by_id[t].items():
+                if i in b_rows[t] and b_rows[t][i]["parent_id"] != r["parent_id"]:
+                    raise SystemExit(f"{folder}: {i} answers to a different body before the reform "
+                                     "(SUBORDINATE_TO has no dated ledger table)")
+
+    def dated(table: str, key: tuple[str, str], pa: list, pb: list) -> tuple[list[str], list[dict]]:
+        ha, ra = A[table]
+        hb, rb = B[table]
+        header = _header(ha, hb, extra=("start", "end"))
+        sa = {(r[key[0]], r[key[1]]) for r in ra} | set(pa)
+        sb = {(r[key[0]], r[key[1]]) for r in rb} | set(pb)
+        rows = []
+        for p in sorted(sa | sb, key=lambda x: (x[1], x[0])):
+            row = {key[0]: p[0], key[1]: p[1], "start": "", "end": ""}
+            if p in sa and p not in sb:
+                row["start"] = reform
+            elif p in sb and p not in sa:
+                row["end"] = reform
+            rows.append(row)
+        # the links that were parent columns first (a reader takes the first link as the parent), then the rows
+        # the main ledger had, in its order, then the others
+        parents = set(pa) | set(pb)
+        first = {p: n for n, p in enumerate((r[key[0]], r[key[1]]) for r in ra)}
+        rows.sort(key=lambda r: ((r[key[0]], r[key[1]]) not in parents,
+                                 first.get((r[key[0]], r[key[1]]), len(first)), r[key[1]], r[key[0]]))
+        return header, rows
+
+    n_contains, n_covers = len(A["contains"][1]), len(A["covers"][1])
+    out["contains"] = dated("contains", ("parent_id", "child_id"), contains_a, contains_b)
+    out["covers"] = dated("covers", ("body_id", "territory_id"), covers_a, covers_b)
+    added["contains"] = len(out["contains"][1]) - n_contains
+    added["covers"] = len(out["covers"][1]) - n_covers
+
+    # -- posts and memberships of the old bodies end on the reform date ------------------------
+    def ended(rows: list[dict]) -> list[dict]:
+        res = []
+        for r in rows:
+            r = dict(r)
+            if not r.get("end") or r["end"] > reform:
+                r["end"] = reform
+            res.append(r)
+        return res
+
+    ha, ra = A["posts"]
+    hb, rb = B["posts"]
+    extra_posts = ended([r for r in rb if r["body_id"] in old_bodies])
+    out["posts"] = (_header(ha, hb), ra + extra_posts)
+    added["posts"] = len(extra_posts)
+    ha, ra = A["memberships"]
+    hb, rb = B["memberships"]
+    extra_m = ended([r for r in rb if r["party_org_id"] in old_bodies])
+    out["memberships"] = (_header(ha, hb), ra + extra_m)
+    added["memberships"] = len(extra_m)
+    for t in ("reports", "liaisons", "adjacency"):
+        ha, ra = A[t]
+        hb, rb = B[t]
+        seen = {tuple(sorted(r.values())) for r in ra}
+        extra = [r for r in rb if tuple(sorted(r.values())) not in seen]
+        out[t] = (_header(ha, hb), ra + extra)
+        added[t] = len(extra)
+    # the people of the before state that the main ledger does not know
+    people = {r["cadre_id"] for t in ("posts", "memberships") for r in out[t][1]} | {
+        r["reporter_id"] for r in out["reports"][1]} | {r["cadre_id"] for r in out["liaisons"][1]}
+    # the two states drew their people's phones from the same seed: a newcomer gets a fresh one where they clash
+    taken = {r["phone"] for r in A["cadres"][1]}
+    for r in out["cadres"][1][len(A["cadres"][1]):]:
+        rng = random.Random(f"history:{r['id']}")
+        while r["phone"] in taken:
+            r["phone"] = "1" + rng.choice("3589") + "".join(rng.choice("0123456789") for _ in range(9))
+        taken.add(r["phone"])
+    known = {r["id"] for t in NODE_TABLES for r in out[t][1]}
+    if people - known:
+        raise SystemExit(f"{folder}: references to unknown people, e.g. {sorted(people - known)[:5]}")
+    for t, (header, rows) in out.items():
+        _write(folder / f"{t}.csv", header, rows)
+    return added
+
+
+# ---------------------------------------------------------------------------------------------
+# jiaohe/before: the villages before 社区化 (seed 003), derived from the jiaohe sample
+# ---------------------------------------------------------------------------------------------
+def before_community_formation(folder: Path, out: Path, as_of: str) -> None:
+    """Write ``out``: the ``folder`` ledger (胶河) as it stood before its four communities were formed.
+
+    No communities; their grids and top-level areas hang under the street (``contains`` rows); the
+    villages' party branches answer to the 工委 directly; the communities' 党总支, functional branches and
+    service teams (with their posts and memberships) do not exist yet; units located in a community are
+    located in the street; reports, liaisons and adjacency naming a community go; posts and memberships
+    starting after ``as_of`` go and those ending after it are open (a ledger kept on ``as_of``).
+    """
+    T = {t: _read(folder / f"{t}.csv") for t in (*NODE_TABLES, "posts", "contains", "covers", "reports", "liaisons",
+                                                  "adjacency", "memberships")}
+    comms = {r["id"] for r in T["communities"][1]}
+    street = {r["id"]: r["street_id"] for r in T["communities"][1]}
+    res: dict[str, tuple[list[str], list[dict]]] = {t: (h, [dict(r) for r in rows]) for t, (h, rows) in T.items()}
+    res["communities"] = (T["communities"][0], [])
+    contains = [r for r in res["contains"][1] if r["parent_id"] not in comms]
+    for r in res["grids"][1]:
+        if r["community_id"] in comms:
+            contains.append({"parent_id": street[r["community_id"]], "child_id": r["id"]})
+            r["community_id"] = ""
+    for r in res["areas"][1]:
+        if r["parent_id"] in comms:
+            contains.append({"parent_id": street[r["parent_id"]], "child_id": r["id"]})
+            r["parent_id"] = ""
+    res["contains"] = (T["contains"][0], contains)
+    units = res["units"][1]
+    gone = {r["id"] for r in res["party_orgs"][1] if r["territory_id"] in comms and not r["unit_id"]}
+    gone |= {r["id"] for r in units if r["kind"] == "service_team" and r["territory_id"] in comms}
+    wc = {r["territory_id"]: r["id"] for r in res["party_orgs"][1] if r["level"] == "working_committee"}
+    porgs = [r for r in res["party_orgs"][1] if r["id"] not in gone]
+    community_org = {r["id"]: r["territory_id"] for r in res["party_orgs"][1] if r["id"] in gone}
+    for r in porgs:
+        if r["parent_id"] in gone:
+            r["parent_id"] = wc[street[community_org[r["parent_id"]]]] if community_org.get(r["parent_id"]) in street else ""
+    res["party_orgs"] = (T["party_orgs"][0], porgs)
+    units = [r for r in units if r["id"] not in gone]
+    for r in units:
+        if r["territory_id"] in comms:
+            r["territory_id"] = street[r["territory_id"]]
+    res["units"] = (T["units"][0], units)
+    res["covers"] = (T["covers"][0], [r for r in res["covers"][1] if r["territory_id"] not in comms
+                                      and r["body_id"] not in gone])
+    posts = []
+    for r in res["posts"][1]:
+        if r["body_id"] in gone or r["start"] > as_of:
+            continue
+        if r["end"] and r["end"] > as_of:
+            r["end"] = ""
+        posts.append(r)
+    res["posts"] = (T["posts"][0], posts)
+    mem = []
+    for r in res["memberships"][1]:
+        if r["party_org_id"] in gone or (r.get("start") or "") > as_of:
+            continue
+        if r.get("end") and r["end"] > as_of:
+            r["end"] = ""
+        mem.append(r)
+    res["memberships"] = (T["memberships"][0], mem)
+    res["reports"] = (T["reports"][0], [r for r in res["reports"][1] if r["community_id"] not in comms])
+    res["liaisons"] = (T["liaisons"][0], [r for r in res["liaisons"][1] if r["territory_id"] not in comms])
+    res["adjacency"] = (T["adjacency"][0], [r for r in res["adjacency"][1] if r["a_id"] not in comms
+                                            and r["b_id"] not in comms])
+    out.mkdir(parents=True, exist_ok=True)
+    for t, (header, rows) in res.items():
+        _write(out / f"{t}.csv", header, rows)
+
+
+#: the replay's date: after the early-2021 village elections, so the 党总支 members (委员由其他现任村党支部书记担任)
+#: are the village secretaries the jiaohe sample has in office on 2022-01-01
+JIAOHE_FORMATION = "2021-04-01"
+
+
+def jiaohe_scenario(path: Path | None = None) -> Path:
+    """Write ``jiaohe/scenarios/shequhua.json``: the four ``form_community`` steps, derived once from the jiaohe
+    sample (each community's grids and top-level areas, its 党总支 and service team ids, the secretary and deputies
+    holding office on 2022-01-01), to be replayed on ``jiaohe/before``. Needs pandas (the sample read back)."""
+    import json
+
+    import pandas as pd
+
+    root = Path(__file__).resolve().parents[1] / "data" / "samples" / "jiaohe"
+    path = path or root / "scenarios" / "shequhua.json"
+    read = lambda t: pd.read_csv(root / f"{t}.csv", dtype=str, keep_default_na=False)  # noqa: E731
+    comms, grids, areas, party, units, posts = (read(t) for t in ("communities", "grids", "areas", "party_orgs",
+                                                                 "units", "posts"))
+    day = "2022-01-01"
+    cur = posts[(posts["start"] <= day) & ((posts["end"] == "") | (posts["end"] > day))]
+    ops = []
+    for c in comms.itertuples():
+        po = party[(party["territory_id"] == c.id) & (party["level"] == "general_branch") & (party["unit_id"] == "")]
+        team = units[(units["territory_id"] == c.id) & (units["kind"] == "service_team") & (units["parent_id"] == "")]
+        po_id = po["id"].iloc[0]
+        held = cur[cur["body_id"] == po_id]
+        ops.append({
+            "op": "form_community", "id": c.id, "name": c.name, "street": c.street_id, "kind": c.kind,
+            "territories": list(grids.loc[grids["community_id"] == c.id, "id"]) + list(areas.loc[areas["parent_id"] == c.id, "id"]),
+            "party_org": po_id, "party_org_name": po["name"].iloc[0],
+            "secretary": held.loc[held["role"] == "secretary", "cadre_id"].iloc[0],
+            "deputies": sorted(held.loc[held["role"] == "deputy_secretary", "cadre_id"]),
+            "service_team": team["id"].iloc[0],
+            "functional_branches": [{"id": r.id, "name": r.name} for r in
+                                    party[(party["territory_id"] == c.id) & (party["subkind"] == "functional")].itertuples()],
+        })
+    data = {
+        "orggraph_scenario": 1,
+        "name": "胶河: 成立立柱、塔桥、下泊、柏乡四个社区 (社区化管理服务)",
+        "date": JIAOHE_FORMATION,
+        "description": "Seed 003 (区委社区化管理服务实施意见): 成立立柱社区、塔桥社区、下泊社区和柏乡社区等四个社区; 每个社区设立一个党总支部; "
+                       "社区党总支书记由区工管委领导班子成员兼任; 党总支副书记由区机关干部和社区内一名村党支部书记担任; 委员由其他现任村党支部书记担任; "
+                       "每个服务队设 … 等6个工作组. Run on og.load_sample('jiaohe', 'before'); the territories, ids, secretaries and "
+                       "deputies follow the jiaohe sample (derived once by tools/sample_history.py: jiaohe_scenario).",
+        "baseline": "jiaohe/before",
+        "operations": ops,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
