@@ -740,11 +740,26 @@ except ImportError:  # pragma: no cover
 
 
 def _sheet_frame(cells: list[list]) -> pd.DataFrame:
-    """The cells python-calamine read as a frame: empty strings missing, whole numbers as Python floats."""
+    """The cells python-calamine read as a frame: empty strings missing, whole numbers as Python floats.
+
+    A column holding only text (and empty cells) gets the text dtype a CSV column is read with, so
+    that the checks after it (control characters, blank rows, oversized cells, typing) take the
+    same vectorised paths for a workbook as for a CSV file; any other column stays ``object``.
+    """
     if not cells:
         return pd.DataFrame()
-    raw = pd.DataFrame(cells, dtype=object)
-    return raw.where(raw.ne(""), None)
+    grid = np.array(cells, dtype=object)
+    if grid.ndim != 2:  # rows of different lengths (not what python-calamine gives, but not assumed)
+        grid = pd.DataFrame(cells, dtype=object).to_numpy(dtype=object, copy=True)
+    columns = {}
+    for pos in range(grid.shape[1]):
+        values = grid[:, pos]
+        values[values == ""] = None  # elementwise in C: a number never equals ""
+        if pd.api.types.infer_dtype(values, skipna=True) == "string":
+            columns[pos] = pd.Series(values, dtype="str")
+        else:
+            columns[pos] = pd.Series(values, dtype=object)
+    return pd.DataFrame(columns)
 
 
 def _fill_merged(raw: pd.DataFrame, merged, fname: str, table: str) -> list[dict]:
@@ -760,7 +775,14 @@ def _fill_merged(raw: pd.DataFrame, merged, fname: str, table: str) -> list[dict
         if r1 <= r0 or r0 >= len(raw) or c0 >= raw.shape[1]:
             continue
         r1, c1 = min(r1, len(raw) - 1), min(c1, raw.shape[1] - 1)
-        raw.iloc[r0: r1 + 1, c0: c1 + 1] = raw.iat[r0, c0]
+        value = raw.iat[r0, c0]
+        if value is not None and value != value:  # missing in a text column
+            value = None
+        if value is not None and value == value and not isinstance(value, str):
+            for c in range(c0, c1 + 1):  # a number spread into a text column: the column holds both now
+                if isinstance(raw.dtypes.iloc[c], pd.StringDtype):
+                    raw.isetitem(c, raw.iloc[:, c].astype(object).where(raw.iloc[:, c].notna(), None))
+        raw.iloc[r0: r1 + 1, c0: c1 + 1] = value
         where = f"{_column_letter(c0)}{r0 + 1}:{_column_letter(c1)}{r1 + 1}"
         notes.append(_problem(fname, table, r0 + 1, where, "", (
             f"merged cells {where}: the value of {_column_letter(c0)}{r0 + 1} is read on each of rows {r0 + 1}–{r1 + 1}"),

@@ -159,6 +159,8 @@ def _check_oversized(rt: RawTable, col: _Collector) -> None:
             continue
         if isinstance(rt.frame[c].dtype, pd.StringDtype):
             big = _longer_than(rt.frame[c], MAX_CELL_CHARS)
+        elif pd.api.types.infer_dtype(rt.frame[c], skipna=True) in _NO_TEXT:
+            continue  # numbers, dates, yes/no from a workbook: no text to be oversized
         else:
             try:
                 big = (rt.frame[c].str.len() > MAX_CELL_CHARS).fillna(False).astype(bool)
@@ -167,6 +169,11 @@ def _check_oversized(rt: RawTable, col: _Collector) -> None:
         if big.any():
             col.add(rt, big, c, f"a cell of more than {MAX_CELL_CHARS:,} characters", value="<oversized>")
             rt.frame.loc[big, c] = None
+
+
+#: kinds of column (pandas' ``infer_dtype``) that hold no text: nothing in them can be oversized
+_NO_TEXT = frozenset({"empty", "floating", "integer", "mixed-integer-float", "decimal", "complex", "boolean",
+                      "datetime64", "datetime", "date", "timedelta64", "timedelta", "time", "period"})
 
 
 def _longer_than(texts: pd.Series, limit: int) -> pd.Series:
