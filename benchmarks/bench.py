@@ -188,8 +188,10 @@ def _rows_of(result) -> int | None:
         return None
 
 
-def measure(scale: str, ledger: Path, *, baselines: bool = True, nx_build: bool = True, light: bool = False) -> list[dict]:
-    """The in-memory backend at ``scale``. ``light`` (XXL): only read, cold audit and the merge scenario."""
+def measure(scale: str, ledger: Path, *, baselines: bool = True, nx_build: bool = True, light: bool = False,
+            read_only: bool = False) -> list[dict]:
+    """The in-memory backend at ``scale``. ``light`` (XXL): only read, cold audit, the people queries and the merge
+    scenario; ``read_only``: only the read (``--read-only-scales``, for a growth exponent on a busy machine)."""
     import orggraph as og
 
     sys.path.insert(0, str(HERE))
@@ -201,6 +203,8 @@ def measure(scale: str, ledger: Path, *, baselines: bool = True, nx_build: bool 
     rec.rows[-1]["text_mb"] = text = text_mb(g)
     rec.rows[-1]["note"] = f"text columns of the tables {text:,.0f} MB (memory_usage deep)"
     read_s = rec.rows[-1]["seconds"]
+    if read_only:
+        return rec.rows
 
     # the audit straight after reading: the peak of these two is the "read + audit" figure
     q = g.copy()  # shares the tables, no cache: a cold audit
@@ -531,6 +535,8 @@ def main(argv=None) -> int:
                    help="also run XXL (10,000 streets, ~10.5M nodes): streamed generation, read, audit, merge scenario")
     p.add_argument("--xlsx-scales", default=None,
                    help="scales for the Excel-vs-CSV rows (default S20,M; S20,M,L with --xl; '' for none)")
+    p.add_argument("--read-only-scales", default="", metavar="SCALES",
+                   help="scales measured by the CSV read only (e.g. XL for the L→XL growth row on a busy machine)")
     p.add_argument("--no-startup", action="store_true", help="skip the import / --help / sample-audit rows")
     p.add_argument("--neo4j-scales", default="S,M", help="scales to load into the Bolt test server (default S,M)")
     p.add_argument("--no-neo4j", action="store_true", help="skip the Neo4j backend")
@@ -559,7 +565,7 @@ def main(argv=None) -> int:
             rows = measure_spatial(scale, SCALES[scale], args.seed)
         elif mode == "measure":
             rows = measure(scale, ledger, baselines=scale in ("S", "M", "L"), nx_build=scale in ("S", "M", "L"),
-                           light=scale == "XXL")
+                           light=scale == "XXL", read_only=scale in args.read_only_scales.upper().split(","))
         elif mode == "xlsx":
             rows = measure_xlsx(scale, ledger, Path(args.workdir))
         else:
@@ -610,7 +616,7 @@ def main(argv=None) -> int:
             continue
         ledger = ledger_for(scale)
         if scale in scales:
-            rows.extend(_child(["--child", "measure", scale, str(ledger)]))
+            rows.extend(_child(["--read-only-scales", args.read_only_scales, "--child", "measure", scale, str(ledger)]))
         if scale in xlsx:
             rows.extend(_child(["--workdir", args.workdir, "--child", "xlsx", scale, str(ledger)]))
         if scale in neo and scale in scales:
