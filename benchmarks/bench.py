@@ -602,11 +602,21 @@ def main(argv=None) -> int:
                 r["note"] = (r["note"] + "; " if r["note"] else "") + "measured when the cached ledger was written"
                 rows.append(r)
         else:
-            rows.extend(_child(["--seed", str(args.seed), "--child", "prepare", scale, str(ledger)]))
+            run_child(["--seed", str(args.seed), "--child", "prepare", scale, str(ledger)])
         return ledger
+
+    def save() -> None:
+        """Every row so far to --json: a run stopped half-way keeps what it measured."""
+        if args.json:
+            Path(args.json).write_text(json.dumps(rows, default=float, ensure_ascii=False, indent=0), encoding="utf-8")
+
+    def run_child(child_args: list[str]) -> None:
+        rows.extend(_child(child_args))
+        save()
 
     if not args.no_startup:
         rows.extend(measure_startup())
+        save()
     order = [s for s in SCALES if s in scales or s in xlsx]
     for scale in order:
         if scale == "XXL" and _available_gb() < XXL_NEEDS_GB:
@@ -616,14 +626,14 @@ def main(argv=None) -> int:
             continue
         ledger = ledger_for(scale)
         if scale in scales:
-            rows.extend(_child(["--read-only-scales", args.read_only_scales, "--child", "measure", scale, str(ledger)]))
+            run_child(["--read-only-scales", args.read_only_scales, "--child", "measure", scale, str(ledger)])
         if scale in xlsx:
-            rows.extend(_child(["--workdir", args.workdir, "--child", "xlsx", scale, str(ledger)]))
+            run_child(["--workdir", args.workdir, "--child", "xlsx", scale, str(ledger)])
         if scale in neo and scale in scales:
             for kind in [k.strip().lower() for k in args.neo4j_servers.split(",") if k.strip()]:
-                rows.extend(_child(["--child", f"neo4j:{kind}", scale, str(ledger)]))
+                run_child(["--child", f"neo4j:{kind}", scale, str(ledger)])
     for scale in [s.strip().upper() for s in args.spatial.split(",") if s.strip()]:
-        rows.extend(_child(["--seed", str(args.seed), "--child", "spatial", scale, "-"]))
+        run_child(["--seed", str(args.seed), "--child", "spatial", scale, "-"])
     load = os.getloadavg()
     results = targets.evaluate(rows)
     commit = subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"], stdout=subprocess.PIPE,
