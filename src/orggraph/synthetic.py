@@ -31,7 +31,7 @@ import pandas as pd
 from . import _types
 from .schema import EDGE_TYPES, NODE_KINDS
 
-__all__ = ["generate", "Ratios", "expected_counts"]
+__all__ = ["generate", "write_ledger_streamed", "Ratios", "expected_counts"]
 
 
 @dataclass(frozen=True)
@@ -157,9 +157,9 @@ def _counts(rng: np.random.Generator, n: int, mean: float, minimum: int = 1) -> 
     return np.maximum(out.astype(np.int64), minimum)
 
 
-def _ids(prefix: str, n: int, start: int = 0) -> np.ndarray:
-    """``prefix`` + zero-padded numbers (width fixed by ``n``): ids that sort in creation order."""
-    width = max(len(str(start + n)), 4)
+def _ids(prefix: str, n: int, start: int = 0, width: int | None = None) -> np.ndarray:
+    """``prefix`` + zero-padded numbers (width fixed by ``start + n`` unless given): ids that sort in creation order."""
+    width = max(len(str(start + n)), 4) if width is None else width
     return np.array([f"{prefix}{i:0{width}d}" for i in range(start + 1, start + n + 1)], dtype=object)
 
 
@@ -206,7 +206,7 @@ class _People:
         self.parts.append((n, female, party, born[0], born[1]))
         return codes
 
-    def frame(self) -> pd.DataFrame:
+    def frame(self, ids=_ids) -> pd.DataFrame:
         rng = self.rng
         n = self.n
         female = np.concatenate([np.full(c, f) for c, f, _, _, _ in self.parts]) if self.parts else np.zeros(0)
@@ -220,7 +220,7 @@ class _People:
         born = (lo + np.floor(rng.random(n) * (hi - lo + 1))).astype(np.int64)
         return pd.DataFrame(
             {
-                "id": _ids("p", n),
+                "id": ids("p", n),
                 "name": names,
                 "gender": np.where(is_female, "female", "male").astype(object),
                 "birth_year": pd.array(born, dtype="Int64"),
@@ -342,18 +342,121 @@ def generate(streets: int = 10, seed: int = 0, *, path: str | Path | None = None
     >>> bool(0.2 < r.loc["cross_appointment_rate", "value"] < 0.6)
     True
     """
-    known = {f.name for f in fields(Ratios)}
-    unknown = sorted(set(ratios) - known)
-    if unknown:
-        raise TypeError(f"generate() got unknown ratio(s) {unknown}; known: {', '.join(sorted(known))}")
-    if isinstance(streets, bool) or not isinstance(streets, (int, np.integer)) or streets < 1:
-        raise ValueError(f"streets={streets!r}: a whole number of at least 1 is needed")
-    r = Ratios(**ratios)
+    r = _ratios("generate", streets, ratios)
     tables = _build(int(streets), np.random.default_rng(seed), r, geometry=geometry)
     g = _graph(tables)
     if path is not None:
         g.write_ledger(path)
     return g
+
+
+def _whole(name: str, value) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name}={value!r}: a whole number of at least 1 is needed")
+
+
+def _ratios(caller: str, streets, ratios: dict) -> Ratios:
+    """The checked :class:`Ratios` of a call (TypeError for an unknown keyword, ValueError for bad values)."""
+    known = {f.name for f in fields(Ratios)}
+    unknown = sorted(set(ratios) - known)
+    if unknown:
+        raise TypeError(f"{caller}() got unknown ratio(s) {unknown}; known: {', '.join(sorted(known))}")
+    _whole("streets", streets)
+    return Ratios(**ratios)
+
+
+def write_ledger_streamed(path: str | Path, streets: int, seed: int = 0, *, chunk_streets: int = 1000,
+                          **ratios) -> dict[str, int]:
+    """Write a synthetic province of ``streets`` streets straight to a CSV ledger folder, chunk by chunk (流式生成).
+
+    For provinces too large to hold twice in memory (10,000 streets: ~10.5M
+    nodes): the streets are generated ``chunk_streets`` at a time (whole
+    districts, so every edge stays inside its chunk), each chunk's ledger
+    tables are appended to the table's CSV file, and the chunk is dropped, so
+    peak memory is that of one chunk. Ids continue across chunks at a fixed
+    width and still sort within a kind. Chunk ``k`` draws from
+    ``numpy.random.default_rng([seed, k])``: the province has the structure of
+    :func:`generate` (same ratios) but is not the graph ``generate(streets,
+    seed)`` returns. Reading the folder back gives a valid graph.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ledger folder (created; existing CSV files of the same tables are replaced).
+    streets, seed, **ratios
+        As for :func:`generate`.
+    chunk_streets : int
+        Streets per chunk; rounded to whole districts (``streets_per_district``).
+
+    Returns
+    -------
+    dict
+        Nodes per kind written (``{"Street": …, "Cadre": …}``).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     counts = write_ledger_streamed(d, streets=3, chunk_streets=2, streets_per_district=1)
+    >>> counts["Street"]
+    3
+    """
+    from .ledger import ledger_frames
+    from .outputs import write_csv
+
+    r = _ratios("write_ledger_streamed", streets, ratios)
+    _whole("chunk_streets", chunk_streets)
+    per_district = max(1, int(round(r.streets_per_district)))
+    chunk = max(per_district, (int(chunk_streets) // per_district) * per_district)
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    numbering = _Numbering(width=max(4, len(str(int(streets) * _MAX_PER_STREET))))
+    columns: dict[str, list[str]] = {}
+    part = path / ".chunk.csv"
+    done, k = 0, 0
+    while done < streets:
+        n = min(chunk, int(streets) - done)
+        tables = _build(n, np.random.default_rng([seed, k]), r, ids=numbering)
+        frames = ledger_frames(_graph(tables))
+        for table, frame in frames.items():
+            if table not in columns:
+                columns[table] = list(frame.columns)
+                write_csv(frame, path / f"{table}.csv", encoding="utf-8")
+                continue
+            extra = [c for c in frame.columns if c not in columns[table] and frame[c].notna().any()]
+            if extra:
+                raise ValueError(f"{table}: chunk {k} has values in columns {extra} the first chunk did not write")
+            write_csv(frame.reindex(columns=columns[table]), part, encoding="utf-8")
+            with open(part, "rb") as src, open(path / f"{table}.csv", "ab") as dst:
+                src.readline()  # the header, written once
+                while block := src.read(1 << 20):
+                    dst.write(block)
+        numbering.advance(tables["nodes"])
+        done += n
+        k += 1
+        del tables, frames
+    part.unlink(missing_ok=True)
+    return {kind: numbering.base.get(prefix, 0) for kind, prefix in _PREFIX.items()}
+
+
+#: the id prefix of each node kind
+_PREFIX = {"District": "d", "Street": "s", "Community": "c", "Grid": "g", "Area": "a", "PartyOrg": "po",
+           "Unit": "u", "Cadre": "p"}
+#: a bound on the nodes of one kind per street (areas: ~290, people: ~450 at the default ratios), for the id width
+_MAX_PER_STREET = 2000
+
+
+class _Numbering:
+    """Ids of a fixed width that continue from the chunks written before (for :func:`write_ledger_streamed`)."""
+
+    def __init__(self, width: int):
+        self.width = width
+        self.base: dict[str, int] = {}
+
+    def __call__(self, prefix: str, n: int, start: int = 0) -> np.ndarray:
+        return _ids(prefix, n, self.base.get(prefix, 0) + start, self.width)
+
+    def advance(self, nodes: dict) -> None:
+        for kind, prefix in _PREFIX.items():
+            self.base[prefix] = self.base.get(prefix, 0) + len(nodes[kind])
 
 
 def expected_counts(streets: int, **ratios) -> dict[str, float]:
@@ -375,31 +478,34 @@ def expected_counts(streets: int, **ratios) -> dict[str, float]:
     }
 
 
-def _build(S: int, rng: np.random.Generator, r: Ratios, geometry: bool = False) -> dict:
-    """Every node frame and edge frame (column edges first, as the ledger reader orders them)."""
+def _build(S: int, rng: np.random.Generator, r: Ratios, geometry: bool = False, ids=_ids) -> dict:
+    """Every node frame and edge frame (column edges first, as the ledger reader orders them).
+
+    ``ids(prefix, n, start)`` numbers new ids (:func:`_ids`; :class:`_Numbering` when streaming).
+    """
     # ------------------------------------------------------------ territories
     n_dist = max(1, math.ceil(S / r.streets_per_district))
     street_district = (np.arange(S) * n_dist) // S
-    dist_ids = _ids("d", n_dist)
-    street_ids = _ids("s", S)
+    dist_ids = ids("d", n_dist)
+    street_ids = ids("s", S)
 
     comm_per_street = _counts(rng, S, r.communities_per_street)
     comm_street = np.repeat(np.arange(S), comm_per_street)
     C = len(comm_street)
-    comm_ids = _ids("c", C)
+    comm_ids = ids("c", C)
     comm_first = _starts(comm_per_street)  # first community of each street
     comm_rank = np.arange(C) - comm_first[comm_street]
 
     grids_per_comm = _counts(rng, C, r.grids_per_community)
     grid_comm = np.repeat(np.arange(C), grids_per_comm)
     G = len(grid_comm)
-    grid_ids = _ids("g", G)
+    grid_ids = ids("g", G)
     grid_rank = np.arange(G) - _starts(grids_per_comm)[grid_comm]
 
     areas_per_grid = _counts(rng, G, r.compounds_per_grid)
     area_grid = np.repeat(np.arange(G), areas_per_grid)
     A = len(area_grid)
-    area_ids = _ids("a", A)
+    area_ids = ids("a", A)
     area_comm = grid_comm[area_grid]
     area_street = comm_street[area_comm]
     # grid households ~ N(mean, 15%) split among the grid's compounds (Dirichlet weights); a few large compounds
@@ -474,7 +580,7 @@ def _build(S: int, rng: np.random.Generator, r: Ratios, geometry: bool = False) 
     sub_col, cov_party, cov_unit, cov_extra = [], [], [], []
 
     # street party working committees (街道党工委): 7 street cadres each
-    wc_ids = _ids("po", S)
+    wc_ids = ids("po", S)
     party_parts.append({"id": wc_ids, "name": nodes["Street"]["name"].to_numpy(dtype=object) + "党工委",
                         "level": np.full(S, "working_committee", dtype=object), "unit_id": np.full(S, None, dtype=object)})
     cov_party.append(_edges(wc_ids, street_ids))
@@ -484,14 +590,14 @@ def _build(S: int, rng: np.random.Generator, r: Ratios, geometry: bool = False) 
     n_party = S
 
     # community party organisations (社区党委 / 党总支) and residents' committees (居委会)
-    cp_ids = _ids("po", C, n_party)
+    cp_ids = ids("po", C, n_party)
     n_party += C
     level = np.where(rng.random(C) < r.general_branch, "general_branch", "committee").astype(object)
     party_parts.append({"id": cp_ids, "name": comm_names + np.where(level == "committee", "党委", "党总支").astype(object),
                         "level": level, "unit_id": np.full(C, None, dtype=object)})
     sub_col.append(_edges(cp_ids, wc_ids[comm_street]))
     cov_party.append(_edges(cp_ids, comm_ids))
-    rc_ids = _ids("u", C)
+    rc_ids = ids("u", C)
     n_unit = C
     unit_parts.append({"id": rc_ids, "name": comm_names + "居委会", "kind": np.full(C, "residents_committee", dtype=object)})
     cov_unit.append(_edges(rc_ids, comm_ids))
@@ -536,7 +642,7 @@ def _build(S: int, rng: np.random.Generator, r: Ratios, geometry: bool = False) 
 
     # compound party branches (小区党支部)
     br = np.flatnonzero(rng.random(A) < r.compound_branch)
-    br_ids = _ids("po", len(br), n_party)
+    br_ids = ids("po", len(br), n_party)
     n_party += len(br)
     party_parts.append({"id": br_ids, "name": nodes["Area"]["name"].to_numpy(dtype=object)[br] + "党支部",
                         "level": np.full(len(br), "branch", dtype=object), "unit_id": np.full(len(br), None, dtype=object)})
@@ -550,7 +656,7 @@ def _build(S: int, rng: np.random.Generator, r: Ratios, geometry: bool = False) 
 
     # owners' committees (业委会): members from the compound, some of them 两委 people (三委)
     oc = np.flatnonzero(rng.random(A) < r.owners_committee)
-    oc_ids = _ids("u", len(oc), n_unit)
+    oc_ids = ids("u", len(oc), n_unit)
     n_unit += len(oc)
     unit_parts.append({"id": oc_ids, "name": nodes["Area"]["name"].to_numpy(dtype=object)[oc] + "业委会",
                        "kind": np.full(len(oc), "owners_committee", dtype=object)})
@@ -566,7 +672,7 @@ def _build(S: int, rng: np.random.Generator, r: Ratios, geometry: bool = False) 
 
     # large compounds with a residents' committee of their own (its director and one member, new people)
     lc = np.flatnonzero(large & (rng.random(A) < r.large_compound_committee))
-    lc_ids = _ids("u", len(lc), n_unit)
+    lc_ids = ids("u", len(lc), n_unit)
     n_unit += len(lc)
     unit_parts.append({"id": lc_ids, "name": nodes["Area"]["name"].to_numpy(dtype=object)[lc] + "居委会",
                        "kind": np.full(len(lc), "residents_committee", dtype=object)})
@@ -585,7 +691,7 @@ def _build(S: int, rng: np.random.Generator, r: Ratios, geometry: bool = False) 
     rank[order] = _rank_within(m_street[order])
     company = comp_first[m_street] + rank % np.maximum(n_comp[m_street], 1)
     P = int(n_comp.sum())
-    pc_ids = _ids("u", P, n_unit)
+    pc_ids = ids("u", P, n_unit)
     n_unit += P
     unit_parts.append({"id": pc_ids, "name": _pick(rng, _PLACE, P) + "物业服务有限公司",
                        "kind": np.full(P, "property_company", dtype=object)})
@@ -595,7 +701,7 @@ def _build(S: int, rng: np.random.Generator, r: Ratios, geometry: bool = False) 
     cov_unit.append(_edges(pc_ids[company[by_company][first_of]], area_ids[managed[by_company][first_of]]))
     cov_extra.append(_edges(pc_ids[company[by_company][~first_of]], area_ids[managed[by_company][~first_of]]))
     pcb = np.flatnonzero(rng.random(P) < r.property_company_branch)
-    pcb_ids = _ids("po", len(pcb), n_party)
+    pcb_ids = ids("po", len(pcb), n_party)
     n_party += len(pcb)
     comp_street = np.repeat(np.arange(S), n_comp)
     party_parts.append({"id": pcb_ids, "name": np.asarray(unit_parts[-1]["name"])[pcb] + "党支部",
@@ -607,12 +713,12 @@ def _build(S: int, rng: np.random.Generator, r: Ratios, geometry: bool = False) 
     ru_per_comm = _counts(rng, C, r.resident_units_per_community, minimum=0)
     ru_comm = np.repeat(np.arange(C), ru_per_comm)
     R = len(ru_comm)
-    ru_ids = _ids("u", R, n_unit)
+    ru_ids = ids("u", R, n_unit)
     n_unit += R
     unit_parts.append({"id": ru_ids, "name": _pick(rng, _PLACE, R) + np.array(["中学", "医院", "供电所", "派出所", "银行支行", "卫生院"], dtype=object)[rng.integers(0, 6, R)],
                        "kind": np.full(R, "resident_unit", dtype=object)})
     cov_unit.append(_edges(ru_ids, comm_ids[ru_comm]))
-    rup_ids = _ids("po", R, n_party)
+    rup_ids = ids("po", R, n_party)
     n_party += R
     party_parts.append({"id": rup_ids, "name": np.asarray(unit_parts[-1]["name"]) + "党支部",
                         "level": np.full(R, "branch", dtype=object), "unit_id": ru_ids})
@@ -636,7 +742,7 @@ def _build(S: int, rng: np.random.Generator, r: Ratios, geometry: bool = False) 
     ws_key = comm_street * 1_000_000 + comm_rank // max(int(round(r.communities_per_workstation)), 1)
     keys, ws_of = np.unique(ws_key[served], return_inverse=True)
     W = len(keys)
-    ws_ids = _ids("u", W, n_unit)
+    ws_ids = ids("u", W, n_unit)
     n_unit += W
     sc = np.flatnonzero(served)
     ws_first = np.r_[True, ws_of[1:] != ws_of[:-1]] if W else np.zeros(0, dtype=bool)
@@ -669,7 +775,7 @@ def _build(S: int, rng: np.random.Generator, r: Ratios, geometry: bool = False) 
     adj.append(_edges(area_ids[two], comm_ids[area_other[two]]))
 
     # ------------------------------------------------------------ frames
-    cadres = people.frame()
+    cadres = people.frame(ids)
     pid = cadres["id"].to_numpy(dtype=object)
 
     def cadre_ids(frame: pd.DataFrame) -> pd.DataFrame:

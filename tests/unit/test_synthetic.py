@@ -169,3 +169,50 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match="whole number"):
         Ratios(committee_posts=2.5)
     assert np.isclose(Ratios().cross_appointment, 0.4)
+
+
+# --------------------------------------------------------------------------- streamed writing (XXL)
+
+
+def test_streamed_ledger_is_valid_with_unique_sorted_ids_across_chunks(tmp_path):
+    from orggraph.synthetic import write_ledger_streamed
+
+    # 5 streets in chunks of 2 (whole districts of 1 street): three chunks, the last one smaller
+    counts = write_ledger_streamed(tmp_path / "l", streets=5, seed=3, chunk_streets=2, streets_per_district=1)
+    assert og.check_ledger(tmp_path / "l").empty
+    g = og.read_ledger(tmp_path / "l")
+    assert counts["Street"] == 5 and counts["District"] == 5
+    for kind, n in counts.items():
+        ids = g.nodes(kind)["id"]
+        assert len(ids) == n and ids.is_unique
+        # one width across chunks: the ids sort in creation order
+        assert ids.str.len().nunique() == 1 and ids.is_monotonic_increasing
+    # every street has its communities, every community its two committees and its people
+    comms = g.nodes("Community")
+    assert comms["street_id"].nunique() == 5
+    assert set(g.edges("MEMBER_OF")["source"]) <= set(g.nodes("Cadre")["id"])
+    people = g.nodes("Cadre")
+    assert people["birth_date"].notna().any() and people["education"].notna().any()
+    r = g.audit(as_of=AS_OF).headline.set_index("indicator")
+    assert 0.2 < r.loc["cross_appointment_rate", "value"] < 0.6
+
+
+def test_streamed_chunks_draw_from_their_own_seeds(tmp_path):
+    from orggraph.synthetic import write_ledger_streamed
+
+    write_ledger_streamed(tmp_path / "a", streets=4, seed=1, chunk_streets=2, streets_per_district=1)
+    write_ledger_streamed(tmp_path / "b", streets=4, seed=1, chunk_streets=2, streets_per_district=1)
+    write_ledger_streamed(tmp_path / "c", streets=4, seed=2, chunk_streets=2, streets_per_district=1)
+    a, b, c = (sorted(p.name for p in (tmp_path / x).glob("*.csv")) for x in "abc")
+    assert a == b == c
+    assert all((tmp_path / "a" / n).read_bytes() == (tmp_path / "b" / n).read_bytes() for n in a)
+    assert any((tmp_path / "a" / n).read_bytes() != (tmp_path / "c" / n).read_bytes() for n in a)
+
+
+def test_streamed_bad_arguments(tmp_path):
+    from orggraph.synthetic import write_ledger_streamed
+
+    with pytest.raises(ValueError, match="chunk_streets"):
+        write_ledger_streamed(tmp_path, streets=2, chunk_streets=0)
+    with pytest.raises(TypeError, match="unknown ratio"):
+        write_ledger_streamed(tmp_path, streets=2, nonsense=1)
