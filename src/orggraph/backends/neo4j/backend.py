@@ -13,7 +13,7 @@ import networkx as nx
 import pandas as pd
 
 from ... import _types
-from ...errors import NodeNotFound, QueryNotSupportedError, SchemaError
+from ...errors import NodeNotFound, SchemaError
 from ...schema import EDGE_TYPES, NODE_KINDS, TERRITORY_KINDS, edge_type, node_kind
 from ..base import Backend
 from . import cypher
@@ -109,23 +109,18 @@ class Neo4jBackend(QueryMixin, Backend):
         return {name: found.get(name, 0) for name in [*NODE_KINDS, *EDGE_TYPES]}
 
     def at(self, as_of) -> "Neo4jBackend":
-        """Itself when every dated territory, body and structural edge exists at ``as_of``.
+        """Itself: every query statement leaves out, in the database, the territories, bodies and structural
+        links (``start`` / ``end``) that do not exist at its ``$as_of`` (see ``docs/neo4j.md``)."""
+        return self
 
-        The Cypher queries do not leave dated structure out (see ``docs/neo4j.md``),
-        so when some of it did not exist that day this raises
-        :class:`~orggraph.errors.QueryNotSupportedError` instead of answering wrongly;
-        ``g.to_memory()`` answers such a question.
-        """
+    def absent_structure(self, as_of) -> int:
+        """How many dated territories, bodies and structural links do not exist at ``as_of`` (one scan per date;
+        a load through this backend clears the memo)."""
         n = self._absent.get(as_of)
-        if n is None:  # one scan per date; a load through this backend clears the memo
+        if n is None:
             found = self.runner.records(cypher.get("read.absent_structure"), as_of=as_of)
             n = self._absent[as_of] = sum(int(r["n"]) for r in found)
-        if n:
-            raise QueryNotSupportedError(
-                f"as_of={as_of}: {n} dated territories, bodies or structural links (start/end) did not exist that day, "
-                "and the neo4j backend does not leave dated structure out; query the in-memory graph (g.to_memory())"
-            )
-        return self
+        return n
 
     # ------------------------------------------------------------ whole graph
     def load(self, graph, *, batch_size: int = 10_000, progress: bool | None = None, sync: bool = False) -> LoadReport:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ....errors import QueryNotSupportedError
 from ....queries.chains import LEVEL_TERRITORY, LEVEL_ZH
 from .. import cypher
 from .... import rules
@@ -19,6 +20,11 @@ from ._common import frame, int64, text
 
 class ChainsMixin:
     def chain_breaks(self, *, chain, within, as_of) -> pd.DataFrame:
+        if self.absent_structure(as_of):  # the chain statement does not leave dated structure out yet
+            raise QueryNotSupportedError(
+                f"as_of={as_of}: some dated territories, bodies or structural links (start/end) did not exist that "
+                "day, and the neo4j chain statement does not leave them out yet; query g.to_memory()"
+            )
         n = cypher.CHAIN_MAX
         levels = [list(rules.COMMUNITY_PARTY_LEVELS) if lv == rules.COMMUNITY_PARTY_SELECTOR else [lv] for lv in chain] + [[]] * (n - len(chain))
         territories = [LEVEL_TERRITORY[lv] for lv in chain] + [""] * (n - len(chain))

@@ -20,7 +20,7 @@ _PERSON = ["community_id", "cadre_id", "body", "gender", "birth_date", "birth_ye
 
 class PeopleMixin:
     def leadership_profile(self, *, bodies, roles, within, as_of) -> pd.DataFrame:
-        comms = frame(self.runner, cp.LEADERSHIP_COMMUNITIES, _PLACE, within=within)
+        comms = frame(self.runner, cp.LEADERSHIP_COMMUNITIES, _PLACE, within=within, as_of=as_of)
         people = frame(self.runner, cp.LEADERSHIP_PEOPLE, _PERSON, bodies=list(bodies),
                        roles=None if roles is None else list(roles), within=within, as_of=as_of)
         out = comms.merge(people, on="community_id", how="left")
@@ -43,4 +43,4 @@ class PeopleMixin:
         return out
 
     def term_expiry(self, *, within, as_of) -> pd.DataFrame:
-        return frame(self.runner, cp.TERM_BODIES, TERM_BODIES, within=within)
+        return frame(self.runner, cp.TERM_BODIES, TERM_BODIES, within=within, as_of=as_of)
