@@ -10,6 +10,7 @@ database and only their (small) results come back.
 from __future__ import annotations
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from ... import _types
@@ -75,19 +76,52 @@ class Neo4jBackend(QueryMixin, Backend):
         records = [_clean(r["props"]) for r in self.runner.records(cypher.read_nodes(spec.name))]
         return self._with_refs(spec, records)
 
-    def _with_refs(self, spec, records: list[dict]) -> pd.DataFrame:
+    def _with_refs(self, spec, records: list[dict], refs: dict | None = None) -> pd.DataFrame:
+        """The typed frame of ``records`` with the reference columns: read here, or given (``refs``: one node's)."""
         frame = _typed_columns(spec.attrs, records, ["id"])
         attr_names = [a.name for a in spec.attrs]
         extras = [c for c in frame.columns if c not in attr_names]
         out = frame[attr_names]
         for ref in spec.refs:
-            pairs = self.runner.frame(cypher.read_refs(spec.name, ref.column), columns=["id", "ref"])
-            first = pairs.drop_duplicates("id", keep="first")
-            mapping = pd.Series(first["ref"].to_numpy(dtype=object), index=pd.Index(first["id"], dtype=object), dtype=object)
-            ref_ids = mapping.reindex(out["id"]).to_numpy(dtype=object, copy=True)
+            if refs is not None:
+                ref_ids = np.array([refs.get(ref.column)] * len(out), dtype=object)
+            else:
+                pairs = self.runner.frame(cypher.read_refs(spec.name, ref.column), columns=["id", "ref"])
+                first = pairs.drop_duplicates("id", keep="first")
+                mapping = pd.Series(first["ref"].to_numpy(dtype=object), index=pd.Index(first["id"], dtype=object), dtype=object)
+                ref_ids = mapping.reindex(out["id"]).to_numpy(dtype=object, copy=True)
             ref_ids[pd.isna(ref_ids)] = None
             out = out.assign(**{ref.column: pd.Series(ref_ids, index=out.index, dtype=object)})
         return pd.concat([out, frame[extras]], axis=1)
+
+    def node(self, id: str) -> dict:
+        """One node, looked up by id in one statement (``read.node``): its kind, properties and references."""
+        found = self.runner.records(cypher.get("read.node"), id=str(id))
+        if not found:
+            raise NodeNotFound(f"no node with id {id!r}")
+        r = found[0]
+        spec = node_kind(r["kind"])
+        rec = self._with_refs(spec, [_clean(r["props"])], refs=r["refs"]).iloc[0].to_dict()
+        return {"label": spec.name, **rec}
+
+    def tallies(self) -> tuple[dict[str, int], dict[tuple[str, str], dict]]:
+        """Counts and the summary's value counts in one statement (``read.tallies``)."""
+        counts = {name: 0 for name in [*NODE_KINDS, *EDGE_TYPES]}
+        values: dict[tuple[str, str], dict] = {key: {} for key in self.SUMMARY_COLUMNS}
+        for r in self.runner.records(cypher.get("read.tallies")):
+            if r["value"] is None:
+                counts[r["name"]] = int(r["n"])
+            else:
+                kind, col = r["name"].split(".", 1)
+                values[(kind, col)][r["value"]] = int(r["n"])
+        return counts, values
+
+    def containment(self, territory_id: str) -> tuple[set, set]:
+        """The territories ``territory_id`` contains and those containing it, in one statement."""
+        below, above = set(), set()
+        for r in self.runner.records(cypher.SCOPE_CONTAINMENT, within=str(territory_id)):
+            (below if r["side"] == "below" else above).add(r["id"])
+        return below, above
 
     def edges(self, type: str) -> pd.DataFrame:
         spec = edge_type(type)

@@ -143,23 +143,6 @@ def _edge_order(e: str) -> str:
     return f"{e}._orggraph_loaded, {e}._orggraph_seq"
 
 
-def _in_scope(x: str) -> str:
-    """``x`` is ``$within`` or a territory it contains (always true when ``$within`` is null).
-
-    Undated: only the chain statement uses it (the other query statements take
-    a :class:`_Scope` and are built twice, see :class:`Scoped`).
-    """
-    return f"($within IS NULL OR EXISTS {{ MATCH ({x})<-[:CONTAINS*0..]-(w:{TERRITORY} {{id: $within}}) }})"
-
-
-def _body_in_scope(x: str) -> str:
-    """Body ``x`` covers a territory in scope (every body when ``$within`` is null); undated, as :func:`_in_scope`."""
-    return (
-        f"($within IS NULL OR EXISTS {{ MATCH ({x})-[:COVERS]->(:{TERRITORY})"
-        f"<-[:CONTAINS*0..]-(w:{TERRITORY} {{id: $within}}) }})"
-    )
-
-
 def _ex(*xs: str) -> str:
     """Every node or structural edge of ``xs`` exists at ``$as_of`` (:func:`_exists`; true for one without dates)."""
     return " AND ".join(f"({_exists(x)})" for x in xs)
@@ -508,6 +491,37 @@ def _counts() -> Statement:
     return Statement("read.counts", "\nUNION ALL\n".join(parts))
 
 
+def _node() -> Statement:
+    """One node by id (through each label's unique index): its kind, properties and reference columns
+    (the first referenced node in edge order, as :func:`read_refs`), as a map."""
+    parts = []
+    for L, spec in NODE_KINDS.items():
+        calls, refs = "", []
+        for i, ref in enumerate(spec.refs):
+            T, other = _rtype(ref.edge), _labels(ref.targets)
+            hop = f"(n)<-[e:{T}]-(m:{other})" if ref.incoming else f"(n)-[e:{T}]->(m:{other})"
+            calls += f"CALL (n) {{ OPTIONAL MATCH {hop} RETURN m.id AS r{i} ORDER BY {_edge_order('e')} LIMIT 1 }}\n"
+            refs.append(f"{ref.column}: r{i}")
+        parts.append(
+            f"MATCH (n:{_label(L)} {{id: $id}})\n{calls}"
+            f"RETURN '{L}' AS kind, properties(n) AS props, {{{', '.join(refs)}}} AS refs"
+        )
+    return Statement("read.node", "\nUNION ALL\n".join(parts))
+
+
+def _tallies() -> Statement:
+    """The counts of :func:`_counts` (value null) and the value counts of the summary's columns, in one statement."""
+    from ..base import Backend
+
+    parts = [f"MATCH (n:{L}) RETURN '{L}' AS name, null AS value, count(n) AS n" for L in NODE_KINDS]
+    parts += [f"MATCH ()-[r:{_rtype(T)}]->() RETURN '{T}' AS name, null AS value, count(r) AS n" for T in EDGE_TYPES]
+    for L, col in Backend.SUMMARY_COLUMNS:
+        if not _WORD.match(col):
+            raise ValueError(f"not a column name: {col!r}")
+        parts.append(f"MATCH (n:{_label(L)}) WHERE n.{col} IS NOT NULL RETURN '{L}.{col}' AS name, n.{col} AS value, count(n) AS n")
+    return Statement("read.tallies", "\nUNION ALL\n".join(parts))
+
+
 def _kinds_of() -> Statement:
     parts = [f"UNWIND $ids AS id MATCH (n:{_label(L)} {{id: id}}) RETURN id, '{L}' AS kind" for L in NODE_KINDS]
     return Statement("read.kinds_of", "\nUNION ALL\n".join(parts))
@@ -524,6 +538,16 @@ def _per_label(template: str, labels, union: str = "UNION") -> str:
 SCOPE_TERRITORIES = Statement(
     "scope.territories",
     _per_label("MATCH (w:{L} {{id: $within}})-[:CONTAINS*0..]->(t) RETURN t.id AS id", TERRITORY_KINDS),
+)
+
+#: the territories $within contains (side 'below') and those containing it ('above'), itself in both
+SCOPE_CONTAINMENT = Statement(
+    "scope.containment",
+    _per_label("MATCH (w:{L} {{id: $within}})-[:CONTAINS*0..]->(t) RETURN t.id AS id, 'below' AS side", TERRITORY_KINDS,
+               "UNION ALL")
+    + "\nUNION ALL\n"
+    + _per_label("MATCH (w:{L} {{id: $within}})<-[:CONTAINS*0..]-(t) RETURN t.id AS id, 'above' AS side", TERRITORY_KINDS,
+                 "UNION ALL"),
 )
 
 SCOPE_COVERING_BODIES = Statement(
@@ -933,9 +957,10 @@ def _chain_level(i: int) -> str:
     )
 
 
-CHAIN_BREAKS = Statement(
+CHAIN_BREAKS = _scoped(
     "chains.chain_breaks",
-    f"MATCH (x:Area)\nWHERE x.kind IN [{_COMPOUND}, {_BUILDING}] AND {_in_scope('x')}\n"
+    lambda sc: f"MATCH (x:Area)\nWHERE x.kind IN [{_COMPOUND}, {_BUILDING}]"
+    + (f" AND EXISTS {{ MATCH (x)<-[:CONTAINS*0..]-(w:{TERRITORY} {{id: $within}}) }}" if sc.on else "") + "\n"
     "CALL (x) { OPTIONAL MATCH (x)<-[:CONTAINS*]-(anc) RETURN collect(DISTINCT anc) AS ancestors }\n"
     "WITH x, [a IN ancestors WHERE a:Street] AS streets, [a IN ancestors WHERE a:Community] AS communities,\n"
     f"  CASE WHEN x.kind = {_COMPOUND} THEN [x] ELSE [a IN ancestors WHERE a:Area AND a.kind = {_COMPOUND} AND a <> x] END\n"
@@ -978,7 +1003,10 @@ def _fixed() -> list[Statement]:
         *_variants(*people),
         _counts(),
         _kinds_of(),
+        _node(),
+        _tallies(),
         _absent_structure(),
+        SCOPE_CONTAINMENT,
         unit_id_index(),
         SCOPE_TERRITORIES,
         SCOPE_COVERING_BODIES,
@@ -986,9 +1014,8 @@ def _fixed() -> list[Statement]:
         SCOPE_PEOPLE,
         *_variants(
             CROSS_APPOINTMENT_RATE, ONE_SHOULDER, COVERAGE_DENOMINATORS, *COVERAGE_GAPS.values(), NORMS_GRIDS,
-            NORMS_STATIONS, INTERLOCKS, CONNECTORS, CONNECTORS_TOP, UNASSIGNED_AREAS, BOUNDARY_ZONES,
+            NORMS_STATIONS, INTERLOCKS, CONNECTORS, CONNECTORS_TOP, UNASSIGNED_AREAS, BOUNDARY_ZONES, CHAIN_BREAKS,
         ),
-        CHAIN_BREAKS,
     ]
 
 
