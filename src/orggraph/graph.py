@@ -221,10 +221,7 @@ class OrgGraph:
 
     def node(self, id: str) -> dict:
         """One node's attributes as a dict, with its node kind under ``label``."""
-        kind = self.kind_of(id)
-        f = self.backend.nodes(kind)
-        rec = f[f["id"] == id].iloc[0].to_dict()
-        return {"label": kind, **rec}
+        return self.backend.node(id)
 
     def kind_of(self, id: str) -> str:
         k = self.backend.kinds_of([id]).iloc[0]
@@ -247,11 +244,11 @@ class OrgGraph:
         ``item``, ``zh`` (the Chinese term) and ``count``.
         """
         rows = []
-        c = self.backend.counts()
+        c, tallied = self.backend.tallies()
         for k, spec in NODE_KINDS.items():
             rows.append(("nodes", k, spec.zh, c[k]))
         for kind, col, enum in (("Area", "kind", "area_kind"), ("PartyOrg", "level", "party_level"), ("Unit", "kind", "unit_kind")):
-            vc = self.backend.nodes(kind)[col].value_counts() if c[kind] else pd.Series(dtype=int)
+            vc = tallied[(kind, col)]
             for value, aliases in ENUMS[enum].values.items():
                 rows.append((f"{kind}.{col}", value, aliases[0], int(vc.get(value, 0))))
         for t, spec in EDGE_TYPES.items():

@@ -9,9 +9,10 @@ A hand-built ledger, the expected answers worked out by hand from the rule
 * party organisations: 街道党工委 po-s1, 社区党委 po-c1 (dissolved with c1) and
   po-c2, and 小区党支部 po-a3 of a3, founded (成立日期) on 2025-01-01.
 
-The neo4j backend does not leave dated structure out: where some did not exist
-at ``as_of`` it raises QueryNotSupportedError (documented in docs/neo4j.md);
-the tests check that it does, rather than answer wrongly.
+Both backends give the same answers: in memory the queries run on the snapshot
+(``TableStore.at``), on neo4j every statement leaves out what does not exist
+at ``$as_of`` in the database. The neo4j chain statement does not yet, and
+raises QueryNotSupportedError on such a date rather than answer wrongly.
 """
 
 from __future__ import annotations
@@ -75,10 +76,6 @@ WITHOUT_BRANCH = {
 @pytest.mark.parametrize("as_of", sorted(WITHOUT_BRANCH))
 def test_compounds_without_org_by_date(on_backend, backend, as_of):
     g = _graph(on_backend)
-    if backend == "neo4j":
-        with pytest.raises(QueryNotSupportedError, match="dated"):
-            g.coverage_gaps(as_of=as_of)
-        return
     gaps = g.coverage_gaps(as_of=as_of)["compounds_without_org"]
     assert dict(zip(gaps["area_id"], gaps["community_id"])) == WITHOUT_BRANCH[as_of]
     rate = g.coverage_gaps(as_of=as_of).rates.set_index("indicator").loc["compound_org_coverage_rate"]
@@ -88,16 +85,38 @@ def test_compounds_without_org_by_date(on_backend, backend, as_of):
 @pytest.mark.parametrize("as_of,communities", [("2025-06-29", ["c1", "c2"]), ("2025-06-30", ["c2"])])
 def test_dissolved_community_has_no_row(on_backend, backend, as_of, communities):
     g = _graph(on_backend)
-    if backend == "neo4j":
-        with pytest.raises(QueryNotSupportedError):
-            g.one_shoulder(as_of=as_of)
-        return
     assert sorted(g.one_shoulder(as_of=as_of)["community_id"]) == communities
     assert sorted(g.cross_appointment_rate(as_of=as_of)["community_id"]) == communities
+    assert sorted(g.leadership_profile(as_of=as_of)["community_id"].unique()) == communities
+    denominators = g.coverage_gaps(as_of=as_of).rates.set_index("indicator")["denominator"]
+    assert denominators.loc["compound_org_coverage_rate"] == 3  # every compound, before and after
+
+
+@pytest.mark.xfail_on("neo4j", raises=QueryNotSupportedError,
+                      reason="the neo4j chain statement does not leave dated structure out yet (being rewritten)")
+@pytest.mark.parametrize("as_of,communities", [("2025-06-29", ["c1", "c2"]), ("2025-06-30", ["c2"])])
+def test_dissolved_community_chains(on_backend, backend, as_of, communities):
+    g = _graph(on_backend)
     chains = g.chain_breaks(as_of=as_of)
     compounds = chains[chains["kind"] == "compound"]
     assert set(compounds["community_id"]) == set(communities)
     assert len(compounds) == 3  # every compound counted once, before and after the absorption
+
+
+#: as_of → the party organisations existing that day (po-a3 founded 2025-01-01, po-c1 dissolved 2025-06-30)
+ORGS = {
+    "2024-12-31": ["po-c1", "po-c2", "po-s1"],
+    "2025-01-01": ["po-a3", "po-c1", "po-c2", "po-s1"],
+    "2025-06-30": ["po-a3", "po-c2", "po-s1"],
+}
+
+
+@pytest.mark.parametrize("as_of", sorted(ORGS))
+def test_bodies_exist_from_founding_to_dissolution(on_backend, backend, as_of):
+    g = _graph(on_backend)
+    assert sorted(g.party_membership(as_of=as_of)["party_org_id"]) == ORGS[as_of]
+    # in scope of the street: the same organisations (their coverage links hold that day)
+    assert sorted(g.party_membership(within="s1", as_of=as_of)["party_org_id"]) == ORGS[as_of]
 
 
 def test_snapshot_leaves_the_full_graph_alone():

@@ -35,8 +35,9 @@ def test_query_agrees(graph, query, on_backend):
     g = on_backend(name, lambda: want_graph)
     for label, kwargs in calls(want_graph, full=full).get(query, []):
         want = getattr(want_graph, query)(**kwargs)
-        if g is not want_graph and _dated_at(want_graph, kwargs.get("as_of")):
-            # neo4j does not leave dated structure out: it refuses (docs/neo4j.md) instead of answering wrongly
+        if g is not want_graph and query == "chain_breaks" and _dated_at(want_graph, kwargs.get("as_of")):
+            # the neo4j chain statement does not leave dated structure out yet: it refuses (docs/neo4j.md)
+            # instead of answering wrongly; every other statement leaves it out in the database
             with pytest.raises(og.QueryNotSupportedError):
                 getattr(g, query)(**kwargs)
             continue

@@ -84,6 +84,39 @@ class Backend(ABC):
     def counts(self) -> dict[str, int]:
         """Number of nodes per kind and edges per type."""
 
+    #: the columns whose value counts ``OrgGraph.summary`` reports, per node kind
+    SUMMARY_COLUMNS: ClassVar[tuple[tuple[str, str], ...]] = (("Area", "kind"), ("PartyOrg", "level"), ("Unit", "kind"))
+
+    def node(self, id: str) -> dict:
+        """One node's attributes (as :meth:`nodes` gives them) with its node kind under ``label``.
+
+        :class:`~orggraph.errors.NodeNotFound` when there is no such node. The default reads the
+        node's kind, then the table of that kind; a database backend looks the node up by id.
+        """
+        from ..errors import NodeNotFound
+
+        kind = self.kinds_of([id]).iloc[0]
+        if not isinstance(kind, str):
+            raise NodeNotFound(f"no node with id {id!r}")
+        f = self.nodes(kind)
+        return {"label": kind, **f[f["id"] == id].iloc[0].to_dict()}
+
+    def tallies(self) -> tuple[dict[str, int], dict[tuple[str, str], dict]]:
+        """:meth:`counts`, and the value counts ``{(kind, column): {value: n}}`` of :attr:`SUMMARY_COLUMNS`."""
+        counts = self.counts()
+        values = {}
+        for kind, col in self.SUMMARY_COLUMNS:
+            vc = self.nodes(kind)[col].value_counts() if counts[kind] else pd.Series(dtype="int64")
+            values[(kind, col)] = {k: int(v) for k, v in vc.items()}
+        return counts, values
+
+    def containment(self, territory_id: str) -> tuple[set, set]:
+        """The territories ``territory_id`` contains and those containing it (``CONTAINS*``, itself in both)."""
+        from ..scope import closure
+
+        contains = self.edges("CONTAINS")[["source", "target"]]
+        return set(closure(contains, [territory_id])), set(closure(contains, [territory_id], forward=False))
+
     @abstractmethod
     def to_networkx(self) -> nx.MultiDiGraph:
         """The whole graph as a :class:`networkx.MultiDiGraph` (``OrgGraph.nx``)."""

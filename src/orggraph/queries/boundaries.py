@@ -383,8 +383,6 @@ def _street_problems(street_id, ids, geoms, street_geom, min_area: float) -> lis
 def _geometry_problems(g, within: str | None, min_area: float) -> pd.DataFrame:
     import numpy as np
 
-    from ..scope import closure
-
     comms = g.nodes("Community")
     if "geometry" not in comms.columns:
         return _empty_geometry()
@@ -393,14 +391,12 @@ def _geometry_problems(g, within: str | None, min_area: float) -> pd.DataFrame:
         return _empty_geometry()
     only = None  # community ids a row must involve (within below a street)
     if within is not None:
-        contains = g.edges("CONTAINS")[["source", "target"]]
-        below = closure(contains, [within])
+        below, above = g.backend.containment(within)
         if g.kind_of(within) in ("District", "Street"):
             streets_in = set(below)
         else:
-            above = closure(contains, [within], forward=False)
             all_comms = g.nodes("Community")
-            only = set(all_comms["id"][all_comms["id"].isin(below.union(above))])
+            only = set(all_comms["id"][all_comms["id"].isin(below | above)])
             streets_in = set(all_comms.loc[all_comms["id"].isin(only), "street_id"].dropna())
         comms = comms[comms["street_id"].isin(streets_in)]
     if not len(comms):

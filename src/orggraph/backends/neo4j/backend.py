@@ -10,10 +10,11 @@ database and only their (small) results come back.
 from __future__ import annotations
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from ... import _types
-from ...errors import NodeNotFound, QueryNotSupportedError, SchemaError
+from ...errors import NodeNotFound, SchemaError
 from ...schema import EDGE_TYPES, NODE_KINDS, TERRITORY_KINDS, edge_type, node_kind
 from ..base import Backend
 from . import cypher
@@ -75,19 +76,52 @@ class Neo4jBackend(QueryMixin, Backend):
         records = [_clean(r["props"]) for r in self.runner.records(cypher.read_nodes(spec.name))]
         return self._with_refs(spec, records)
 
-    def _with_refs(self, spec, records: list[dict]) -> pd.DataFrame:
+    def _with_refs(self, spec, records: list[dict], refs: dict | None = None) -> pd.DataFrame:
+        """The typed frame of ``records`` with the reference columns: read here, or given (``refs``: one node's)."""
         frame = _typed_columns(spec.attrs, records, ["id"])
         attr_names = [a.name for a in spec.attrs]
         extras = [c for c in frame.columns if c not in attr_names]
         out = frame[attr_names]
         for ref in spec.refs:
-            pairs = self.runner.frame(cypher.read_refs(spec.name, ref.column), columns=["id", "ref"])
-            first = pairs.drop_duplicates("id", keep="first")
-            mapping = pd.Series(first["ref"].to_numpy(dtype=object), index=pd.Index(first["id"], dtype=object), dtype=object)
-            ref_ids = mapping.reindex(out["id"]).to_numpy(dtype=object, copy=True)
+            if refs is not None:
+                ref_ids = np.array([refs.get(ref.column)] * len(out), dtype=object)
+            else:
+                pairs = self.runner.frame(cypher.read_refs(spec.name, ref.column), columns=["id", "ref"])
+                first = pairs.drop_duplicates("id", keep="first")
+                mapping = pd.Series(first["ref"].to_numpy(dtype=object), index=pd.Index(first["id"], dtype=object), dtype=object)
+                ref_ids = mapping.reindex(out["id"]).to_numpy(dtype=object, copy=True)
             ref_ids[pd.isna(ref_ids)] = None
             out = out.assign(**{ref.column: pd.Series(ref_ids, index=out.index, dtype=object)})
         return pd.concat([out, frame[extras]], axis=1)
+
+    def node(self, id: str) -> dict:
+        """One node, looked up by id in one statement (``read.node``): its kind, properties and references."""
+        found = self.runner.records(cypher.get("read.node"), id=str(id))
+        if not found:
+            raise NodeNotFound(f"no node with id {id!r}")
+        r = found[0]
+        spec = node_kind(r["kind"])
+        rec = self._with_refs(spec, [_clean(r["props"])], refs=r["refs"]).iloc[0].to_dict()
+        return {"label": spec.name, **rec}
+
+    def tallies(self) -> tuple[dict[str, int], dict[tuple[str, str], dict]]:
+        """Counts and the summary's value counts in one statement (``read.tallies``)."""
+        counts = {name: 0 for name in [*NODE_KINDS, *EDGE_TYPES]}
+        values: dict[tuple[str, str], dict] = {key: {} for key in self.SUMMARY_COLUMNS}
+        for r in self.runner.records(cypher.get("read.tallies")):
+            if r["value"] is None:
+                counts[r["name"]] = int(r["n"])
+            else:
+                kind, col = r["name"].split(".", 1)
+                values[(kind, col)][r["value"]] = int(r["n"])
+        return counts, values
+
+    def containment(self, territory_id: str) -> tuple[set, set]:
+        """The territories ``territory_id`` contains and those containing it, in one statement."""
+        below, above = set(), set()
+        for r in self.runner.records(cypher.SCOPE_CONTAINMENT, within=str(territory_id)):
+            (below if r["side"] == "below" else above).add(r["id"])
+        return below, above
 
     def edges(self, type: str) -> pd.DataFrame:
         spec = edge_type(type)
@@ -109,23 +143,18 @@ class Neo4jBackend(QueryMixin, Backend):
         return {name: found.get(name, 0) for name in [*NODE_KINDS, *EDGE_TYPES]}
 
     def at(self, as_of) -> "Neo4jBackend":
-        """Itself when every dated territory, body and structural edge exists at ``as_of``.
+        """Itself: every query statement leaves out, in the database, the territories, bodies and structural
+        links (``start`` / ``end``) that do not exist at its ``$as_of`` (see ``docs/neo4j.md``)."""
+        return self
 
-        The Cypher queries do not leave dated structure out (see ``docs/neo4j.md``),
-        so when some of it did not exist that day this raises
-        :class:`~orggraph.errors.QueryNotSupportedError` instead of answering wrongly;
-        ``g.to_memory()`` answers such a question.
-        """
+    def absent_structure(self, as_of) -> int:
+        """How many dated territories, bodies and structural links do not exist at ``as_of`` (one scan per date;
+        a load through this backend clears the memo)."""
         n = self._absent.get(as_of)
-        if n is None:  # one scan per date; a load through this backend clears the memo
+        if n is None:
             found = self.runner.records(cypher.get("read.absent_structure"), as_of=as_of)
             n = self._absent[as_of] = sum(int(r["n"]) for r in found)
-        if n:
-            raise QueryNotSupportedError(
-                f"as_of={as_of}: {n} dated territories, bodies or structural links (start/end) did not exist that day, "
-                "and the neo4j backend does not leave dated structure out; query the in-memory graph (g.to_memory())"
-            )
-        return self
+        return n
 
     # ------------------------------------------------------------ whole graph
     def load(self, graph, *, batch_size: int = 10_000, progress: bool | None = None, sync: bool = False) -> LoadReport:

@@ -143,23 +143,89 @@ def _edge_order(e: str) -> str:
     return f"{e}._orggraph_loaded, {e}._orggraph_seq"
 
 
-def _in_scope(x: str) -> str:
-    """``x`` is ``$within`` or a territory it contains (always true when ``$within`` is null)."""
-    return f"($within IS NULL OR EXISTS {{ MATCH ({x})<-[:CONTAINS*0..]-(w:{TERRITORY} {{id: $within}}) }})"
+def _ex(*xs: str) -> str:
+    """Every node or structural edge of ``xs`` exists at ``$as_of`` (:func:`_exists`; true for one without dates)."""
+    return " AND ".join(f"({_exists(x)})" for x in xs)
 
 
-def _body_in_scope(x: str) -> str:
-    """Body ``x`` covers a territory in scope (every body when ``$within`` is null)."""
-    return (
-        f"($within IS NULL OR EXISTS {{ MATCH ({x})-[:COVERS]->(:{TERRITORY})"
-        f"<-[:CONTAINS*0..]-(w:{TERRITORY} {{id: $within}}) }})"
-    )
+def _path_ex(p: str) -> str:
+    """Every node and relationship of path ``p`` exists at ``$as_of``: a containment or coverage that
+    did not hold that day, or passes through a territory or body that did not exist, does not count."""
+    return f"all(z IN nodes({p}) WHERE {_exists('z')}) AND all(z IN relationships({p}) WHERE {_exists('z')})"
+
+
+def _and(*conds: str) -> str:
+    """The conjunction of the non-empty conditions (``true`` when there is none)."""
+    return " AND ".join(c for c in conds if c) or "true"
+
+
+class _Scope:
+    """The scope test of a query statement: the ``$within`` subtree, or nothing at all (``on`` false).
+
+    A statement built without scope has no ``$within`` in its text, so the
+    database never evaluates a scope test when there is no scope.
+    """
+
+    def __init__(self, on: bool):
+        self.on = on
+
+    def territory(self, x: str, path: str = "wp") -> str:
+        """Territory ``x`` is ``$within`` or inside it, along containments that hold at ``$as_of``."""
+        if not self.on:
+            return ""
+        return (
+            f"EXISTS {{ MATCH {path} = ({x})<-[:CONTAINS*0..]-(w:{TERRITORY} {{id: $within}}) "
+            f"WHERE {_path_ex(path)} }}"
+        )
+
+    def body(self, x: str, path: str = "wp") -> str:
+        """Body ``x`` covers (at ``$as_of``) a territory in scope."""
+        if not self.on:
+            return ""
+        return (
+            f"EXISTS {{ MATCH {path} = ({x})-[:COVERS]->(:{TERRITORY})<-[:CONTAINS*0..]-(w:{TERRITORY} {{id: $within}}) "
+            f"WHERE {_path_ex(path)} }}"
+        )
+
+    def flag(self, cond: str) -> str:
+        """A boolean column: ``cond`` when scoped, else ``true``."""
+        return cond if self.on else "true"
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """One query statement built twice: ``plain`` (no scope test, for ``within=None``) and ``scoped``."""
+
+    plain: Statement
+    scoped: Statement
+
+    @property
+    def name(self) -> str:
+        return self.plain.name
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        """The parameters of the scoped variant (the plain one takes the same without ``within``)."""
+        return self.scoped.params
+
+    @property
+    def variants(self) -> tuple[Statement, Statement]:
+        return (self.plain, self.scoped)
+
+    def pick(self, within) -> Statement:
+        """The variant to run for ``within`` (None: the plain one)."""
+        return self.plain if within is None else self.scoped
+
+
+def _scoped(name: str, build) -> Scoped:
+    """``build(scope)`` → text, once without scope (``name``) and once with (``name[within]``)."""
+    return Scoped(Statement(name, build(_Scope(False))), Statement(f"{name}[within]", build(_Scope(True))))
 
 
 def _primary_street(c: str, out: str) -> str:
-    """Subquery: the community's primary street (its ledger ``street_id``) as node ``out``."""
+    """Subquery: the community's primary street (its ledger ``street_id``, of the links holding at ``$as_of``) as ``out``."""
     return (
-        f"CALL ({c}) {{ OPTIONAL MATCH ({c})<-[pe:CONTAINS]-(ps:Street) "
+        f"CALL ({c}) {{ OPTIONAL MATCH ({c})<-[pe:CONTAINS]-(ps:Street) WHERE {_ex('pe', 'ps')} "
         f"RETURN ps AS {out} ORDER BY {_edge_order('pe')} LIMIT 1 }}"
     )
 
@@ -168,15 +234,16 @@ def _locate(x: str, body: bool) -> str:
     """Subquery: ``community_id, community_name, street_id, street_name`` of territory or body ``x``.
 
     The smallest community that is or contains it (for a body: a territory it covers);
-    the street is that community's street, else the smallest street containing it.
+    the street is that community's street, else the smallest street containing it;
+    only along links and through territories that exist at ``$as_of``.
     """
     hop = "-[:COVERS]->(:" + TERRITORY + ")<-[:CONTAINS*0..]-" if body else "<-[:CONTAINS*0..]-"
     return (
         f"CALL ({x}) {{\n"
-        f"  OPTIONAL MATCH ({x}){hop}(lc:Community)\n"
+        f"  OPTIONAL MATCH lp = ({x}){hop}(lc:Community) WHERE {_path_ex('lp')}\n"
         f"  WITH {x}, lc ORDER BY lc.id LIMIT 1\n"
         f"  {_primary_street('lc', 'lcs')}\n"
-        f"  CALL ({x}) {{ OPTIONAL MATCH ({x}){hop}(ls:Street) RETURN ls ORDER BY ls.id LIMIT 1 }}\n"
+        f"  CALL ({x}) {{ OPTIONAL MATCH sp = ({x}){hop}(ls:Street) WHERE {_path_ex('sp')} RETURN ls ORDER BY ls.id LIMIT 1 }}\n"
         f"  WITH lc, CASE WHEN lc IS NULL THEN ls ELSE lcs END AS lst\n"
         f"  RETURN lc.id AS community_id, lc.name AS community_name, lst.id AS street_id, lst.name AS street_name\n"
         f"}}"
@@ -424,6 +491,37 @@ def _counts() -> Statement:
     return Statement("read.counts", "\nUNION ALL\n".join(parts))
 
 
+def _node() -> Statement:
+    """One node by id (through each label's unique index): its kind, properties and reference columns
+    (the first referenced node in edge order, as :func:`read_refs`), as a map."""
+    parts = []
+    for L, spec in NODE_KINDS.items():
+        calls, refs = "", []
+        for i, ref in enumerate(spec.refs):
+            T, other = _rtype(ref.edge), _labels(ref.targets)
+            hop = f"(n)<-[e:{T}]-(m:{other})" if ref.incoming else f"(n)-[e:{T}]->(m:{other})"
+            calls += f"CALL (n) {{ OPTIONAL MATCH {hop} RETURN m.id AS r{i} ORDER BY {_edge_order('e')} LIMIT 1 }}\n"
+            refs.append(f"{ref.column}: r{i}")
+        parts.append(
+            f"MATCH (n:{_label(L)} {{id: $id}})\n{calls}"
+            f"RETURN '{L}' AS kind, properties(n) AS props, {{{', '.join(refs)}}} AS refs"
+        )
+    return Statement("read.node", "\nUNION ALL\n".join(parts))
+
+
+def _tallies() -> Statement:
+    """The counts of :func:`_counts` (value null) and the value counts of the summary's columns, in one statement."""
+    from ..base import Backend
+
+    parts = [f"MATCH (n:{L}) RETURN '{L}' AS name, null AS value, count(n) AS n" for L in NODE_KINDS]
+    parts += [f"MATCH ()-[r:{_rtype(T)}]->() RETURN '{T}' AS name, null AS value, count(r) AS n" for T in EDGE_TYPES]
+    for L, col in Backend.SUMMARY_COLUMNS:
+        if not _WORD.match(col):
+            raise ValueError(f"not a column name: {col!r}")
+        parts.append(f"MATCH (n:{_label(L)}) WHERE n.{col} IS NOT NULL RETURN '{L}.{col}' AS name, n.{col} AS value, count(n) AS n")
+    return Statement("read.tallies", "\nUNION ALL\n".join(parts))
+
+
 def _kinds_of() -> Statement:
     parts = [f"UNWIND $ids AS id MATCH (n:{_label(L)} {{id: id}}) RETURN id, '{L}' AS kind" for L in NODE_KINDS]
     return Statement("read.kinds_of", "\nUNION ALL\n".join(parts))
@@ -440,6 +538,16 @@ def _per_label(template: str, labels, union: str = "UNION") -> str:
 SCOPE_TERRITORIES = Statement(
     "scope.territories",
     _per_label("MATCH (w:{L} {{id: $within}})-[:CONTAINS*0..]->(t) RETURN t.id AS id", TERRITORY_KINDS),
+)
+
+#: the territories $within contains (side 'below') and those containing it ('above'), itself in both
+SCOPE_CONTAINMENT = Statement(
+    "scope.containment",
+    _per_label("MATCH (w:{L} {{id: $within}})-[:CONTAINS*0..]->(t) RETURN t.id AS id, 'below' AS side", TERRITORY_KINDS,
+               "UNION ALL")
+    + "\nUNION ALL\n"
+    + _per_label("MATCH (w:{L} {{id: $within}})<-[:CONTAINS*0..]-(t) RETURN t.id AS id, 'above' AS side", TERRITORY_KINDS,
+                 "UNION ALL"),
 )
 
 SCOPE_COVERING_BODIES = Statement(
@@ -467,12 +575,22 @@ SCOPE_PEOPLE = Statement(
 )
 
 # --------------------------------------------------------------------------- appointments (交叉任职率, 一肩挑)
+#
+# Every query statement below leaves out what did not exist at $as_of (rules.exists_mask): each dated
+# node (territory, body) and structural edge (CONTAINS, COVERS, SUBORDINATE_TO) it matches is tested
+# with _ex / _path_ex, and a post, report or membership counts only with its body or territory existing.
 
-_COMMUNITY_PLACE = (
-    f"MATCH (c:Community)\nWHERE {_in_scope('c')}\n"
-    f"{_primary_street('c', 'cs')}\n"
-    f"CALL (cs) {{ OPTIONAL MATCH (cs)<-[de:CONTAINS]-(pd:District) RETURN pd AS cd ORDER BY {_edge_order('de')} LIMIT 1 }}\n"
-)
+
+def _community_place(sc: _Scope) -> str:
+    """The communities existing at ``$as_of`` in scope, with their primary street and that street's district."""
+    return (
+        f"MATCH (c:Community)\nWHERE {_and(_ex('c'), sc.territory('c'))}\n"
+        f"{_primary_street('c', 'cs')}\n"
+        f"CALL (cs) {{ OPTIONAL MATCH (cs)<-[de:CONTAINS]-(pd:District) WHERE {_ex('de', 'pd')} "
+        f"RETURN pd AS cd ORDER BY {_edge_order('de')} LIMIT 1 }}\n"
+    )
+
+
 _COMMUNITY_COLUMNS = (
     "c.id AS community_id, c.name AS community_name, cs.id AS street_id, cs.name AS street_name, "
     "cd.id AS district_id, cd.name AS district_name"
@@ -486,35 +604,47 @@ _SELECTED = (
     "       AND ((b:PartyOrg AND b.level = sel) OR (b:Unit AND b.kind = sel))))"
 )
 
-CROSS_APPOINTMENT_RATE = Statement(
+# the territories t of community c (itself and those it contains at $as_of), then the bodies b covering
+# one of them and the people p holding a current post of $roles in b
+_COMMUNITY_POSTS = (
+    f"MATCH tp = (c)-[:CONTAINS*0..]->(t:{TERRITORY})\n"
+    f"WHERE {_path_ex('tp')}\n"
+    "WITH DISTINCT c, t\n"
+    f"MATCH (t)<-[cv:COVERS]-(b:{BODY})<-[r:HOLDS_POST]-(p{{label}})\n"
+    f"WHERE {_ex('cv', 'b')} AND {_current('r')} AND ($roles IS NULL OR r.role IN $roles)\n"
+    "WITH DISTINCT c, t, b, p\n"
+    "UNWIND $bodies AS sel\n"
+    "WITH c, t, b, p, sel\n"
+    f"WHERE {_SELECTED}\n"
+)
+
+
+def _community_posts(label: str = "") -> str:
+    return _COMMUNITY_POSTS.replace("{label}", label)
+
+
+CROSS_APPOINTMENT_RATE = _scoped(
     "appointments.cross_appointment_rate",
-    _COMMUNITY_PLACE
+    lambda sc: _community_place(sc)
     + "CALL (c) {\n"
-    f"  MATCH (c)-[:CONTAINS*0..]->(t:{TERRITORY})\n"
-    "  WITH DISTINCT c, t\n"
-    f"  MATCH (t)<-[:COVERS]-(b:{BODY})<-[r:HOLDS_POST]-(p)\n"
-    f"  WHERE {_current('r')} AND ($roles IS NULL OR r.role IN $roles)\n"
-    "  WITH DISTINCT c, t, b, p\n"
-    "  UNWIND $bodies AS sel\n"
-    "  WITH c, t, b, p, sel\n"
-    f"  WHERE {_SELECTED}\n"
-    "  WITH p, count(DISTINCT sel) AS kinds\n"
+    + "".join("  " + line + "\n" for line in _community_posts().splitlines())
+    + "  WITH p, count(DISTINCT sel) AS kinds\n"
     "  RETURN count(p) AS members, sum(CASE WHEN kinds >= 2 THEN 1 ELSE 0 END) AS cross_appointed\n"
     "}\n"
     f"RETURN {_COMMUNITY_COLUMNS}, members, cross_appointed\nORDER BY community_id",
 )
 
-ONE_SHOULDER = Statement(
+ONE_SHOULDER = _scoped(
     "appointments.one_shoulder",
-    _COMMUNITY_PLACE
+    lambda sc: _community_place(sc)
     + "CALL (c) {\n"
-    "  OPTIONAL MATCH (c)<-[:COVERS]-(b:PartyOrg)<-[r:HOLDS_POST]-(p)\n"
-    f"  WHERE {_community_party_org('b')} AND r.role = $secretary AND {_current('r')}\n"
+    "  OPTIONAL MATCH (c)<-[cv:COVERS]-(b:PartyOrg)<-[r:HOLDS_POST]-(p)\n"
+    f"  WHERE {_community_party_org('b')} AND {_ex('cv', 'b')} AND r.role = $secretary AND {_current('r')}\n"
     "  RETURN collect(DISTINCT p.id) AS secretaries\n"
     "}\n"
     "CALL (c) {\n"
-    "  OPTIONAL MATCH (c)<-[:COVERS]-(b:Unit)<-[r:HOLDS_POST]-(p)\n"
-    f"  WHERE b.kind = $residents_committee AND r.role = $director AND {_current('r')}\n"
+    "  OPTIONAL MATCH (c)<-[cv:COVERS]-(b:Unit)<-[r:HOLDS_POST]-(p)\n"
+    f"  WHERE b.kind = $residents_committee AND {_ex('cv', 'b')} AND r.role = $director AND {_current('r')}\n"
     "  RETURN collect(DISTINCT p.id) AS directors\n"
     "}\n"
     f"RETURN {_COMMUNITY_COLUMNS}, secretaries, directors,\n"
@@ -523,99 +653,106 @@ ONE_SHOULDER = Statement(
 
 # --------------------------------------------------------------------------- coverage (覆盖空白)
 
-def _universe(name: str) -> str:
-    """``MATCH (x:…) WHERE …``: the entities in scope of a coverage indicator (:data:`orggraph.rules.COVERAGE_UNIVERSES`)."""
+def _universe(name: str, sc: _Scope) -> str:
+    """``MATCH (x:…) WHERE …``: the entities in scope of a coverage indicator (:data:`orggraph.rules.COVERAGE_UNIVERSES`)
+    existing at ``$as_of``."""
     u = rules.COVERAGE_UNIVERSES[name]
     cond = [f"x.{u.column} = {_lit(u.value)}"] if u.column is not None else []
     if u.large:
         cond.append("x.households >= $large_compound")
-    cond.append(_body_in_scope("x") if u.side == "body" else _in_scope("x"))
-    return f"MATCH (x:{_label(u.label)})\nWHERE " + " AND ".join(cond)
+    cond.append(_ex("x"))
+    cond.append(sc.body("x") if u.side == "body" else sc.territory("x"))
+    return f"MATCH (x:{_label(u.label)})\nWHERE " + _and(*cond)
 
 
 # a compound's own party organisation of any level of rules.COMPOUND_ORG_LEVELS (小区党支部, 党总支, 小区党委)
 _HAS_ORG = (
-    "EXISTS { MATCH (x)<-[:COVERS]-(br:PartyOrg) "
-    "WHERE br.level IN $compound_org_levels AND br.unit_id IS NULL }"
+    "EXISTS { MATCH (x)<-[cv:COVERS]-(br:PartyOrg) "
+    f"WHERE br.level IN $compound_org_levels AND br.unit_id IS NULL AND {_ex('cv', 'br')} }}"
 )
-_HAS_RC = "EXISTS { MATCH (x)<-[:COVERS]-(rc:Unit) WHERE rc.kind = $residents_committee }"
+_HAS_RC = f"EXISTS {{ MATCH (x)<-[cv:COVERS]-(rc:Unit) WHERE rc.kind = $residents_committee AND {_ex('cv', 'rc')} }}"
 # a current full-time (专职: part_time missing or false, rules.full_time_mask) grid worker on the grid itself
 _GRID_WORKED = (
     "EXISTS { MATCH (x)<-[r:HOLDS_POST]-() WHERE r.role = $grid_worker AND (r.part_time IS NULL OR r.part_time = false) "
     f"AND {_current('r')} }}"
 )
 _UNIT_REPORTS = (
-    f"(EXISTS {{ MATCH (x)-[rep:REPORTS_TO]->() WHERE {_reported('rep')} }}"
-    f" OR EXISTS {{ MATCH (po:PartyOrg {{unit_id: x.id}})-[rep:REPORTS_TO]->() WHERE {_reported('rep')} }})"
+    f"(EXISTS {{ MATCH (x)-[rep:REPORTS_TO]->(rt) WHERE {_reported('rep')} AND {_ex('rt')} }}"
+    f" OR EXISTS {{ MATCH (po:PartyOrg {{unit_id: x.id}})-[rep:REPORTS_TO]->(rt) WHERE {_reported('rep')} "
+    f"AND {_ex('po', 'rt')} }})"
 )
-_COMMUNITY_REPORTED = f"EXISTS {{ MATCH (x)<-[rep:REPORTS_TO]-(:{BODY}) WHERE {_reported('rep')} }}"
+_COMMUNITY_REPORTED = (
+    f"EXISTS {{ MATCH (x)<-[rep:REPORTS_TO]-(rb:{BODY}) WHERE {_reported('rep')} AND {_ex('rb')} }}"
+)
 _RESIDENT_UNIT = _lit(rules.RESIDENT_UNIT)
 # people holding a current part-time-member post in the community's own party organisation
 _PART_TIMERS = (
     f"CALL (x) {{\n"
-    f"  OPTIONAL MATCH (x)<-[:COVERS]-(po:PartyOrg)<-[r:HOLDS_POST]-(p)\n"
-    f"  WHERE {_community_party_org('po')} AND r.role = $part_time_member AND {_current('r')}\n"
+    f"  OPTIONAL MATCH (x)<-[cv:COVERS]-(po:PartyOrg)<-[r:HOLDS_POST]-(p)\n"
+    f"  WHERE {_community_party_org('po')} AND {_ex('cv', 'po')} AND r.role = $part_time_member AND {_current('r')}\n"
     f"  WITH DISTINCT p\n"
     f"  RETURN count(p) AS part_time_members,\n"
-    f"    count(CASE WHEN EXISTS {{ MATCH (p)-[r2:HOLDS_POST]->(u:{BODY}) WHERE {_current('r2')}\n"
-    f"      AND ((u:Unit AND u.kind = {_RESIDENT_UNIT}) OR EXISTS {{ MATCH (ru:Unit {{id: u.unit_id}}) WHERE ru.kind = {_RESIDENT_UNIT} }}) }}\n"
+    f"    count(CASE WHEN EXISTS {{ MATCH (p)-[r2:HOLDS_POST]->(u:{BODY}) WHERE {_current('r2')} AND {_ex('u')}\n"
+    f"      AND ((u:Unit AND u.kind = {_RESIDENT_UNIT}) OR EXISTS {{ MATCH (ru:Unit {{id: u.unit_id}}) "
+    f"WHERE ru.kind = {_RESIDENT_UNIT} AND {_ex('ru')} }}) }}\n"
     f"      THEN p END) AS qualifying\n"
     f"}}\n"
 )
 
 #: one count per gap table of the entities in scope (the denominators), named after the table
-COVERAGE_DENOMINATORS = Statement(
+COVERAGE_DENOMINATORS = _scoped(
     "coverage.denominators",
-    "".join(f"CALL () {{ {_universe(name)} RETURN count(x) AS {name} }}\n" for name in rules.COVERAGE_UNIVERSES)
+    lambda sc: "".join(f"CALL () {{ {_universe(name, sc)} RETURN count(x) AS {name} }}\n" for name in rules.COVERAGE_UNIVERSES)
     + "RETURN " + ", ".join(rules.COVERAGE_UNIVERSES),
 )
 
 COVERAGE_GAPS = {
-    "compounds_without_org": Statement(
+    "compounds_without_org": _scoped(
         "coverage.compounds_without_org",
-        f"{_universe('compounds_without_org')} AND NOT {_HAS_ORG}\n{_locate('x', False)}\n"
+        lambda sc: f"{_universe('compounds_without_org', sc)} AND NOT {_HAS_ORG}\n{_locate('x', False)}\n"
         "RETURN x.id AS area_id, x.name AS area_name, x.households AS households,\n"
         "  community_id, community_name, street_id, street_name",
     ),
-    "property_companies_without_branch": Statement(
+    "property_companies_without_branch": _scoped(
         "coverage.property_companies_without_branch",
-        f"{_universe('property_companies_without_branch')}\n"
-        "  AND NOT EXISTS { MATCH (po:PartyOrg {unit_id: x.id}) }\n"
+        lambda sc: f"{_universe('property_companies_without_branch', sc)}\n"
+        f"  AND NOT EXISTS {{ MATCH (po:PartyOrg {{unit_id: x.id}}) WHERE {_ex('po')} }}\n"
         f"{_locate('x', True)}\n"
         "RETURN x.id AS unit_id, x.name AS unit_name,\n"
-        f"  COUNT {{ MATCH (x)-[:COVERS]->(a:Area) WHERE a.kind = {_lit(rules.COMPOUND)} RETURN DISTINCT a }} AS compounds,\n"
+        f"  COUNT {{ MATCH (x)-[cv:COVERS]->(a:Area) WHERE a.kind = {_lit(rules.COMPOUND)} AND {_ex('cv', 'a')} "
+        "RETURN DISTINCT a } AS compounds,\n"
         "  community_id, community_name, street_id, street_name",
     ),
-    "grids_without_worker": Statement(
+    "grids_without_worker": _scoped(
         "coverage.grids_without_worker",
-        f"{_universe('grids_without_worker')} AND NOT {_GRID_WORKED}\n{_locate('x', False)}\n"
+        lambda sc: f"{_universe('grids_without_worker', sc)} AND NOT {_GRID_WORKED}\n{_locate('x', False)}\n"
         "RETURN x.id AS grid_id, x.name AS grid_name, x.households AS households,\n"
         "  community_id, community_name, street_id, street_name",
     ),
-    "communities_without_part_time_member": Statement(
+    "communities_without_part_time_member": _scoped(
         "coverage.communities_without_part_time_member",
-        f"{_universe('communities_without_part_time_member')}\n{_PART_TIMERS}"
+        lambda sc: f"{_universe('communities_without_part_time_member', sc)}\n{_PART_TIMERS}"
         f"WITH x, part_time_members WHERE qualifying = 0\n{_locate('x', False)}\n"
         "RETURN community_id, community_name, street_id, street_name, part_time_members",
     ),
-    "units_not_reporting": Statement(
+    "units_not_reporting": _scoped(
         "coverage.units_not_reporting",
-        f"{_universe('units_not_reporting')} AND NOT {_UNIT_REPORTS}\n"
-        f"CALL (x) {{ OPTIONAL MATCH (x)-[te:COVERS]->(tt:{TERRITORY}) RETURN tt.id AS territory_id "
+        lambda sc: f"{_universe('units_not_reporting', sc)} AND NOT {_UNIT_REPORTS}\n"
+        f"CALL (x) {{ OPTIONAL MATCH (x)-[te:COVERS]->(tt:{TERRITORY}) WHERE {_ex('te', 'tt')} RETURN tt.id AS territory_id "
         f"ORDER BY {_edge_order('te')} LIMIT 1 }}\n"
         f"{_locate('x', True)}\n"
         "RETURN x.id AS unit_id, x.name AS unit_name, territory_id,\n"
         "  community_id, community_name, street_id, street_name",
     ),
-    "communities_without_reports": Statement(
+    "communities_without_reports": _scoped(
         "coverage.communities_without_reports",
-        f"{_universe('communities_without_reports')} AND NOT {_COMMUNITY_REPORTED}\n{_locate('x', False)}\n"
+        lambda sc: f"{_universe('communities_without_reports', sc)} AND NOT {_COMMUNITY_REPORTED}\n{_locate('x', False)}\n"
         "RETURN community_id, community_name, street_id, street_name,\n"
         f"  COUNT {{ MATCH (x)<-[rep:REPORTS_TO]-(m:Cadre) WHERE {_reported('rep')} RETURN DISTINCT m }} AS member_reports",
     ),
-    "large_compounds_without_committee": Statement(
+    "large_compounds_without_committee": _scoped(
         "coverage.large_compounds_without_committee",
-        f"{_universe('large_compounds_without_committee')} AND NOT {_HAS_RC}\n{_locate('x', False)}\n"
+        lambda sc: f"{_universe('large_compounds_without_committee', sc)} AND NOT {_HAS_RC}\n{_locate('x', False)}\n"
         "RETURN x.id AS area_id, x.name AS area_name, x.households AS households,\n"
         "  community_id, community_name, street_id, street_name",
     ),
@@ -623,9 +760,9 @@ COVERAGE_GAPS = {
 
 # --------------------------------------------------------------------------- norms (配置标准)
 
-NORMS_GRIDS = Statement(
+NORMS_GRIDS = _scoped(
     "norms.grids",
-    f"MATCH (x:Grid)\nWHERE {_in_scope('x')}\n"
+    lambda sc: f"MATCH (x:Grid)\nWHERE {_and(_ex('x'), sc.territory('x'))}\n"
     "CALL (x) {\n"
     "  OPTIONAL MATCH (x)<-[r:HOLDS_POST]-(p)\n"
     f"  WHERE r.role = $grid_worker AND {_current('r')}\n"
@@ -639,11 +776,12 @@ NORMS_GRIDS = Statement(
     "  community_id, street_id",
 )
 
-NORMS_STATIONS = Statement(
+NORMS_STATIONS = _scoped(
     "norms.stations",
-    f"MATCH (x:Unit)\nWHERE x.kind = {_lit(rules.WORKSTATION)} AND {_body_in_scope('x')}\n"
+    lambda sc: f"MATCH (x:Unit)\nWHERE {_and(f'x.kind = {_lit(rules.WORKSTATION)}', _ex('x'), sc.body('x'))}\n"
     "CALL (x) {\n"
-    f"  OPTIONAL MATCH (x)-[:COVERS]->(:{TERRITORY})<-[:CONTAINS*0..]-(sc:Community)\n"
+    f"  OPTIONAL MATCH sp = (x)-[:COVERS]->(:{TERRITORY})<-[:CONTAINS*0..]-(sc:Community)\n"
+    f"  WHERE {_path_ex('sp')}\n"
     "  WITH DISTINCT sc\n"
     "  RETURN count(sc) AS communities, sum(sc.households) AS households, count(sc.households) AS with_households,\n"
     "    sum(sc.population) AS population, count(sc.population) AS with_population\n"
@@ -660,18 +798,26 @@ NORMS_STATIONS = Statement(
 
 # --------------------------------------------------------------------------- interlocks (交叉任职网络, 一人多职)
 
-# body b is in scope (covers a territory of $within's subtree, or is a grid in it) and selected by $bodies
-_HELD = (
-    f"MATCH (p)-[r:HOLDS_POST]->(b:{HOLDER})\n"
-    f"WHERE {_current('r')}\n"
-    f"  AND ($within IS NULL OR (b:Grid AND EXISTS {{ MATCH (b)<-[:CONTAINS*0..]-(w:{TERRITORY} {{id: $within}}) }})\n"
-    f"       OR EXISTS {{ MATCH (b)-[:COVERS]->(:{TERRITORY})<-[:CONTAINS*0..]-(w:{TERRITORY} {{id: $within}}) }})\n"
-    "  AND ($bodies IS NULL\n"
-    "       OR (b:Grid AND 'grid' IN $bodies)\n"
-    "       OR (b:PartyOrg AND b.level <> $committee_selector AND b.level IN $bodies)\n"
-    f"       OR ($committee_selector IN $bodies AND {_community_party_org('b')})\n"
-    "       OR (b:Unit AND b.kind IN $bodies))\n"
-)
+
+def _held(sc: _Scope) -> str:
+    """Current posts ``r`` of people ``p`` in bodies ``b`` existing at ``$as_of``, in scope (a grid in it, or a
+    body covering a territory in it) and selected by ``$bodies``."""
+    scope = ""
+    if sc.on:
+        scope = (
+            f"  AND ((b:Grid AND {sc.territory('b', 'gp')})\n"
+            f"       OR {sc.body('b', 'bp')})\n"
+        )
+    return (
+        f"MATCH (p)-[r:HOLDS_POST]->(b:{HOLDER})\n"
+        f"WHERE {_current('r')} AND {_ex('b')}\n"
+        + scope
+        + "  AND ($bodies IS NULL\n"
+        "       OR (b:Grid AND 'grid' IN $bodies)\n"
+        "       OR (b:PartyOrg AND b.level <> $committee_selector AND b.level IN $bodies)\n"
+        f"       OR ($committee_selector IN $bodies AND {_community_party_org('b')})\n"
+        "       OR (b:Unit AND b.kind IN $bodies))\n"
+    )
 
 
 def _body_side(b: str, side: str) -> str:
@@ -682,9 +828,9 @@ def _body_side(b: str, side: str) -> str:
     )
 
 
-INTERLOCKS = Statement(
+INTERLOCKS = _scoped(
     "interlocks.interlocks",
-    _HELD
+    lambda sc: _held(sc)
     + "WITH DISTINCT p, b\n"
     "WITH p, collect(b) AS held\n"
     "WITH p, held, size(held) AS k\n"
@@ -709,37 +855,44 @@ INTERLOCKS = Statement(
     "ORDER BY body_a, body_b",
 )
 
-_CONNECTORS = (
-    _HELD
-    + "WITH p, count(r) AS posts, count(DISTINCT b) AS bodies, collect(DISTINCT b.id) AS body_ids,\n"
-    "  collect(DISTINCT r.role) AS roles\n"
-    "WHERE bodies >= $min_posts\n"
-    "RETURN p.id AS cadre_id, p.name AS name, posts, bodies, body_ids, roles\n"
-    "ORDER BY bodies DESC, posts DESC, cadre_id"
-)
-CONNECTORS = Statement("interlocks.connectors", _CONNECTORS)
-CONNECTORS_TOP = Statement("interlocks.connectors_top", _CONNECTORS + "\nLIMIT $top")
+
+def _connectors(sc: _Scope) -> str:
+    return (
+        _held(sc)
+        + "WITH p, count(r) AS posts, count(DISTINCT b) AS bodies, collect(DISTINCT b.id) AS body_ids,\n"
+        "  collect(DISTINCT r.role) AS roles\n"
+        "WHERE bodies >= $min_posts\n"
+        "RETURN p.id AS cadre_id, p.name AS name, posts, bodies, body_ids, roles\n"
+        "ORDER BY bodies DESC, posts DESC, cadre_id"
+    )
+
+
+CONNECTORS = _scoped("interlocks.connectors", _connectors)
+CONNECTORS_TOP = _scoped("interlocks.connectors_top", lambda sc: _connectors(sc) + "\nLIMIT $top")
 
 # --------------------------------------------------------------------------- boundaries (治理真空带, 交界区域管辖主体)
 
 _CLAIMS = (
-    "CALL (x) { OPTIONAL MATCH (x)<-[:CONTAINS*]-(cc:Community) RETURN collect(DISTINCT cc.id) AS claimants }\n"
-    "CALL (x) { OPTIONAL MATCH (x)<-[:CONTAINS*]-(fc:Community) RETURN fc AS first_claimant ORDER BY fc.id LIMIT 1 }\n"
+    f"CALL (x) {{ OPTIONAL MATCH cp = (x)<-[:CONTAINS*]-(cc:Community) WHERE {_path_ex('cp')} "
+    "RETURN collect(DISTINCT cc.id) AS claimants }\n"
+    f"CALL (x) {{ OPTIONAL MATCH fp = (x)<-[:CONTAINS*]-(fc:Community) WHERE {_path_ex('fp')} "
+    "RETURN fc AS first_claimant ORDER BY fc.id LIMIT 1 }\n"
 )
 _DESCRIBE = (
     f"{_primary_street('first_claimant', 'fcs')}\n"
-    "CALL (x) { OPTIONAL MATCH (x)<-[:CONTAINS*]-(xs:Street) RETURN xs ORDER BY xs.id LIMIT 1 }\n"
+    f"CALL (x) {{ OPTIONAL MATCH sp = (x)<-[:CONTAINS*]-(xs:Street) WHERE {_path_ex('sp')} "
+    "RETURN xs ORDER BY xs.id LIMIT 1 }\n"
     "WITH x, claimants, coalesce(fcs.id, xs.id) AS street_id,\n"
     "  CASE size(claimants) WHEN 0 THEN 'unassigned' WHEN 1 THEN 'assigned' ELSE 'contested' END AS status\n"
 )
 _NEIGHBOURS = (
-    "  COLLECT { MATCH (x)-[:ADJACENT]-(ac:Community) RETURN DISTINCT ac.id } AS adjacent_communities,\n"
-    "  COLLECT { MATCH (x)<-[:COVERS]-(gb) RETURN DISTINCT gb.id } AS governing_bodies"
+    f"  COLLECT {{ MATCH (x)-[:ADJACENT]-(ac:Community) WHERE {_ex('ac')} RETURN DISTINCT ac.id }} AS adjacent_communities,\n"
+    f"  COLLECT {{ MATCH (x)<-[cv:COVERS]-(gb) WHERE {_ex('cv', 'gb')} RETURN DISTINCT gb.id }} AS governing_bodies"
 )
 
-UNASSIGNED_AREAS = Statement(
+UNASSIGNED_AREAS = _scoped(
     "boundaries.unassigned_areas",
-    f"MATCH (x:Grid|Area)\nWHERE {_in_scope('x')}\n{_CLAIMS}"
+    lambda sc: f"MATCH (x:Grid|Area)\nWHERE {_and(_ex('x'), sc.territory('x'))}\n{_CLAIMS}"
     "WITH x, claimants, first_claimant WHERE size(claimants) <> 1\n"
     f"{_DESCRIBE}"
     "RETURN x.id AS id, CASE WHEN x:Grid THEN 'Grid' ELSE 'Area' END AS label, x.name AS name,\n"
@@ -747,16 +900,19 @@ UNASSIGNED_AREAS = Statement(
     f"{_NEIGHBOURS},\n"
     "  EXISTS {\n"
     "    MATCH path = (x)<-[:CONTAINS*]-(a:Grid|Area)\n"
-    "    WHERE a <> x AND all(n IN nodes(path) WHERE n:Grid OR n:Area)\n"
-    "      AND COUNT { MATCH (a)<-[:CONTAINS*]-(ca:Community) WHERE ca.id IN claimants RETURN DISTINCT ca } = size(claimants)\n"
-    "      AND COUNT { MATCH (a)<-[:CONTAINS*]-(ca:Community) RETURN DISTINCT ca } = size(claimants)\n"
+    f"    WHERE a <> x AND all(n IN nodes(path) WHERE n:Grid OR n:Area) AND {_path_ex('path')}\n"
+    f"      AND COUNT {{ MATCH ip = (a)<-[:CONTAINS*]-(ca:Community) WHERE ca.id IN claimants AND {_path_ex('ip')} "
+    "RETURN DISTINCT ca } = size(claimants)\n"
+    f"      AND COUNT {{ MATCH ip = (a)<-[:CONTAINS*]-(ca:Community) WHERE {_path_ex('ip')} "
+    "RETURN DISTINCT ca } = size(claimants)\n"
     "  } AS inherited\n"
     "ORDER BY status, id",
 )
 
-BOUNDARY_ZONES = Statement(
+BOUNDARY_ZONES = _scoped(
     "boundaries.boundary_zones",
-    f"MATCH (x:Area)\nWHERE x.kind = {_lit(rules.BOUNDARY_ZONE)} AND {_in_scope('x')}\n{_CLAIMS}{_DESCRIBE}"
+    lambda sc: f"MATCH (x:Area)\nWHERE {_and(f'x.kind = {_lit(rules.BOUNDARY_ZONE)}', _ex('x'), sc.territory('x'))}\n"
+    f"{_CLAIMS}{_DESCRIBE}"
     "RETURN x.id AS id, x.name AS name, x.households AS households, street_id, status, claimants,\n"
     f"{_NEIGHBOURS}\n"
     "ORDER BY id",
@@ -808,13 +964,14 @@ def _chain_level(i: int) -> str:
 # the territories containing x (CONTAINS+) through containments and territories existing at $as_of
 _CHAIN_ANCESTORS = (
     "CALL (x) { OPTIONAL MATCH path = (x)<-[:CONTAINS*]-(anc)\n"
-    f"  WHERE all(e IN relationships(path) WHERE {_exists('e')}) AND all(n IN nodes(path) WHERE {_exists('n')})\n"
+    f"  WHERE {_path_ex('path')}\n"
     "  RETURN collect(DISTINCT anc) AS ancestors }\n"
 )
 
-CHAIN_BREAKS = Statement(
+CHAIN_BREAKS = _scoped(
     "chains.chain_breaks",
-    f"MATCH (x:Area)\nWHERE x.kind IN [{_CHAIN_AREAS}] AND {_exists('x')} AND {_in_scope('x')}\n"
+    lambda sc: f"MATCH (x:Area)\nWHERE x.kind IN [{_CHAIN_AREAS}] AND {_exists('x')}"
+    + (f" AND {sc.territory('x')}" if sc.on else "") + "\n"
     + _CHAIN_ANCESTORS
     + "WITH x, [a IN ancestors WHERE a:Street] AS streets, [a IN ancestors WHERE a:Community] AS communities,\n"
     # the compound-level territories: a compound or village itself, a building's compounds; the grids containing it
@@ -848,31 +1005,31 @@ CHAIN_BREAKS = Statement(
 # --------------------------------------------------------------------------- the whole set
 
 
+def _variants(*stmts) -> list[Statement]:
+    """The statements, a :class:`Scoped` one as both its variants."""
+    return [v for s in stmts for v in (s.variants if isinstance(s, Scoped) else (s,))]
+
+
 def _fixed() -> list[Statement]:
     from .cypher_people import STATEMENTS as people  # the people queries keep their statements apart
 
     return [
-        *people,
+        *_variants(*people),
         _counts(),
         _kinds_of(),
+        _node(),
+        _tallies(),
         _absent_structure(),
+        SCOPE_CONTAINMENT,
         unit_id_index(),
         SCOPE_TERRITORIES,
         SCOPE_COVERING_BODIES,
         SCOPE_EXPAND_BODIES,
         SCOPE_PEOPLE,
-        CROSS_APPOINTMENT_RATE,
-        ONE_SHOULDER,
-        COVERAGE_DENOMINATORS,
-        *COVERAGE_GAPS.values(),
-        NORMS_GRIDS,
-        NORMS_STATIONS,
-        INTERLOCKS,
-        CONNECTORS,
-        CONNECTORS_TOP,
-        UNASSIGNED_AREAS,
-        BOUNDARY_ZONES,
-        CHAIN_BREAKS,
+        *_variants(
+            CROSS_APPOINTMENT_RATE, ONE_SHOULDER, COVERAGE_DENOMINATORS, *COVERAGE_GAPS.values(), NORMS_GRIDS,
+            NORMS_STATIONS, INTERLOCKS, CONNECTORS, CONNECTORS_TOP, UNASSIGNED_AREAS, BOUNDARY_ZONES, CHAIN_BREAKS,
+        ),
     ]
 
 

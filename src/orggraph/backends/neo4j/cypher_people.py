@@ -10,15 +10,16 @@ from __future__ import annotations
 from .cypher import (
     BODY,
     TERRITORY,
-    Statement,
-    _body_in_scope,
+    _and,
     _COMMUNITY_COLUMNS,
-    _COMMUNITY_PLACE,
+    _community_place,
+    _community_posts,
     _current,
-    _in_scope,
+    _ex,
     _locate,
+    _path_ex,
     _reported,
-    _SELECTED,
+    _scoped,
 )
 
 __all__ = ["STATEMENTS"]
@@ -29,39 +30,33 @@ def _full(m: str) -> str:
     return f"CASE WHEN {m}.status = 'probationary' THEN 0 ELSE 1 END"
 
 
+# a party member: flagged, or with a current membership of a party organisation existing at $as_of
 _PARTY = (
-    "(p.party_member = true OR EXISTS { MATCH (p)-[pm:MEMBER_OF]->(:PartyOrg) "
-    f"WHERE {_current('pm')} }})"
+    "(p.party_member = true OR EXISTS { MATCH (p)-[pm:MEMBER_OF]->(mo:PartyOrg) "
+    f"WHERE {_current('pm')} AND {_ex('mo')} }})"
 )
 
 #: the communities in scope with their street and district (a community with nobody still has a row)
-LEADERSHIP_COMMUNITIES = Statement(
+LEADERSHIP_COMMUNITIES = _scoped(
     "people.leadership_communities",
-    _COMMUNITY_PLACE + f"RETURN {_COMMUNITY_COLUMNS}\nORDER BY community_id",
+    lambda sc: _community_place(sc) + f"RETURN {_COMMUNITY_COLUMNS}\nORDER BY community_id",
 )
 
 #: one row per (community, person, body kind): current posts of $roles in the community's bodies of $bodies
-LEADERSHIP_PEOPLE = Statement(
+LEADERSHIP_PEOPLE = _scoped(
     "people.leadership_people",
-    f"MATCH (c:Community)\nWHERE {_in_scope('c')}\n"
-    f"MATCH (c)-[:CONTAINS*0..]->(t:{TERRITORY})\n"
-    "WITH DISTINCT c, t\n"
-    f"MATCH (t)<-[:COVERS]-(b:{BODY})<-[r:HOLDS_POST]-(p:Cadre)\n"
-    f"WHERE {_current('r')} AND ($roles IS NULL OR r.role IN $roles)\n"
-    "WITH DISTINCT c, t, b, p\n"
-    "UNWIND $bodies AS sel\n"
-    "WITH c, t, b, p, sel\n"
-    f"WHERE {_SELECTED}\n"
-    "WITH DISTINCT c, p, sel\n"
+    lambda sc: f"MATCH (c:Community)\nWHERE {_and(_ex('c'), sc.territory('c'))}\n"
+    + _community_posts(":Cadre")
+    + "WITH DISTINCT c, p, sel\n"
     "RETURN c.id AS community_id, p.id AS cadre_id, sel AS body, p.gender AS gender, p.birth_date AS birth_date,\n"
     f"  p.birth_year AS birth_year, p.education AS education, {_PARTY} AS party\n"
     "ORDER BY community_id, cadre_id, body",
 )
 
 #: one row per party organisation in scope: its own and its subtree's current members by status
-PARTY_MEMBERSHIP = Statement(
+PARTY_MEMBERSHIP = _scoped(
     "people.party_membership",
-    f"MATCH (o:PartyOrg)\nWHERE {_body_in_scope('o')}\n"
+    lambda sc: f"MATCH (o:PartyOrg)\nWHERE {_and(_ex('o'), sc.body('o'))}\n"
     + _locate("o", True)
     + "\nCALL (o) {\n"
     f"  MATCH (o)<-[m:MEMBER_OF]-(p:Cadre)\n  WHERE {_current('m')}\n"
@@ -69,7 +64,8 @@ PARTY_MEMBERSHIP = Statement(
     "  RETURN sum(f) AS full, sum(1 - f) AS probationary, sum(ch) AS central_households\n"
     "}\n"
     "CALL (o) {\n"
-    f"  MATCH (o)<-[:SUBORDINATE_TO*0..]-(:PartyOrg)<-[m:MEMBER_OF]-(p:Cadre)\n  WHERE {_current('m')}\n"
+    f"  MATCH op = (o)<-[:SUBORDINATE_TO*0..]-(:PartyOrg)<-[m:MEMBER_OF]-(p:Cadre)\n"
+    f"  WHERE {_current('m')} AND {_path_ex('op')}\n"
     f"  WITH p, max({_full('m')}) AS f\n"
     "  RETURN sum(f) AS total_full, sum(1 - f) AS total_probationary\n"
     "}\n"
@@ -78,13 +74,15 @@ PARTY_MEMBERSHIP = Statement(
     "ORDER BY party_org_id",
 )
 
+_SUPERVISORY = "u.kind = 'supervisory_committee'"
+
 #: one row per (村(居)务监督委员会 in scope, person with a current post on it and a current 班子 post on a 两委)
-SUPERVISORY_CONFLICTS = Statement(
+SUPERVISORY_CONFLICTS = _scoped(
     "people.supervisory_conflicts",
-    f"MATCH (u:Unit)\nWHERE u.kind = 'supervisory_committee' AND {_body_in_scope('u')}\n"
+    lambda sc: f"MATCH (u:Unit)\nWHERE {_and(_SUPERVISORY, _ex('u'), sc.body('u'))}\n"
     f"MATCH (u)<-[r:HOLDS_POST]-(p:Cadre)\nWHERE {_current('r')}\n"
-    "  AND EXISTS { MATCH (p)-[r2:HOLDS_POST]->(b)-[:COVERS]->(:Community)\n"
-    f"    WHERE {_current('r2')} AND r2.role IN $roles\n"
+    "  AND EXISTS { MATCH (p)-[r2:HOLDS_POST]->(b)-[cv:COVERS]->(cm:Community)\n"
+    f"    WHERE {_current('r2')} AND r2.role IN $roles AND {_ex('b', 'cv', 'cm')}\n"
     "      AND ((b:PartyOrg AND b.level IN $community_levels AND b.unit_id IS NULL)\n"
     "        OR (b:Unit AND b.kind = 'residents_committee')) }\n"
     "WITH DISTINCT u, p\n"
@@ -94,30 +92,35 @@ SUPERVISORY_CONFLICTS = Statement(
 )
 
 #: one row per in-service party member (a work_unit_id): the communities of their residence and of their reports
-MEMBER_REPORTS = Statement(
+MEMBER_REPORTS = _scoped(
     "people.member_reports",
-    f"MATCH (p:Cadre)\nWHERE p.work_unit_id IS NOT NULL AND {_PARTY}\n"
+    lambda sc: f"MATCH (p:Cadre)\nWHERE p.work_unit_id IS NOT NULL AND {_PARTY}\n"
     "CALL (p) {\n"
-    f"  MATCH (h:{TERRITORY} {{id: p.residence_id}})<-[:CONTAINS*0..]-(hc:Community)\n"
+    f"  MATCH hp = (h:{TERRITORY} {{id: p.residence_id}})<-[:CONTAINS*0..]-(hc:Community)\n"
+    f"  WHERE {_path_ex('hp')}\n"
     "  RETURN collect(DISTINCT hc.id) AS residence_communities\n"
     "}\n"
     "CALL (p) {\n"
-    f"  MATCH (p)-[rep:REPORTS_TO]->(rc:Community)\n  WHERE {_reported('rep')}\n"
+    f"  MATCH (p)-[rep:REPORTS_TO]->(rc:Community)\n  WHERE {_reported('rep')} AND {_ex('rc')}\n"
     "  RETURN collect(DISTINCT rc.id) AS reported_communities\n"
     "}\n"
     "RETURN p.id AS cadre_id, p.work_unit_id AS work_unit_id,\n"
-    f"  ($within IS NULL OR EXISTS {{ MATCH (u:Unit {{id: p.work_unit_id}})-[:COVERS]->(:{TERRITORY})"
-    f"<-[:CONTAINS*0..]-(w:{TERRITORY} {{id: $within}}) }}) AS unit_in_scope,\n"
-    f"  ($within IS NULL OR EXISTS {{ MATCH (h:{TERRITORY} {{id: p.residence_id}})"
-    f"<-[:CONTAINS*0..]-(w:{TERRITORY} {{id: $within}}) }}) AS residence_in_scope,\n"
+    + "  " + sc.flag(
+        f"EXISTS {{ MATCH up = (u:Unit {{id: p.work_unit_id}})-[:COVERS]->(:{TERRITORY})"
+        f"<-[:CONTAINS*0..]-(w:{TERRITORY} {{id: $within}}) WHERE {_path_ex('up')} }}"
+    ) + " AS unit_in_scope,\n"
+    + "  " + sc.flag(
+        f"EXISTS {{ MATCH rp = (h:{TERRITORY} {{id: p.residence_id}})"
+        f"<-[:CONTAINS*0..]-(w:{TERRITORY} {{id: $within}}) WHERE {_path_ex('rp')} }}"
+    ) + " AS residence_in_scope,\n"
     "  residence_communities, reported_communities\n"
     "ORDER BY cadre_id",
 )
 
 #: one row per body in scope with a term_start
-TERM_BODIES = Statement(
+TERM_BODIES = _scoped(
     "people.term_bodies",
-    f"MATCH (b:{BODY})\nWHERE b.term_start IS NOT NULL AND {_body_in_scope('b')}\n"
+    lambda sc: f"MATCH (b:{BODY})\nWHERE {_and('b.term_start IS NOT NULL', _ex('b'), sc.body('b'))}\n"
     + _locate("b", True)
     + "\nRETURN b.id AS body_id, b.name AS body_name, CASE WHEN b:PartyOrg THEN 'PartyOrg' ELSE 'Unit' END AS label,\n"
     "  CASE WHEN b:PartyOrg THEN b.level ELSE b.kind END AS kind, b.term_start AS term_start,\n"
@@ -126,10 +129,11 @@ TERM_BODIES = Statement(
 )
 
 #: one row per (community in scope, party member, kind) with a RESPONSIBLE_FOR edge to it or a territory inside it
-RESPONSIBILITY_PEOPLE = Statement(
+#: (containments and territories existing at $as_of)
+RESPONSIBILITY_PEOPLE = _scoped(
     "people.responsibility_people",
-    f"MATCH (c:Community)\nWHERE {_in_scope('c')}\n"
-    f"MATCH (c)-[:CONTAINS*0..]->(t:{TERRITORY})\n"
+    lambda sc: f"MATCH (c:Community)\nWHERE {_and(_ex('c'), sc.territory('c'))}\n"
+    f"MATCH cp = (c)-[:CONTAINS*0..]->(t:{TERRITORY})\nWHERE {_path_ex('cp')}\n"
     "WITH DISTINCT c, t\n"
     "MATCH (t)<-[r:RESPONSIBLE_FOR]-(p:Cadre)\n"
     f"WHERE {_PARTY}\n"
@@ -137,21 +141,27 @@ RESPONSIBILITY_PEOPLE = Statement(
     "ORDER BY community_id, cadre_id, kind",
 )
 
+
 def _covered(x: str) -> str:
-    """A party member's RESPONSIBLE_FOR edge reaches area ``x`` (on it or on a territory containing it)."""
-    return f"EXISTS {{ MATCH ({x})<-[:CONTAINS*0..]-(:{TERRITORY})<-[:RESPONSIBLE_FOR]-(p:Cadre) WHERE {_PARTY} }}"
+    """A party member's RESPONSIBLE_FOR edge reaches area ``x`` (on it or on a territory containing it at ``$as_of``)."""
+    return (
+        f"EXISTS {{ MATCH rp = ({x})<-[:CONTAINS*0..]-(:{TERRITORY})<-[:RESPONSIBLE_FOR]-(p:Cadre) "
+        f"WHERE all(z IN nodes(rp) WHERE z:Cadre OR ({_ex('z')})) "
+        f"AND all(z IN relationships(rp) WHERE type(z) = 'RESPONSIBLE_FOR' OR ({_ex('z')})) AND {_PARTY} }}"
+    )
 
 
-#: one row per (community in scope, area it contains at any depth): top-level, covered, its container covered
-RESPONSIBILITY_AREAS = Statement(
+#: one row per (community in scope, area it contains at any depth, at $as_of): top-level, covered, its container covered
+RESPONSIBILITY_AREAS = _scoped(
     "people.responsibility_areas",
-    f"MATCH (c:Community)\nWHERE {_in_scope('c')}\n"
-    "MATCH (c)-[:CONTAINS*0..]->(a:Area)\n"
+    lambda sc: f"MATCH (c:Community)\nWHERE {_and(_ex('c'), sc.territory('c'))}\n"
+    "MATCH cp = (c)-[:CONTAINS*0..]->(a:Area)\n"
+    f"WHERE {_path_ex('cp')}\n"
     "WITH DISTINCT c, a\n"
     "RETURN c.id AS community_id, a.id AS area_id, a.kind AS kind, a.households AS households,\n"
-    "  NOT EXISTS { MATCH (a)<-[:CONTAINS]-(:Area) } AS top,\n"
+    f"  NOT EXISTS {{ MATCH (a)<-[ue:CONTAINS]-(ua:Area) WHERE {_ex('ue', 'ua')} }} AS top,\n"
     f"  {_covered('a')} AS covered,\n"
-    f"  EXISTS {{ MATCH (a)<-[:CONTAINS]-(pa:Area) WHERE {_covered('pa')} }} AS parent_covered\n"
+    f"  EXISTS {{ MATCH (a)<-[pe:CONTAINS]-(pa:Area) WHERE {_ex('pe', 'pa')} AND {_covered('pa')} }} AS parent_covered\n"
     "ORDER BY community_id, area_id",
 )
 

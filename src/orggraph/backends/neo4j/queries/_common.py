@@ -9,18 +9,32 @@ from .... import rules
 from ....queries._base import rate  # noqa: F401  (the one definition of a rate with its NaN rule)
 
 
+def pick(stmt, params: dict):
+    """The statement to run and its parameters: of a :class:`~..cypher.Scoped` one, the variant for
+    ``params["within"]`` (without a scope test, and without ``$within``, when it is None)."""
+    from ..cypher import Scoped
+
+    if isinstance(stmt, Scoped):
+        stmt = stmt.pick(params.get("within"))
+        if "within" not in stmt.params:
+            params = {k: v for k, v in params.items() if k != "within"}
+    return stmt, params
+
+
 def rule_params(stmt) -> dict:
     """The rules of :mod:`orggraph.rules` that ``stmt`` takes as parameters, read now (not at import)."""
     return {k: v for k, v in rules.cypher_params().items() if k in stmt.params}
 
 
 def frame(runner, stmt, columns, **params) -> pd.DataFrame:
-    """``runner.frame`` with the statement's rule parameters added."""
+    """``runner.frame`` with the statement's rule parameters added (of a scoped statement, the variant for ``within``)."""
+    stmt, params = pick(stmt, params)
     return runner.frame(stmt, columns=columns, **rule_params(stmt), **params)
 
 
 def records(runner, stmt, **params) -> list[dict]:
-    """``runner.records`` with the statement's rule parameters added."""
+    """``runner.records`` with the statement's rule parameters added (of a scoped statement, the variant for ``within``)."""
+    stmt, params = pick(stmt, params)
     return runner.records(stmt, **rule_params(stmt), **params)
 
 

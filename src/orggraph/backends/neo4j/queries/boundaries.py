@@ -27,10 +27,10 @@ def _finish(f: pd.DataFrame, text_cols, sort) -> pd.DataFrame:
 
 class BoundariesMixin:
     def unassigned_areas(self, *, within, as_of) -> pd.DataFrame:
-        f = frame(self.runner, cypher.UNASSIGNED_AREAS, _UNASSIGNED, within=within)
+        f = frame(self.runner, cypher.UNASSIGNED_AREAS, _UNASSIGNED, within=within, as_of=as_of)
         f["inherited"] = f["inherited"].astype(bool)
         return _finish(f, ["id", "label", "name", "kind", "status", "street_id"], ["status", "id"])
 
     def boundary_zones(self, *, within, as_of) -> pd.DataFrame:
-        f = frame(self.runner, cypher.BOUNDARY_ZONES, _ZONES, within=within)
+        f = frame(self.runner, cypher.BOUNDARY_ZONES, _ZONES, within=within, as_of=as_of)
         return _finish(f, ["id", "name", "status", "street_id"], ["id"])

@@ -23,7 +23,7 @@ class CoverageMixin:
             if "large_compound" in stmt.params:
                 params["large_compound"] = large_compound
             out[name] = frame(self.runner, stmt, COVERAGE_TABLES[name], **params)
-        den = records(self.runner, cypher.COVERAGE_DENOMINATORS, within=within, large_compound=large_compound)[0]
+        den = records(self.runner, cypher.COVERAGE_DENOMINATORS, within=within, as_of=as_of, large_compound=large_compound)[0]
         rows = []
         for name, (indicator, _, _) in COVERAGE_INDICATORS.items():
             d = int(den[name])  # the entities in scope: rules.COVERAGE_UNIVERSES[name]

@@ -28,7 +28,7 @@ _PERSON = ["community_id", "cadre_id", "body", "gender", "birth_date", "birth_ye
 
 class PeopleMixin:
     def leadership_profile(self, *, bodies, roles, within, as_of) -> pd.DataFrame:
-        comms = frame(self.runner, cp.LEADERSHIP_COMMUNITIES, _PLACE, within=within)
+        comms = frame(self.runner, cp.LEADERSHIP_COMMUNITIES, _PLACE, within=within, as_of=as_of)
         people = frame(self.runner, cp.LEADERSHIP_PEOPLE, _PERSON, bodies=list(bodies),
                        roles=None if roles is None else list(roles), within=within, as_of=as_of)
         out = comms.merge(people, on="community_id", how="left")
@@ -51,14 +51,14 @@ class PeopleMixin:
         return out
 
     def term_expiry(self, *, within, as_of) -> pd.DataFrame:
-        return frame(self.runner, cp.TERM_BODIES, TERM_BODIES, within=within)
+        return frame(self.runner, cp.TERM_BODIES, TERM_BODIES, within=within, as_of=as_of)
 
     def member_responsibilities(self, *, within, as_of) -> dict[str, pd.DataFrame]:
         areas = frame(self.runner, cp.RESPONSIBILITY_AREAS, RESPONSIBILITY_AREAS, within=within, as_of=as_of)
         for col in ("top", "covered", "parent_covered"):
             areas[col] = areas[col].astype(bool)
         return {
-            "communities": frame(self.runner, cp.LEADERSHIP_COMMUNITIES, _PLACE, within=within),
+            "communities": frame(self.runner, cp.LEADERSHIP_COMMUNITIES, _PLACE, within=within, as_of=as_of),
             "people": frame(self.runner, cp.RESPONSIBILITY_PEOPLE, RESPONSIBILITY_PEOPLE, within=within, as_of=as_of),
             "areas": areas,
         }
