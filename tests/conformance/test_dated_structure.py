@@ -11,8 +11,7 @@ A hand-built ledger, the expected answers worked out by hand from the rule
 
 Both backends give the same answers: in memory the queries run on the snapshot
 (``TableStore.at``), on neo4j every statement leaves out what does not exist
-at ``$as_of`` in the database. The neo4j chain statement does not yet, and
-raises QueryNotSupportedError on such a date rather than answer wrongly.
+at ``$as_of`` in the database (the chain statement too).
 """
 
 from __future__ import annotations
@@ -92,8 +91,6 @@ def test_dissolved_community_has_no_row(on_backend, backend, as_of, communities)
     assert denominators.loc["compound_org_coverage_rate"] == 3  # every compound, before and after
 
 
-@pytest.mark.xfail_on("neo4j", raises=QueryNotSupportedError,
-                      reason="the neo4j chain statement does not leave dated structure out yet (being rewritten)")
 @pytest.mark.parametrize("as_of,communities", [("2025-06-29", ["c1", "c2"]), ("2025-06-30", ["c2"])])
 def test_dissolved_community_chains(on_backend, backend, as_of, communities):
     g = _graph(on_backend)
