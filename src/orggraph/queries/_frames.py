@@ -18,7 +18,7 @@ from ..errors import SchemaError
 from ..schema import EDGE_TYPES
 
 __all__ = ["adjacency", "reach", "descendants", "in_scope", "bodies_in_scope", "community_bodies", "community_places",
-           "truthy", "has_memberships", "full_members_per_compound", "communities_served", "community_of", "ancestors", "places"]
+           "truthy", "has_memberships", "full_members_per_compound", "communities_served", "community_of", "ancestors", "ancestor_codes", "places"]
 
 
 def adjacency(g, type: str = "CONTAINS", reverse: bool = False) -> dict:
@@ -50,6 +50,16 @@ def ancestors(g, starts) -> tuple[np.ndarray, np.ndarray]:
     one pair per distinct (start, ancestor). Walked level by level over all starts at once on integer
     codes (a graph of depth d costs d vectorised steps, not a Python walk per start); cycles end.
     """
+    row, code, ids = ancestor_codes(g, starts)
+    return row, ids[code]
+
+
+def ancestor_codes(g, starts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`ancestors` as ``(row, code, ids)``: the ancestor of each pair is ``ids[code]``.
+
+    ``ids`` (object array) holds each id once, so a test on ids ("is it a community?") is made once per
+    id and read per pair through ``code``.
+    """
     starts = np.asarray(starts, dtype=object)
     edges = g.backend.edges("CONTAINS")
     k, m = len(starts), len(edges)
@@ -76,7 +86,7 @@ def ancestors(g, starts) -> tuple[np.ndarray, np.ndarray]:
             found.append(key)
             seen = np.sort(np.concatenate([seen, key]))
     pairs = np.concatenate(found)
-    return pairs // n, np.asarray(ids, dtype=object)[pairs % n]
+    return pairs // n, pairs % n, np.asarray(ids, dtype=object)
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
@@ -94,6 +104,19 @@ def smallest(rows: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
         rows, values = rows[order], values[order]
         first = np.r_[True, rows[1:] != rows[:-1]]
         out[rows[first]] = values[first]
+    return out
+
+
+def _smallest_codes(rows: np.ndarray, codes: np.ndarray, ids: np.ndarray, size: int) -> np.ndarray:
+    """:func:`smallest` of the values ``ids[codes]``, ranking each distinct id as text once (not once per pair)."""
+    out = np.full(size, None, dtype=object)
+    if len(rows):
+        each = _distinct(codes)
+        rank, _ = pd.factorize(np.asarray([str(v) for v in ids[each]], dtype=object), sort=True)
+        order = np.lexsort((rank[np.searchsorted(each, codes)], rows))
+        rows, codes = rows[order], codes[order]
+        first = np.r_[True, rows[1:] != rows[:-1]]
+        out[rows[first]] = ids[codes[first]]
     return out
 
 
@@ -235,17 +258,18 @@ def communities_served(g, bodies) -> dict:
     return {b: reach(parents, covered.get(b, ())) & comms for b in set(bodies)}
 
 
-def places(g, rows: np.ndarray, above: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per row ``0 … size-1`` of ``(rows, above)`` pairs (an entity and the territories it is or lies in, as
-    :func:`ancestors` gives them): the smallest community id above it and that community's street, else no
-    community and the smallest street id above it; None where there is none."""
+def places(g, rows: np.ndarray, codes: np.ndarray, ids: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row ``0 … size-1`` of ``(rows, ids[codes])`` pairs (an entity and the territories it is or lies in,
+    as :func:`ancestor_codes` gives them): the smallest community id above it and that community's street,
+    else no community and the smallest street id above it; None where there is none."""
     comms = g.backend.nodes("Community")
-    is_comm = pd.Series(above, dtype=object).isin(set(comms["id"])).to_numpy(dtype=bool)
-    is_street = pd.Series(above, dtype=object).isin(set(g.backend.nodes("Street")["id"])).to_numpy(dtype=bool)
-    comm = smallest(rows[is_comm], above[is_comm], size)
+    ids = np.asarray(ids, dtype=object)
+    is_comm = pd.Series(ids, dtype=object).isin(set(comms["id"])).to_numpy(dtype=bool)[codes]
+    is_street = pd.Series(ids, dtype=object).isin(set(g.backend.nodes("Street")["id"])).to_numpy(dtype=bool)[codes]
+    comm = _smallest_codes(rows[is_comm], codes[is_comm], ids, size)
     street = pd.Series(comm, dtype=object).map(dict(zip(comms["id"], comms["street_id"]))).to_numpy(dtype=object, copy=True)
     no_comm = pd.isna(comm)
-    street[no_comm] = smallest(rows[is_street], above[is_street], size)[no_comm]
+    street[no_comm] = _smallest_codes(rows[is_street], codes[is_street], ids, size)[no_comm]
     street[pd.isna(street)] = None
     return comm, street
 
@@ -256,10 +280,10 @@ def community_of(g, bodies) -> tuple[list, list]:
     bodies = pd.Series(np.asarray(bodies, dtype=object), dtype=object)
     covers = g.backend.edges("COVERS")
     covers = covers[covers["source"].isin(set(bodies)).to_numpy(dtype=bool)]
-    row, above = ancestors(g, covers["target"].to_numpy(dtype=object))
+    row, code, ids = ancestor_codes(g, covers["target"].to_numpy(dtype=object))
     # (body, territory above one it covers) → per body of ``bodies``
     pos = pd.Index(pd.unique(bodies.to_numpy(dtype=object)))
-    owner = pos.get_indexer(covers["source"].to_numpy(dtype=object)[row])
-    comm, street = places(g, owner, above, len(pos))
+    owner = pos.get_indexer(covers["source"].to_numpy(dtype=object))[row]
+    comm, street = places(g, owner, code, ids, len(pos))
     at = pos.get_indexer(bodies.to_numpy(dtype=object))
     return ([None if pd.isna(c) else c for c in comm[at]], [None if pd.isna(s_) else s_ for s_ in street[at]])
