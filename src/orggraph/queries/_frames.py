@@ -18,7 +18,7 @@ from ..errors import SchemaError
 from ..schema import EDGE_TYPES
 
 __all__ = ["adjacency", "reach", "descendants", "in_scope", "bodies_in_scope", "community_bodies", "community_places",
-           "truthy", "has_memberships", "full_members_per_compound", "communities_served", "community_of", "ancestors", "ancestor_codes", "places"]
+           "truthy", "has_memberships", "full_members_per_compound", "communities_served", "community_of", "ancestors", "ancestor_codes", "marks", "places"]
 
 
 def adjacency(g, type: str = "CONTAINS", reverse: bool = False) -> dict:
@@ -51,21 +51,28 @@ def ancestors(g, starts) -> tuple[np.ndarray, np.ndarray]:
     codes (a graph of depth d costs d vectorised steps, not a Python walk per start); cycles end.
     """
     row, code, ids = ancestor_codes(g, starts)
-    return row, ids[code]
+    return row, ids.to_numpy(dtype=object)[code]
 
 
-def ancestor_codes(g, starts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def ancestor_codes(g, starts) -> tuple[np.ndarray, np.ndarray, pd.Index]:
     """:func:`ancestors` as ``(row, code, ids)``: the ancestor of each pair is ``ids[code]``.
 
-    ``ids`` (object array) holds each id once, so a test on ids ("is it a community?") is made once per
-    id and read per pair through ``code``.
+    ``ids`` (an object Index) holds each id once, so a test on ids ("is it a community?", :func:`marks`) is
+    made once per id and read per pair through ``code``. On a backend that keeps integer node codes (the
+    in-memory store's ``code_of``/``edge_codes``) the walk runs on those and hashes no id strings; otherwise
+    (or when an edge end or a start is not a node) the ids are factorised here.
     """
     starts = np.asarray(starts, dtype=object)
-    edges = g.backend.edges("CONTAINS")
-    k, m = len(starts), len(edges)
-    codes, ids = pd.factorize(np.concatenate([starts, edges["source"].to_numpy(dtype=object),
-                                              edges["target"].to_numpy(dtype=object)]))
-    codes = codes.astype(np.int64)
+    codes, ids = _store_codes(g, starts)
+    k = len(starts)
+    if codes is None:
+        edges = g.backend.edges("CONTAINS")
+        m = len(edges)
+        codes, ids = pd.factorize(np.concatenate([starts, edges["source"].to_numpy(dtype=object),
+                                                  edges["target"].to_numpy(dtype=object)]))
+        codes, ids = codes.astype(np.int64), pd.Index(ids, dtype=object)
+    else:
+        m = (len(codes) - k) // 2
     parent, child = codes[k:k + m], codes[k + m:]
     order = np.argsort(child, kind="stable")
     parent, child = parent[order], child[order]
@@ -86,7 +93,29 @@ def ancestor_codes(g, starts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             found.append(key)
             seen = np.sort(np.concatenate([seen, key]))
     pairs = np.concatenate(found)
-    return pairs // n, pairs % n, np.asarray(ids, dtype=object)
+    return pairs // n, pairs % n, ids
+
+
+def _store_codes(g, starts: np.ndarray):
+    """``(codes of starts, CONTAINS sources, CONTAINS targets; node ids)`` from a backend's integer node codes,
+    or ``(None, None)`` when it keeps none or some start or edge end is not a node."""
+    store = getattr(g.backend, "store", None)
+    if store is None or not all(hasattr(store, f) for f in ("codes", "code_of", "edge_codes")):
+        return None, None
+    source, target = store.edge_codes("CONTAINS")
+    codes = np.concatenate([store.code_of(starts), np.asarray(source, dtype=np.int64), np.asarray(target, dtype=np.int64)])
+    if len(codes) and codes.min() < 0:
+        return None, None
+    ids, _ = store.codes()
+    return codes, pd.Index(ids, dtype=object)
+
+
+def marks(ids: pd.Index, values) -> np.ndarray:
+    """Mask over ``ids`` (distinct): True where the id is one of ``values``."""
+    out = np.zeros(len(ids), dtype=bool)
+    at = ids.get_indexer(pd.Index(pd.unique(np.asarray(list(values) if isinstance(values, (set, frozenset)) else values, dtype=object)), dtype=object))
+    out[at[at >= 0]] = True
+    return out
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
@@ -263,9 +292,9 @@ def places(g, rows: np.ndarray, codes: np.ndarray, ids: np.ndarray, size: int) -
     as :func:`ancestor_codes` gives them): the smallest community id above it and that community's street,
     else no community and the smallest street id above it; None where there is none."""
     comms = g.backend.nodes("Community")
-    ids = np.asarray(ids, dtype=object)
-    is_comm = pd.Series(ids, dtype=object).isin(set(comms["id"])).to_numpy(dtype=bool)[codes]
-    is_street = pd.Series(ids, dtype=object).isin(set(g.backend.nodes("Street")["id"])).to_numpy(dtype=bool)[codes]
+    is_comm = marks(ids, comms["id"])[codes]
+    is_street = marks(ids, g.backend.nodes("Street")["id"])[codes]
+    ids = ids.to_numpy(dtype=object)
     comm = _smallest_codes(rows[is_comm], codes[is_comm], ids, size)
     street = pd.Series(comm, dtype=object).map(dict(zip(comms["id"], comms["street_id"]))).to_numpy(dtype=object, copy=True)
     no_comm = pd.isna(comm)

@@ -592,14 +592,14 @@ def outside_grids(g, *, within=None) -> pd.DataFrame:
     ``community_id`` is the smallest community id above it, ``street_id`` that
     community's street (or the smallest street above it).
     """
-    from ._frames import ancestor_codes, descendants, places
+    from ._frames import ancestor_codes, descendants, marks, places
 
     rule = "grid_coverage"
     every = g.backend.nodes("Area")
     ids = every["id"].to_numpy(dtype=object)
     row, code, above = ancestor_codes(g, ids)  # every area with each territory it is or lies in (above[code])
     in_grid = np.zeros(len(ids), dtype=bool)
-    in_grid[row[pd.Series(above, dtype=object).isin(set(g.backend.nodes("Grid")["id"])).to_numpy(dtype=bool)[code]]] = True
+    in_grid[row[marks(above, g.backend.nodes("Grid")["id"])[code]]] = True
     # the smallest community above (with its street), else the smallest street above
     comm, street = places(g, row, code, above, len(ids))
     no_comm = pd.isna(comm)
