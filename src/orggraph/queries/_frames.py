@@ -106,8 +106,8 @@ def _store_codes(g, starts: np.ndarray):
     codes = np.concatenate([store.code_of(starts), np.asarray(source, dtype=np.int64), np.asarray(target, dtype=np.int64)])
     if len(codes) and codes.min() < 0:
         return None, None
-    ids, _ = store.codes()
-    return codes, pd.Index(ids, dtype=object)
+    ids, _ = store.codes()  # the store's own Index when it has one: its hash table is built already
+    return codes, ids if isinstance(ids, pd.Index) and ids.dtype == object else pd.Index(ids, dtype=object)
 
 
 def marks(ids: pd.Index, values) -> np.ndarray:
@@ -315,4 +315,7 @@ def community_of(g, bodies) -> tuple[list, list]:
     owner = pos.get_indexer(covers["source"].to_numpy(dtype=object))[row]
     comm, street = places(g, owner, code, ids, len(pos))
     at = pos.get_indexer(bodies.to_numpy(dtype=object))
-    return ([None if pd.isna(c) else c for c in comm[at]], [None if pd.isna(s_) else s_ for s_ in street[at]])
+    comm, street = comm[at], street[at]
+    comm[pd.isna(comm)] = None
+    street[pd.isna(street)] = None
+    return comm.tolist(), street.tolist()
