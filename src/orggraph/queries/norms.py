@@ -507,7 +507,7 @@ def statutory_sizes(g, *, within=None, as_of) -> pd.DataFrame:
     posts = g.backend.edges("HOLDS_POST")
     current = posts[rules.current_mask(posts["start"], posts["end"], as_of)
                     & posts["role"].isin(list(rules.COMMITTEE_ROLES)).to_numpy(dtype=bool)]
-    size = current.drop_duplicates(["source", "target"]).groupby("target").size()
+    size = current.drop_duplicates(["source", "target"]).groupby("target", sort=False).size()  # a look-up: no key sort
     units = g.backend.nodes("Unit")
     party = g.backend.nodes("PartyOrg")
     bodies = []
