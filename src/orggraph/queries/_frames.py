@@ -18,7 +18,7 @@ from ..errors import SchemaError
 from ..schema import EDGE_TYPES
 
 __all__ = ["adjacency", "reach", "descendants", "in_scope", "bodies_in_scope", "community_bodies", "community_places",
-           "truthy", "has_memberships", "full_members_per_compound", "communities_served", "community_of", "ancestors", "places"]
+           "truthy", "has_memberships", "full_members_per_compound", "communities_served", "community_of", "ancestors", "ancestor_codes", "marks", "places"]
 
 
 def adjacency(g, type: str = "CONTAINS", reverse: bool = False) -> dict:
@@ -50,12 +50,29 @@ def ancestors(g, starts) -> tuple[np.ndarray, np.ndarray]:
     one pair per distinct (start, ancestor). Walked level by level over all starts at once on integer
     codes (a graph of depth d costs d vectorised steps, not a Python walk per start); cycles end.
     """
+    row, code, ids = ancestor_codes(g, starts)
+    return row, ids.to_numpy(dtype=object)[code]
+
+
+def ancestor_codes(g, starts) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    """:func:`ancestors` as ``(row, code, ids)``: the ancestor of each pair is ``ids[code]``.
+
+    ``ids`` (an object Index) holds each id once, so a test on ids ("is it a community?", :func:`marks`) is
+    made once per id and read per pair through ``code``. On a backend that keeps integer node codes (the
+    in-memory store's ``code_of``/``edge_codes``) the walk runs on those and hashes no id strings; otherwise
+    (or when an edge end or a start is not a node) the ids are factorised here.
+    """
     starts = np.asarray(starts, dtype=object)
-    edges = g.backend.edges("CONTAINS")
-    k, m = len(starts), len(edges)
-    codes, ids = pd.factorize(np.concatenate([starts, edges["source"].to_numpy(dtype=object),
-                                              edges["target"].to_numpy(dtype=object)]))
-    codes = codes.astype(np.int64)
+    codes, ids = _store_codes(g, starts)
+    k = len(starts)
+    if codes is None:
+        edges = g.backend.edges("CONTAINS")
+        m = len(edges)
+        codes, ids = pd.factorize(np.concatenate([starts, edges["source"].to_numpy(dtype=object),
+                                                  edges["target"].to_numpy(dtype=object)]))
+        codes, ids = codes.astype(np.int64), pd.Index(ids, dtype=object)
+    else:
+        m = (len(codes) - k) // 2
     parent, child = codes[k:k + m], codes[k + m:]
     order = np.argsort(child, kind="stable")
     parent, child = parent[order], child[order]
@@ -76,7 +93,29 @@ def ancestors(g, starts) -> tuple[np.ndarray, np.ndarray]:
             found.append(key)
             seen = np.sort(np.concatenate([seen, key]))
     pairs = np.concatenate(found)
-    return pairs // n, np.asarray(ids, dtype=object)[pairs % n]
+    return pairs // n, pairs % n, ids
+
+
+def _store_codes(g, starts: np.ndarray):
+    """``(codes of starts, CONTAINS sources, CONTAINS targets; node ids)`` from a backend's integer node codes,
+    or ``(None, None)`` when it keeps none or some start or edge end is not a node."""
+    store = getattr(g.backend, "store", None)
+    if store is None or not all(hasattr(store, f) for f in ("codes", "code_of", "edge_codes")):
+        return None, None
+    source, target = store.edge_codes("CONTAINS")
+    codes = np.concatenate([store.code_of(starts), np.asarray(source, dtype=np.int64), np.asarray(target, dtype=np.int64)])
+    if len(codes) and codes.min() < 0:
+        return None, None
+    ids, _ = store.codes()  # the store's own Index when it has one: its hash table is built already
+    return codes, ids if isinstance(ids, pd.Index) and ids.dtype == object else pd.Index(ids, dtype=object)
+
+
+def marks(ids: pd.Index, values) -> np.ndarray:
+    """Mask over ``ids`` (distinct): True where the id is one of ``values``."""
+    out = np.zeros(len(ids), dtype=bool)
+    at = ids.get_indexer(pd.Index(pd.unique(np.asarray(list(values) if isinstance(values, (set, frozenset)) else values, dtype=object)), dtype=object))
+    out[at[at >= 0]] = True
+    return out
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
@@ -94,6 +133,19 @@ def smallest(rows: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
         rows, values = rows[order], values[order]
         first = np.r_[True, rows[1:] != rows[:-1]]
         out[rows[first]] = values[first]
+    return out
+
+
+def _smallest_codes(rows: np.ndarray, codes: np.ndarray, ids: np.ndarray, size: int) -> np.ndarray:
+    """:func:`smallest` of the values ``ids[codes]``, ranking each distinct id as text once (not once per pair)."""
+    out = np.full(size, None, dtype=object)
+    if len(rows):
+        each = _distinct(codes)
+        rank, _ = pd.factorize(np.asarray([str(v) for v in ids[each]], dtype=object), sort=True)
+        order = np.lexsort((rank[np.searchsorted(each, codes)], rows))
+        rows, codes = rows[order], codes[order]
+        first = np.r_[True, rows[1:] != rows[:-1]]
+        out[rows[first]] = ids[codes[first]]
     return out
 
 
@@ -260,17 +312,18 @@ def communities_served(g, bodies) -> dict:
     return {b: reach(parents, covered.get(b, ())) & comms for b in set(bodies)}
 
 
-def places(g, rows: np.ndarray, above: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per row ``0 … size-1`` of ``(rows, above)`` pairs (an entity and the territories it is or lies in, as
-    :func:`ancestors` gives them): the smallest community id above it and that community's street, else no
-    community and the smallest street id above it; None where there is none."""
+def places(g, rows: np.ndarray, codes: np.ndarray, ids: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row ``0 … size-1`` of ``(rows, ids[codes])`` pairs (an entity and the territories it is or lies in,
+    as :func:`ancestor_codes` gives them): the smallest community id above it and that community's street,
+    else no community and the smallest street id above it; None where there is none."""
     comms = g.backend.nodes("Community")
-    is_comm = pd.Series(above, dtype=object).isin(set(comms["id"])).to_numpy(dtype=bool)
-    is_street = pd.Series(above, dtype=object).isin(set(g.backend.nodes("Street")["id"])).to_numpy(dtype=bool)
-    comm = smallest(rows[is_comm], above[is_comm], size)
+    is_comm = marks(ids, comms["id"])[codes]
+    is_street = marks(ids, g.backend.nodes("Street")["id"])[codes]
+    ids = ids.to_numpy(dtype=object)
+    comm = _smallest_codes(rows[is_comm], codes[is_comm], ids, size)
     street = pd.Series(comm, dtype=object).map(dict(zip(comms["id"], comms["street_id"]))).to_numpy(dtype=object, copy=True)
     no_comm = pd.isna(comm)
-    street[no_comm] = smallest(rows[is_street], above[is_street], size)[no_comm]
+    street[no_comm] = _smallest_codes(rows[is_street], codes[is_street], ids, size)[no_comm]
     street[pd.isna(street)] = None
     return comm, street
 
@@ -281,10 +334,13 @@ def community_of(g, bodies) -> tuple[list, list]:
     bodies = pd.Series(np.asarray(bodies, dtype=object), dtype=object)
     covers = g.backend.edges("COVERS")
     covers = covers[covers["source"].isin(set(bodies)).to_numpy(dtype=bool)]
-    row, above = ancestors(g, covers["target"].to_numpy(dtype=object))
+    row, code, ids = ancestor_codes(g, covers["target"].to_numpy(dtype=object))
     # (body, territory above one it covers) → per body of ``bodies``
     pos = pd.Index(pd.unique(bodies.to_numpy(dtype=object)))
-    owner = pos.get_indexer(covers["source"].to_numpy(dtype=object)[row])
-    comm, street = places(g, owner, above, len(pos))
+    owner = pos.get_indexer(covers["source"].to_numpy(dtype=object))[row]
+    comm, street = places(g, owner, code, ids, len(pos))
     at = pos.get_indexer(bodies.to_numpy(dtype=object))
-    return ([None if pd.isna(c) else c for c in comm[at]], [None if pd.isna(s_) else s_ for s_ in street[at]])
+    comm, street = comm[at], street[at]
+    comm[pd.isna(comm)] = None
+    street[pd.isna(street)] = None
+    return comm.tolist(), street.tolist()

@@ -507,7 +507,7 @@ def statutory_sizes(g, *, within=None, as_of) -> pd.DataFrame:
     posts = g.backend.edges("HOLDS_POST")
     current = posts[rules.current_mask(posts["start"], posts["end"], as_of)
                     & posts["role"].isin(list(rules.COMMITTEE_ROLES)).to_numpy(dtype=bool)]
-    size = current.drop_duplicates(["source", "target"]).groupby("target").size()
+    size = current.drop_duplicates(["source", "target"]).groupby("target", sort=False).size()  # a look-up: no key sort
     units = g.backend.nodes("Unit")
     party = g.backend.nodes("PartyOrg")
     bodies = []
@@ -592,16 +592,16 @@ def outside_grids(g, *, within=None) -> pd.DataFrame:
     ``community_id`` is the smallest community id above it, ``street_id`` that
     community's street (or the smallest street above it).
     """
-    from ._frames import ancestors, descendants, places
+    from ._frames import ancestor_codes, descendants, marks, places
 
     rule = "grid_coverage"
     every = g.backend.nodes("Area")
     ids = every["id"].to_numpy(dtype=object)
-    row, above = ancestors(g, ids)  # every area with each territory it is or lies in
+    row, code, above = ancestor_codes(g, ids)  # every area with each territory it is or lies in (above[code])
     in_grid = np.zeros(len(ids), dtype=bool)
-    in_grid[row[pd.Series(above).isin(set(g.backend.nodes("Grid")["id"])).to_numpy(dtype=bool)]] = True
+    in_grid[row[marks(above, g.backend.nodes("Grid")["id"])[code]]] = True
     # the smallest community above (with its street), else the smallest street above
-    comm, street = places(g, row, above, len(ids))
+    comm, street = places(g, row, code, above, len(ids))
     no_comm = pd.isna(comm)
     # communities whose ledger records grid membership: some area of theirs lies in a grid
     recorded = set(comm[in_grid & ~no_comm])
@@ -622,6 +622,10 @@ def _apply_profiles(g, out: pd.DataFrame, norms: "Norms") -> pd.DataFrame:
     if not skipped or out.empty:
         return out
     comms = g.backend.nodes("Community")
-    kind = out["community_id"].map(dict(zip(comms["id"], comms["kind"])))
-    keep = [(k, r) not in skipped for k, r in zip(kind, out["rule"])]
+    kind = out["community_id"].map(dict(zip(comms["id"], comms["kind"]))).astype(object)
+    kind = kind.where(kind.notna(), None).to_numpy(dtype=object)  # missing kinds compare unequal, never raise
+    rule = out["rule"].to_numpy(dtype=object)
+    keep = np.ones(len(out), dtype=bool)
+    for k, r in skipped:  # a few (kind, rule) pairs: one vectorised test each, not a tuple per row
+        keep &= ~((kind == k) & (rule == r))
     return out[keep]
