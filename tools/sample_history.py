@@ -464,6 +464,13 @@ def xiaonan_scenario(folder: Path, scen_dir: Path) -> Path:
               "established": "2020"}
         if g.get("compound_area"):
             op["compound_area"] = g["compound_area"]
+        # a grid overlaying a large compound (which hangs in the community) carries a share of it: taken from
+        # the grid that held it before the re-cut
+        share = int(g["households"] or 0) - sum(int(a["households"] or 0) for a in areas if a["parent_id"] == g["id"])
+        if share > 0:
+            if P["absorb"][g["id"]] not in {x["id"] for x in grids}:
+                raise SystemExit(f"{g['id']}: {share} households of an overlaid compound and no older grid to take them from")
+            op.update(share=share, share_of=P["absorb"][g["id"]])
         ops.append(op)
     new_g = set(P["new_g"])
     posts = [p for p in T["posts"][1] if p["body_id"] in new_g and not p["end"]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from ...errors import ScenarioError
 from .._edit import Edit, ids_list
 from ._registry import Outcome, operation
@@ -91,11 +93,14 @@ def carve_community(
 
 
 @operation
-def add_grid(edit: Edit, id: str, name: str, community: str, areas=(), **attrs) -> Outcome:
+def add_grid(edit: Edit, id: str, name: str, community: str, areas=(), share: int = 0, share_of: str | None = None,
+             **attrs) -> Outcome:
     """Add a grid to a community (增设网格, 孝南); ``areas`` move into it with their households.
 
     Each area leaves the grid (or community) holding it now, as :func:`move_areas`;
-    the new grid's households are the sum of its areas'.
+    the new grid's households are the sum of its areas', plus ``share`` households taken
+    off grid ``share_of`` (a large compound hanging directly in the community and
+    overlaid by several grids, each with its share: the new grid takes part of it).
 
     Parameters
     ----------
@@ -105,15 +110,31 @@ def add_grid(edit: Edit, id: str, name: str, community: str, areas=(), **attrs) 
         The community it belongs to.
     areas : list of str
         Areas (compounds, buildings, boundary zones) inside ``community`` it takes.
+    share : int
+        Households of an overlaid compound the new grid takes over from ``share_of``.
+    share_of : str, optional
+        A grid of ``community`` giving up ``share`` households (it keeps at least 0).
     **attrs
         Further columns of the new grid (``established``, ``compound_area`` …).
 
     Raises
     ------
     ScenarioError
-        An unknown or taken id, ``community`` not a community, an area not inside it.
+        An unknown or taken id, ``community`` not a community, an area not inside it,
+        a ``share`` without ``share_of``, negative, or more than ``share_of`` holds.
     """
     edit.require(community, "Community", "community")
+    share = int(share or 0)
+    if share < 0 or (share and share_of is None):
+        raise ScenarioError(f"share: {share} households need a grid to take them from (share_of) and must be >= 0")
+    if share_of is not None:
+        edit.require(share_of, "Grid", "share_of")
+        if community not in edit.containing(share_of, "Community"):
+            raise ScenarioError(f"share_of: grid {share_of!r} is not in community {community!r}")
+        held = edit.node_row("Grid", share_of)["households"]
+        held = 0 if pd.isna(held) else int(held)
+        if share > held:
+            raise ScenarioError(f"share: {share} households, but grid {share_of!r} holds {held}")
     if edit.exists(id):
         raise ScenarioError(f"id already in the graph: {id!r}")
     items = ids_list(areas, "areas") if areas else []
@@ -125,4 +146,8 @@ def add_grid(edit: Edit, id: str, name: str, community: str, areas=(), **attrs) 
             raise ScenarioError(f"areas: {outside[:5]} not inside community {community!r}")
     edit.add_nodes("Grid", [{**attrs, "id": id, "name": name, "community_id": community, "households": 0}])
     moved = _move(edit, items, id) if items else []
-    return Outcome({"grid": id, "community": community, "moved": len(moved)})
+    if share:
+        hh = edit.nodes("Grid").set_index("id")["households"]
+        edit.set_attrs("Grid", [share_of, id], households=pd.Series({share_of: int(hh[share_of]) - share,
+                                                                     id: int(hh[id]) + share}))
+    return Outcome({"grid": id, "community": community, "moved": len(moved), "share": share})
