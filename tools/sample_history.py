@@ -500,3 +500,51 @@ def xiaonan_scenario(folder: Path, scen_dir: Path) -> Path:
     path = scen_dir / "recut_2020.json"
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return path
+
+
+XIAONAN_BEFORE_README = """# Sample `xiaonan/before` — 孝南区 before the 2020 re-cut (replayed on {date})
+
+Source document: seed `002_1b6691227e877548.txt — 孝南区党建引领街道社区治理` (the project's shared seeds folder,
+`shared/seeds/`): "调整优化43个社区、251个网格管辖区域,增设2个社区、91个网格,厘清8个社区交界区域管辖主体,彻底消除治理真空带".
+
+Derived from `../` by `tools/sample_history.py` (`before_recut`, run by `tools/build_samples.py`); do not edit by hand.
+Used by the re-cut scenario `../scenarios/recut_2020.json` (`orggraph scenario run
+data/samples/xiaonan/scenarios/recut_2020.json --sample xiaonan/before`); `orggraph audit --sample xiaonan/before` audits it.
+
+| figure | before (this folder) | after the replay | sample `xiaonan` |
+|---|---|---|---|
+| communities | {n_c} | 43 | 43 |
+| grids | {n_g} | 251 | 251 |
+| boundary zones without a governing community (治理真空带) | {n_z} unassigned, 0 contested | 0 | 1 unassigned, 1 contested (deviation) |
+
+What differs from `../`:
+
+- The 2 communities with `established` = 2020 ({new_c}) do not exist: their territory, the bodies located in them
+  (党委, 居委会, 监委会, social organisations, resident units), the reports to them and the cadres liaising with them belong
+  to the neighbouring community they are carved out of ({hosts}). The replay's `carve_community` gives them back (`claims`).
+  So here each of those two communities holds two 党委 and two 居委会 (its own and those of the community to be set up),
+  which the audit of this folder counts as that community's bodies.
+- The 91 grids with `established` = 2020 do not exist: their areas sit in the previous (else next) older grid of the same
+  community, or directly in the community when it has no older grid; a grid overlaying a large compound hands its share of
+  households to that grid. Their open 网格长/网格员 posts are not here (the replay hires them: `../scenarios/grid_posts_2020.csv`);
+  their ended posts and the adjacency rows of the new grids and communities are not restored by the replay.
+- The 8 zones with `assigned` = 2020 are unassigned: empty `parent_id` and a `contains` row from the street; the households
+  (and, pro rata, population) of their community and grid are without them. `assign_area` adds the households back but no
+  population (an unassigned area has no community to take a ratio from), so the replay's end state has slightly less
+  population in those 8 communities than `../`.
+- The sample's two deliberate deviation zones (`../DEVIATIONS.json`: xn-a2367 unassigned, xn-a2368 contested between
+  xn-c32 and the new xn-c33) are left out: before the re-cut the vacuum is the 8 zones the document names, and the replay
+  ends as the document says, with none. xn-c32 is 66 households smaller for it, here and after the replay.
+- Everything else (people, memberships, other posts and their dates, units, reports) is the sample's, so every other
+  figure of `../README.md` holds after the replay on 2022-01-01 (`tests/unit/scenarios/test_scenario_xiaonan.py`).
+"""
+
+
+def xiaonan_before_readme(out: Path, plan: dict) -> Path:
+    """Write ``out/README.md`` for :func:`before_recut`'s folder."""
+    n = {t: len(_read(out / f"{t}.csv")[1]) for t in ("communities", "grids")}
+    text = XIAONAN_BEFORE_README.format(date=XIAONAN_RECUT, n_c=n["communities"], n_g=n["grids"], n_z=len(plan["zones"]),
+                                        new_c=", ".join(plan["new_c"]),
+                                        hosts=", ".join(f"{c} from {h}" for c, h in plan["host"].items()))
+    (out / "README.md").write_text(text, encoding="utf-8")
+    return out / "README.md"
