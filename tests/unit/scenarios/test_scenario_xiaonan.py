@@ -92,6 +92,10 @@ def test_structure_of_the_end_state(end):
     assert contains.empty
     # territory conserved: the sample's areas (less its two deviation zones), households of every community
     assert set(areas["id"]) == set(s_areas.index) - {"xn-a2367", "xn-a2368"}
+    # every area lies where the sample has it, but the 5 zones the sample leaves directly in a community (now in a grid)
+    moved = areas.set_index("id")["parent_id"].loc[lambda p: p != s_areas.loc[p.index, "parent_id"]]
+    assert set(moved.index) <= set(zones.index) and len(moved) == 5
+    assert (moved.map(grid_comm) == s_areas.loc[moved.index, "parent_id"]).all()
     hh = comms.set_index("id")["households"].astype(int)
     s_hh = sample["communities"].set_index("id")["households"].astype(int)
     diff = (s_hh - hh.reindex(s_hh.index)).loc[lambda d: d != 0]
