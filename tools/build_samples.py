@@ -3013,6 +3013,7 @@ INFO: dict[str, dict] = {
         "interp": [
             "\"调整优化43个社区、251个网格…增设2个社区、91个网格\": 43 and 251 are read as totals after the re-cut, including the new ones. New communities and grids carry extra column `established` = 2020.",
             "\"厘清8个社区交界区域管辖主体\": 8 boundary zones (`boundary_zone`), each assigned in 2020 (extra column `assigned` = 2020) to one of the two communities it lies between (parent_id = that community or one of its grids; 8 different communities). The article says the governance vacuum was eliminated, but the sample keeps one unassigned and one contested zone elsewhere (synthetic) so the audit finds something.",
+            "The replay (#18): `before/` is the ledger before the 2020 re-cut (41 communities, 160 grids, the 8 zones without a governing community; derived by `tools/sample_history.py`: `before_recut`), and `scenarios/recut_2020.json` (`carve_community` × 2, `add_grid` × 91, `hire` of the new grids' 网格长/网格员, `assign_area` × 8, each zone into a grid) brings it to the document's end state: 43 communities, 251 grids, the 8 zones governed by 8 communities and no 治理真空带. The two deviation zones (xn-a2367, xn-a2368) are not in `before/` and so not in the replay's end state: the replay follows the document, this sample keeps its labelled deviation (`tests/unit/scenarios/test_scenario_xiaonan.py`).",
             "49 大党委 = the 43 community 党委 plus 6 小区大党委 of big compounds (1,200–1,700 households; level committee, territory_id = the compound, parent_id = the community 党委). All 49 and the 4 street 党工委 (大工委) carry extra column `big` = true.",
             "20 区直单位党政班子成员: each holds a deputy_director post on a district-level resident unit (extra column `admin_level` = district) and a part_time_member post on a street working committee (6/5/5/4). One more member left in February 2021 (ended posts).",
             "263 兼职委员 on the 大党委: 263 different people, each the secretary of a resident unit's party org. There are 300 resident units: 100 区直 (`admin_level` district) and 200 市直 (`admin_level` city). The members are spread over 43 of the 49 大党委; 5 community committees and 1 小区大党委 have none.",
@@ -3299,6 +3300,11 @@ def build_all() -> None:
     from sample_history import before_community_formation
 
     before_community_formation(OUT / "jiaohe", OUT / "jiaohe" / "before", JH_BEFORE_AS_OF)
+    # xiaonan/before (#18): the ledger before the 2020 re-cut, and the replay to the document's end state
+    from sample_history import before_recut, xiaonan_before_readme, xiaonan_scenario
+
+    xiaonan_before_readme(OUT / "xiaonan" / "before", before_recut(OUT / "xiaonan", OUT / "xiaonan" / "before"))
+    xiaonan_scenario(OUT / "xiaonan", OUT / "xiaonan" / "scenarios")
 
 
 def check_all(write: bool) -> dict:

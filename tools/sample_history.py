@@ -311,3 +311,240 @@ def jiaohe_scenario(path: Path | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return path
+
+
+# ---------------------------------------------------------------------------------------------
+# xiaonan/before: the ledger before the 2020 re-cut (seed 002), derived from the xiaonan sample
+# ---------------------------------------------------------------------------------------------
+#: the re-cut's date in the replay (the sample only says 2020: extra columns ``established`` / ``assigned``)
+XIAONAN_RECUT = "2020-12-31"
+_XN_TABLES = (*NODE_TABLES, "posts", "contains", "covers", "reports", "liaisons", "adjacency", "memberships")
+
+
+def _xn_plan(T: dict) -> dict:
+    """What the re-cut changed in the xiaonan sample: new communities (and the community each was carved
+    out of: the one before it in its street, its neighbour), new grids (and the grid of the same community
+    that held their areas before, if any), the 8 zones assigned in 2020 and the deviation zones."""
+    comms = T["communities"][1]
+    new_c = [c["id"] for c in comms if c.get("established") == "2020"]
+    host = {}
+    for c in new_c:
+        same = [x["id"] for x in comms if x["street_id"] == next(y["street_id"] for y in comms if y["id"] == c)]
+        host[c] = same[same.index(c) - 1]
+    grids = T["grids"][1]
+    new_g = [g["id"] for g in grids if g.get("established") == "2020"]
+    absorb: dict[str, str] = {}
+    for g in grids:
+        if g["id"] not in new_g:
+            continue
+        same = [x["id"] for x in grids if x["community_id"] == g["community_id"]]
+        old = [x for x in same if x not in new_g]
+        i = same.index(g["id"])
+        before = [x for x in same[:i] if x in old]
+        after = [x for x in same[i + 1:] if x in old]
+        # the previous old grid of the community, else the next; none: the areas sit in the community
+        absorb[g["id"]] = before[-1] if before else after[0] if after else (host.get(g["community_id"]) or g["community_id"])
+    areas = T["areas"][1]
+    zones = [a["id"] for a in areas if a["kind"] == "boundary_zone" and a.get("assigned") == "2020"]
+    deviation = [a["id"] for a in areas if a["kind"] == "boundary_zone" and a.get("assigned") != "2020"]
+    return {"new_c": new_c, "host": host, "new_g": new_g, "absorb": absorb, "zones": zones, "deviation": deviation}
+
+
+def before_recut(folder: Path, out: Path) -> dict:
+    """Write ``out``: the ``folder`` ledger (孝南) as it stood before the 2020 re-cut (seed 002:
+    调整优化43个社区、251个网格管辖区域, 增设2个社区、91个网格, 厘清8个社区交界区域管辖主体).
+
+    * the 2 communities with ``established`` = 2020 do not exist: their territory, bodies (located in them),
+      reports and liaisons belong to the community they were carved out of (the one before it in its street);
+    * the 91 grids with ``established`` = 2020 do not exist: their areas sit in the previous (else next) older
+      grid of the community, or directly in the community when it has none; their posts (网格长/网格员) go;
+    * the 8 zones with ``assigned`` = 2020 are unassigned (治理真空带: empty ``parent_id``, a ``contains`` row
+      from the street);
+    * the sample's 2 deviation zones (kept unassigned / contested on purpose, ``DEVIATIONS.json``) are left out:
+      before the re-cut the vacuum is the 8 zones the document names;
+    * households and population are moved accordingly; adjacency rows naming a removed node go. People,
+      memberships and all other posts are kept as they are (the ledger is the same book, read before the re-cut).
+    Returns the plan (see :func:`_xn_plan`).
+    """
+    T = {t: _read(folder / f"{t}.csv") for t in _XN_TABLES}
+    P = _xn_plan(T)
+    res = {t: (h, [dict(r) for r in rows]) for t, (h, rows) in T.items()}
+    new_c, host, new_g, absorb = set(P["new_c"]), P["host"], set(P["new_g"]), P["absorb"]
+    dev = set(P["deviation"])
+    area_by = {a["id"]: a for a in res["areas"][1]}
+    comm_by = {c["id"]: c for c in res["communities"][1]}
+    grid_by = {g["id"]: g for g in res["grids"][1]}
+    num = lambda v: int(v) if v not in ("", None) else 0  # noqa: E731
+
+    # the deviation zones: gone, with their households off the community holding them
+    for z in P["deviation"]:
+        par = area_by[z]["parent_id"]
+        if par in comm_by:
+            c = comm_by[par]
+            hh, pop = num(c["households"]), num(c["population"])
+            zh = num(area_by[z]["households"])
+            c["population"] = str(pop - round(zh * pop / hh)) if hh else c["population"]
+            c["households"] = str(hh - zh)
+    res["areas"] = (T["areas"][0], [a for a in res["areas"][1] if a["id"] not in dev])
+    # the 8 zones: unassigned, contained by their street
+    street_of_comm = {c["id"]: c["street_id"] for c in res["communities"][1]}
+    contains = [r for r in res["contains"][1] if r["child_id"] not in dev]
+    for z in P["zones"]:
+        a = area_by[z]
+        par = a["parent_id"]
+        comm = grid_by[par]["community_id"] if par in grid_by else par
+        zh = num(a["households"])
+        if par in grid_by:
+            grid_by[par]["households"] = str(num(grid_by[par]["households"]) - zh)
+        c = comm_by[comm]
+        hh, pop = num(c["households"]), num(c["population"])
+        c["population"] = str(pop - round(zh * pop / hh))
+        c["households"] = str(hh - zh)
+        a["parent_id"], a["assigned"] = "", ""
+        contains.append({"parent_id": street_of_comm[comm], "child_id": z})
+    res["contains"] = (T["contains"][0], contains)
+    # the new grids: their areas to the absorbing grid (or community); the grid's households with them
+    for a in res["areas"][1]:
+        if a["parent_id"] in new_g:
+            a["parent_id"] = absorb[a["parent_id"]]
+        if a["parent_id"] in new_c:
+            a["parent_id"] = host[a["parent_id"]]
+    for g, to in absorb.items():
+        if to in grid_by:
+            grid_by[to]["households"] = str(num(grid_by[to]["households"]) + num(grid_by[g]["households"]))
+    res["grids"] = (T["grids"][0], [g for g in res["grids"][1] if g["id"] not in new_g])
+    # the new communities: into the host
+    for c, h in host.items():
+        for k in ("households", "population"):
+            comm_by[h][k] = str(num(comm_by[h][k]) + num(comm_by[c][k]))
+    res["communities"] = (T["communities"][0], [c for c in res["communities"][1] if c["id"] not in new_c])
+    for t, col in (("party_orgs", "territory_id"), ("units", "territory_id"), ("covers", "territory_id"),
+                   ("reports", "community_id"), ("liaisons", "territory_id")):
+        for r in res[t][1]:
+            if r[col] in new_c:
+                r[col] = host[r[col]]
+    res["posts"] = (T["posts"][0], [p for p in res["posts"][1] if p["body_id"] not in new_g])
+    gone = new_c | new_g | dev
+    res["adjacency"] = (T["adjacency"][0], [r for r in res["adjacency"][1] if r["a_id"] not in gone
+                                            and r["b_id"] not in gone])
+    out.mkdir(parents=True, exist_ok=True)
+    for t, (header, rows) in res.items():
+        _write(out / f"{t}.csv", header, rows)
+    return P
+
+
+def xiaonan_scenario(folder: Path, scen_dir: Path) -> Path:
+    """Write ``scen_dir/recut_2020.json`` and ``scen_dir/grid_posts_2020.csv``: the re-cut replayed on
+    ``xiaonan/before`` (see :func:`before_recut`), derived from the sample ``folder``:
+    ``carve_community`` for the 2 new communities (their territories, and as claims the bodies located in them,
+    the reporters to them and the cadres liaising with them), ``add_grid`` for the 91 new grids (their areas),
+    ``hire`` of the new grids' open posts, ``assign_area`` of the 8 zones, each to the grid that holds it in the
+    sample or else the last grid of the community that governs it (so each zone is in a community and a grid)."""
+    import json
+
+    T = {t: _read(folder / f"{t}.csv") for t in _XN_TABLES}
+    P = _xn_plan(T)
+    grids, areas = T["grids"][1], T["areas"][1]
+    zones = set(P["zones"])
+    ops = []
+    for c in P["new_c"]:
+        row = next(x for x in T["communities"][1] if x["id"] == c)
+        mine = {g["id"] for g in grids if g["community_id"] == c}
+        terr = [a["id"] for a in areas if a["parent_id"] in mine | {c} and a["id"] not in zones]
+        claims = [r["id"] for t in ("party_orgs", "units") for r in T[t][1] if r["territory_id"] == c]
+        claims += sorted({r["reporter_id"] for r in T["reports"][1] if r["community_id"] == c})
+        claims += sorted({r["cadre_id"] for r in T["liaisons"][1] if r["territory_id"] == c})
+        ops.append({"op": "carve_community", "source": P["host"][c], "id": c, "name": row["name"],
+                    "territories": terr, "claims": claims, "established": "2020"})
+    for g in grids:
+        if g["id"] not in P["new_g"]:
+            continue
+        op = {"op": "add_grid", "id": g["id"], "name": g["name"], "community": g["community_id"],
+              "areas": [a["id"] for a in areas if a["parent_id"] == g["id"] and a["id"] not in zones],
+              "established": "2020"}
+        if g.get("compound_area"):
+            op["compound_area"] = g["compound_area"]
+        # a grid overlaying a large compound (which hangs in the community) carries a share of it: taken from
+        # the grid that held it before the re-cut
+        share = int(g["households"] or 0) - sum(int(a["households"] or 0) for a in areas if a["parent_id"] == g["id"])
+        if share > 0:
+            if P["absorb"][g["id"]] not in {x["id"] for x in grids}:
+                raise SystemExit(f"{g['id']}: {share} households of an overlaid compound and no older grid to take them from")
+            op.update(share=share, share_of=P["absorb"][g["id"]])
+        ops.append(op)
+    new_g = set(P["new_g"])
+    posts = [p for p in T["posts"][1] if p["body_id"] in new_g and not p["end"]]
+    scen_dir.mkdir(parents=True, exist_ok=True)
+    _write(scen_dir / "grid_posts_2020.csv", ["cadre_id", "body_id", "role", "start"], posts)
+    ops.append({"op": "hire", "table": "grid_posts_2020.csv"})
+    last_grid = {}
+    for g in grids:
+        last_grid[g["community_id"]] = g["id"]
+    grid_ids = {g["id"] for g in grids}
+    for a in areas:
+        if a["id"] in zones:
+            ops.append({"op": "assign_area", "area": a["id"],
+                        "community": a["parent_id"] if a["parent_id"] in grid_ids else last_grid[a["parent_id"]]})
+    data = {
+        "orggraph_scenario": 1,
+        "name": "孝南: 增设2个社区、91个网格, 厘清8个社区交界区域管辖主体 (2020)",
+        "date": XIAONAN_RECUT,
+        "description": "Seed 002 (孝南区党建引领街道社区治理): 调整优化43个社区、251个网格管辖区域, 增设2个社区、91个网格, "
+                       "厘清8个社区交界区域管辖主体, 彻底消除治理真空带. Run on og.load_sample('xiaonan', 'before'); ids, "
+                       "territories and posts follow the xiaonan sample (derived by tools/sample_history.py: "
+                       "xiaonan_scenario). The end state has no 治理真空带, as the document says; the xiaonan sample itself "
+                       "keeps two vacuum zones on purpose (DEVIATIONS.json), which the before state leaves out.",
+        "baseline": "xiaonan/before",
+        "operations": ops,
+    }
+    path = scen_dir / "recut_2020.json"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+XIAONAN_BEFORE_README = """# Sample `xiaonan/before` — 孝南区 before the 2020 re-cut (replayed on {date})
+
+Source document: seed `002_1b6691227e877548.txt — 孝南区党建引领街道社区治理` (the project's shared seeds folder,
+`shared/seeds/`): "调整优化43个社区、251个网格管辖区域,增设2个社区、91个网格,厘清8个社区交界区域管辖主体,彻底消除治理真空带".
+
+Derived from `../` by `tools/sample_history.py` (`before_recut`, run by `tools/build_samples.py`); do not edit by hand.
+Used by the re-cut scenario `../scenarios/recut_2020.json` (`orggraph scenario run
+data/samples/xiaonan/scenarios/recut_2020.json --sample xiaonan/before`); `orggraph audit --sample xiaonan/before` audits it.
+
+| figure | before (this folder) | after the replay | sample `xiaonan` |
+|---|---|---|---|
+| communities | {n_c} | 43 | 43 |
+| grids | {n_g} | 251 | 251 |
+| boundary zones without a governing community (治理真空带) | {n_z} unassigned, 0 contested | 0 | 1 unassigned, 1 contested (deviation) |
+
+What differs from `../`:
+
+- The 2 communities with `established` = 2020 ({new_c}) do not exist: their territory, the bodies located in them
+  (党委, 居委会, 监委会, social organisations, resident units), the reports to them and the cadres liaising with them belong
+  to the neighbouring community they are carved out of ({hosts}). The replay's `carve_community` gives them back (`claims`).
+  So here each of those two communities holds two 党委 and two 居委会 (its own and those of the community to be set up),
+  which the audit of this folder counts as that community's bodies.
+- The 91 grids with `established` = 2020 do not exist: their areas sit in the previous (else next) older grid of the same
+  community, or directly in the community when it has no older grid; a grid overlaying a large compound hands its share of
+  households to that grid. Their open 网格长/网格员 posts are not here (the replay hires them: `../scenarios/grid_posts_2020.csv`);
+  their ended posts and the adjacency rows of the new grids and communities are not restored by the replay.
+- The 8 zones with `assigned` = 2020 are unassigned: empty `parent_id` and a `contains` row from the street; the households
+  (and, pro rata, population) of their community and grid are without them. `assign_area` adds the households back but no
+  population (an unassigned area has no community to take a ratio from), so the replay's end state has slightly less
+  population in those 8 communities than `../`.
+- The sample's two deliberate deviation zones (`../DEVIATIONS.json`: xn-a2367 unassigned, xn-a2368 contested between
+  xn-c32 and the new xn-c33) are left out: before the re-cut the vacuum is the 8 zones the document names, and the replay
+  ends as the document says, with none. xn-c32 is 66 households smaller for it, here and after the replay.
+- Everything else (people, memberships, other posts and their dates, units, reports) is the sample's, so every other
+  figure of `../README.md` holds after the replay on 2022-01-01 (`tests/unit/scenarios/test_scenario_xiaonan.py`).
+"""
+
+
+def xiaonan_before_readme(out: Path, plan: dict) -> Path:
+    """Write ``out/README.md`` for :func:`before_recut`'s folder."""
+    n = {t: len(_read(out / f"{t}.csv")[1]) for t in ("communities", "grids")}
+    text = XIAONAN_BEFORE_README.format(date=XIAONAN_RECUT, n_c=n["communities"], n_g=n["grids"], n_z=len(plan["zones"]),
+                                        new_c=", ".join(plan["new_c"]),
+                                        hosts=", ".join(f"{c} from {h}" for c, h in plan["host"].items()))
+    (out / "README.md").write_text(text, encoding="utf-8")
+    return out / "README.md"

@@ -18,12 +18,14 @@ operation                 module       what it does
 ``add_unit``              people       a new unit (居委会, 监委会 …)
 ``elect``                 people       换届: a body's 班子 replaced in one step
 ``form_community``        villages     社区化: a rural community over villages; 党总支, service team
+``carve_community``       recut        增设社区: a community carved out of another, which stays
+``add_grid``              recut        增设网格: a grid added inside a community
 ========================  ===========  ==========================================================
 """
 
 from __future__ import annotations
 
-from . import boundaries, merge, people, regrid, staffing, stations, villages  # noqa: F401  (registration)
+from . import boundaries, merge, people, recut, regrid, staffing, stations, villages  # noqa: F401  (registration)
 from ._registry import OPERATIONS, Operation, Outcome, bind, plain
 
 __all__ = ["OPERATIONS", "Operation", "Outcome", "bind", "plain"]
