@@ -768,8 +768,16 @@ def staff_rc(L: Ledger, rc: str, n: int, *, cur=("2019-01-01", "2021-06-30"), pr
 
 
 # =============================================================================================
-# shijiu — seed 000: 日照市东港区石臼街道, before the 2021-12 merger of 9 村改居 communities
+# shijiu — seed 000: 日照市东港区石臼街道, batches 1–2 of the 村改居 merger dated, the 9 of batch 3 (2021-12-05) to replay
 # =============================================================================================
+# 三个批次: batches 1 and 2 (dates synthetic; seed 000 gives none) abolished the 7 other 村改居 communities, each merged
+# into the city community it borders; batch 3 is the meeting of 2021-12-05 (scenarios/cun_gai_ju_merger.toml)
+SJ_BATCH1, SJ_BATCH2, SJ_BATCH3 = "2021-07-20", "2021-09-26", "2021-12-05"
+SJ_EARLIER_MERGES = [("sj-c17", "sj-c03", SJ_BATCH1), ("sj-c18", "sj-c04", SJ_BATCH1), ("sj-c19", "sj-c05", SJ_BATCH1),
+                     ("sj-c20", "sj-c06", SJ_BATCH1), ("sj-c21", "sj-c07", SJ_BATCH2), ("sj-c22", "sj-c01", SJ_BATCH2),
+                     ("sj-c23", "sj-c02", SJ_BATCH2)]
+
+
 def build_shijiu() -> Ledger:
     L = Ledger("sj", 20211205)
     rng = L.rng
@@ -778,11 +786,12 @@ def build_shijiu() -> Ledger:
     S = L.add("streets", id="sj-s1", name="石臼街道", district_id="sj-d1", households="", population="")
     WC = L.porg("sj-po-s1", "石臼街道党工委", "working_committee", territory=S)
 
-    urban = ["中盛", "华林", "碧海", "幸福", "海港", "望海", "新港"]
-    conv = ["振兴", "隆华", "东湖", "海滨", "渔港", "南岭", "北山", "沿河", "大庄",
+    urban = ["东升", "秀湖", "碧海", "幸福", "海港", "望海", "新港"]
+    conv = ["振兴", "隆华", "东湖", "海滨", "渔港", "南岭", "北山", "中盛", "华林",
             "海丰", "兴港", "前进", "富民", "崮山", "卧龙", "海曲"]
-    merge = {"振兴": "中盛", "隆华": "华林", "东湖": "中盛", "海滨": "碧海", "渔港": "碧海", "南岭": "幸福",
-             "北山": "幸福", "沿河": "中盛", "大庄": "华林"}
+    # the third batch (2021-12-05, the meeting of seed 000): 9 communities, two of them 原中盛社区 and 原华林社区
+    merge = {"振兴": "东升", "隆华": "秀湖", "东湖": "东升", "海滨": "碧海", "渔港": "碧海", "南岭": "幸福",
+             "北山": "幸福", "中盛": "东升", "华林": "秀湖"}
     cid = {}
     for i, n in enumerate(urban + conv):
         cid[n] = f"sj-c{i + 1:02d}"
@@ -814,13 +823,13 @@ def build_shijiu() -> Ledger:
     # --- boundary zones ---
     boundary_zone(L, cid["幸福"], cid["南岭"], "governed", S, 46, parent=lay["幸福"]["grids"][-1])
     boundary_zone(L, cid["碧海"], cid["海丰"], "unassigned", S, 38)
-    boundary_zone(L, cid["华林"], cid["隆华"], "contested", S, 62)
+    boundary_zone(L, cid["秀湖"], cid["隆华"], "contested", S, 62)
 
     # --- resident units (驻区单位) ---
     specs = [("日照港集团第一港务公司", cid["海港"], {}), ("石臼派出所", S, {}), ("东港区第二实验小学", cid["幸福"], {}),
-             ("日照市海洋渔业研究所", cid["碧海"], {}), ("国网日照供电公司石臼供电所", cid["中盛"], {}),
-             ("石臼街道社区卫生服务中心", cid["华林"], {}), ("日照银行石臼支行", cid["望海"], {}),
-             ("日照海事局石臼海事处", cid["新港"], {}), ("中国邮政石臼营业所", cid["中盛"], {}),
+             ("日照市海洋渔业研究所", cid["碧海"], {}), ("国网日照供电公司石臼供电所", cid["东升"], {}),
+             ("石臼街道社区卫生服务中心", cid["秀湖"], {}), ("日照银行石臼支行", cid["望海"], {}),
+             ("日照海事局石臼海事处", cid["新港"], {}), ("中国邮政石臼营业所", cid["东升"], {}),
              ("东港区石臼中学", cid["振兴"], {})]
     ru = resident_units(L, specs, start=("2016-01-01", "2020-12-31"))
     # 大工委: three part-time members from resident units
@@ -832,7 +841,7 @@ def build_shijiu() -> Ledger:
     yjt_u = [False, False, True, False, False, False, False]
     rates_c = [0.75, 0.60, 0.55, 0.70, 0.45, 0.80, 0.65, 0.50, 0.60, 0.40, 0.70, 0.55, 0.35, 0.62, 0.78, 0.50]
     yjt_c = [True, True, False, True, True, True, False, True, True, False, True, False, True, True, False, True]
-    pt_plan = {"中盛": [0, 4], "华林": [5, 8, 2], "碧海": [3, 6], "海港": [0, 7], "振兴": [9]}
+    pt_plan = {"东升": [0, 4], "秀湖": [5, 8, 2], "碧海": [3, 6], "海港": [0, 7], "振兴": [9]}
     porg_of_comm = {}
     all_managed = []
     for j, n in enumerate(urban + conv):
@@ -849,7 +858,7 @@ def build_shijiu() -> Ledger:
                             yjt=(yjt_c if is_conv else yjt_u)[k], cur=CUR, prev=PREV)
         staff = staff_rc(L, rc, rng.randint(3, 5) if is_conv else rng.randint(6, 10), ended=rng.randint(0, 2))
         leaders = [tc["secretary"]] + tc["party"][1:3]
-        gap = 1 if n in ("华林", "望海", "渔港", "富民", "崮山") else 0
+        gap = 1 if n in ("秀湖", "望海", "渔港", "富民", "崮山") else 0
         grid_posts(L, lay[n]["grids"], leaders, staff, gap=gap)
         for idx in pt_plan.get(n, []):
             L.post(ru[idx]["secretary"], po, "part_time_member", rdate(rng, "2019-06-01", "2021-06-30"), part_time=True)
@@ -895,7 +904,7 @@ def build_shijiu() -> Ledger:
     # --- 双报到 ---
     for k, r in enumerate(ru[:7]):
         terr = L.row(r["unit"])["territory_id"]
-        target = terr if L.kind(terr) == "communities" else cid["中盛"]
+        target = terr if L.kind(terr) == "communities" else cid["东升"]
         L.report(r["porg"] if k % 3 else r["unit"], target, rdate(rng, "2019-03-01", "2021-06-30"))
     for n in urban[:5]:
         for _ in range(rng.randint(5, 10)):
@@ -904,7 +913,7 @@ def build_shijiu() -> Ledger:
     leaders = [L.person(party=True, born=(1966, 1976)) for _ in range(3)]
     L.liaison(leaders[0], S, "2021-01-10")
     L.liaison(leaders[1], cid["振兴"], "2021-02-20")
-    L.liaison(leaders[1], cid["中盛"], "2021-02-20")
+    L.liaison(leaders[1], cid["东升"], "2021-02-20")
     L.liaison(leaders[2], cid["隆华"], "2021-02-20")
     L.finalize_households()
     return L
@@ -922,6 +931,8 @@ class Q:
     def __init__(self, folder: Path, day: str | None = None):
         self.folder = folder
         self.df = {t: pd.read_csv(folder / f"{t}.csv", dtype=str, keep_default_na=False) for t in SCHEMA}
+        if (folder / "subordination.csv").exists():   # dated extra SUBORDINATE_TO rows (石臼's earlier merges)
+            self.df["subordination"] = pd.read_csv(folder / "subordination.csv", dtype=str, keep_default_na=False)
         if day is not None:
             self.df = snapshot(self.df, day)
         self.t = {t: df.to_dict("records") for t, df in self.df.items()}
@@ -1072,9 +1083,9 @@ def snapshot(df: dict[str, pd.DataFrame], day: str) -> dict[str, pd.DataFrame]:
         dated = dated.reindex(f.index, fill_value=False)
         # the first dated link of each child / body holding that day becomes its parent column; further claims stay rows
         child, parent = (b, a) if t == "contains" else (a, b)
-        table0 = ["areas"] if t == "contains" else ["party_orgs", "units"]
-        col0 = "parent_id" if t == "contains" else "territory_id"
-        has = {i for tt in table0 for i, v in zip(out[tt]["id"], out[tt][col0]) if v}
+        table0 = [("areas", "parent_id"), ("grids", "community_id")] if t == "contains" else \
+            [("party_orgs", "territory_id"), ("units", "territory_id")]
+        has = {i for tt, col0 in table0 for i, v in zip(out[tt]["id"], out[tt][col0]) if v}
         first = pd.Series(False, index=f.index)
         for ix in f.index[dated.to_numpy(dtype=bool)]:
             if f.at[ix, child] not in has:
@@ -1082,8 +1093,7 @@ def snapshot(df: dict[str, pd.DataFrame], day: str) -> dict[str, pd.DataFrame]:
                 first[ix] = True
         out[t] = f[~first][[a, b]].reset_index(drop=True)
         links = dict(zip(f.loc[first, child], f.loc[first, parent]))
-        table, col = ("areas", "parent_id") if t == "contains" else (None, "territory_id")
-        for tt in ([table] if table else ["party_orgs", "units"]):
+        for tt, col in table0:
             g = out[tt].copy()
             hit = g["id"].isin(list(links))
             g.loc[hit, col] = g.loc[hit, "id"].map(links)
@@ -1099,6 +1109,15 @@ def snapshot(df: dict[str, pd.DataFrame], day: str) -> dict[str, pd.DataFrame]:
         f = out[t].copy()
         f.loc[f[col].isin(gone), col] = ""
         out[t] = f
+    if "subordination" in df:   # a dated SUBORDINATE_TO row holding that day gives a body whose parent is gone its parent
+        f = df["subordination"]
+        f = f[_exists(f, day) & ~f["parent_id"].isin(gone)]
+        links = dict(zip(f["body_id"], f["parent_id"]))
+        for t in ("party_orgs", "units"):
+            g = out[t].copy()
+            hit = g["id"].isin(list(links)) & (g["parent_id"] == "")
+            g.loc[hit, "parent_id"] = g.loc[hit, "id"].map(links)
+            out[t] = g
     return out
 
 
@@ -1198,7 +1217,7 @@ def generic_figures(q: Q, as_of: str) -> dict[str, tuple]:
     out["compounds_with_complete_chain"] = (len({q.row[b["id"]]["parent_id"] for b in full}), (
         "count of distinct compounds (parent_id) of the buildings counted in buildings_with_complete_chain"))
     out["grids_outside_200_400_households"] = (
-        sum(1 for g in q.t["grids"] if not 200 <= int(g["households"]) <= 400),
+        sum(1 for g in q.t["grids"] if g["households"] and not 200 <= int(g["households"]) <= 400),
         "count of grids with households < 200 or > 400 (the ~300-household norm with a generous tolerance)")
     return out
 
@@ -1303,7 +1322,7 @@ def validate(folder: Path, as_of: str) -> Q:
         if a["kind"] == "compound" and a["id"] in hh_under and hh_under[a["id"]] != int(a["households"]):
             errs.append(f"compound {a['id']} households != sum of buildings")
     for g in q.t["grids"]:
-        if g.get("compound_area", ""):
+        if g.get("compound_area", "") or g.get("cooperative_id", ""):   # a cooperative's 二级网格 holds no areas
             continue
         if hh_under.get(g["id"], 0) != int(g["households"]):
             errs.append(f"grid {g['id']} households {g['households']} != areas {hh_under.get(g['id'], 0)}")
@@ -2472,11 +2491,11 @@ def is_comm_porg(q: Q, oid: str, levels=("committee", "general_branch")) -> bool
 
 
 def figs_shijiu():
-    URB = {"中盛社区", "华林社区", "碧海社区", "幸福社区"}
-
     def targets(q, d):
         t = {c["merge_into"] for c in q.t["communities"] if c["merge_into"]}
-        ok = all(q.row[x]["kind"] == "urban" for x in t) and {q.row[x]["name"] for x in t} == URB
+        names = {q.row[x]["name"] for x in t}
+        ok = all(q.row[x]["kind"] == "urban" for x in t) and {"碧海社区", "幸福社区"} <= names \
+            and not names & {"中盛社区", "华林社区"}
         return len(t) if ok else -1
 
     def coops(q, d):
@@ -2484,30 +2503,51 @@ def figs_shijiu():
         per = [sum(1 for u in cs if u["territory_id"] == c["id"]) for c in q.rows("communities", kind="converted")]
         return len(cs) if all(x == 1 for x in per) else -1
 
+    def coop_grids(q, d):   # the earlier batches' cooperatives as 二级网格 of a city community
+        g = [x for x in q.t["grids"] if x.get("cooperative_id")]
+        ok = all(q.row[x["community_id"]]["kind"] == "urban" and q.row[x["cooperative_id"]]["territory_id"] == x["id"]
+                 for x in g)
+        return len(g) if ok else -1
+
     def coop_orgs_merging(q, d):
         coop = {u["id"]: u["territory_id"] for u in q.rows("units", kind="cooperative")}
-        return sum(1 for o in q.t["party_orgs"] if o["unit_id"] in coop and q.row[coop[o["unit_id"]]]["merge_into"])
+        return sum(1 for o in q.t["party_orgs"] if o["unit_id"] in coop and coop[o["unit_id"]] in q.row
+                   and q.row[coop[o["unit_id"]]].get("merge_into"))
 
+    def converted(q, d):
+        return len(q.rows("communities", kind="converted"))
+
+    named = ("振兴社区", "隆华社区", "中盛社区", "华林社区")
     return [
-        F("converted_communities", 16, "seed 000: 原有的16个“村改居”社区", "count of communities with kind converted",
-          n_rows("communities", kind="converted")),
+        F("converted_communities", 16, "seed 000: 原有的16个“村改居”社区",
+          "count of communities with kind converted existing the day before batch 1", converted,
+          as_of=day_before(SJ_BATCH1)),
+        F("converted_communities_after_batch_1", 12, "seed 000: 实行“三个批次”挂图作战 (batch sizes 4, 3, 9 and dates "
+          "of batches 1 and 2 synthetic)", "count of communities with kind converted existing on the day of batch 1",
+          converted, kind="synthetic", as_of=SJ_BATCH1),
+        F("converted_communities_before_the_meeting", 9, "seed 000: 区政府新批复撤销的振兴、隆华等9个“村改居”社区 (the "
+          "third batch; the other 7 went in batches 1 and 2)", "count of communities with kind converted existing on "
+          "the sample date", converted),
         F("merging_communities", 9, "seed 000: 撤销振兴、隆华等9个“村改居”社区并入相应城市社区",
           "count of communities with a non-empty merge_into (extra column: id of the target community)",
           lambda q, d: sum(1 for c in q.t["communities"] if c["merge_into"])),
-        F("named_merging_communities", 2, "seed 000: 振兴、隆华等9个",
-          "count of communities named 振兴社区 or 隆华社区 that have kind converted and a non-empty merge_into",
-          lambda q, d: sum(1 for c in q.t["communities"] if c["name"] in ("振兴社区", "隆华社区") and c["merge_into"]
-                           and c["kind"] == "converted")),
-        F("merge_targets", 4, "seed 000: 原中盛社区、原华林社区、碧海社区、幸福社区 … 依次上台作表态发言",
-          "count of distinct merge_into values; each is a communities row of kind urban and together their names are "
-          "exactly {中盛社区, 华林社区, 碧海社区, 幸福社区} (the check returns -1 otherwise)", targets),
+        F("named_merging_communities", 4, "seed 000: 振兴、隆华等9个; 原中盛社区、原华林社区 (two of the 9, 原 = abolished)",
+          "count of communities named 振兴社区, 隆华社区, 中盛社区 or 华林社区 that have kind converted and a non-empty "
+          "merge_into", lambda q, d: sum(1 for c in q.t["communities"] if c["name"] in named and c["merge_into"]
+                                         and c["kind"] == "converted")),
+        F("merge_targets", 4, "seed 000: 碧海社区、幸福社区 … 依次上台作表态发言 (2 more receiving city communities invented)",
+          "count of distinct merge_into values; each is a communities row of kind urban, their names include 碧海社区 "
+          "and 幸福社区 and neither 中盛社区 nor 华林社区 (the check returns -1 otherwise)", targets),
         F("cooperatives", 16, "seed 000: 股份经济合作社 (one per 村改居 community)",
-          "count of units with kind cooperative; each converted community is the territory_id of exactly one "
-          "(the check returns -1 otherwise)", coops, kind="synthetic"),
+          "count of units with kind cooperative; each converted community existing on the date is the territory_id of "
+          "exactly one (the check returns -1 otherwise)", coops, kind="synthetic"),
+        F("cooperative_grids_of_earlier_batches", 7, "seed 000: 股份经济合作社作为二级网格融入城市社区 (batches 1 and 2)",
+          "count of grids with a cooperative_id; each lies in an urban community and its cooperative covers it (the "
+          "check returns -1 otherwise)", coop_grids),
         F("cooperative_party_orgs_of_merging", 9, "seed 000: 与会领导为九个股份经济合作社党组织揭牌",
           "count of party_orgs whose unit_id is a cooperative unit whose territory_id is a community with non-empty "
           "merge_into", coop_orgs_merging),
-        F("urban_communities", 7, "interpretation: the seed names 4 city communities; 3 more are invented",
+        F("urban_communities", 7, "interpretation: the seed names 2 city communities (碧海, 幸福); 5 more are invented",
           "count of communities with kind urban", n_rows("communities", kind="urban"), kind="synthetic"),
     ]
 
@@ -2958,20 +2998,23 @@ def figs_qixia_before():
 # =============================================================================================
 INFO: dict[str, dict] = {
     "shijiu": {
-        "title": "石臼街道 (日照市东港区) before the 2021 村改居 merger",
+        "title": "石臼街道 (日照市东港区): the 村改居 merger's batches 1–2 dated in the ledger, batch 3 to replay",
         "seed": "000_7d3e3e48812387c4.txt — 日照石臼街道全面完成“村改居”社区撤并 (2021-12-06)",
-        "what": "The street as it stood just before the 5 December 2021 handover: 16 村改居 communities "
-                "(`kind` converted), each with its 股份经济合作社, and 7 city communities (`kind` urban). The 9 converted "
-                "communities the district government approved for merging carry `merge_into` = the id of the city "
-                "community they join, so the merger scenario can run on this ledger.",
+        "what": "The street's 16 村改居 communities (`kind` converted, 原有的16个), each with its 股份经济合作社, and 7 city "
+                "communities (`kind` urban), with the first two of the three batches (三个批次) recorded with dates: 7 "
+                "converted communities end (`end` = 撤销日期) on 2021-07-20 (海丰, 兴港, 前进, 富民) or 2021-09-26 (崮山, "
+                "卧龙, 海曲), their grids and areas move into the city community they border by dated `contains` rows, "
+                "and their cooperatives become 二级网格 there. On the sample date (2021-12-01) the 9 communities of the "
+                "third batch remain; they carry `merge_into` = the id of the city community they join on 2021-12-05 "
+                "(scenarios/cun_gai_ju_merger.toml), after which no 村改居 community is left (全面完成).",
         "interp": [
-            "The ledger shows all 16 converted communities. The seed merges 9 of them in this final batch and says the work was done in three batches (三个批次). It gives no targets for the other 7 (海丰 … 海曲), so their `merge_into` is empty.",
-            "Merge targets: the seed lists 原中盛社区, 原华林社区, 碧海社区 and 幸福社区 as the city communities that spoke. The 9 are spread over these four (中盛 3, 华林 2, 碧海 2, 幸福 2). Only 振兴 and 隆华 are named in the seed; the other 7 names and the assignment are invented. The \"原\" (former) of 中盛/华林 is dropped from the names.",
-            "The city communities 海港, 望海 and 新港 are invented. The seed names only four.",
+            "The seed says the work ran in three batches and that the meeting of 5 December 2021 closed it (全面完成), handing over the 9 newly approved (新批复) communities. So the other 7 went earlier: the sample abolishes 4 in batch 1 and 3 in batch 2; the batch sizes and dates are invented (the seed gives none). Auditing the ledger as of 2021-07-19 gives all 16 converted communities, as of 2021-07-20 12, from 2021-09-26 9.",
+            "\"原中盛社区、原华林社区、碧海社区、幸福社区党组织书记、居委会主任依次上台作表态发言\": 原 (former) marks 中盛 and 华林 as two of the 9 abolished communities (the handing-over side); 碧海 and 幸福 are receiving city communities. The 9 (振兴, 隆华, 东湖, 海滨, 渔港, 南岭, 北山, 中盛, 华林) join 东升 (3), 秀湖 (2), 碧海 (2) and 幸福 (2). Only 振兴, 隆华, 中盛, 华林, 碧海 and 幸福 are named in the seed; the other names and the assignment are invented.",
+            "An earlier merge is done in the ledger the way the merge_communities operation does it: the community's party org, 居委会 and 居务监督委员会 end on the batch date (their posts and party memberships end then, the members continue in the city community's party org); the bodies under its party org answer to the city community's from that date (dated rows in subordination.csv); its cooperative covers a new grid `<cooperative>-grid` (`cooperative_id`, `start` = the batch date) inside the city community, its 理事会 members hold that grid's 网格长 / 网格员 posts and its party committee sits part-time on the city community's party org. Households and population are not dated: a receiving community's columns hold its counts after the merge.",
             "Each converted community has a 两委: a party org (党委 above 900 households, otherwise 党总支) and a 居委会. It also has a 居务监督委员会 (supervisory_committee) and one cooperative (unit `cooperative`, territory_id = the community). The cooperative's party org (branch; 党总支 for 振兴 and 海丰) sits under the community party org, and its 理事会 is modelled as posts (director = 理事长, deputy_director, member). The community secretary is often also 理事长 and cooperative party secretary, so some people hold 3–4 posts.",
-            "The cooperatives are not yet 二级网格 and their members are not yet on city committees. That is what the merger does (治理融合: 合作社作为二级网格, 理事会成员兼任网格长、网格员; 党建融合: 合作社党组织成员兼任城市社区党委委员), so it is left to the scenario.",
+            "The cooperatives of the 9 are not yet 二级网格 and their members not yet on city committees on the sample date. That is what the merger does (治理融合: 合作社作为二级网格, 理事会成员兼任网格长、网格员; 党建融合: 合作社党组织成员兼任城市社区党委委员), so it is left to the scenario; after it all 16 cooperatives are 二级网格 of city communities.",
             "Converted communities are laid out as grids. Each grid holds a natural village (area `kind` village, e.g. 振兴东村) and resettlement compounds (安置X区). Three converted communities have a big resettlement compound of 500+ households without its own 居委会.",
-            "as_of = 2021-12-01, before the handover. Posts come from the 2018 and 2021 elections (some ended in 2021), and nothing in the ledger is dated after as_of.",
+            "as_of = 2021-12-01, before the handover. Posts come from the 2018 and 2021 elections (some ended in 2021, those of the earlier batches' bodies on the batch date), and nothing in the ledger is dated after as_of.",
         ],
     },
     "dongcheng": {
@@ -3188,7 +3231,7 @@ People, phone numbers and most place names are synthetic. The real officials nam
 """
 
 SUMMARY = {
-    "shijiu": ("000", "日照 石臼街道", "16 村改居 communities + 7 city ones; 9 with `merge_into` (振兴, 隆华 …); 16 cooperatives"),
+    "shijiu": ("000", "日照 石臼街道", "16 村改居 communities + 7 city ones; 7 merged in batches 1–2 (dated), 9 with `merge_into` (振兴, 隆华, 中盛, 华林 …); 16 cooperatives"),
     "dongcheng": ("001", "东城街道", "居站分设: 8 stations (7 一站多居), 29 居委会 (3 kept + 26 new), 两委/三委 cross-appointment"),
     "dongcheng/before": ("001", "东城街道", "the 17 居委会 before 居站分设; same areas and grids"),
     "xiaonan": ("002", "孝感 孝南区", "4 streets, 43 communities, 251 grids; 4 大工委, 49 大党委, 20 + 263 兼职委员; 94 业委会, 656 自管委; 67 units + 4,643 members 双报到; 710 workers"),
@@ -3296,6 +3339,10 @@ def build_all() -> None:
     from sample_history import add_history
 
     add_history(OUT / "qixia", OUT / "qixia" / "before", QX_REFORM)
+    # shijiu (#18): the 7 村改居 communities of batches 1 and 2, merged before the 2021-12-05 meeting, dated in the ledger
+    from sample_history import date_merges
+
+    date_merges(OUT / "shijiu", SJ_EARLIER_MERGES)
     # jiaohe/before (#18): the villages before 社区化, for the form_community scenario
     from sample_history import before_community_formation
 

@@ -548,3 +548,126 @@ def xiaonan_before_readme(out: Path, plan: dict) -> Path:
                                         hosts=", ".join(f"{c} from {h}" for c, h in plan["host"].items()))
     (out / "README.md").write_text(text, encoding="utf-8")
     return out / "README.md"
+
+
+def date_merges(folder: Path, merges: list[tuple[str, str, str]]) -> dict[str, int]:
+    """Record earlier community merges (撤并) in the ledger itself with dates (石臼's batches 1 and 2, #18).
+
+    ``merges`` holds ``(source, into, day)``: community ``source`` was abolished on ``day`` and joined
+    ``into``, done in the ledger the way ``merge_communities`` does it in a scenario, with dated rows
+    instead of edits, so the ledger as of a day before ``day`` still holds ``source``:
+
+    * ``source`` gets ``end`` = day (and ``merged_into``); its community party organisation, 居委会 and
+      居务监督委员会 end on day, and their posts and party memberships still open then end on day;
+    * its grids and areas move: the parent column is emptied and two dated ``contains`` rows record the
+      source's containment until day and ``into``'s from day; dated ``contains`` rows under ``source``
+      end on day and continue under ``into``;
+    * bodies answering to the source's party organisation (the cooperative's party organisation, village
+      and compound branches) keep that ``parent_id`` (it ends with the body) and answer to ``into``'s from
+      day by a dated ``subordination`` row; other units covering ``source`` cover ``into`` from day;
+    * ``into``'s households and population gain the source's (these columns are not dated: they hold the
+      counts on the sample date, as after a merge);
+    * its cooperative (股份经济合作社) becomes a 二级网格 of ``into`` (治理融合): a grid
+      ``<cooperative>-grid`` with ``start`` = day, ``cooperative_id``, inside the source's largest grid,
+      which the cooperative covers from day; its 理事会 members hold grid posts from day (理事长 网格长,
+      others 网格员, part-time); the current committee of its party organisation sit part-time on
+      ``into``'s party organisation from day (党建融合).
+    """
+    T = {t: _read(folder / f"{t}.csv") for t in ("communities", "grids", "areas", "party_orgs", "units", "posts",
+                                                  "contains", "covers", "memberships")}
+    sub_path = folder / "subordination.csv"
+    T["subordination"] = _read(sub_path) if sub_path.exists() else (["body_id", "parent_id", "start", "end"], [])
+    rows = {t: T[t][1] for t in T}
+    added = {t: 0 for t in T}
+
+    def is_community_org(o, c):
+        return o["territory_id"] == c and not o["unit_id"] and o["level"] in ("committee", "general_branch")
+
+    def open_at(p, day):
+        return (p.get("start", "") or "") <= day and (not p.get("end") or p["end"] > day)
+
+    for source, into, day in merges:
+        comm = {r["id"]: r for r in rows["communities"]}
+        comm[source]["end"] = day
+        comm[source]["merged_into"] = into
+        for col in ("households", "population"):   # not dated: the receiving community's counts on the sample date
+            comm[into][col] = str(int(comm[into][col]) + int(comm[source][col]))
+        old_org = next(o["id"] for o in rows["party_orgs"] if is_community_org(o, source))
+        new_org = next(o["id"] for o in rows["party_orgs"] if is_community_org(o, into))
+        ended = {old_org}
+        for u in rows["units"]:
+            if u["territory_id"] == source and u["kind"] in ("residents_committee", "supervisory_committee"):
+                ended.add(u["id"])
+        for r in rows["party_orgs"] + rows["units"]:
+            if r["id"] in ended:
+                r["end"] = day
+                r["merged_into"] = new_org if r["id"] == old_org else ""
+        for p in rows["posts"]:
+            if p["body_id"] in ended and open_at(p, day):
+                p["end"] = day
+        for m in rows["memberships"]:
+            if m["party_org_id"] in ended and open_at(m, day):
+                m["end"] = day
+                rows["memberships"].append({**m, "party_org_id": new_org, "start": day, "end": ""})
+                added["memberships"] += 1
+        # territory: grids and areas move by dated contains rows
+        for t, col in (("grids", "community_id"), ("areas", "parent_id")):
+            for r in rows[t]:
+                if r[col] == source:
+                    r[col] = ""
+                    rows["contains"] += [{"parent_id": source, "child_id": r["id"], "start": "", "end": day},
+                                         {"parent_id": into, "child_id": r["id"], "start": day, "end": ""}]
+                    added["contains"] += 2
+        for e in list(rows["contains"]):
+            if e["parent_id"] == source and not e.get("end") and not e.get("start"):
+                e["end"] = day
+                rows["contains"].append({"parent_id": into, "child_id": e["child_id"], "start": day, "end": ""})
+                added["contains"] += 1
+        # bodies: subordinates answer to into's organisation, other units cover into
+        for o in rows["party_orgs"] + rows["units"]:
+            if o.get("parent_id") == old_org and o["id"] not in ended and not o.get("end"):
+                rows["subordination"].append({"body_id": o["id"], "parent_id": new_org, "start": day, "end": ""})
+                added["subordination"] += 1
+        coops = [u for u in rows["units"] if u["territory_id"] == source and u["kind"] == "cooperative"]
+        for u in rows["units"]:
+            if u["territory_id"] == source and u["id"] not in ended and u["kind"] != "cooperative":
+                u["territory_id"] = ""
+                rows["covers"] += [{"body_id": u["id"], "territory_id": source, "start": "", "end": day},
+                                   {"body_id": u["id"], "territory_id": into, "start": day, "end": ""}]
+                added["covers"] += 2
+        # cooperatives as 二级网格, their party committee on into's organisation
+        own_grids = [g for g in rows["grids"] if any(e["parent_id"] == source and e["child_id"] == g["id"]
+                                                      for e in rows["contains"])]
+        home = max(own_grids, key=lambda g: int(g["households"] or 0))["id"] if own_grids else ""
+        for coop in coops:
+            gid = f"{coop['id']}-grid"
+            rows["grids"].append({"id": gid, "name": coop["name"] + "二级网格", "community_id": into,
+                                  "parent_grid_id": home, "households": "", "start": day, "cooperative_id": coop["id"]})
+            added["grids"] += 1
+            coop["territory_id"] = ""
+            rows["covers"] += [{"body_id": coop["id"], "territory_id": source, "start": "", "end": day},
+                               {"body_id": coop["id"], "territory_id": gid, "start": day, "end": ""}]
+            added["covers"] += 2
+            board = {"director": "grid_leader", "deputy_director": "grid_worker", "member": "grid_worker"}
+            for p in list(rows["posts"]):
+                if p["body_id"] == coop["id"] and p["role"] in board and open_at(p, day):
+                    rows["posts"].append({**p, "body_id": gid, "role": board[p["role"]], "start": day, "end": "",
+                                          "part_time": "true"})
+                    added["posts"] += 1
+            coop_orgs = {o["id"] for o in rows["party_orgs"] if o["unit_id"] == coop["id"]}
+            seated = {p["cadre_id"] for p in rows["posts"] if p["body_id"] == new_org and open_at(p, day)}
+            for p in list(rows["posts"]):
+                if (p["body_id"] in coop_orgs and p["role"] in ("secretary", "deputy_secretary", "member")
+                        and open_at(p, day) and p["cadre_id"] not in seated):
+                    seated.add(p["cadre_id"])
+                    rows["posts"].append({**p, "body_id": new_org, "role": "member", "start": day, "end": "",
+                                          "part_time": "true"})
+                    added["posts"] += 1
+    for t, (h, r) in T.items():
+        extra = ("start", "end") if t in ("communities", "grids", "party_orgs", "units", "contains", "covers",
+                                         "subordination") else ()
+        extra += {"communities": ("merged_into",), "party_orgs": ("merged_into",), "units": ("merged_into",),
+                  "grids": ("cooperative_id",)}.get(t, ())
+        header = _header(h, *[list(x) for x in r], extra=extra)
+        _write(folder / f"{t}.csv", header, rows[t])
+    return added

@@ -47,24 +47,42 @@ def test_all_samples_are_listed():
 
 
 def test_shijiu_before_the_merger():
-    """Seed 000: 原有的16个“村改居”社区; 撤销振兴、隆华等9个“村改居”社区并入相应城市社区;
-    原中盛社区、原华林社区、碧海社区、幸福社区; 为九个股份经济合作社党组织揭牌."""
-    s = Sample("shijiu")
-    c = s.nodes["Community"]
-    assert s.count("Community", kind="converted") == 16
-    merging = c[c["merge_into"].notna()]
-    assert len(merging) == 9
-    assert {"振兴社区", "隆华社区"} <= set(merging["name"])
-    assert (merging["kind"] == "converted").all()
-    targets = c[c["id"].isin(merging["merge_into"])]
-    assert set(targets["name"]) == {"中盛社区", "华林社区", "碧海社区", "幸福社区"}
-    assert (targets["kind"] == "urban").all()
-    # one cooperative (股份经济合作社) per converted community, and a party organisation in each merging one's
-    coops = s.nodes["Unit"][s.nodes["Unit"]["kind"] == "cooperative"]
-    coop_territory = s.covers[s.covers["source"].isin(coops["id"])]
+    """Seed 000: 原有的16个“村改居”社区; 实行“三个批次”; 撤销振兴、隆华等9个(新批复) “村改居”社区并入相应城市社区;
+    原中盛社区、原华林社区 (two of the 9), 碧海社区、幸福社区 (receiving); 为九个股份经济合作社党组织揭牌.
+    Batches 1 (2021-07-20, 4 communities) and 2 (2021-09-26, 3) are dated in the ledger; their dates are synthetic."""
+    # before batch 1: all 16 村改居 communities, one cooperative each
+    early = Sample("shijiu", day="2021-07-19")
+    c = early.nodes["Community"]
+    assert early.count("Community", kind="converted") == 16 and early.count("Community", kind="urban") == 7
+    coops = early.ids("Unit", kind="cooperative")
+    coop_territory = early.covers[early.covers["source"].isin(coops)]
     assert sorted(coop_territory["target"]) == sorted(c.loc[c["kind"] == "converted", "id"])
-    merging_coops = set(coop_territory.loc[coop_territory["target"].isin(merging["id"]), "source"])
+    assert early.nodes["Grid"]["cooperative_id"].isna().all()
+    # after batch 1: 12; after batch 2: 9, the 7 earlier cooperatives now 二级网格 of city communities
+    assert Sample("shijiu", day="2021-07-20").count("Community", kind="converted") == 12
+    assert Sample("shijiu", day="2021-09-25").count("Community", kind="converted") == 12
+    s = Sample("shijiu", day="2021-12-01")
+    c = s.nodes["Community"]
+    assert s.count("Community", kind="converted") == 9 and s.count("Community", kind="urban") == 7
+    merging = c[c["merge_into"].notna()]
+    assert len(merging) == 9 and (merging["kind"] == "converted").all()
+    assert set(merging["id"]) == set(c.loc[c["kind"] == "converted", "id"])
+    assert {"振兴社区", "隆华社区", "中盛社区", "华林社区"} <= set(merging["name"])  # 原中盛社区、原华林社区
+    targets = c[c["id"].isin(merging["merge_into"])]
+    assert {"碧海社区", "幸福社区"} <= set(targets["name"]) and len(targets) == 4
+    assert (targets["kind"] == "urban").all()
+    grids = s.nodes["Grid"]
+    coop_grids = grids[grids["cooperative_id"].notna()]
+    assert len(coop_grids) == 7 and set(coop_grids["community_id"]) <= set(c.loc[c["kind"] == "urban", "id"])
+    # every cooperative covers its community or, for the earlier batches, its 二级网格
+    coops = s.ids("Unit", kind="cooperative")
+    assert len(coops) == 16
+    cov = s.covers[s.covers["source"].isin(coops)]
+    assert sorted(cov["target"]) == sorted(list(merging["id"]) + list(coop_grids["id"]))
+    merging_coops = set(cov.loc[cov["target"].isin(merging["id"]), "source"])
     assert s.nodes["PartyOrg"]["unit_id"].isin(merging_coops).sum() == 9
+    # the undated view (every row ever recorded) still holds the 16
+    assert Sample("shijiu").count("Community", kind="converted") == 16
 
 
 def test_dongcheng_after_separating_stations():

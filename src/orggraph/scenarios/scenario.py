@@ -73,7 +73,7 @@ class Scenario:
     --------
     >>> import orggraph as og
     >>> g = og.load_sample("shijiu")
-    >>> s = g.scenario("振兴并入中盛", date="2021-12-05")
+    >>> s = g.scenario("振兴并入东升", date="2021-12-05")
     >>> step = s.merge_communities(["sj-c08"], into="sj-c01")
     >>> len(s.graph.nodes("Community")), len(g.nodes("Community"))
     (22, 23)

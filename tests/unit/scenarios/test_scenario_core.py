@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -163,8 +164,11 @@ def test_cli_scenario_run(tmp_path, capsys):
     path = og.sample_path("shijiu") / "scenarios" / "cun_gai_ju_merger.toml"
     assert main(["scenario", "run", str(path), "--sample", "shijiu", "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
-    assert "交界争议区域" in out and "-14.4 pt" in out
+    # the one contested zone lies between 秀湖 and 隆华, and 隆华 merges into 秀湖: 1 → 0
+    assert re.search(r"交界争议区域\s*│[^│]*│\s*1\s*│\s*0\s*│\s*-1", out)
     g = og.read_ledger(tmp_path / "out")
+    # 7 city communities, plus the 7 of batches 1 and 2 recorded with their 撤销日期; none existing after 2021-12-05
     assert len(g.nodes("Community")) == 14
+    assert (g.at("2021-12-05").nodes("Community")["kind"] == "urban").all()
     assert main(["scenario", "run", str(path), "--sample", "qixia/before"]) == 1
     assert "step 1 of 4" in capsys.readouterr().err

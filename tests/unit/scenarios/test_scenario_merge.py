@@ -111,13 +111,11 @@ def test_shijiu_merger_reproduces_the_source():
     path = og.sample_path("shijiu") / "scenarios" / "cun_gai_ju_merger.toml"
     s = og.Scenario.from_file(path, g)
     after = s.graph
-    before_comm = g.nodes("Community")
+    before_comm = g.at("2021-12-01").nodes("Community")
     merged = before_comm[before_comm["merge_into"].notna()]
     assert len(merged) == 9  # 撤销振兴、隆华等9个“村改居”社区
-    comm = after.nodes("Community")
-    assert len(comm) == 23 - 9
-    assert set(merged["id"]).isdisjoint(comm["id"])
-    assert (comm["kind"] == "converted").sum() == 16 - 9
+    comm = after.at(s.date).nodes("Community")
+    assert len(comm) == 7 and set(merged["id"]).isdisjoint(comm["id"])
     # households and areas conserved
     assert comm["households"].sum() == before_comm["households"].sum()
     assert set(after.nodes("Area")["id"]) == set(g.nodes("Area")["id"])
@@ -146,4 +144,69 @@ def test_shijiu_merger_reproduces_the_source():
         on_committee = set(current.loc[current["target"] == committee, "source"])
         assert members and members <= on_committee
     # the baseline is untouched
-    assert len(g.nodes("Community")) == 23
+    assert len(g.at("2021-12-01").nodes("Community")) == 16
+
+
+def test_shijiu_replay_ends_in_the_documents_state():
+    """Every figure seed 000 states, checked on the end state of the replay (ledger batches 1–2 + the scenario).
+
+    Stated and checked: 原有的16个“村改居”社区; 实行“三个批次”; 撤销振兴、隆华等9个 (新批复), 原中盛社区、原华林社区
+    among them; 九个原“村改居”社区与相应城市社区签署交接书, 碧海社区、幸福社区 receiving; 全面完成 (none left);
+    股份经济合作社作为二级网格融入城市社区, 合作社理事会成员兼任网格长、网格员; 撤并后由股份经济合作社党组织成员
+    兼任城市社区党委委员; 为九个股份经济合作社党组织揭牌. Not data, so not checked: 4个阶段、16个步骤, 五统一.
+    """
+    g = og.load_sample("shijiu")
+    s = og.Scenario.from_file(og.sample_path("shijiu") / "scenarios" / "cun_gai_ju_merger.toml", g)
+    end = s.graph.at(s.date)
+    start = g.at("2021-07-19")  # before batch 1
+    comm0 = start.nodes("Community")
+    converted = set(comm0.loc[comm0["kind"] == "converted", "id"])
+    assert len(converted) == 16  # 原有的16个“村改居”社区
+    comm = end.nodes("Community")
+    assert (comm["kind"] == "converted").sum() == 0 and len(comm) == 7  # 全面完成: only the 7 city communities remain
+    # 三个批次: the 16 end on three dates, 4 + 3 in the ledger, the 9 on the meeting's day
+    ended = s.graph.nodes("Community").set_index("id")["end"].reindex(sorted(converted))
+    by_day = ended.dropna().dt.strftime("%Y-%m-%d").value_counts().to_dict()
+    assert by_day == {"2021-07-20": 4, "2021-09-26": 3}
+    third = [c for c in converted if c not in s.graph.nodes("Community")["id"].values]
+    assert len(third) == 9 and str(s.date) == "2021-12-05"
+    names = comm0.set_index("id")["name"]
+    assert {"振兴社区", "隆华社区", "中盛社区", "华林社区"} <= set(names[third])  # 原中盛社区、原华林社区 among the 9
+    assert {"中盛社区", "华林社区"}.isdisjoint(comm["name"])
+    assert {"碧海社区", "幸福社区"} <= set(comm["name"])
+    # every former 村改居 community's territory now lies in a city community
+    areas0 = start.edges("CONTAINS")
+    moved = set(areas0.loc[areas0["source"].isin(converted), "target"])
+    contains = end.edges("CONTAINS")
+    parents = contains[contains["target"].isin(moved)].groupby("target")["source"].apply(set)
+    assert len(parents) == len(moved) and all(p <= set(comm["id"]) for p in parents)
+    # 股份经济合作社作为二级网格融入城市社区: all 16 cooperatives, each a grid of a city community with a 网格长
+    units = end.nodes("Unit")
+    coops = set(units.loc[units["kind"] == "cooperative", "id"])
+    assert len(coops) == 16
+    grids = end.nodes("Grid")
+    cg = grids[grids["cooperative_id"].notna()]
+    assert set(cg["cooperative_id"]) == coops and len(cg) == 16 and set(cg["community_id"]) <= set(comm["id"])
+    cov = end.edges("COVERS")
+    assert set(cov.loc[cov["source"].isin(coops), "target"]) == set(cg["id"])
+    posts = end.edges("HOLDS_POST")
+    day = pd.Timestamp(s.date)
+    current = posts[(posts["start"] <= day) & (posts["end"].isna() | (posts["end"] > day))]
+    assert set(current.loc[current["role"] == "grid_leader", "target"]) >= set(cg["id"])  # 理事会成员兼任网格长
+    # 党组织揭牌: the 16 cooperatives' party organisations exist and answer to a city community's party organisation,
+    # nine of them those of the 9 communities handed over on the day
+    party = end.nodes("PartyOrg")
+    coop_orgs = party[party["unit_id"].isin(coops)]
+    assert len(coop_orgs) == 16
+    units0 = start.nodes("Unit").set_index("id")
+    of_third = coop_orgs[coop_orgs["unit_id"].map(units0["territory_id"]).isin(third)]
+    assert len(of_third) == 9  # 为九个股份经济合作社党组织揭牌
+    city_orgs = set(party.loc[party["territory_id"].isin(comm["id"]) & party["level"].isin(["committee", "general_branch"]), "id"])
+    sub = end.edges("SUBORDINATE_TO")
+    up = sub[sub["source"].isin(coop_orgs["id"])].groupby("source")["target"].apply(set)
+    assert len(up) == 16 and all(t <= city_orgs for t in up)
+    # 撤并后由股份经济合作社党组织成员兼任城市社区党委委员: each cooperative's party committee sits on the city org it answers to
+    for org, targets in up.items():
+        members = set(current.loc[(current["target"] == org) & current["role"].isin(["secretary", "deputy_secretary", "member"]), "source"])
+        seated = set(current.loc[current["target"].isin(targets), "source"])
+        assert members and members <= seated
