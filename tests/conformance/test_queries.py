@@ -35,21 +35,10 @@ def test_query_agrees(graph, query, on_backend):
     g = on_backend(name, lambda: want_graph)
     for label, kwargs in calls(want_graph, full=full).get(query, []):
         want = getattr(want_graph, query)(**kwargs)
-        if g is not want_graph and query == "chain_breaks" and _dated_at(want_graph, kwargs.get("as_of")):
-            # the neo4j chain statement does not leave dated structure out yet: it refuses (docs/neo4j.md)
-            # instead of answering wrongly; every other statement leaves it out in the database
-            with pytest.raises(og.QueryNotSupportedError):
-                getattr(g, query)(**kwargs)
-            continue
         got = getattr(g, query)(**kwargs)
         assert_agree(got, want, f"{name} {query}({label})")
         # and exactly: dtypes (also of empty results), row order, None versus NaN, list order
         assert_identical(got, want, f"{name} {query}({label})")
-
-
-def _dated_at(graph, as_of) -> bool:
-    """Some dated territory, body or structural link of ``graph`` does not exist at ``as_of``."""
-    return as_of is not None and graph.store.at(as_of) is not graph.store
 
 
 def test_every_query_is_exercised():

@@ -9,11 +9,14 @@ database and only their (small) results come back.
 
 from __future__ import annotations
 
+import copy
+
 import networkx as nx
 import numpy as np
 import pandas as pd
 
 from ... import _types
+from ... import rules
 from ...errors import NodeNotFound, SchemaError
 from ...schema import EDGE_TYPES, NODE_KINDS, TERRITORY_KINDS, edge_type, node_kind
 from ..base import Backend
@@ -71,10 +74,19 @@ class Neo4jBackend(QueryMixin, Backend):
         self.runner.close()
 
     # ------------------------------------------------------------ reading
+    #: the day this backend reads the tables on (:meth:`at`); None: the whole, undated graph
+    as_of = None
+
     def nodes(self, kind: str) -> pd.DataFrame:
         spec = node_kind(kind)
-        records = [_clean(r["props"]) for r in self.runner.records(cypher.read_nodes(spec.name))]
+        dated = self.as_of is not None
+        stmt = cypher.read_nodes(spec.name, dated=dated and spec.name in rules.DATED_NODE_KINDS)
+        records = [_clean(r["props"]) for r in self.runner.records(stmt, **self._day(stmt))]
         return self._with_refs(spec, records)
+
+    def _day(self, stmt) -> dict:
+        """``{"as_of": …}`` for a statement reading the graph as it stood that day."""
+        return {"as_of": self.as_of} if "as_of" in stmt.params else {}
 
     def _with_refs(self, spec, records: list[dict], refs: dict | None = None) -> pd.DataFrame:
         """The typed frame of ``records`` with the reference columns: read here, or given (``refs``: one node's)."""
@@ -86,7 +98,8 @@ class Neo4jBackend(QueryMixin, Backend):
             if refs is not None:
                 ref_ids = np.array([refs.get(ref.column)] * len(out), dtype=object)
             else:
-                pairs = self.runner.frame(cypher.read_refs(spec.name, ref.column), columns=["id", "ref"])
+                stmt = cypher.read_refs(spec.name, ref.column, dated=self.as_of is not None)
+                pairs = self.runner.frame(stmt, columns=["id", "ref"], **self._day(stmt))
                 first = pairs.drop_duplicates("id", keep="first")
                 mapping = pd.Series(first["ref"].to_numpy(dtype=object), index=pd.Index(first["id"], dtype=object), dtype=object)
                 ref_ids = mapping.reindex(out["id"]).to_numpy(dtype=object, copy=True)
@@ -125,7 +138,14 @@ class Neo4jBackend(QueryMixin, Backend):
 
     def edges(self, type: str) -> pd.DataFrame:
         spec = edge_type(type)
-        return self._edge_frame(spec, self.runner.records(cypher.read_edges(spec.name)))
+        stmt = cypher.read_edges(spec.name, dated=self.as_of is not None)
+        out = self._edge_frame(spec, self.runner.records(stmt, **self._day(stmt)))
+        if self.as_of is not None and spec.name in rules.DATED_EDGE_TYPES:
+            # every link left holds that day: undated, as in the in-memory snapshot (TableStore.at)
+            for col in ("start", "end"):
+                if col in out.columns:
+                    out[col] = pd.Series(pd.NaT, index=out.index, dtype=out[col].dtype)
+        return out
 
     @staticmethod
     def _edge_frame(spec, records: list[dict]) -> pd.DataFrame:
@@ -143,9 +163,16 @@ class Neo4jBackend(QueryMixin, Backend):
         return {name: found.get(name, 0) for name in [*NODE_KINDS, *EDGE_TYPES]}
 
     def at(self, as_of) -> "Neo4jBackend":
-        """Itself: every query statement leaves out, in the database, the territories, bodies and structural
-        links (``start`` / ``end``) that do not exist at its ``$as_of`` (see ``docs/neo4j.md``)."""
-        return self
+        """The graph as it stood on ``as_of``. Every query statement leaves out, in the database, the territories,
+        bodies and structural links (``start`` / ``end``) that do not exist at its ``$as_of`` (see
+        ``docs/neo4j.md``); the table reads (:meth:`nodes`, :meth:`edges`), which the queries computed on the
+        client use, do the same on the backend returned here: a view on the same database and connection
+        reading on ``as_of``, or this backend itself when nothing dated is absent that day."""
+        if as_of is None or not self.absent_structure(as_of):
+            return self
+        view = copy.copy(self)
+        view.as_of = as_of
+        return view
 
     def absent_structure(self, as_of) -> int:
         """How many dated territories, bodies and structural links do not exist at ``as_of`` (one scan per date;

@@ -443,8 +443,11 @@ def edge_discard_all(rtype: str) -> Statement:
     )
 
 
-def read_nodes(label: str) -> Statement:
+def read_nodes(label: str, dated: bool = False) -> Statement:
+    """Every node of ``label``; ``dated``: only those existing at ``$as_of`` (:func:`orggraph.rules.exists_mask`)."""
     L = _label(label)
+    if dated:
+        return Statement(f"read.nodes_at[{L}]", f"MATCH (n:{L})\nWHERE {_exists('n')}\nRETURN properties(n) AS props\nORDER BY n.id")
     return Statement(f"read.nodes[{L}]", f"MATCH (n:{L})\nRETURN properties(n) AS props\nORDER BY n.id")
 
 
@@ -455,20 +458,40 @@ def read_nodes_by_id(label: str) -> Statement:
     )
 
 
-def read_refs(label: str, column: str) -> Statement:
-    """Every (node, referenced node) pair behind a reference column, in edge order (the first one is the column)."""
+def read_refs(label: str, column: str, dated: bool = False) -> Statement:
+    """Every (node, referenced node) pair behind a reference column, in edge order (the first one is the column);
+    ``dated``: only links whose nodes (and, for a structural link, the link itself) exist at ``$as_of``."""
     spec = NODE_KINDS[_label(label)]
     ref = next(r for r in spec.refs if r.column == column)
     T, other = _rtype(ref.edge), _labels(ref.targets)
     pattern = f"(n:{spec.name})<-[e:{T}]-(m:{other})" if ref.incoming else f"(n:{spec.name})-[e:{T}]->(m:{other})"
+    if dated:
+        return Statement(
+            f"read.refs_at[{spec.name}.{column}]",
+            f"MATCH {pattern}\nWHERE {_ex(*_dated_parts(T, 'e', 'n', 'm'))}\n"
+            f"RETURN n.id AS id, m.id AS ref\nORDER BY {_edge_order('e')}",
+        )
     return Statement(
         f"read.refs[{spec.name}.{column}]",
         f"MATCH {pattern}\nRETURN n.id AS id, m.id AS ref\nORDER BY {_edge_order('e')}",
     )
 
 
-def read_edges(rtype: str) -> Statement:
+def _dated_parts(rtype: str, r: str, a: str, b: str) -> tuple[str, ...]:
+    """What must exist for link ``r`` of type ``rtype`` between ``a`` and ``b`` to hold at ``$as_of``: both nodes
+    (a node of a kind without dates always does), and the link itself when its type is structural (dated)."""
+    return (r, a, b) if rtype in rules.DATED_EDGE_TYPES else (a, b)
+
+
+def read_edges(rtype: str, dated: bool = False) -> Statement:
+    """Every edge of ``rtype``; ``dated``: those holding at ``$as_of`` (:func:`_dated_parts`)."""
     T = _rtype(rtype)
+    if dated:
+        return Statement(
+            f"read.edges_at[{T}]",
+            f"MATCH (a)-[r:{T}]->(b)\nWHERE {_ex(*_dated_parts(T, 'r', 'a', 'b'))}\n"
+            f"RETURN a.id AS source, b.id AS target, properties(r) AS props\nORDER BY {_edge_order('r')}",
+        )
     return Statement(
         f"read.edges[{T}]",
         f"MATCH (a)-[r:{T}]->(b)\nRETURN a.id AS source, b.id AS target, properties(r) AS props\nORDER BY {_edge_order('r')}",
@@ -1050,11 +1073,14 @@ def _registry() -> dict[str, Statement]:
             read_nodes, read_nodes_by_id, node_ids, node_remove, node_untag_all,
         ):
             add(make(L))
+        add(read_nodes(L, dated=True))
         for ref in spec.refs:
             add(read_refs(L, ref.column))
+            add(read_refs(L, ref.column, dated=True))
     for T, spec in EDGE_TYPES.items():
         for make in (edge_key_index, edge_discard_all, read_edges, edge_keys, edge_remove, edge_remove_unkeyed, edge_untag_all):
             add(make(T))
+        add(read_edges(T, dated=True))
         for s, t in sorted(spec.triples):
             for make in (edge_stage, edge_unstage, edge_discard, read_edges_from):
                 add(make(T, s, t))
