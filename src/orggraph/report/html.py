@@ -324,13 +324,14 @@ def _plots(report, tables: dict[str, pd.DataFrame], graph, masks) -> list[tuple[
 # --------------------------------------------------------------------------- trends (趋势)
 
 
-def trend_dates(graph, as_of, max_dates: int = TREND_DATES) -> list[_dt.date]:
+def trend_dates(graph, as_of, max_dates: int = TREND_DATES, within: str | None = None) -> list[_dt.date]:
     """The dates of the report's trend section: [] when the ledger does not span several years.
 
     The ledger's years are those of the ``start`` / ``end`` dates of posts and of dated structure
     (territories, bodies, ``CONTAINS`` / ``COVERS`` / ``SUBORDINATE_TO``) up to ``as_of``. When the
     earliest is before ``as_of``'s year, the dates are 31 December of each year from it to the year
-    before ``as_of``, then ``as_of``; the last ``max_dates`` of them are kept.
+    before ``as_of``, then ``as_of``; the last ``max_dates`` of them are kept. With ``within``, only the
+    dates on which that territory existed (a community founded in the reform has no earlier audit).
     """
     from .. import rules
     from ..queries._base import normalize_as_of
@@ -350,6 +351,12 @@ def trend_dates(graph, as_of, max_dates: int = TREND_DATES) -> list[_dt.date]:
     if first is None or first >= as_of.year:
         return []
     days = [_dt.date(y, 12, 31) for y in range(first, as_of.year)] + [as_of]
+    if within is not None:
+        node = graph.node(within)
+        start, end = pd.Series([node.get("start")]), pd.Series([node.get("end")])
+        days = [d for d in days if rules.exists_mask(pd.to_datetime(start), pd.to_datetime(end), d)[0]]
+        if len(days) < 2:
+            return []
     return days[-max_dates:]
 
 
@@ -460,7 +467,7 @@ def render_html(report, title: str | None = None, graph=None, *, show_people: bo
     if graph is None or trend is False:
         dates = []
     elif trend is None or trend is True:
-        dates = trend_dates(graph, report.as_of)
+        dates = trend_dates(graph, report.as_of, within=report.within)
     else:
         from ..queries._base import normalize_as_of
 
