@@ -394,7 +394,9 @@ def headline(report, *, ax=None):
     ----------
     report : AuditReport or pandas.DataFrame
         :func:`~orggraph.queries.audit.audit`'s report or its ``headline``
-        frame; count indicators (measure ``数量``) are left out.
+        frame; count indicators (measure ``数量``) and figures that do not
+        apply (``applicable`` false: 不适用, e.g. village figures of a city
+        sample) are left out.
     ax : matplotlib.axes.Axes, optional
 
     Returns
@@ -402,7 +404,10 @@ def headline(report, *, ax=None):
     matplotlib.axes.Axes
     """
     frame = report if isinstance(report, pd.DataFrame) else report.headline
-    rates = frame[frame["measure"] != "数量"].copy()
+    rates = frame[frame["measure"] != "数量"]
+    if "applicable" in rates.columns:  # a figure that does not apply here (不适用) has no bar to draw
+        rates = rates[rates["applicable"].astype(bool)]
+    rates = rates.copy()
     # the Chinese name of the indicator; its English id without a CJK font
     rates["label"] = [display_name(z, i) for i, z in zip(rates["indicator"], rates["zh"])]
     return rate_bars(

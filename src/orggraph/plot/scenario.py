@@ -104,7 +104,8 @@ def scenario(diff: pd.DataFrame, *, title: str | None = None):
     diff : pandas.DataFrame
         Columns ``indicator, zh, before, after, change`` (and optionally
         ``measure``), one row per indicator; see the module notes. The row
-        order is kept.
+        order is kept; a row whose ``before`` and ``after`` are both missing (the
+        figure applies in neither state: 不适用) is not drawn.
     title : str, optional
         Default "Scenario: indicator changes 情景推演指标变化".
 
@@ -133,6 +134,8 @@ def scenario(diff: pd.DataFrame, *, title: str | None = None):
     frame = diff.copy()
     for c in ("before", "after", "change"):
         frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
+    # a figure that applies in neither state (不适用 before and after, e.g. village figures of a city) is not drawn
+    frame = frame[frame["before"].notna() | frame["after"].notna()]
     counts = _is_count(frame).to_numpy(dtype=bool)
     parts = [(False, frame[~counts]), (True, frame[counts])]
     parts = [(c, p) for c, p in parts if len(p)]

@@ -200,9 +200,12 @@ def test_forty_three_communities_without_overlapping_labels(sample, chart):
 def test_headline_chart_leaves_counts_out(sample):
     report = sample("qixia").audit(as_of="2020-06-30")
     ax = plot.headline(report)
-    n_rates = int((report.headline["measure"] != "数量").sum())
+    rates = report.headline["measure"] != "数量"
+    n_rates = int((rates & report.headline["applicable"]).sum())
     # 4 appointment figures (两委, two of three bodies, 三委 业委会, 一肩挑), 10 coverage rates (组建率 and 覆盖率 of
-    # compounds, 双报到 over the obliged and over all units, full- and part-time 网格员 …), 2 chain completeness figures
+    # compounds, 双报到 over the obliged and over all units, full- and part-time 网格员 …), 2 chain completeness figures;
+    # the 4 village and cooperative figures do not apply to a city sample (不适用) and are not drawn
+    assert int(rates.sum()) == 20
     assert len(ax.patches) == n_rates == 16
     assert plot.label_overlaps(ax.figure) == []
 
