@@ -60,7 +60,7 @@ AREA_KINDS = {"compound", "building", "village", "boundary_zone"}
 LEVELS = {"working_committee", "committee", "general_branch", "branch", "group", "household"}
 UNIT_KINDS = {"residents_committee", "workstation", "owners_committee", "property_company", "cooperative",
               "supervisory_committee", "self_management_committee", "resident_unit", "social_org",
-              "service_team"}
+              "service_team", "village_committee"}
 ROLES = {"secretary", "deputy_secretary", "member", "director", "deputy_director", "station_chief", "staff",
          "grid_leader", "grid_worker", "part_time_member", "zone_manager"}
 # reference column -> tables its value may point into
@@ -2051,8 +2051,8 @@ def build_jiaohe() -> Ledger:
             for _ in range(rng.randint(2, 3)):
                 L.post(L.person(party=True, born=(1955, 1990)), vb, "member", rdate(rng, *PREV))
             vsecs.append(vsec)
-            # 村民委员会 (a residents_committee at village level): often 一肩挑
-            vc = L.unit(f"jh-u-rc{ci + 1:02d}{vi + 1}", vn.replace("村", "") + "村民委员会", "residents_committee", territory=v)
+            # 村民委员会 (village_committee, the village's own 两委 with its branch): often 一肩挑
+            vc = L.unit(f"jh-u-rc{ci + 1:02d}{vi + 1}", vn.replace("村", "") + "村民委员会", "village_committee", territory=v)
             head = vsec if rng.random() < 0.6 else L.person(party=rng.random() < 0.6, born=(1960, 1982))
             L.post(head, vc, "director", rdate(rng, *PREV), part_time=head is vsec)
             for _ in range(rng.randint(2, 4)):
@@ -2825,7 +2825,7 @@ def figs_jiaohe():
         n = 0
         for v in q.rows("areas", kind="village"):
             vb = [o["id"] for o in q.t["party_orgs"] if o["level"] == "branch" and o["territory_id"] == v["id"]]
-            vc = [u["id"] for u in q.rows("units", kind="residents_committee", territory_id=v["id"])]
+            vc = [u["id"] for u in q.rows("units", kind="village_committee", territory_id=v["id"])]
             S = set().union(set(), *[q.holders(b, {"secretary"}, d) for b in vb])
             D = set().union(set(), *[q.holders(u, {"director"}, d) for u in vc])
             n += bool(S & D)
@@ -2868,7 +2868,7 @@ def figs_jiaohe():
           lambda q, d: len(q.rows("party_orgs", subkind="functional")), kind="synthetic"),
         F("villages_yijiantiao", None, "interpretation: 村两委 = village branch + 村民委员会",
           "count of village areas where a cadre is current secretary of the village branch (level branch, territory_id = "
-          "the village) and current director of the residents_committee unit with territory_id = the village",
+          "the village) and current director of the village_committee unit (村民委员会) with territory_id = the village",
           village_yjt, kind="synthetic"),
     ]
 
@@ -3079,7 +3079,7 @@ INFO: dict[str, dict] = {
                 "(operation `form_community`).",
         "interp": [
             "胶河经济区 is modelled as a street (DOMAIN.md: 街道 / 乡镇 / 经济区 → Street). The \"区党工委/区工委\" is its working_committee, and the district above it is not named (`某市（原文未具名）`). The 管委会 is a `resident_unit` with extra column `subkind` = management_committee. Its offices (区机关: 党政办公室, 经济发展局 …) are resident_units with parent_id = the 管委会 and subkind office.",
-            "The villages are areas of `kind` village inside the community, one grid each. Each has a village party branch (level branch, territory_id = the village) and a 村民委员会, modelled as a residents_committee with territory_id = the village, whose director is often the village secretary (一肩挑). The 两委 therefore sit at village level. The communities have no 居委会 of their own, so the community-level `cross_rates` is empty.",
+            "The villages are areas of `kind` village inside the community, one grid each. Each has a village party branch (level branch, territory_id = the village) and a 村民委员会 (a unit of kind village_committee with territory_id = the village), whose director is often the village secretary (一肩挑). The 两委 therefore sit at village level. The communities have no 居委会 of their own, so the community-level `cross_rates` is empty.",
             "党总支 (level general_branch, territory_id = the community, parent_id = the 工委): the secretary is a 工委 member (three of them are also 管委会 deputy directors). The two deputies are a cadre of a 区机关 office and one village secretary. The members are all the other village secretaries. These posts are part-time (part_time = true), so cross-appointment is structural here. In 下泊 an earlier secretary (another 工委 member) served until January 2018.",
             "Functional branches (功能型党支部) have level branch, parent_id = the 党总支, territory_id = the community and extra column `subkind` = functional; the seed does not say how many.",
             "The potato cooperative is a `cooperative` unit with territory_id = the street and `covers` rows to all four communities. Its 党总支 sits directly under the 工委 and has two branches (unit_id = the cooperative); its 理事会 is modelled as posts.",

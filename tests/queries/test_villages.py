@@ -97,6 +97,18 @@ def test_shijiu_secretaries_heading_cooperatives():
     assert (int((ok["cross_appointed"] > 0).sum()), len(ok), int((~r["applicable"]).sum())) == (13, 16, 7)
 
 
+def test_jiaohe_village_one_shoulder():
+    """胶河 (issue 18: "village-level 一肩挑 (胶河: 16 of 26 by hand)"): each of the 26 villages has a branch and a
+    村民委员会 (village_committee); in 16 the branch secretary is the 村委会主任 on 2022-01-01, and the audit's
+    village figure reads 16/26 while the community-level 一肩挑 (no 居委会 in a rural community) is n/a."""
+    g = og.load_sample("jiaohe")
+    v = g.village_one_shoulder(as_of="2022-01-01")
+    assert (len(v), int(v["one_shoulder"].fillna(False).astype(bool).sum()), int(v["one_shoulder"].isna().sum())) == (26, 16, 0)
+    head = g.audit(as_of="2022-01-01").headline.set_index("indicator")
+    assert (head.at["village_one_shoulder_share", "numerator"], head.at["village_one_shoulder_share", "denominator"]) == (16, 26)
+    assert not head.at["one_shoulder_share", "applicable"]
+
+
 def test_cross_appointment_rate_by_village(villages):
     """``cross_appointment_rate(by="village")``: the same rows as village_cross_appointment, the 居委会 base read as the 村委会's."""
     r = villages.cross_appointment_rate(by="village", as_of="2021-01-01")
