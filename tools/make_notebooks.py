@@ -116,8 +116,9 @@ sorted(p.name for p in out.iterdir())"""),
 
 Seed 000: on 2021-12-05 nine former-village communities (振兴, 隆华 …) of 石臼街道 were merged into
 city communities; their 股份经济合作社 became 二级网格 and the cooperatives' party members joined
-the city community committees. The `shijiu` sample is the state before; the scenario file
-reproduces the reform on a copy, and `compare` shows what moved."""),
+the city community committees. This was the third and last batch: the `shijiu` sample holds the
+first two (7 communities, 2021-07-20 and 2021-09-26) with dates and is the state before the third;
+the scenario file reproduces it on a copy (no 村改居 community is left), and `compare` shows what moved."""),
         ("code", """import orggraph as og
 import orggraph.plot
 
@@ -127,8 +128,8 @@ s = og.Scenario.from_file(path, g)
 s"""),
         ("code", """s.log"""),
         ("code", """after = s.graph
-before_kinds = g.nodes("Community")["kind"].value_counts()
-after_kinds = after.nodes("Community")["kind"].value_counts()
+before_kinds = g.at("2021-12-01").nodes("Community")["kind"].value_counts()  # communities existing that day
+after_kinds = after.at("2021-12-05").nodes("Community")["kind"].value_counts()
 before_kinds, after_kinds"""),
         ("code", """diff = og.compare(g, s, as_of="2021-12-06")
 diff.indicators"""),
