@@ -29,7 +29,6 @@ Buildings (楼栋) get no polygon. Deterministic: no randomness at all.
 
 from __future__ import annotations
 
-import csv
 import math
 import sys
 from pathlib import Path
@@ -38,6 +37,8 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import box
 from shapely.ops import nearest_points
+
+from sample_history import _read, _write  # the samples' CSV reading and writing, once (tools/ is on sys.path)
 
 CRS = "EPSG:4490"
 
@@ -50,20 +51,6 @@ PLACES = {
 INSET = 6.0  # metres between a compound and its grid's edge
 ZONE = 150.0  # metres: the length of a boundary zone along the border
 DECIMALS = 7  # about 1 cm in degrees
-
-
-def _read(path: Path) -> tuple[list[str], list[dict]]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        r = csv.DictReader(fh)
-        return list(r.fieldnames or []), list(r)
-
-
-def _write(path: Path, header: list[str], rows: list[dict]) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(header)
-        for r in rows:
-            w.writerow([r.get(k, "") for k in header])
 
 
 def _lattice(n: int, width: float, height: float, x0: float, y0: float) -> list:
