@@ -9,18 +9,12 @@ import pandas as pd
 
 from ...schema import EDGE_TYPES, NODE_KINDS
 from ..base import Backend
-from .store import TableStore
+from .store import DEEP_COPIES, TableStore
 
 if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = ["MemoryBackend", "TableStore"]
-
-#: whether a frame handed out must be a deep copy of the stored one: not under pandas' copy-on-write (always on
-#: from pandas 3), where a shallow copy is as safe (a change to it copies first) and costs nothing; the queries
-#: read the node and edge frames many times (the Area table at L: ~700k rows per deep copy)
-_DEEP_COPIES = not (int(pd.__version__.split(".")[0]) >= 3 or pd.get_option("mode.copy_on_write") is True)
-
 
 def _query_mixins():
     from .queries import QueryMixin
@@ -44,10 +38,10 @@ class _Core(Backend):
                 f = f.iloc[np.argsort(ids.astype(str), kind="stable")]
             return f.reset_index(drop=True)
 
-        return self.store.cached(("nodes_by_id", kind), build).copy(deep=_DEEP_COPIES)
+        return self.store.cached(("nodes_by_id", kind), build).copy(deep=DEEP_COPIES)
 
     def edges(self, type: str) -> pd.DataFrame:
-        return self.store.edge_frame(type).copy(deep=_DEEP_COPIES)
+        return self.store.edge_frame(type).copy(deep=DEEP_COPIES)
 
     def kinds_of(self, ids) -> pd.Series:
         return self.store.kinds_of(ids)

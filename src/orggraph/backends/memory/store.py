@@ -102,6 +102,11 @@ class _Table:
 
 _NO_CODES = np.empty(0, dtype=np.int64)
 
+#: whether a frame handed out must be a deep copy of the stored one: not under pandas' copy-on-write (always on
+#: from pandas 3), where a shallow copy is as safe (a change to it copies first) and costs nothing; the queries
+#: read the node and edge frames many times (the Area table at L: ~700k rows per deep copy)
+DEEP_COPIES = not (int(pd.__version__.split(".")[0]) >= 3 or pd.get_option("mode.copy_on_write") is True)
+
 
 class _Ids:
     """Ids and their integer codes: ``ids[code]`` is the id, ``kind[code]`` its kind.
@@ -428,30 +433,34 @@ class TableStore:
 
     def nodes(self, kind: str) -> pd.DataFrame:
         spec = node_kind(kind)
-        return self.cached(("nodes", spec.name), lambda: self._with_refs(spec)).copy()
+        return self.cached(("nodes", spec.name), lambda: self._with_refs(spec)).copy(deep=DEEP_COPIES)
 
     def edges(self, type: str) -> pd.DataFrame:
-        return self.edge_frame(type).copy()
+        return self.edge_frame(type).copy(deep=DEEP_COPIES)
 
     def _with_refs(self, spec) -> pd.DataFrame:
         frame = self._nodes[spec.name].frame
         if not spec.refs:
             return frame.reset_index(drop=True)
         out = frame.reset_index(drop=True)
-        cols: dict[str, pd.Series] = {}
-        for ref in spec.refs:
-            ref_ids = self.primary_refs(spec.name, ref).reindex(out["id"]).to_numpy(dtype=object, copy=True)
-            ref_ids[pd.isna(ref_ids)] = None
-            cols[ref.column] = ref_ids
+        ids, _ = self.codes()
+        values = np.append(ids.to_numpy(dtype=object), None)  # code -1 (no reference) reads None
+        mine = self.node_codes(spec.name)
+        cols: dict[str, np.ndarray] = {}
+        for ref in spec.refs:  # on the integer codes: no id string is hashed
+            src, dst = self._primary_ref_codes(spec.name, ref)
+            target = np.full(len(values), -1, dtype=np.int64)
+            target[src] = dst
+            cols[ref.column] = values[target[mine]]
         # attributes first, reference columns after, extras last
         attr_names = [a.name for a in spec.attrs]
         extras = [c for c in out.columns if c not in attr_names]
         ref_frame = pd.DataFrame(cols, index=out.index, dtype=object)
         return pd.concat([out[attr_names], ref_frame, out[extras]], axis=1)
 
-    def primary_refs(self, kind: str, ref) -> pd.Series:
-        """For each node of ``kind``: the id behind reference column ``ref`` (first matching edge)."""
-        ids, kinds = self.codes()
+    def _primary_ref_codes(self, kind: str, ref) -> tuple[np.ndarray, np.ndarray]:
+        """(node codes, referenced codes) of the nodes of ``kind`` that have reference ``ref`` (first matching edge)."""
+        _, kinds = self.codes()
         src, dst = self.edge_codes(ref.edge)
         mine, other = (dst, src) if ref.incoming else (src, dst)
         order = list(NODE_KINDS)
@@ -461,8 +470,14 @@ class TableStore:
         mine, other = mine[ok], other[ok]
         _, first = np.unique(mine, return_index=True)  # the first edge of each node, in table order
         first.sort()
+        return mine[first], other[first]
+
+    def primary_refs(self, kind: str, ref) -> pd.Series:
+        """For each node of ``kind``: the id behind reference column ``ref`` (first matching edge)."""
+        ids, _ = self.codes()
+        mine, other = self._primary_ref_codes(kind, ref)
         values = ids.to_numpy(dtype=object)
-        return pd.Series(values[other[first]], index=pd.Index(values[mine[first]], dtype=object), dtype=object)
+        return pd.Series(values[other], index=pd.Index(values[mine], dtype=object), dtype=object)
 
     def counts(self) -> dict[str, int]:
         out = {k: len(t) for k, t in self._nodes.items()}
