@@ -84,6 +84,16 @@ class Backend(ABC):
     def counts(self) -> dict[str, int]:
         """Number of nodes per kind and edges per type."""
 
+    def memo(self, key: tuple, build):
+        """``build()``, a value the engine-free queries derive from this graph's tables (``key`` names it), kept
+        while the graph is unchanged where the backend can tell; the caller must not modify it.
+
+        The default builds it on every call (a database can change under the client); the in-memory
+        backend keeps it until its tables next change, so one audit builds e.g. the communities' 两委
+        bodies once for its several queries.
+        """
+        return build()
+
     #: the columns whose value counts ``OrgGraph.summary`` reports, per node kind
     SUMMARY_COLUMNS: ClassVar[tuple[tuple[str, str], ...]] = (("Area", "kind"), ("PartyOrg", "level"), ("Unit", "kind"))
 

@@ -75,15 +75,18 @@ def ancestor_codes(g, starts) -> tuple[np.ndarray, np.ndarray, pd.Index]:
         m = (len(codes) - k) // 2
     parent, child = codes[k:k + m], codes[k + m:]
     order = np.argsort(child, kind="stable")
-    parent, child = parent[order], child[order]
+    parent = parent[order]
     n = max(len(ids), 1)
+    # the parents of node c are parent[first[c]:first[c + 1]] (child-sorted edges, offsets by counting)
+    first = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(child, minlength=n), out=first[1:])
     key = _distinct(np.arange(k, dtype=np.int64) * n + codes[:k])
     found = [key]
     seen = key
     while len(key):
         node = key % n
-        lo, hi = np.searchsorted(child, node, "left"), np.searchsorted(child, node, "right")
-        cnt = hi - lo
+        lo = first[node]
+        cnt = first[node + 1] - lo
         at = np.repeat(lo - np.r_[0, np.cumsum(cnt)[:-1]], cnt) + np.arange(cnt.sum())
         key = _distinct(np.repeat(key // n, cnt) * n + parent[at])
         if len(key):  # drop the pairs found before (several paths, or a cycle)
@@ -137,15 +140,16 @@ def smallest(rows: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
 
 
 def _smallest_codes(rows: np.ndarray, codes: np.ndarray, ids: np.ndarray, size: int) -> np.ndarray:
-    """:func:`smallest` of the values ``ids[codes]``, ranking each distinct id as text once (not once per pair)."""
-    out = np.full(size, None, dtype=object)
+    """Per row ``0 … size-1``: the code of the smallest of its values ``ids[codes]`` (ids compared as text), -1
+    where it has none; each distinct id is ranked as text once (not once per pair)."""
+    out = np.full(size, -1, dtype=np.int64)
     if len(rows):
         each = _distinct(codes)
         rank, _ = pd.factorize(np.asarray([str(v) for v in ids[each]], dtype=object), sort=True)
         order = np.lexsort((rank[np.searchsorted(each, codes)], rows))
         rows, codes = rows[order], codes[order]
         first = np.r_[True, rows[1:] != rows[:-1]]
-        out[rows[first]] = ids[codes[first]]
+        out[rows[first]] = codes[first]
     return out
 
 
@@ -180,8 +184,13 @@ def community_bodies(g, cooperative: bool = False) -> pd.DataFrame:
 
     A community's own party organisation is one of :func:`orggraph.rules.is_community_party_org`
     (社区党委/党总支, no unit) that ``COVERS`` the community itself; its 居委会 a unit of kind
-    :data:`orggraph.rules.RESIDENTS_COMMITTEE` that ``COVERS`` it.
+    :data:`orggraph.rules.RESIDENTS_COMMITTEE` that ``COVERS`` it. Kept by the backend while the graph is
+    unchanged (:meth:`~orggraph.backends.base.Backend.memo`): treat it as read-only.
     """
+    return g.backend.memo(("community_bodies", cooperative), lambda: _community_bodies(g, cooperative))
+
+
+def _community_bodies(g, cooperative: bool) -> pd.DataFrame:
     comms = g.backend.nodes("Community")["id"]
     covers = g.backend.edges("COVERS")
     party = g.backend.nodes("PartyOrg")
@@ -275,11 +284,21 @@ def residences_recorded(g) -> bool:
     cadres = g.backend.nodes("Cadre")
     if "residence_id" not in cadres.columns:
         return False
-    full = full_members(g)
+    full, home = _full_member_homes(g)
     if not full:
         return False
-    home = cadres.loc[cadres["id"].isin(full), "residence_id"]
-    return float(home.notna().sum()) / len(full) >= rules.RESIDENCES_RECORDED_SHARE
+    return float(home.notna().sum()) / full >= rules.RESIDENCES_RECORDED_SHARE
+
+
+def _full_member_homes(g) -> tuple[int, pd.Series]:
+    """How many full party members there are, and the ``residence_id`` of each (missing where not recorded);
+    kept by the backend while the graph is unchanged (:meth:`~orggraph.backends.base.Backend.memo`)."""
+    def build():
+        full = full_members(g)
+        cadres = g.backend.nodes("Cadre")
+        return len(full), cadres.loc[cadres["id"].isin(full).to_numpy(dtype=bool), "residence_id"]
+
+    return g.backend.memo(("full_member_homes",), build)
 
 
 def full_members_per_compound(g, compounds) -> pd.Series:
@@ -294,11 +313,10 @@ def full_members_per_compound(g, compounds) -> pd.Series:
     if not has_memberships(g):
         raise SchemaError('eligible_compounds="members>=3" needs memberships (the memberships table, 党员组织关系); '
                           "this graph records none: use \"managed\", \"all\" or a ledger column")
-    full = full_members(g)
     cadres = g.backend.nodes("Cadre")
     if "residence_id" not in cadres.columns:
         raise SchemaError('eligible_compounds="members>=3" needs memberships and the cadres\' residence_id')
-    home = cadres.loc[cadres["id"].isin(full), "residence_id"].dropna()
+    home = _full_member_homes(g)[1].dropna()
     _, above = ancestors(g, home.to_numpy(dtype=object))  # each member with every territory their home lies in
     compounds = list(dict.fromkeys(compounds))
     return pd.Series(above, dtype=object).value_counts().reindex(compounds, fill_value=0).astype("int64")
@@ -319,11 +337,16 @@ def places(g, rows: np.ndarray, codes: np.ndarray, ids: np.ndarray, size: int) -
     comms = g.backend.nodes("Community")
     is_comm = marks(ids, comms["id"])[codes]
     is_street = marks(ids, g.backend.nodes("Street")["id"])[codes]
-    ids = ids.to_numpy(dtype=object)
-    comm = _smallest_codes(rows[is_comm], codes[is_comm], ids, size)
-    street = pd.Series(comm, dtype=object).map(dict(zip(comms["id"], comms["street_id"]))).to_numpy(dtype=object, copy=True)
-    no_comm = pd.isna(comm)
-    street[no_comm] = _smallest_codes(rows[is_street], codes[is_street], ids, size)[no_comm]
+    # each community's street by code: read per row through the community's code, no id is hashed per row
+    street_of = np.full(len(ids) + 1, None, dtype=object)  # the last slot: code -1, no community
+    at = ids.get_indexer(pd.Index(comms["id"].to_numpy(dtype=object), dtype=object))
+    street_of[at[at >= 0]] = comms["street_id"].to_numpy(dtype=object)[at >= 0]
+    ids = np.append(ids.to_numpy(dtype=object), None)
+    comm_code = _smallest_codes(rows[is_comm], codes[is_comm], ids, size)
+    comm = ids[comm_code]
+    street = street_of[comm_code]
+    no_comm = comm_code < 0
+    street[no_comm] = ids[_smallest_codes(rows[is_street], codes[is_street], ids, size)][no_comm]
     street[pd.isna(street)] = None
     return comm, street
 

@@ -43,6 +43,9 @@ class _Core(Backend):
     def edges(self, type: str) -> pd.DataFrame:
         return self.store.edge_frame(type).copy(deep=DEEP_COPIES)
 
+    def memo(self, key: tuple, build):
+        return self.store.cached(("memo", *key), build)
+
     def kinds_of(self, ids) -> pd.Series:
         return self.store.kinds_of(ids)
 
