@@ -318,7 +318,7 @@ def full_members_per_compound(g, compounds) -> pd.Series:
         raise SchemaError('eligible_compounds="members>=3" needs memberships and the cadres\' residence_id')
     home = _full_member_homes(g)[1].dropna()
     _, above = ancestors(g, home.to_numpy(dtype=object))  # each member with every territory their home lies in
-    compounds = list(dict.fromkeys(compounds))
+    compounds = pd.unique(np.asarray(compounds, dtype=object))  # each once, in order
     return pd.Series(above, dtype=object).value_counts().reindex(compounds, fill_value=0).astype("int64")
 
 

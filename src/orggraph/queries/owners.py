@@ -70,13 +70,18 @@ def owners_committee_overlap(g, by: str = "community", within: str | None = None
         comms = comms[comms["id"].isin(descendants(g, [within])).to_numpy(dtype=bool)]
     units = g.backend.nodes("Unit")
     party = g.backend.nodes("PartyOrg")
-    covers = g.backend.edges("COVERS")[["source", "target"]].drop_duplicates()
-    posts = g.backend.edges("HOLDS_POST")
-    posts = posts.loc[rules.current_mask(posts["start"], posts["end"], as_of), ["source", "target", "role"]]
     own_party = set(party.loc[rules.is_community_party_org(party["level"], party["unit_id"]), "id"])
     rcs = set(units.loc[(units["kind"] == rules.RESIDENTS_COMMITTEE).fillna(False).to_numpy(dtype=bool), "id"])
     ocs = set(units.loc[(units["kind"] == OWNERS_COMMITTEE).fillna(False).to_numpy(dtype=bool), "id"])
     comm_ids = set(comms["id"])
+    # the coverage of and the current posts in the three kinds of body only (one pass over each table;
+    # repeated rows fall out below)
+    three = pd.Index(list(own_party | rcs | ocs), dtype=object)
+    covers = g.backend.edges("COVERS")[["source", "target"]]
+    covers = covers[covers["source"].isin(three).to_numpy(dtype=bool)]
+    posts = g.backend.edges("HOLDS_POST")
+    posts = posts[posts["target"].isin(three).to_numpy(dtype=bool)]
+    posts = posts.loc[rules.current_mask(posts["start"], posts["end"], as_of), ["source", "target", "role"]]
     # (c, p): p holds a current 班子 post in a 两委 body covering community c itself
     two_bodies = covers[covers["source"].isin(own_party | rcs).to_numpy(dtype=bool)
                         & covers["target"].isin(comm_ids).to_numpy(dtype=bool)]
