@@ -453,8 +453,7 @@ def check_norms(g, norms=None, *, within: str | None = None, as_of=None) -> pd.D
     gaps = outside_grids(g, within=within)
     if len(gaps):
         out = pd.concat([out, gaps[COLUMNS]], ignore_index=True) if len(out) else gaps[COLUMNS].reset_index(drop=True)
-    sizes = statutory_sizes(g, within=within, as_of=as_of)
-    sizes = sizes[~sizes["measured"].between(sizes["minimum"], sizes["maximum"])]
+    sizes = statutory_sizes(g, within=within, as_of=as_of, outside_only=True)
     sizes = sizes.assign(rule="statutory_size", zh=NORM_RULES["statutory_size"][0])
     if len(sizes):
         out = pd.concat([out, sizes[COLUMNS]], ignore_index=True) if len(out) else sizes[COLUMNS].reset_index(drop=True)
@@ -488,7 +487,7 @@ def _grid_population_rows(g, bounds: tuple[float, float], within) -> pd.DataFram
                          "street_id": street.to_numpy(dtype=object)})
 
 
-def statutory_sizes(g, *, within=None, as_of) -> pd.DataFrame:
+def statutory_sizes(g, *, within=None, as_of, outside_only: bool = False) -> pd.DataFrame:
     """The size (职数) of every 居委会 and party committee in scope, with its statutory bounds.
 
     For each body whose kind is a key of :data:`orggraph.rules.STATUTORY_SIZES`
@@ -500,7 +499,8 @@ def statutory_sizes(g, *, within=None, as_of) -> pd.DataFrame:
     post is not judged (nothing recorded), nor is a branch with a single one (a
     branch of fewer than 7 members elects a secretary, not a committee:
     中国共产党支部工作条例: 不足7人的支部不设支部委员会). ``community_id`` is the
-    smallest community id that is or contains a territory it covers.
+    smallest community id that is or contains a territory it covers. ``outside_only``: only the bodies whose
+    size is outside their bounds (the ``statutory_size`` violations; placed in their communities only then).
     """
     from ._frames import bodies_in_scope, community_of
 
@@ -525,6 +525,8 @@ def statutory_sizes(g, *, within=None, as_of) -> pd.DataFrame:
     out = out[judged.to_numpy(dtype=bool)].reset_index(drop=True)
     out["minimum"] = out["kind"].map({k: v[0] for k, v in rules.STATUTORY_SIZES.items()}).astype("float64")
     out["maximum"] = out["kind"].map({k: v[1] for k, v in rules.STATUTORY_SIZES.items()}).astype("float64")
+    if outside_only:
+        out = out[~out["measured"].between(out["minimum"], out["maximum"]).to_numpy(dtype=bool)].reset_index(drop=True)
     comm, street = community_of(g, out["entity_id"])
     out["community_id"] = comm
     out["street_id"] = street
