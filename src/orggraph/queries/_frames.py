@@ -272,7 +272,7 @@ def full_members(g) -> set:
     (the ledger's default)."""
     m = g.backend.edges("MEMBER_OF")
     status = m["status"].astype(object)
-    return set(m.loc[(status.isna() | (status == "full")).to_numpy(dtype=bool), "source"])
+    return set(m.loc[(status.isna() | (status == "full")).to_numpy(dtype=bool), "source"].tolist())
 
 
 def residences_recorded(g) -> bool:

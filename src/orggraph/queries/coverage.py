@@ -398,12 +398,12 @@ def _part_time_staffed(g, within, as_of) -> int:
     from ._frames import in_scope
 
     grids = g.backend.nodes("Grid")["id"]
-    grids = set(grids[in_scope(g, within, grids)])
+    grids = set(grids[in_scope(g, within, grids)].tolist())
     posts = g.backend.edges("HOLDS_POST")
     ok = (rules.current_mask(posts["start"], posts["end"], as_of)
           & (posts["role"] == rules.GRID_WORKER).fillna(False).to_numpy(dtype=bool)
           & ~rules.full_time_mask(posts["part_time"]))
-    return len(grids & set(posts.loc[ok, "target"]))
+    return len(grids & set(posts.loc[ok, "target"].tolist()))
 
 
 def _report(g, result: Mapping[str, pd.DataFrame], *, within, as_of, large_compound, eligible, obliged) -> CoverageReport:
