@@ -414,6 +414,11 @@ class Neo4jTestServer(ChildServer):
             # Plans change only the speed, never the answer: keep them.
             "dbms.cypher.statistics_divergence_threshold": "1.0",
             "dbms.cypher.min_replan_interval": "1h",
+            # On shutdown the Bolt server waits 5 s for its connections and 5 s more for its thread pool,
+            # even when nothing is connected: 10 s of every stop (and of every death of a parent, which
+            # sends SIGTERM). A throw-away server has nothing to finish: stop at once.
+            "internal.server.bolt.connection_shutdown_wait_time": "0s",
+            "internal.server.bolt.thread_pool_shutdown_wait_time": "0s",
         }
 
     def _write_files(self) -> tuple[Path, Path | None]:
