@@ -57,7 +57,6 @@ from orggraph.testing.bolt_server import HOST, ChildServer, _free_port, _pdeaths
 
 __all__ = [
     "NEO4J_VERSION",
-    "SHORT_LIVED_JVM_ARGS",
     "Neo4jTestServer",
     "Neo4jTestServerError",
     "neo4j_cache_dir",
@@ -88,9 +87,15 @@ DEFAULT_PAGECACHE = "256m"
 _READY = "ORGGRAPH-NEO4J-READY"
 
 #: JVM flags: a subset of what Neo4j's own start script passes, plus the serial
-#: collector (one GC thread: the test machines have two cores)
+#: collector (one GC thread: the test machines have two cores) and the quick C1
+#: compiler only (``TieredStopAtLevel=1``). The tests send hundreds of different
+#: short statements, each a few times: the optimising C2 compiler spent more CPU
+#: compiling than its code saved. Measured on the 2-core machine (load 3-5): a start
+#: ~8 s of CPU instead of ~12 s; the random-graph differential 104 s instead of 132 s
+#: (pytest and server), three query and conformance files 292 s instead of 310 s.
 JVM_ARGS: tuple[str, ...] = (
     "-XX:+UseSerialGC",
+    "-XX:TieredStopAtLevel=1",
     "-XX:-OmitStackTraceInFastThrow",
     "-Djava.awt.headless=true",
     "-Dfile.encoding=UTF-8",
@@ -102,13 +107,6 @@ JVM_ARGS: tuple[str, ...] = (
     "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
     "--enable-native-access=ALL-UNNAMED",
 )
-
-#: Extra JVM flags for a server that lives a minute or two (the crash tests' servers, killed and started
-#: again): the quick C1 compiler only. Measured (2 cores, loaded machine): a start costs
-#: ~8 s of CPU instead of ~12 s, and the first load of a 9,000-row graph ~13 s instead of ~21 s (the
-#: optimising C2 compiler works hard on its first minutes); later loads are ~10-25% slower, which
-#: only a long-lived server (the session's) would feel.
-SHORT_LIVED_JVM_ARGS: tuple[str, ...] = ("-XX:TieredStopAtLevel=1",)
 
 
 class Neo4jTestServerError(RuntimeError):
@@ -264,8 +262,7 @@ class Neo4jTestServer(ChildServer):
     heap, pagecache:
         JVM ``-Xmx`` and Neo4j's page cache size (default ``"1g"``, ``"256m"``).
     jvm_args:
-        Extra JVM flags after :data:`JVM_ARGS` (e.g.
-        :data:`SHORT_LIVED_JVM_ARGS` for a server that is killed soon).
+        Extra JVM flags after :data:`JVM_ARGS`.
     bolt_port:
         A fixed port; default a free port on 127.0.0.1.
     auth:

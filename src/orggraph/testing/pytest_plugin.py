@@ -45,12 +45,7 @@ from typing import Iterator
 import pytest
 
 from orggraph.testing.bolt_server import BoltSettings, BoltTestServer, BoltTestServerError, may_wipe, server_from_env
-from orggraph.testing.neo4j_server import (
-    SHORT_LIVED_JVM_ARGS,
-    Neo4jTestServer,
-    Neo4jTestServerError,
-    neo4j_server_available,
-)
+from orggraph.testing.neo4j_server import Neo4jTestServer, Neo4jTestServerError, neo4j_server_available
 
 _BOLT_FIXTURES = {"bolt_server", "neo4j_driver", "fresh_database"}
 _counter = itertools.count(1)
@@ -68,17 +63,9 @@ def server_kind() -> str:
     return "neo4j" if neo4j_server_available() is None else "arcadedb"
 
 
-def start_test_server(*, short_lived: bool = False, **kwargs) -> BoltTestServer | Neo4jTestServer:
-    """Start a server of the kind :func:`server_kind` picks (``kwargs`` go to its constructor).
-
-    ``short_lived``: the server lives for a few loads (a crash test's): Neo4j then runs with
-    :data:`~orggraph.testing.neo4j_server.SHORT_LIVED_JVM_ARGS` (its start costs a third less CPU).
-    ArcadeDB is left as it is: its start is cheap (~3 s) and with the quick compiler only its
-    loads ran twice as slow.
-    """
+def start_test_server(**kwargs) -> BoltTestServer | Neo4jTestServer:
+    """Start a server of the kind :func:`server_kind` picks (``kwargs`` go to its constructor)."""
     if server_kind() == "neo4j":
-        if short_lived:
-            kwargs["jvm_args"] = (*SHORT_LIVED_JVM_ARGS, *kwargs.get("jvm_args", ()))
         return Neo4jTestServer(**kwargs).start()
     return BoltTestServer(**kwargs).start()
 

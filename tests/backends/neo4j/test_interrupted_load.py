@@ -34,8 +34,8 @@ def graph():
 @pytest.fixture(scope="module")
 def crash_server():
     """One server for the module's crash tests: each kills it and starts it again, and a start of a JVM
-    costs Neo4j 8-12 s of CPU. It lives for a few loads: short-lived (Neo4j with the quick compiler only)."""
-    s = start_test_server(short_lived=True)
+    costs Neo4j ~8 s of CPU."""
+    s = start_test_server()
     yield s
     s.stop()
 

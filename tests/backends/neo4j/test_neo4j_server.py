@@ -17,7 +17,6 @@ import pytest
 
 from orggraph.testing.neo4j_server import (
     NEO4J_VERSION,
-    SHORT_LIVED_JVM_ARGS,
     Neo4jTestServer,
     Neo4jTestServerError,
     neo4j_server_available,
@@ -36,7 +35,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def server():
-    s = Neo4jTestServer(jvm_args=SHORT_LIVED_JVM_ARGS).start()  # a few queries and one restart
+    s = Neo4jTestServer().start()
     yield s
     s.stop()
 
@@ -96,8 +95,8 @@ def test_the_server_dies_with_the_process_that_started_it(tmp_path):
         f"""
         import os, sys
         sys.path.insert(0, {str(SRC)!r})
-        from orggraph.testing.neo4j_server import SHORT_LIVED_JVM_ARGS, Neo4jTestServer
-        s = Neo4jTestServer(root_dir={str(tmp_path / 'root')!r}, jvm_args=SHORT_LIVED_JVM_ARGS).start()
+        from orggraph.testing.neo4j_server import Neo4jTestServer
+        s = Neo4jTestServer(root_dir={str(tmp_path / 'root')!r}).start()
         print(s.pid, flush=True)
         os._exit(3)
         """
