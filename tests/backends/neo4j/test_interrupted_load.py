@@ -70,8 +70,12 @@ def _empty(server) -> None:
 
 
 def _connect(server, retry_seconds: float) -> Neo4jGraph:
-    """A graph on ``server`` whose driver gives up retrying after ``retry_seconds``."""
-    driver = neo4j.GraphDatabase.driver(server.uri, auth=server.auth, max_transaction_retry_time=retry_seconds)
+    """A graph on ``server`` whose driver gives up retrying after ``retry_seconds``.
+
+    It retries every 0.5 s (±20%) instead of after 1, 2, 4, 8, 16 s: with the default doubling,
+    a server back after 9 s was tried again only at 15 s, and one back after 16 s only at 31 s."""
+    driver = neo4j.GraphDatabase.driver(server.uri, auth=server.auth, max_transaction_retry_time=retry_seconds,
+                                        initial_retry_delay=0.5, retry_delay_multiplier=1.0)
     return Neo4jGraph(Neo4jBackend(Runner(driver, server.database), uri=server.uri))
 
 
