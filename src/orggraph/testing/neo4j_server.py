@@ -57,6 +57,7 @@ from orggraph.testing.bolt_server import HOST, ChildServer, _free_port, _pdeaths
 
 __all__ = [
     "NEO4J_VERSION",
+    "TEST_JVM_ARGS",
     "Neo4jTestServer",
     "Neo4jTestServerError",
     "neo4j_cache_dir",
@@ -87,15 +88,9 @@ DEFAULT_PAGECACHE = "256m"
 _READY = "ORGGRAPH-NEO4J-READY"
 
 #: JVM flags: a subset of what Neo4j's own start script passes, plus the serial
-#: collector (one GC thread: the test machines have two cores) and the quick C1
-#: compiler only (``TieredStopAtLevel=1``). The tests send hundreds of different
-#: short statements, each a few times: the optimising C2 compiler spent more CPU
-#: compiling than its code saved. Measured on the 2-core machine (load 3-5): a start
-#: ~8 s of CPU instead of ~12 s; the random-graph differential 104 s instead of 132 s
-#: (pytest and server), three query and conformance files 292 s instead of 310 s.
+#: collector (one GC thread: the test machines have two cores)
 JVM_ARGS: tuple[str, ...] = (
     "-XX:+UseSerialGC",
-    "-XX:TieredStopAtLevel=1",
     "-XX:-OmitStackTraceInFastThrow",
     "-Djava.awt.headless=true",
     "-Dfile.encoding=UTF-8",
@@ -107,6 +102,14 @@ JVM_ARGS: tuple[str, ...] = (
     "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
     "--enable-native-access=ALL-UNNAMED",
 )
+
+#: The default extra flags of a test server: the quick C1 compiler only. The tests send hundreds of
+#: different short statements, each a few times: the optimising C2 compiler spent more CPU compiling
+#: than its code saved. Measured on the 2-core machine (load 3-5): a start ~8 s of CPU instead of
+#: ~12 s; the random-graph differential 104 s instead of 132 s (pytest and server), three query and
+#: conformance files 292 s instead of 310 s. A long run on large graphs (benchmarks/bench.py) passes
+#: ``jvm_args=()`` to get the JIT of a production server.
+TEST_JVM_ARGS: tuple[str, ...] = ("-XX:TieredStopAtLevel=1",)
 
 
 class Neo4jTestServerError(RuntimeError):
@@ -262,7 +265,8 @@ class Neo4jTestServer(ChildServer):
     heap, pagecache:
         JVM ``-Xmx`` and Neo4j's page cache size (default ``"1g"``, ``"256m"``).
     jvm_args:
-        Extra JVM flags after :data:`JVM_ARGS`.
+        Extra JVM flags after :data:`JVM_ARGS`; default :data:`TEST_JVM_ARGS` (the quick compiler
+        only, cheaper for tests); ``()`` for the compilers of a production server.
     bolt_port:
         A fixed port; default a free port on 127.0.0.1.
     auth:
@@ -287,7 +291,7 @@ class Neo4jTestServer(ChildServer):
         root_dir: str | os.PathLike[str] | None = None,
         heap: str = DEFAULT_HEAP,
         pagecache: str = DEFAULT_PAGECACHE,
-        jvm_args: Iterable[str] = (),
+        jvm_args: Iterable[str] = TEST_JVM_ARGS,
         bolt_port: int | None = None,
         auth: bool = True,
         startup_timeout: float = 180.0,
