@@ -314,7 +314,8 @@ def _bench_server(kind: str):
     if kind == "neo4j":
         from orggraph.testing import Neo4jTestServer
 
-        server = Neo4jTestServer(heap="2g", pagecache="512m").start()
+        # jvm_args=(): both JIT compilers, as a production server (the test default is C1 only)
+        server = Neo4jTestServer(heap="2g", pagecache="512m", jvm_args=()).start()
         server.wipe()
         return server, server.database
     from orggraph.testing import BoltTestServer

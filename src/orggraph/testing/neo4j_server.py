@@ -51,11 +51,13 @@ import time
 import weakref
 from collections import deque
 from pathlib import Path
+from typing import Iterable
 
 from orggraph.testing.bolt_server import HOST, ChildServer, _free_port, _pdeathsig_preexec, _port_accepts
 
 __all__ = [
     "NEO4J_VERSION",
+    "TEST_JVM_ARGS",
     "Neo4jTestServer",
     "Neo4jTestServerError",
     "neo4j_cache_dir",
@@ -100,6 +102,14 @@ JVM_ARGS: tuple[str, ...] = (
     "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
     "--enable-native-access=ALL-UNNAMED",
 )
+
+#: The default extra flags of a test server: the quick C1 compiler only. The tests send hundreds of
+#: different short statements, each a few times: the optimising C2 compiler spent more CPU compiling
+#: than its code saved. Measured on the 2-core machine (load 3-5): a start ~8 s of CPU instead of
+#: ~12 s; the random-graph differential 104 s instead of 132 s (pytest and server), three query and
+#: conformance files 292 s instead of 310 s. A long run on large graphs (benchmarks/bench.py) passes
+#: ``jvm_args=()`` to get the JIT of a production server.
+TEST_JVM_ARGS: tuple[str, ...] = ("-XX:TieredStopAtLevel=1",)
 
 
 class Neo4jTestServerError(RuntimeError):
@@ -254,6 +264,9 @@ class Neo4jTestServer(ChildServer):
         directory, deleted by :meth:`stop` unless ``keep_root_dir``.
     heap, pagecache:
         JVM ``-Xmx`` and Neo4j's page cache size (default ``"1g"``, ``"256m"``).
+    jvm_args:
+        Extra JVM flags after :data:`JVM_ARGS`; default :data:`TEST_JVM_ARGS` (the quick compiler
+        only, cheaper for tests); ``()`` for the compilers of a production server.
     bolt_port:
         A fixed port; default a free port on 127.0.0.1.
     auth:
@@ -278,6 +291,7 @@ class Neo4jTestServer(ChildServer):
         root_dir: str | os.PathLike[str] | None = None,
         heap: str = DEFAULT_HEAP,
         pagecache: str = DEFAULT_PAGECACHE,
+        jvm_args: Iterable[str] = TEST_JVM_ARGS,
         bolt_port: int | None = None,
         auth: bool = True,
         startup_timeout: float = 180.0,
@@ -288,6 +302,7 @@ class Neo4jTestServer(ChildServer):
         self.root_dir = Path(root_dir) if root_dir is not None else None
         self.heap = heap
         self.pagecache = pagecache
+        self.jvm_args = tuple(jvm_args)
         self._fixed_port = bolt_port is not None
         self.bolt_port = bolt_port
         self._auth = auth
@@ -414,6 +429,11 @@ class Neo4jTestServer(ChildServer):
             # Plans change only the speed, never the answer: keep them.
             "dbms.cypher.statistics_divergence_threshold": "1.0",
             "dbms.cypher.min_replan_interval": "1h",
+            # On shutdown the Bolt server waits 5 s for its connections and 5 s more for its thread pool,
+            # even when nothing is connected: 10 s of every stop (and of every death of a parent, which
+            # sends SIGTERM). A throw-away server has nothing to finish: stop at once.
+            "internal.server.bolt.connection_shutdown_wait_time": "0s",
+            "internal.server.bolt.thread_pool_shutdown_wait_time": "0s",
         }
 
     def _write_files(self) -> tuple[Path, Path | None]:
@@ -435,6 +455,7 @@ class Neo4jTestServer(ChildServer):
             f"-Xmx{self.heap}",
             f"-Xms{self.heap}",
             *JVM_ARGS,
+            *self.jvm_args,
             f"-XX:ErrorFile={self.root_dir / 'hs_err_pid%p.log'}",
             "-cp",
             self._main[0],

@@ -2,7 +2,9 @@
 
 These tests start a Bolt test server of their own (they kill it), of the session's
 kind (Neo4j 5.26 when it can run here, else ArcadeDB), so they do not run against
-an external ``ORGGRAPH_NEO4J_URI`` server.
+an external ``ORGGRAPH_NEO4J_URI`` server. The module's tests share that server: each
+leaves it running after its restart, and the next one starts on it emptied to the state
+of a new server (no data, no constraint, no index).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import orggraph as og
 from orggraph.backends.neo4j import Neo4jBackend, Runner
 from orggraph.connect import Neo4jGraph
 from orggraph.schema import EDGE_TYPES, NODE_KINDS
+from orggraph.testing.bolt_server import BoltTestServer
 from orggraph.testing.pytest_plugin import start_test_server
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
@@ -28,16 +31,51 @@ def graph():
     return og.synthetic.generate(streets=3, seed=7)
 
 
-@pytest.fixture
-def server():
+@pytest.fixture(scope="module")
+def crash_server():
+    """One server for the module's crash tests: each kills it and starts it again, and a start of a JVM
+    costs Neo4j ~8 s of CPU."""
     s = start_test_server()
     yield s
     s.stop()
 
 
+@pytest.fixture
+def server(crash_server):
+    """The module's server, running and as new: no node, no relationship, no constraint or index."""
+    if not crash_server.is_running():      # a test that failed before its restart left it down
+        crash_server.restart()
+    _empty(crash_server)
+    return crash_server
+
+
+def _empty(server) -> None:
+    """Bring ``server``'s database back to the state of a new server, and check it."""
+    if isinstance(server, BoltTestServer):  # ArcadeDB: a new database under the same name
+        server.drop_database(server.database)
+        server.create_database(server.database)
+    else:                                   # Neo4j Community: one database, wiped, its schema dropped
+        server.wipe()
+        with neo4j.GraphDatabase.driver(server.uri, auth=server.auth) as d:
+            for rec in d.execute_query("SHOW CONSTRAINTS YIELD name", database_=server.database).records:
+                d.execute_query(f"DROP CONSTRAINT `{rec['name']}`", database_=server.database)
+            for rec in d.execute_query("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP'",
+                                       database_=server.database).records:
+                d.execute_query(f"DROP INDEX `{rec['name']}`", database_=server.database)
+            assert d.execute_query("SHOW CONSTRAINTS", database_=server.database).records == []
+            assert d.execute_query("SHOW INDEXES YIELD type WHERE type <> 'LOOKUP'",
+                                   database_=server.database).records == []
+    with neo4j.GraphDatabase.driver(server.uri, auth=server.auth) as d:
+        assert d.execute_query("MATCH (n) RETURN count(n) AS n", database_=server.database).records[0]["n"] == 0
+
+
 def _connect(server, retry_seconds: float) -> Neo4jGraph:
-    """A graph on ``server`` whose driver gives up retrying after ``retry_seconds``."""
-    driver = neo4j.GraphDatabase.driver(server.uri, auth=server.auth, max_transaction_retry_time=retry_seconds)
+    """A graph on ``server`` whose driver gives up retrying after ``retry_seconds``.
+
+    It retries every 0.5 s (±20%) instead of after 1, 2, 4, 8, 16 s: with the default doubling,
+    a server back after 9 s was tried again only at 15 s, and one back after 16 s only at 31 s."""
+    driver = neo4j.GraphDatabase.driver(server.uri, auth=server.auth, max_transaction_retry_time=retry_seconds,
+                                        initial_retry_delay=0.5, retry_delay_multiplier=1.0)
     return Neo4jGraph(Neo4jBackend(Runner(driver, server.database), uri=server.uri))
 
 
