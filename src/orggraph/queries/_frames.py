@@ -187,7 +187,10 @@ def community_bodies(g, cooperative: bool = False) -> pd.DataFrame:
     :data:`orggraph.rules.RESIDENTS_COMMITTEE` that ``COVERS`` it. Kept by the backend while the graph is
     unchanged (:meth:`~orggraph.backends.base.Backend.memo`): treat it as read-only.
     """
-    return g.backend.memo(("community_bodies", cooperative), lambda: _community_bodies(g, cooperative))
+    # keyed by the rules it reads too: a rule changed at run time (as the tests do) builds it anew
+    key = ("community_bodies", cooperative, tuple(rules.COMMUNITY_PARTY_LEVELS), rules.RESIDENTS_COMMITTEE,
+           rules.COOPERATIVE)
+    return g.backend.memo(key, lambda: _community_bodies(g, cooperative))
 
 
 def _community_bodies(g, cooperative: bool) -> pd.DataFrame:

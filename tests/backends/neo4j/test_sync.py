@@ -145,3 +145,31 @@ def test_a_scenario_on_a_street_of_the_database_written_back(bolt_server, fresh_
         report = result.to_neo4j(bolt_server.uri, auth=bolt_server.auth, database=fresh_database, sync=True)
         assert report.nodes_removed == len(_ids(g) - _ids(result)) > 0
         assert not graph_differences(result, db.to_memory())
+
+
+def _unit_over_two(first: str, second: str) -> og.OrgGraph:
+    """One street, communities c1 and c2, and a 业委会 U covering both: its ``territory_id`` (its first
+    ``COVERS``) is ``first``, a second ``COVERS`` edge reaches ``second``."""
+    g = og.OrgGraph()
+    g.add_node("Street", "s1", name="东城街道")
+    for c in ("c1", "c2"):
+        g.add_node("Community", c, name=f"社区{c}", street_id="s1")
+    g.add_node("Unit", "U", name="联合业委会", kind="owners_committee", territory_id=first)
+    g.add_edge("COVERS", "U", second)
+    return g
+
+
+def test_a_sync_that_only_reorders_edges_moves_the_reference(bolt_server, fresh_database):
+    """The same edges in another order are another graph: U's territory moves from c1 to c2 (a unit's
+    ``territory_id`` is its first ``COVERS``), though not one edge is added or removed."""
+    before, after = _unit_over_two("c1", "c2"), _unit_over_two("c2", "c1")
+    assert before.backend.counts() == after.backend.counts()
+    with og.connect(bolt_server.uri, auth=bolt_server.auth, database=fresh_database) as db:
+        db.load(before, sync=True, progress=False)
+        assert db.to_memory().nodes("Unit").set_index("id").at["U", "territory_id"] == "c1"
+        report = db.load(after, sync=True, progress=False)
+        assert (report.nodes_removed, report.edges_removed) == (0, 0)
+        back = db.to_memory()
+        assert back.nodes("Unit").set_index("id").at["U", "territory_id"] == "c2"
+        assert not graph_differences(after, back)
+        assert back.equals(after)

@@ -307,9 +307,23 @@ def node_ids(label: str) -> Statement:
 
 
 def edge_keys(rtype: str) -> Statement:
-    """Sync: the key of every relationship of a type (null for one not written by orggraph)."""
+    """Sync: the key of every relationship of a type (null for one not written by orggraph), with its order
+    (``loaded``, ``seq``: when and at which position it was written)."""
     T = _rtype(rtype)
-    return Statement(f"sync.edge_keys[{T}]", f"MATCH ()-[r:{T}]->()\nRETURN r._orggraph_key AS key")
+    return Statement(f"sync.edge_keys[{T}]", f"MATCH ()-[r:{T}]->()\n"
+                     f"RETURN r._orggraph_key AS key, r._orggraph_loaded AS loaded, r._orggraph_seq AS seq")
+
+
+def edge_reorder(rtype: str) -> Statement:
+    """Sync commit: give relationships kept from earlier loads this load's order (rows ``[key, seq]``), found by key
+    through the key index, so the type reads back in the graph's order (the first ``COVERS`` of a unit is its
+    ``territory_id``)."""
+    T = _rtype(rtype)
+    return Statement(
+        f"sync.edge_reorder[{T}]",
+        f"UNWIND $rows AS row\nMATCH ()-[r:{T} {{_orggraph_key: row[0]}}]->()\n"
+        f"SET r._orggraph_loaded = $loaded, r._orggraph_seq = row[1]\nRETURN count(*) AS n",
+    )
 
 
 def node_remove(label: str) -> Statement:
@@ -1078,7 +1092,8 @@ def _registry() -> dict[str, Statement]:
             add(read_refs(L, ref.column))
             add(read_refs(L, ref.column, dated=True))
     for T, spec in EDGE_TYPES.items():
-        for make in (edge_key_index, edge_discard_all, read_edges, edge_keys, edge_remove, edge_remove_unkeyed, edge_untag_all):
+        for make in (edge_key_index, edge_discard_all, read_edges, edge_keys, edge_reorder, edge_remove, edge_remove_unkeyed,
+                     edge_untag_all):
             add(make(T))
         add(read_edges(T, dated=True))
         for s, t in sorted(spec.triples):

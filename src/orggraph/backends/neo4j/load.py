@@ -37,7 +37,10 @@ and the key of every relationship of the schema's labels and types, and works
 out what the graph no longer has: relationships whose key it lacks (a changed
 edge attribute gives a new key, so the old edge goes and the new one was
 staged) and nodes whose id it lacks. Step 3's one transaction then also
-deletes those, in batches (relationships first, then nodes); a node that stays
+deletes those, in batches (relationships first, then nodes), and where the
+relationships of a type that stay are not in the graph's order (the same edges
+in another order are another graph: a unit's first ``COVERS`` is its
+``territory_id``), gives those kept from earlier loads the graph's order; a node that stays
 loses the properties the graph no longer has (``SET n = props``, as in every
 load). So the change is all or nothing: until that transaction commits the
 database reads as before (plus nothing: staged elements are tagged and undone
@@ -278,27 +281,37 @@ def ensure_schema(runner) -> None:
     runner.write(cypher.unit_id_index())
 
 
-def _stale(runner, nodes: dict[str, list[dict]], edges: dict[tuple[str, str, str], list[list]]):
-    """What the database holds and the graph does not: ``({label: [ids]}, {type: [keys]}, {types with unkeyed edges})``."""
+def _stale(runner, nodes: dict[str, list[dict]], edges: dict[tuple[str, str, str], list[list]], loaded: int):
+    """What the database holds and the graph does not: ``({label: [ids]}, {type: [keys]}, {types with unkeyed
+    edges}, {type: [[key, seq]]})``; the last are the edges kept from earlier loads of a type whose order in the
+    database (``loaded``, ``seq``) is not the graph's: they get the graph's order (this load's ``loaded`` and
+    their position in the graph)."""
     wanted_ids = {kind: {r["id"] for r in rows} for kind, rows in nodes.items()}
-    wanted_keys: dict[str, set[str]] = {}
+    wanted_seq: dict[str, dict[str, int]] = {}
     for (rtype, _, _), rows in edges.items():
-        wanted_keys.setdefault(rtype, set()).update(row[2] for row in rows)
-    stale_nodes, stale_edges, unkeyed = {}, {}, set()
+        wanted_seq.setdefault(rtype, {}).update((row[2], row[3]) for row in rows)
+    stale_nodes, stale_edges, unkeyed, reorder = {}, {}, set(), {}
     for kind in NODE_KINDS:
         keep = wanted_ids.get(kind, set())
         gone = sorted({r["id"] for r in runner.records(cypher.node_ids(kind))} - keep, key=str)
         if gone:
             stale_nodes[kind] = gone
     for rtype in EDGE_TYPES:
-        keep = wanted_keys.get(rtype, set())
-        found = [r["key"] for r in runner.records(cypher.edge_keys(rtype))]
-        if any(k is None for k in found):
+        seq = wanted_seq.get(rtype, {})
+        found = [(r["key"], r["loaded"], r["seq"]) for r in runner.records(cypher.edge_keys(rtype))]
+        if any(k is None for k, _, _ in found):
             unkeyed.add(rtype)
-        gone = sorted({k for k in found if k is not None} - keep)
+        gone = sorted({k for k, _, _ in found if k is not None} - seq.keys())
         if gone:
             stale_edges[rtype] = gone
-    return stale_nodes, stale_edges, unkeyed
+        # the kept edges as the database orders them (earlier loads first; this load's are in the graph's
+        # order already): the graph's order is the same when their positions in the graph increase
+        kept = sorted(((lo if lo is not None else -1, sq if sq is not None else -1), k) for k, lo, sq in found
+                      if k in seq)
+        positions = [seq[k] for _, k in kept]
+        if any(b < a for a, b in zip(positions, positions[1:])):
+            reorder[rtype] = [[k, seq[k]] for (lo, _), k in kept if lo != loaded]
+    return stale_nodes, stale_edges, unkeyed, reorder
 
 
 def load_graph(
@@ -355,7 +368,7 @@ def load_graph(
                         tagged[source] = tagged.get(source, 0) + 1
                 bar.step(rtype)
 
-        stale_nodes, stale_edges, unkeyed = _stale(runner, nodes, edges) if sync else ({}, {}, set())
+        stale_nodes, stale_edges, unkeyed, reorder = _stale(runner, nodes, edges, loaded) if sync else ({}, {}, set(), {})
 
         def commit(tx):
             removed = {"nodes": 0, "edges": 0, "properties": 0}
@@ -370,9 +383,12 @@ def load_graph(
             for kind, rows in updates.items():
                 for batch in _chunks(rows, batch_size):
                     removed["properties"] += tx.run(cypher.node_update(kind), rows=batch)[0]["removed"] or 0
+            for rtype, rows in reorder.items():  # kept edges in the graph's order (same transaction)
+                for batch in _chunks(rows, batch_size):
+                    tx.run(cypher.edge_reorder(rtype), rows=batch, loaded=loaded)
             return removed
 
-        if updates or stale_nodes or stale_edges or unkeyed:
+        if updates or stale_nodes or stale_edges or unkeyed or reorder:
             removed = runner.transaction(commit)
             report.nodes_removed, report.edges_removed = removed["nodes"], removed["edges"]
             report.properties_removed = removed["properties"]
