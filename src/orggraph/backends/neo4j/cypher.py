@@ -154,6 +154,18 @@ def _path_ex(p: str) -> str:
     return f"all(z IN nodes({p}) WHERE {_exists('z')}) AND all(z IN relationships({p}) WHERE {_exists('z')})"
 
 
+def _territory_by_id(out: str, key: str, carry: str = "") -> str:
+    """``OPTIONAL MATCH`` the territory whose id is ``key`` as ``out`` (null when there is none), one lookup through
+    each territory label's unique index: a label disjunction ``(t:District|Street|… {id: …})`` is a scan of every
+    territory on ArcadeDB, once per row. Ids are unique across labels (schema ``id``), so at most one matches.
+    ``carry``: the variables to keep (``"p, "``)."""
+    parts = [f"{out}_{i}" for i in range(len(TERRITORY_KINDS))]
+    matches = "".join(
+        f"OPTIONAL MATCH ({v}:{_label(L)} {{id: {key}}})\n" for v, L in zip(parts, TERRITORY_KINDS)
+    )
+    return f"{matches}WITH {carry}coalesce({', '.join(parts)}) AS {out}\n"
+
+
 def _and(*conds: str) -> str:
     """The conjunction of the non-empty conditions (``true`` when there is none)."""
     return " AND ".join(c for c in conds if c) or "true"
