@@ -81,7 +81,7 @@ class Neo4jBackend(QueryMixin, Backend):
         spec = node_kind(kind)
         dated = self.as_of is not None
         stmt = cypher.read_nodes(spec.name, dated=dated and spec.name in rules.DATED_NODE_KINDS)
-        records = [_clean(r["props"]) for r in self.runner.records(stmt, **self._day(stmt))]
+        records = [_clean(props) for props in self.runner.rows(stmt, **self._day(stmt))]
         return self._with_refs(spec, records)
 
     def _day(self, stmt) -> dict:
@@ -99,7 +99,7 @@ class Neo4jBackend(QueryMixin, Backend):
                 ref_ids = np.array([refs.get(ref.column)] * len(out), dtype=object)
             else:
                 stmt = cypher.read_refs(spec.name, ref.column, dated=self.as_of is not None)
-                pairs = self.runner.frame(stmt, columns=["id", "ref"], **self._day(stmt))
+                pairs = pd.DataFrame(self.runner.rows(stmt, **self._day(stmt)), columns=["id", "ref"], dtype=object)
                 first = pairs.drop_duplicates("id", keep="first")
                 mapping = pd.Series(first["ref"].to_numpy(dtype=object), index=pd.Index(first["id"], dtype=object), dtype=object)
                 ref_ids = mapping.reindex(out["id"]).to_numpy(dtype=object, copy=True)
@@ -139,7 +139,7 @@ class Neo4jBackend(QueryMixin, Backend):
     def edges(self, type: str) -> pd.DataFrame:
         spec = edge_type(type)
         stmt = cypher.read_edges(spec.name, dated=self.as_of is not None)
-        out = self._edge_frame(spec, self.runner.records(stmt, **self._day(stmt)))
+        out = self._edge_frame(spec, self.runner.rows(stmt, **self._day(stmt)))
         if self.as_of is not None and spec.name in rules.DATED_EDGE_TYPES:
             # every link left holds that day: undated, as in the in-memory snapshot (TableStore.at)
             for col in ("start", "end"):
@@ -148,8 +148,14 @@ class Neo4jBackend(QueryMixin, Backend):
         return out
 
     @staticmethod
-    def _edge_frame(spec, records: list[dict]) -> pd.DataFrame:
-        rows = [{"source": r["source"], "target": r["target"], **_clean(r["props"])} for r in records]
+    def _edge_frame(spec, records: list) -> pd.DataFrame:
+        """The typed edge table of ``records``: ``[source, target, properties]`` lists (``read.edges``) or
+        ``{"source", "target", "props"}`` maps (``read.edges_from``)."""
+        rows = [
+            {"source": r["source"], "target": r["target"], **_clean(r["props"])} if isinstance(r, dict)
+            else {"source": r[0], "target": r[1], **_clean(r[2])}
+            for r in records
+        ]
         return _typed_columns(spec.attrs, rows, ["source", "target"])
 
     def kinds_of(self, ids) -> pd.Series:
@@ -228,15 +234,15 @@ class Neo4jBackend(QueryMixin, Backend):
         store = backend.store
         for kind, spec in NODE_KINDS.items():
             if keep is None:
-                recs = self.runner.records(cypher.read_nodes(kind))
+                props = self.runner.rows(cypher.read_nodes(kind))
             else:
-                recs = self.runner.records(cypher.read_nodes_by_id(kind), ids=keep)
-            if recs:
-                frame = _typed_columns(spec.attrs, [_clean(r["props"]) for r in recs], ["id"])
+                props = [r["props"] for r in self.runner.records(cypher.read_nodes_by_id(kind), ids=keep)]
+            if props:
+                frame = _typed_columns(spec.attrs, [_clean(p) for p in props], ["id"])
                 store.add_nodes(kind, frame)
         for rtype, spec in EDGE_TYPES.items():
             if keep is None:
-                recs = self.runner.records(cypher.read_edges(rtype))
+                recs = self.runner.rows(cypher.read_edges(rtype))
             else:
                 recs = self._edges_between(spec, keep)
             if recs:

@@ -154,6 +154,18 @@ def _path_ex(p: str) -> str:
     return f"all(z IN nodes({p}) WHERE {_exists('z')}) AND all(z IN relationships({p}) WHERE {_exists('z')})"
 
 
+def _territory_by_id(out: str, key: str, carry: str = "") -> str:
+    """``OPTIONAL MATCH`` the territory whose id is ``key`` as ``out`` (null when there is none), one lookup through
+    each territory label's unique index: a label disjunction ``(t:District|Street|… {id: …})`` is a scan of every
+    territory on ArcadeDB, once per row. Ids are unique across labels (schema ``id``), so at most one matches.
+    ``carry``: the variables to keep (``"p, "``)."""
+    parts = [f"{out}_{i}" for i in range(len(TERRITORY_KINDS))]
+    matches = "".join(
+        f"OPTIONAL MATCH ({v}:{_label(L)} {{id: {key}}})\n" for v, L in zip(parts, TERRITORY_KINDS)
+    )
+    return f"{matches}WITH {carry}coalesce({', '.join(parts)}) AS {out}\n"
+
+
 def _and(*conds: str) -> str:
     """The conjunction of the non-empty conditions (``true`` when there is none)."""
     return " AND ".join(c for c in conds if c) or "true"
@@ -372,7 +384,8 @@ def edge_untag_all(rtype: str) -> Statement:
 
 
 def edge_stage(rtype: str, source: str, target: str) -> Statement:
-    """MERGE edges on their key between nodes identified by id; return how many, and the sources of those tagged.
+    """Create the edges whose key is not in the database yet, between nodes identified by id; return how many
+    rows found both ends, and the sources of the edges tagged with the load.
 
     A row is a list ``[source id, target id, key, seq, properties]`` (a list, not a
     map: the driver then packs no key names, a third less to encode per edge).
@@ -380,18 +393,31 @@ def edge_stage(rtype: str, source: str, target: str) -> Statement:
     the load: an edge that touches a node staged by this load (tagged with it)
     goes with that node (``DETACH DELETE``) if the load is undone, so it needs no
     tag of its own, nor untagging afterwards.
+
+    The existing edge is looked up by its key through the key index, forced by a
+    hint (``USING INDEX SEEK``), and the edge is created only when none was found:
+    a ``MERGE`` of the pattern leaves that lookup to the planner, and Neo4j, planning
+    the statement while the type still has no relationships (the first batch of a
+    load into an empty database) may cache a plan that scans the whole key index
+    once per row, which makes a batch quadratic in its size (4 s and 11 s for the
+    2,000-row batches of xiaonan's reports). The key is unique per edge and a load
+    runs alone (docs/neo4j.md), so a row finds its edge or creates it exactly
+    once, and a batch sent again creates nothing twice.
     """
     T, S, U = _rtype(rtype), _label(source), _label(target)
+    staged = "coalesce(a._orggraph_load, '') = $load OR coalesce(b._orggraph_load, '') = $load"
     return Statement(
         f"load.edge_stage[{T}:{S}>{U}]",
         f"UNWIND $rows AS row\n"
         f"WITH row[0] AS source, row[1] AS target, row[2] AS key, row[3] AS seq, row[4] AS props\n"
         f"MATCH (a:{S} {{id: source}})\n"
         f"MATCH (b:{U} {{id: target}})\n"
-        f"MERGE (a)-[r:{T} {{_orggraph_key: key}}]->(b)\n"
-        f"ON CREATE SET r += props, r._orggraph_loaded = $loaded, r._orggraph_seq = seq,\n"
-        f"  r._orggraph_load = CASE WHEN a._orggraph_load = $load OR b._orggraph_load = $load THEN null ELSE $load END\n"
-        f"RETURN count(r) AS n, collect(CASE WHEN r._orggraph_load = $load THEN source END) AS tagged",
+        f"OPTIONAL MATCH (a)-[old:{T} {{_orggraph_key: key}}]->(b) USING INDEX SEEK old:{T}(_orggraph_key)\n"
+        f"WITH a, b, source, key, seq, props, old, CASE WHEN old IS NULL AND NOT ({staged}) THEN $load END AS tag\n"
+        f"FOREACH (_ IN CASE WHEN old IS NULL THEN [1] ELSE [] END |\n"
+        f"  CREATE (a)-[r:{T} {{_orggraph_key: key}}]->(b)\n"
+        f"  SET r += props, r._orggraph_loaded = $loaded, r._orggraph_seq = seq, r._orggraph_load = tag)\n"
+        f"RETURN count(*) AS n, collect(CASE WHEN coalesce(old._orggraph_load, tag) = $load THEN source END) AS tagged",
     )
 
 
@@ -457,12 +483,30 @@ def edge_discard_all(rtype: str) -> Statement:
     )
 
 
+#: rows per record of a whole-table read (:func:`_chunked`)
+READ_CHUNK = 5000
+
+
+def _chunked(body: str, row: str) -> str:
+    """A whole-table read returning its rows ``row`` (a list or map per element, in the order ``body`` sorts them)
+    in records of :data:`READ_CHUNK` rows, as lists: the driver then decodes one Bolt message per chunk instead of
+    one per row, which is most of the client's time on a table of thousands of rows
+    (:meth:`.runner.Runner.rows` flattens them)."""
+    return (
+        f"{body}\nWITH collect({row}) AS rows\n"
+        f"UNWIND range(0, size(rows) - 1, {READ_CHUNK}) AS i\nRETURN rows[i..i + {READ_CHUNK}] AS chunk"
+    )
+
+
 def read_nodes(label: str, dated: bool = False) -> Statement:
-    """Every node of ``label``; ``dated``: only those existing at ``$as_of`` (:func:`orggraph.rules.exists_mask`)."""
+    """Every node of ``label`` (its properties, by id; in chunks, :func:`_chunked`); ``dated``: only those existing
+    at ``$as_of`` (:func:`orggraph.rules.exists_mask`)."""
     L = _label(label)
     if dated:
-        return Statement(f"read.nodes_at[{L}]", f"MATCH (n:{L})\nWHERE {_exists('n')}\nRETURN properties(n) AS props\nORDER BY n.id")
-    return Statement(f"read.nodes[{L}]", f"MATCH (n:{L})\nRETURN properties(n) AS props\nORDER BY n.id")
+        return Statement(
+            f"read.nodes_at[{L}]", _chunked(f"MATCH (n:{L})\nWHERE {_exists('n')}\nWITH n ORDER BY n.id", "properties(n)")
+        )
+    return Statement(f"read.nodes[{L}]", _chunked(f"MATCH (n:{L})\nWITH n ORDER BY n.id", "properties(n)"))
 
 
 def read_nodes_by_id(label: str) -> Statement:
@@ -473,8 +517,9 @@ def read_nodes_by_id(label: str) -> Statement:
 
 
 def read_refs(label: str, column: str, dated: bool = False) -> Statement:
-    """Every (node, referenced node) pair behind a reference column, in edge order (the first one is the column);
-    ``dated``: only links whose nodes (and, for a structural link, the link itself) exist at ``$as_of``."""
+    """Every ``[node id, referenced node id]`` pair behind a reference column, in edge order (the first one is the
+    column; in chunks, :func:`_chunked`); ``dated``: only links whose nodes (and, for a structural link, the link
+    itself) exist at ``$as_of``."""
     spec = NODE_KINDS[_label(label)]
     ref = next(r for r in spec.refs if r.column == column)
     T, other = _rtype(ref.edge), _labels(ref.targets)
@@ -482,12 +527,12 @@ def read_refs(label: str, column: str, dated: bool = False) -> Statement:
     if dated:
         return Statement(
             f"read.refs_at[{spec.name}.{column}]",
-            f"MATCH {pattern}\nWHERE {_ex(*_dated_parts(T, 'e', 'n', 'm'))}\n"
-            f"RETURN n.id AS id, m.id AS ref\nORDER BY {_edge_order('e')}",
+            _chunked(f"MATCH {pattern}\nWHERE {_ex(*_dated_parts(T, 'e', 'n', 'm'))}\nWITH n, m ORDER BY {_edge_order('e')}",
+                     "[n.id, m.id]"),
         )
     return Statement(
         f"read.refs[{spec.name}.{column}]",
-        f"MATCH {pattern}\nRETURN n.id AS id, m.id AS ref\nORDER BY {_edge_order('e')}",
+        _chunked(f"MATCH {pattern}\nWITH n, m ORDER BY {_edge_order('e')}", "[n.id, m.id]"),
     )
 
 
@@ -498,17 +543,18 @@ def _dated_parts(rtype: str, r: str, a: str, b: str) -> tuple[str, ...]:
 
 
 def read_edges(rtype: str, dated: bool = False) -> Statement:
-    """Every edge of ``rtype``; ``dated``: those holding at ``$as_of`` (:func:`_dated_parts`)."""
+    """Every edge of ``rtype`` as ``[source id, target id, properties]`` in edge order (in chunks, :func:`_chunked`);
+    ``dated``: those holding at ``$as_of`` (:func:`_dated_parts`)."""
     T = _rtype(rtype)
     if dated:
         return Statement(
             f"read.edges_at[{T}]",
-            f"MATCH (a)-[r:{T}]->(b)\nWHERE {_ex(*_dated_parts(T, 'r', 'a', 'b'))}\n"
-            f"RETURN a.id AS source, b.id AS target, properties(r) AS props\nORDER BY {_edge_order('r')}",
+            _chunked(f"MATCH (a)-[r:{T}]->(b)\nWHERE {_ex(*_dated_parts(T, 'r', 'a', 'b'))}\n"
+                     f"WITH a, b, r ORDER BY {_edge_order('r')}", "[a.id, b.id, properties(r)]"),
         )
     return Statement(
         f"read.edges[{T}]",
-        f"MATCH (a)-[r:{T}]->(b)\nRETURN a.id AS source, b.id AS target, properties(r) AS props\nORDER BY {_edge_order('r')}",
+        _chunked(f"MATCH (a)-[r:{T}]->(b)\nWITH a, b, r ORDER BY {_edge_order('r')}", "[a.id, b.id, properties(r)]"),
     )
 
 

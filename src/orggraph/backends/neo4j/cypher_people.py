@@ -20,6 +20,7 @@ from .cypher import (
     _path_ex,
     _reported,
     _scoped,
+    _territory_by_id,
 )
 
 __all__ = ["STATEMENTS"]
@@ -91,12 +92,18 @@ SUPERVISORY_CONFLICTS = _scoped(
     "ORDER BY unit_id, cadre_id",
 )
 
-#: one row per in-service party member (a work_unit_id): the communities of their residence and of their reports
+#: one row per in-service party member (a work_unit_id): the communities of their residence and of their reports.
+#: The scope anchor ``w`` and each member's residence ``h`` are looked up once, by id, through each territory
+#: label's index (:func:`.cypher._territory_by_id`), and the work unit ``u`` by id, then passed into the path tests
+#: (both ends bound: the path is searched between them, never expanded from the scope down).
 MEMBER_REPORTS = _scoped(
     "people.member_reports",
-    lambda sc: f"MATCH (p:Cadre)\nWHERE p.work_unit_id IS NOT NULL AND {_PARTY}\n"
-    "CALL (p) {\n"
-    f"  MATCH hp = (h:{TERRITORY} {{id: p.residence_id}})<-[:CONTAINS*0..]-(hc:Community)\n"
+    lambda sc: (_territory_by_id("w", "$within") if sc.on else "")
+    + f"MATCH (p:Cadre)\nWHERE p.work_unit_id IS NOT NULL AND {_PARTY}\n"
+    + _territory_by_id("h", "p.residence_id", "p, " + ("w, " if sc.on else ""))
+    + ("OPTIONAL MATCH (u:Unit {id: p.work_unit_id})\n" if sc.on else "")
+    + "CALL (h) {\n"
+    f"  OPTIONAL MATCH hp = (h)<-[:CONTAINS*0..]-(hc:Community)\n"
     f"  WHERE {_path_ex('hp')}\n"
     "  RETURN collect(DISTINCT hc.id) AS residence_communities\n"
     "}\n"
@@ -106,12 +113,11 @@ MEMBER_REPORTS = _scoped(
     "}\n"
     "RETURN p.id AS cadre_id, p.work_unit_id AS work_unit_id,\n"
     + "  " + sc.flag(
-        f"EXISTS {{ MATCH up = (u:Unit {{id: p.work_unit_id}})-[:COVERS]->(:{TERRITORY})"
-        f"<-[:CONTAINS*0..]-(w:{TERRITORY} {{id: $within}}) WHERE {_path_ex('up')} }}"
+        f"w IS NOT NULL AND u IS NOT NULL AND EXISTS {{ MATCH up = (u)-[:COVERS]->(:{TERRITORY})"
+        f"<-[:CONTAINS*0..]-(w) WHERE {_path_ex('up')} }}"
     ) + " AS unit_in_scope,\n"
     + "  " + sc.flag(
-        f"EXISTS {{ MATCH rp = (h:{TERRITORY} {{id: p.residence_id}})"
-        f"<-[:CONTAINS*0..]-(w:{TERRITORY} {{id: $within}}) WHERE {_path_ex('rp')} }}"
+        f"w IS NOT NULL AND h IS NOT NULL AND EXISTS {{ MATCH rp = (h)<-[:CONTAINS*0..]-(w) WHERE {_path_ex('rp')} }}"
     ) + " AS residence_in_scope,\n"
     "  residence_communities, reported_communities\n"
     "ORDER BY cadre_id",

@@ -78,6 +78,17 @@ class Runner:
         )
         return [{k: to_native(v) for k, v in r.items()} for r in records]
 
+    def rows(self, stmt: Statement, **params) -> list:
+        """Run a read statement returning its rows in chunks (one ``chunk`` list per record,
+        :func:`.cypher._chunked`); the rows, in order, as Python values."""
+        from neo4j import RoutingControl
+
+        _check_params(stmt, params)
+        records, _, _ = self.driver.execute_query(
+            stmt.text, params, database_=self.database, routing_=RoutingControl.READ
+        )
+        return [to_native(row) for r in records for row in r[0]]
+
     def frame(self, stmt: Statement, columns: Iterable[str] | None = None, **params) -> pd.DataFrame:
         """Run a read statement; the result as a DataFrame (``columns`` when it has no rows)."""
         from neo4j import RoutingControl
