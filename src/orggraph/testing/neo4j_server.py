@@ -108,7 +108,8 @@ JVM_ARGS: tuple[str, ...] = (
 #: than its code saved. Measured on the 2-core machine (load 3-5): a start ~8 s of CPU instead of
 #: ~12 s; the random-graph differential 104 s instead of 132 s (pytest and server), three query and
 #: conformance files 292 s instead of 310 s. A long run on large graphs (benchmarks/bench.py) passes
-#: ``jvm_args=()`` to get the JIT of a production server.
+#: ``jvm_args=()`` to get the JIT of a production server, and so does the test session's own server
+#: (pytest_plugin.bolt_server): in whole runs its heavy statements were much slower with C1 alone.
 TEST_JVM_ARGS: tuple[str, ...] = ("-XX:TieredStopAtLevel=1",)
 
 
