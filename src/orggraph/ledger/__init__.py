@@ -142,7 +142,7 @@ def ledger_frames(g) -> dict[str, pd.DataFrame]:
             e = store.edge_frame(ref.edge)
             mine, other = (e["target"], e["source"]) if ref.incoming else (e["source"], e["target"])
             ok = (idx.reindex(mine).to_numpy() == kind) & idx.reindex(other).isin(list(ref.targets)).to_numpy()
-            ok &= store.undated_edges(ref.edge)  # a dated link stays a row of its table (store.primary_refs)
+            ok &= store.undated_edges(ref.edge)  # a dated link stays a row of its table (store.primary_ref_codes)
             first = pd.Series(ok, index=e.index) & ~mine.where(ok).duplicated(keep="first")
             consumed[ref.edge] |= first & ok
     for table, spec in EDGE_TABLES.items():

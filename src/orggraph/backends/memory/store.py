@@ -448,7 +448,7 @@ class TableStore:
         mine = self.node_codes(spec.name)
         cols: dict[str, np.ndarray] = {}
         for ref in spec.refs:  # on the integer codes: no id string is hashed
-            src, dst = self._primary_ref_codes(spec.name, ref)
+            src, dst = self.primary_ref_codes(spec.name, ref)
             target = np.full(len(values), -1, dtype=np.int64)
             target[src] = dst
             cols[ref.column] = values[target[mine]]
@@ -458,7 +458,7 @@ class TableStore:
         ref_frame = pd.DataFrame(cols, index=out.index, dtype=object)
         return pd.concat([out[attr_names], ref_frame, out[extras]], axis=1)
 
-    def _primary_ref_codes(self, kind: str, ref) -> tuple[np.ndarray, np.ndarray]:
+    def primary_ref_codes(self, kind: str, ref) -> tuple[np.ndarray, np.ndarray]:
         """(node codes, referenced codes) of the nodes of ``kind`` that have reference ``ref`` (first matching edge)."""
         _, kinds = self.codes()
         src, dst = self.edge_codes(ref.edge)
@@ -471,13 +471,6 @@ class TableStore:
         _, first = np.unique(mine, return_index=True)  # the first edge of each node, in table order
         first.sort()
         return mine[first], other[first]
-
-    def primary_refs(self, kind: str, ref) -> pd.Series:
-        """For each node of ``kind``: the id behind reference column ``ref`` (first matching edge)."""
-        ids, _ = self.codes()
-        mine, other = self._primary_ref_codes(kind, ref)
-        values = ids.to_numpy(dtype=object)
-        return pd.Series(values[other], index=pd.Index(values[mine], dtype=object), dtype=object)
 
     def counts(self) -> dict[str, int]:
         out = {k: len(t) for k, t in self._nodes.items()}

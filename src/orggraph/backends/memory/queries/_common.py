@@ -108,7 +108,7 @@ def lookup(keys: np.ndarray, values: np.ndarray, codes: np.ndarray, missing=-1) 
 def ref_codes(store, kind: str, column: str, codes: np.ndarray) -> np.ndarray:
     """Code behind reference column ``column`` (e.g. a community's ``street_id``) for each of ``codes`` (-1: none).
 
-    As :meth:`TableStore.primary_refs`: the first edge of the right type to a
+    As :meth:`TableStore.primary_ref_codes`: the first edge of the right type to a
     node of a right kind, in table order; only the edges of ``codes`` are read.
     """
     r = next(r for r in NODE_KINDS[kind].refs if r.column == column)

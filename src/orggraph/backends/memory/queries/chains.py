@@ -245,7 +245,7 @@ def _grid_closure(store) -> tuple[np.ndarray, np.ndarray]:
 
 def _primary_street(store, rank: np.ndarray, communities: int, none: int) -> np.ndarray:
     """By community rank: the rank of the community's street (``street_id``: its first
-    ``Street -CONTAINS-> Community`` edge, as :meth:`TableStore.primary_refs`), else ``none``."""
+    ``Street -CONTAINS-> Community`` edge, as :meth:`TableStore.primary_ref_codes`), else ``none``."""
     kinds = np.append(store.codes()[1], -1)
     src, dst = store.edge_codes("CONTAINS")
     kind = list(NODE_KINDS)
